@@ -1,0 +1,250 @@
+package assess
+
+import (
+	"sort"
+
+	"github.com/cartera/cartera"
+)
+
+// Portfolio sums up every assessment: totals per currency, verdict counts,
+// red-line breaches, and the loudest-versus-most-valuable finding. Build it
+// with Add, one assessment at a time, then Finish: memory stays small for
+// 100,000 clients.
+type Portfolio struct {
+	AsOf      cartera.Date                   `json:"as_of"`
+	Clients   int                            `json:"clients"`
+	ByVerdict map[cartera.Verdict]int        `json:"by_verdict"`
+	Totals    []Totals                       `json:"totals"`
+	Breached  int                            `json:"clients_with_breaches"`
+	Breaches  map[string]int                 `json:"breaches"`
+	Attention Attention                      `json:"attention"`
+	byCur     map[cartera.Currency]*Totals   `json:"-"`
+	points    map[cartera.Currency][]attnRow `json:"-"`
+}
+
+// Totals are the portfolio figures in one currency.
+type Totals struct {
+	Currency    cartera.Currency `json:"currency"`
+	Clients     int              `json:"clients"`
+	Revenue     cartera.Money    `json:"revenue"`
+	CostToServe cartera.Money    `json:"cost_to_serve"`
+	Margin      cartera.Money    `json:"margin"`
+	Concessions cartera.Money    `json:"concessions"`
+	Overdue     cartera.Money    `json:"overdue"`
+	Hours       cartera.Hours    `json:"hours"`
+}
+
+// attnRow is the little the attention analysis needs of each client.
+type attnRow struct {
+	id, name    string
+	margin      int64
+	score       float64
+	hours       cartera.Hours
+	concessions int64 // discounts plus free hours at cost
+}
+
+// NewPortfolio starts an empty summary.
+func NewPortfolio(asOf cartera.Date) *Portfolio {
+	return &Portfolio{
+		AsOf:      asOf,
+		ByVerdict: map[cartera.Verdict]int{},
+		Breaches:  map[string]int{},
+		byCur:     map[cartera.Currency]*Totals{},
+		points:    map[cartera.Currency][]attnRow{},
+	}
+}
+
+// Add counts one assessment.
+func (p *Portfolio) Add(a *Assessment) {
+	p.Clients++
+	p.ByVerdict[a.Verdict]++
+	if len(a.Breaches) > 0 {
+		p.Breached++
+	}
+	for _, b := range a.Breaches {
+		p.Breaches[b.Key]++
+	}
+	cur := a.Client.Currency
+	t := p.byCur[cur]
+	if t == nil {
+		z := cartera.Money{Currency: cur}
+		t = &Totals{Currency: cur, Revenue: z, CostToServe: z, Margin: z, Concessions: z, Overdue: z}
+		p.byCur[cur] = t
+	}
+	e := a.Economic
+	t.Clients++
+	t.Revenue = t.Revenue.Add(e.Revenue)
+	t.CostToServe = t.CostToServe.Add(e.CostToServe)
+	t.Margin = t.Margin.Add(e.Margin)
+	t.Concessions = t.Concessions.Add(e.Concessions)
+	t.Overdue = t.Overdue.Add(a.Payment.OverdueAmount)
+	t.Hours += e.Hours
+	free := cartera.MulDivRound(e.CostPerHour.Amount, int64(e.FreeHours), 100)
+	p.points[cur] = append(p.points[cur], attnRow{
+		id: a.Client.ID, name: a.Client.Name, margin: e.Margin.Amount, score: a.Relational.Score,
+		hours: e.Hours, concessions: e.Concessions.Amount + free,
+	})
+}
+
+// Finish computes the totals and the attention finding under policy pol.
+func (p *Portfolio) Finish(pol cartera.Policy) {
+	p.Totals = p.Totals[:0]
+	for _, t := range p.byCur {
+		p.Totals = append(p.Totals, *t)
+	}
+	sort.Slice(p.Totals, func(i, j int) bool {
+		if p.Totals[i].Clients != p.Totals[j].Clients {
+			return p.Totals[i].Clients > p.Totals[j].Clients
+		}
+		return p.Totals[i].Currency < p.Totals[j].Currency
+	})
+	// Attention is compared within one currency: the policy's, or else the
+	// one most clients use.
+	cur := pol.Currency
+	if len(p.points[cur]) == 0 && len(p.Totals) > 0 {
+		cur = p.Totals[0].Currency
+	}
+	p.Attention = attention(p.points[cur], cur, pol, p.Clients-len(p.points[cur]))
+}
+
+// Attention answers: do hours and concessions flow to the clients who
+// complain most rather than to those who bring most margin?
+type Attention struct {
+	Currency cartera.Currency `json:"currency"`
+	// Excluded counts clients in other currencies, left out of the
+	// comparison.
+	Excluded int `json:"excluded"`
+	// Loud are the clients with the highest relational cost (top fifth of
+	// those at or above the medium level); Valuable the top fifth by margin.
+	Loud     []Standing `json:"loud"`
+	Valuable []Standing `json:"valuable"`
+	// Shares of the portfolio that go to, or come from, the loud group.
+	LoudConcessions cartera.BasisPoints `json:"loud_concessions_share"`
+	LoudHours       cartera.BasisPoints `json:"loud_hours_share"`
+	LoudMargin      cartera.BasisPoints `json:"loud_margin_share"`
+	// Neglected are valuable clients receiving less than half the attention
+	// their margin would justify; Pampered are loud clients receiving more
+	// concessions or hours than their margin justifies.
+	Neglected []Standing `json:"neglected"`
+	Pampered  []Standing `json:"pampered"`
+	// Counts of each group; the lists above keep only the first
+	// ListLimit of each, most significant first.
+	LoudCount      int `json:"loud_count"`
+	ValuableCount  int `json:"valuable_count"`
+	NeglectedCount int `json:"neglected_count"`
+	PamperedCount  int `json:"pampered_count"`
+	// Finding is the one-sentence conclusion, with its facts.
+	Finding cartera.Message `json:"finding"`
+}
+
+// ListLimit caps each list of clients in an Attention finding.
+const ListLimit = 10
+
+func (at *Attention) capLists() {
+	at.LoudCount, at.ValuableCount = len(at.Loud), len(at.Valuable)
+	at.NeglectedCount, at.PamperedCount = len(at.Neglected), len(at.Pampered)
+	for _, l := range []*[]Standing{&at.Loud, &at.Valuable, &at.Neglected, &at.Pampered} {
+		if len(*l) > ListLimit {
+			*l = (*l)[:ListLimit]
+		}
+	}
+}
+
+// Standing is one client's place in the attention comparison.
+type Standing struct {
+	ClientID         string              `json:"client_id"`
+	Name             string              `json:"name"`
+	Margin           cartera.Money       `json:"margin"`
+	Score            float64             `json:"relational_score"`
+	MarginShare      cartera.BasisPoints `json:"margin_share"`
+	HoursShare       cartera.BasisPoints `json:"hours_share"`
+	ConcessionsShare cartera.BasisPoints `json:"concessions_share"`
+}
+
+func attention(rows []attnRow, cur cartera.Currency, pol cartera.Policy, excluded int) Attention {
+	at := Attention{Currency: cur, Excluded: excluded}
+	var posMargin, hours, conc int64
+	for _, r := range rows {
+		if r.margin > 0 {
+			posMargin += r.margin
+		}
+		hours += int64(r.hours)
+		conc += r.concessions
+	}
+	standing := func(r attnRow) Standing {
+		m := max(r.margin, 0)
+		return Standing{
+			ClientID: r.id, Name: r.name, Margin: cartera.Money{Amount: r.margin, Currency: cur}, Score: r.score,
+			MarginShare:      cartera.Ratio(m, posMargin),
+			HoursShare:       cartera.Ratio(int64(r.hours), hours),
+			ConcessionsShare: cartera.Ratio(r.concessions, conc),
+		}
+	}
+	// The loud: top fifth by relational score among clients at or above
+	// the medium level (at least one when any qualifies).
+	var loud []attnRow
+	for _, r := range rows {
+		if r.score >= pol.RelationalMedium {
+			loud = append(loud, r)
+		}
+	}
+	sort.SliceStable(loud, func(i, j int) bool { return loud[i].score > loud[j].score })
+	loud = loud[:fifth(len(rows), len(loud))]
+	isLoud := map[string]bool{}
+	var loudConc, loudHours, loudMargin int64
+	for _, r := range loud {
+		isLoud[r.id] = true
+		at.Loud = append(at.Loud, standing(r))
+		loudConc += r.concessions
+		loudHours += int64(r.hours)
+		loudMargin += max(r.margin, 0)
+	}
+	at.LoudConcessions = cartera.Ratio(loudConc, conc)
+	at.LoudHours = cartera.Ratio(loudHours, hours)
+	at.LoudMargin = cartera.Ratio(loudMargin, posMargin)
+
+	// The valuable: top fifth by positive margin.
+	var val []attnRow
+	for _, r := range rows {
+		if r.margin > 0 {
+			val = append(val, r)
+		}
+	}
+	sort.SliceStable(val, func(i, j int) bool { return val[i].margin > val[j].margin })
+	val = val[:fifth(len(rows), len(val))]
+	for _, r := range val {
+		s := standing(r)
+		at.Valuable = append(at.Valuable, s)
+		// Attention is the larger of the hours and concessions shares.
+		if !isLoud[r.id] && 2*max(s.HoursShare, s.ConcessionsShare) < s.MarginShare {
+			at.Neglected = append(at.Neglected, s)
+		}
+	}
+	for _, s := range at.Loud {
+		if s.ConcessionsShare > s.MarginShare || s.HoursShare > s.MarginShare*3/2 {
+			at.Pampered = append(at.Pampered, s)
+		}
+	}
+	switch {
+	case len(loud) == 0:
+		at.Finding = cartera.M("attention.no_loud")
+	case (at.LoudConcessions > at.LoudMargin && conc > 0) || at.LoudHours > at.LoudMargin*3/2:
+		at.Finding = cartera.M("attention.loud_win",
+			"n", len(loud), "concessions", at.LoudConcessions, "hours", at.LoudHours, "margin", at.LoudMargin)
+	default:
+		at.Finding = cartera.M("attention.balanced",
+			"n", len(loud), "concessions", at.LoudConcessions, "hours", at.LoudHours, "margin", at.LoudMargin)
+	}
+	at.capLists()
+	return at
+}
+
+// fifth returns how many of the candidates form the top fifth of a
+// population of n: at least one when there is any candidate.
+func fifth(n, candidates int) int {
+	k := (n + 4) / 5
+	if k < 1 {
+		k = 1
+	}
+	return min(k, candidates)
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cartera/cartera/csvio"
+	"github.com/cartera/cartera/i18n"
+)
+
+func runImport(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "import")
+	var c common
+	c.register(fs, false)
+	dry := fs.Bool("dry-run", false, "")
+	encoding := fs.String("encoding", "", "")
+	decimal := fs.String("decimal", "auto", "")
+	separator := fs.String("separator", "", "")
+	format := fs.String("format", "text", "")
+	files, err := parse(a, fs, &c, args)
+	if err != nil {
+		return err
+	}
+	p := a.printer()
+	if len(files) == 0 {
+		return &usageError{p.T("import.no_files")}
+	}
+	enc, ok := csvio.ParseEncoding(*encoding)
+	if !ok {
+		return &usageError{p.T("cli.bad_encoding", "value", *encoding)}
+	}
+	mode, ok := csvio.ParseDecimalMode(*decimal)
+	if !ok {
+		return &usageError{p.T("cli.bad_decimal", "value", *decimal)}
+	}
+	var sep rune
+	switch *separator {
+	case "":
+	case "tab", "\\t", "tabulador":
+		sep = '\t'
+	default:
+		if utf8.RuneCountInString(*separator) != 1 {
+			return &usageError{p.T("cli.bad_separator", "value", *separator)}
+		}
+		sep, _ = utf8.DecodeRuneInString(*separator)
+	}
+	if *format != "text" && *format != "json" {
+		return &usageError{p.T("cli.bad_format", "value", *format, "allowed", "text, json")}
+	}
+	var srcs []csvio.Source
+	for _, f := range files {
+		if fi, err := os.Stat(f); err != nil || fi.IsDir() {
+			return &usageError{p.T("import.cannot_open_file", "path", f)}
+		}
+		srcs = append(srcs, csvio.FileSource(f))
+	}
+	st, done, err := a.openStore(ctx, c, 0)
+	if err != nil {
+		return err
+	}
+	defer done()
+	pol, err := st.Policy(ctx)
+	if err != nil {
+		return err
+	}
+	p = i18n.New(a.lang, pol.Location())
+	o := csvio.Options{
+		Encoding: enc, Separator: sep, Decimal: mode, Location: pol.Location(), Currency: pol.Currency, DryRun: *dry,
+	}
+	var bar *progressBar
+	if isTerminal(a.stderr) {
+		bar = &progressBar{w: a.stderr, p: p}
+		o.Progress = bar.update
+	}
+	start := time.Now()
+	rep, err := csvio.Import(ctx, st, srcs, o)
+	if bar != nil {
+		bar.clear()
+	}
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		return writeJSON(a.stdout, rep)
+	}
+	key := "import.done"
+	if *dry {
+		key = "import.dry_run_done"
+	}
+	fmt.Fprintln(a.stdout, p.T(key, "files", len(rep.Files), "n", rep.Rows, "seconds", time.Since(start).Round(10*time.Millisecond).String()))
+	for _, f := range rep.Files {
+		fmt.Fprintln(a.stdout, "  "+p.T("import.file_line", "name", f.Name, "entity", string(f.Entity), "n", f.Rows,
+			"format", strings.ToUpper(f.Format), "encoding", strings.ToUpper(f.Encoding)))
+		if len(f.Ignored) > 0 {
+			fmt.Fprintln(a.stdout, "    "+p.T("import.ignored", "columns", f.Ignored))
+		}
+	}
+	return nil
+}
+
+// progressBar draws one self-erasing line on a terminal.
+type progressBar struct {
+	w     io.Writer
+	p     *i18n.Printer
+	drawn bool
+}
+
+func (b *progressBar) update(pr csvio.Progress) {
+	const width = 24
+	line := fmt.Sprintf("  %s  ", pr.File)
+	if pr.Total > 0 {
+		frac := float64(pr.Done) / float64(pr.Total)
+		if frac > 1 {
+			frac = 1
+		}
+		full := int(frac * width)
+		line += "[" + strings.Repeat("█", full) + strings.Repeat("·", width-full) + "] " +
+			fmt.Sprintf("%3.0f %%  ", frac*100)
+	}
+	line += b.p.T("import.rows_so_far", "n", pr.Rows)
+	fmt.Fprintf(b.w, "\r\x1b[K%s", line)
+	b.drawn = true
+}
+
+func (b *progressBar) clear() {
+	if b.drawn {
+		fmt.Fprint(b.w, "\r\x1b[K")
+	}
+}

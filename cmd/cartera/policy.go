@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/i18n"
+)
+
+// runPolicy shows or changes the red lines and thresholds:
+//
+//	cartera policy                      show every value
+//	cartera policy set key=value …      change values
+//	cartera policy reset [key …]        back to the defaults
+func runPolicy(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "policy")
+	var c common
+	c.register(fs, true)
+	format := fs.String("format", "text", "")
+	rest, err := parse(a, fs, &c, args)
+	if err != nil {
+		return err
+	}
+	p := a.printer()
+	if *format != "text" && *format != "json" {
+		return &usageError{p.T("cli.bad_format", "value", *format, "allowed", "text, json")}
+	}
+	st, done, err := a.openStore(ctx, c, 0)
+	if err != nil {
+		return err
+	}
+	defer done()
+	pol, err := st.Policy(ctx)
+	if err != nil {
+		return err
+	}
+	action := "show"
+	if len(rest) > 0 {
+		action, rest = rest[0], rest[1:]
+	}
+	switch action {
+	case "show", "ver":
+		if len(rest) > 0 {
+			return &usageError{p.T("cli.unexpected_args", "args", strings.Join(rest, " "), "command", "policy")}
+		}
+	case "set", "cambiar":
+		if len(rest) == 0 {
+			return &usageError{p.T("policy.set_usage")}
+		}
+		for _, kv := range rest {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok {
+				return &usageError{p.T("policy.set_usage")}
+			}
+			if err := pol.Set(k, v); err != nil {
+				return fieldError(p, err)
+			}
+		}
+		if err := st.SavePolicy(ctx, pol); err != nil {
+			return fieldError(p, err)
+		}
+		fmt.Fprintln(a.stdout, p.T("policy.saved"))
+	case "reset", "restablecer":
+		def := cartera.DefaultPolicy()
+		if len(rest) == 0 {
+			pol = def
+		}
+		for _, k := range rest {
+			ref := i18n.New(i18n.EN, nil)
+			if err := pol.Set(k, policyValue(ref, def, k)); err != nil {
+				return fieldError(p, err)
+			}
+		}
+		if err := st.SavePolicy(ctx, pol); err != nil {
+			return fieldError(p, err)
+		}
+		fmt.Fprintln(a.stdout, p.T("policy.reset_done"))
+	default:
+		return &usageError{p.T("policy.unknown_action", "value", action)}
+	}
+	if *format == "json" {
+		return writeJSON(a.stdout, pol)
+	}
+	printPolicy(a, p, pol)
+	return nil
+}
+
+// fieldError names the offending key in front of the message.
+func fieldError(p *i18n.Printer, err error) error {
+	if e, ok := err.(*cartera.Error); ok && e.Field != "" {
+		return cartera.NewError(e.Code, "policy.field_error", "key", e.Field, "message", p.Msg(e.Msg))
+	}
+	return err
+}
+
+func printPolicy(a *app, p *i18n.Printer, pol cartera.Policy) {
+	def := cartera.DefaultPolicy()
+	fmt.Fprintln(a.stdout, p.T("policy.title"))
+	for _, k := range cartera.PolicyKeys {
+		v, dv := policyValue(p, pol, k), policyValue(p, def, k)
+		mark := ""
+		if v != dv {
+			mark = "  " + p.T("policy.default_was", "value", dv)
+		}
+		fmt.Fprintf(a.stdout, "  %-26s %s%s\n", k, v, mark)
+		fmt.Fprintf(a.stdout, "  %-26s %s\n", "", p.T("policy.help."+k))
+	}
+	fmt.Fprintln(a.stdout, "  weight.<kind>")
+	for _, k := range cartera.IncidentKinds {
+		mark := ""
+		if pol.Weight(k) != def.Weight(k) {
+			mark = "  " + p.T("policy.default_was", "value", fmt.Sprint(def.Weight(k)))
+		}
+		fmt.Fprintf(a.stdout, "    %-24s %d  (%s)%s\n", "weight."+string(k), pol.Weight(k), p.T("kind."+string(k)), mark)
+	}
+	fmt.Fprintln(a.stdout)
+	fmt.Fprintln(a.stdout, p.T("policy.hint"))
+}
+
+// policyValue renders a value so that Policy.Set reads it back.
+func policyValue(p *i18n.Printer, pol cartera.Policy, key string) string {
+	switch key {
+	case "max_discount":
+		return p.Percent(pol.MaxDiscount)
+	case "max_free_hours_per_month":
+		return p.Hours(pol.MaxFreeHoursPerMonth)
+	case "max_days_late":
+		return fmt.Sprint(pol.MaxDaysLate)
+	case "grace_days":
+		return fmt.Sprint(pol.GraceDays)
+	case "off_limits":
+		return p.Slots(pol.OffLimits)
+	case "min_margin":
+		return p.Percent(pol.MinMargin)
+	case "max_severity":
+		return fmt.Sprint(pol.MaxSeverity)
+	case "hourly_cost":
+		var parts []string
+		for _, m := range pol.HourlyCost {
+			parts = append(parts, string(m.Currency)+" "+cartera.FormatDecimal(m.Amount, m.Currency.Exponent(), ','))
+		}
+		return strings.Join(parts, "; ")
+	case "currency":
+		return string(pol.Currency)
+	case "window_months":
+		return fmt.Sprint(pol.WindowMonths)
+	case "late_share_warn":
+		return p.Percent(pol.LateShareWarn)
+	case "late_share_high":
+		return p.Percent(pol.LateShareHigh)
+	case "overdue_high":
+		return p.Percent(pol.OverdueHigh)
+	case "half_life_days":
+		return fmt.Sprint(pol.HalfLifeDays)
+	case "escalation_days":
+		return fmt.Sprint(pol.EscalationDays)
+	case "escalation_factor":
+		return p.Decimal(int64(pol.EscalationFactor*100+0.5), 2)
+	case "relational_medium":
+		return p.Decimal(int64(pol.RelationalMedium*100+0.5), 2)
+	case "relational_high":
+		return p.Decimal(int64(pol.RelationalHigh*100+0.5), 2)
+	case "time_zone":
+		return pol.TimeZone
+	}
+	return ""
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/assess"
+	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/review"
+)
+
+func runReview(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "review")
+	var c common
+	c.register(fs, true)
+	client := fs.String("client", "", "")
+	asOfS := fs.String("as-of", "", "")
+	format := fs.String("format", "text", "")
+	verdict := fs.String("verdict", "", "")
+	owner := fs.String("owner", "", "")
+	all := fs.Bool("all", false, "")
+	limit := fs.Int("limit", 5, "")
+	rest, err := parse(a, fs, &c, args)
+	if err != nil {
+		return err
+	}
+	p := a.printer()
+	if len(rest) > 0 {
+		return &usageError{p.T("cli.unexpected_args", "args", strings.Join(rest, " "), "command", "review")}
+	}
+	if *format != "text" && *format != "json" {
+		return &usageError{p.T("cli.bad_format", "value", *format, "allowed", "text, json")}
+	}
+	v := cartera.Verdict(*verdict)
+	if v != "" && !v.Valid() {
+		return &usageError{p.T("cli.bad_verdict", "value", *verdict)}
+	}
+	// The as-of date is read in the default zone first; the demo anchors
+	// on it, and a real store's policy zone then applies to output.
+	loc := cartera.DefaultPolicy().Location()
+	asOf, err := parseDay(a, *asOfS, loc)
+	if err != nil {
+		return err
+	}
+	st, done, err := a.openStore(ctx, c, asOf)
+	if err != nil {
+		return err
+	}
+	defer done()
+	pol, err := st.Policy(ctx)
+	if err != nil {
+		return err
+	}
+	p = i18n.New(a.lang, pol.Location())
+
+	if *client != "" {
+		return reviewClient(ctx, a, st, p, *client, asOf, *format)
+	}
+	o := review.Options{AsOf: asOf, Owner: *owner, Verdict: v, PerVerdict: *limit}
+	if *all {
+		o.PerVerdict = 0
+	}
+	if *format == "json" {
+		s := review.NewStreamJSON(a.stdout, p, review.Header{AsOf: asOf, From: assess.Query(asOf, pol).From, Lang: a.lang, Policy: pol})
+		o.Each = s.Client
+		res, err := review.Run(ctx, st, o)
+		if err != nil {
+			return err
+		}
+		return s.Close(res.Portfolio)
+	}
+	res, err := review.Run(ctx, st, o)
+	if err != nil {
+		return err
+	}
+	return review.WriteText(a.stdout, res, p, review.TextOptions{Color: a.useColor()})
+}
+
+// reviewClient shows one client in full. text may be an id or part of a
+// name; an ambiguous name lists the candidates.
+func reviewClient(ctx context.Context, a *app, st cartera.Store, p *i18n.Printer, text string, asOf cartera.Date, format string) error {
+	found, err := st.FindClients(ctx, text, 10)
+	if err != nil {
+		return err
+	}
+	if len(found) == 0 {
+		return cartera.NewError(cartera.ENOTFOUND, "cli.client_not_found", "value", text)
+	}
+	pick := found[0]
+	exact := pick.ID == text || cartera.Fold(pick.Name) == cartera.Fold(text)
+	if !exact && len(found) > 1 {
+		var names []string
+		for _, c := range found {
+			names = append(names, fmt.Sprintf("%s (%s)", c.Name, c.ID))
+		}
+		return cartera.NewError(cartera.EINVALID, "cli.client_ambiguous", "value", text, "names", names)
+	}
+	res, err := review.Run(ctx, st, review.Options{AsOf: asOf, ClientIDs: []string{pick.ID}, PerVerdict: 1})
+	if err != nil {
+		return err
+	}
+	var as *assess.Assessment
+	for i := range res.Groups {
+		if len(res.Groups[i].Clients) > 0 {
+			as = &res.Groups[i].Clients[0]
+		}
+	}
+	if as == nil {
+		return cartera.NewError(cartera.ENOTFOUND, "cli.client_not_found", "value", text)
+	}
+	contacts, err := st.Contacts(ctx, pick.ID)
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		c := review.Client(as, p)
+		c.Contacts = contacts
+		return writeJSON(a.stdout, c)
+	}
+	return review.WriteClient(a.stdout, as, contacts, p, review.TextOptions{Color: a.useColor()})
+}

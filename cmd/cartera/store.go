@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/csvio"
+	"github.com/cartera/cartera/demo"
+	"github.com/cartera/cartera/sqlite"
+)
+
+// openStore opens the configured database, or with --demo a throwaway one
+// filled with the demo portfolio anchored on asOf.
+func (a *app) openStore(ctx context.Context, c common, asOf cartera.Date) (*sqlite.DB, func(), error) {
+	if c.demo {
+		return openDemo(ctx, asOf)
+	}
+	path, err := a.dbPath(c.db)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return db, func() { db.Close() }, nil
+}
+
+// openDemo builds the demo in a temporary database: the real import path,
+// so the demo is also a check that import works.
+func openDemo(ctx context.Context, asOf cartera.Date) (*sqlite.DB, func(), error) {
+	dir, err := os.MkdirTemp("", "cartera-demo-")
+	if err != nil {
+		return nil, nil, err
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "demo.db"))
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	if err := loadDemo(ctx, db, asOf); err != nil {
+		db.Close()
+		cleanup()
+		return nil, nil, err
+	}
+	return db, func() { db.Close(); cleanup() }, nil
+}
+
+func loadDemo(ctx context.Context, st cartera.Store, asOf cartera.Date) error {
+	w, mem, err := csvio.NewMemoryWriter(csvio.FormatCSV, csvio.Style{Spanish: true})
+	if err != nil {
+		return err
+	}
+	if err := demo.Generate(asOf, w); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	_, err = csvio.Import(ctx, st, mem.Sources(), csvio.Options{
+		Location: demo.Location,
+		Now:      asOf.AddDays(1).Time(demo.Location).Add(-time.Second),
+		Currency: "EUR",
+	})
+	return err
+}

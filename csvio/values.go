@@ -1,0 +1,238 @@
+package csvio
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cartera/cartera"
+)
+
+// problem builds the message of a bad value.
+func problem(key string, kv ...any) *cartera.Message {
+	m := cartera.M(key, kv...)
+	return &m
+}
+
+type decimalMode = cartera.DecimalMode
+
+const (
+	decimalAutoPoint = cartera.DecimalAutoPoint
+	decimalAutoComma = cartera.DecimalAutoComma
+	decimalPoint     = cartera.DecimalPoint
+	decimalComma     = cartera.DecimalComma
+)
+
+// ParseDecimalMode reads a --decimal value: "", "auto", "comma", "point".
+func ParseDecimalMode(s string) (cartera.DecimalMode, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "auto":
+		return decimalAutoPoint, true
+	case "comma", "coma", ",":
+		return decimalComma, true
+	case "point", "punto", "dot", ".":
+		return decimalPoint, true
+	}
+	return 0, false
+}
+
+// parseScaled is cartera.ParseDecimal with its error as a message.
+func parseScaled(s string, exp int, mode decimalMode) (int64, *cartera.Message) {
+	v, err := cartera.ParseDecimal(s, exp, mode)
+	if err != nil {
+		m := cartera.ErrorMessage(err)
+		return 0, &m
+	}
+	return v, nil
+}
+
+// parseHours reads decimal hours ("1,5", "2") or h:mm ("1:30") into
+// hundredths of an hour.
+func parseHours(s string, mode decimalMode) (cartera.Hours, *cartera.Message) {
+	if h, m, ok := strings.Cut(s, ":"); ok {
+		hh, err1 := strconv.Atoi(strings.TrimSpace(h))
+		mm, err2 := strconv.Atoi(strings.TrimSpace(m))
+		if err1 != nil || err2 != nil || len(strings.TrimSpace(m)) != 2 || mm > 59 {
+			return 0, problem("value.not_hours", "value", s)
+		}
+		if hh < 0 {
+			return 0, problem("value.negative_hours", "value", s)
+		}
+		// Minutes to hundredths, rounded: 1:20 → 1,33 h.
+		return cartera.Hours(int64(hh)*100 + cartera.MulDivRound(int64(mm), 100, 60)), nil
+	}
+	v, bad := parseScaled(strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(s, "h")), " "), 2, mode)
+	if bad != nil {
+		if bad.Key == "value.not_number" {
+			return 0, problem("value.not_hours", "value", s)
+		}
+		return 0, bad
+	}
+	if v < 0 {
+		return 0, problem("value.negative_hours", "value", s)
+	}
+	if v > 24*100*366 {
+		return 0, problem("value.too_large", "value", s)
+	}
+	return cartera.Hours(v), nil
+}
+
+// parsePercent reads "15", "15 %", "15,5%" into basis points (0–100 %).
+func parsePercent(s string, mode decimalMode) (cartera.BasisPoints, *cartera.Message) {
+	v, bad := parseScaled(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%")), 2, mode)
+	if bad != nil {
+		return 0, bad
+	}
+	if v < 0 || v > 10000 {
+		return 0, problem("value.percent_range", "value", s)
+	}
+	return cartera.BasisPoints(v), nil
+}
+
+// parseDate reads ISO 8601 (2026-03-15) or day-first dates (15/03/2026,
+// 15-03-2026, 15.03.2026), the way Spanish spreadsheets write them.
+func parseDate(s string) (cartera.Date, *cartera.Message) {
+	s = strings.TrimSpace(s)
+	var y, m, d string
+	switch {
+	case len(s) == 10 && s[4] == '-' && s[7] == '-':
+		y, m, d = s[:4], s[5:7], s[8:]
+	default:
+		for _, sep := range []string{"/", "-", "."} {
+			if parts := strings.Split(s, sep); len(parts) == 3 {
+				d, m, y = parts[0], parts[1], parts[2]
+				break
+			}
+		}
+	}
+	if len(y) != 4 || len(m) < 1 || len(m) > 2 || len(d) < 1 || len(d) > 2 || !isDigits(y) || !isDigits(m) || !isDigits(d) {
+		return 0, problem("value.not_date", "value", s)
+	}
+	yy, _ := strconv.Atoi(y)
+	mm, _ := strconv.Atoi(m)
+	dd, _ := strconv.Atoi(d)
+	date := cartera.DateOf(yy, time.Month(mm), dd)
+	if y2, m2, d2 := date.YMD(); y2 != yy || int(m2) != mm || d2 != dd || yy < 1900 || yy > 2200 {
+		return 0, problem("value.no_such_date", "value", s)
+	}
+	return date, nil
+}
+
+// parseDateTime reads an instant: ISO 8601 with or without zone
+// ("2026-03-15T18:30:00+01:00", "2026-03-15 18:30") or day-first
+// ("15/03/2026 18:30"). Times without a zone are in loc.
+func parseDateTime(s string, loc *time.Location) (time.Time, *cartera.Message) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04Z07:00", "2006-01-02 15:04:05Z07:00"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	for _, layout := range []string{
+		"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04",
+		"02/01/2006 15:04:05", "02/01/2006 15:04", "2/1/2006 15:04", "02/01/2006 15.04", "02-01-2006 15:04",
+	} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	// A date alone means the start of that day.
+	if d, bad := parseDate(s); bad == nil {
+		return d.Time(loc).UTC(), nil
+	}
+	return time.Time{}, problem("value.not_datetime", "value", s)
+}
+
+// parseBool reads yes/no in Spanish or English; empty is no.
+func parseBool(s string) (bool, *cartera.Message) {
+	switch cartera.Fold(strings.TrimSpace(s)) {
+	case "", "no", "n", "false", "f", "0", "falso":
+		return false, nil
+	case "si", "s", "yes", "y", "true", "t", "1", "x", "verdadero":
+		return true, nil
+	}
+	return false, problem("value.not_bool", "value", s)
+}
+
+var kindAliases = map[string]cartera.IncidentKind{
+	"insulto": cartera.KindInsult, "insultos": cartera.KindInsult,
+	"menosprecio": cartera.KindBelittling, "desprecio": cartera.KindBelittling,
+	"grito": cartera.KindYelling, "gritos": cartera.KindYelling,
+	"amenaza": cartera.KindThreat, "amenazas": cartera.KindThreat,
+	"competencia": cartera.KindCompetitorTaunt, "comparacion_competencia": cartera.KindCompetitorTaunt,
+	"fuera_de_horario": cartera.KindOutOfHours, "fuera_horario": cartera.KindOutOfHours,
+	"alcance": cartera.KindScopeCreep, "fuera_de_alcance": cartera.KindScopeCreep, "ampliacion_alcance": cartera.KindScopeCreep,
+	"no_escucha": cartera.KindNotListening, "no_respeta_acuerdos": cartera.KindNotListening,
+	"excusa_pago": cartera.KindPaymentExcuse, "excusas_pago": cartera.KindPaymentExcuse,
+}
+
+// parseKind reads an incident kind by its English code or Spanish name.
+func parseKind(s string) (cartera.IncidentKind, *cartera.Message) {
+	k := headerKey(s)
+	if cartera.IncidentKind(k).Valid() {
+		return cartera.IncidentKind(k), nil
+	}
+	if v, ok := kindAliases[k]; ok {
+		return v, nil
+	}
+	return "", problem("value.unknown_kind", "value", s)
+}
+
+// parseConcessionKind reads discount / free_hours in either language.
+func parseConcessionKind(s string) (cartera.ConcessionKind, *cartera.Message) {
+	switch headerKey(s) {
+	case "discount", "descuento":
+		return cartera.ConcessionDiscount, nil
+	case "free_hours", "horas_gratis", "horas_regaladas", "horas":
+		return cartera.ConcessionFreeHours, nil
+	}
+	return "", problem("value.unknown_concession", "value", s)
+}
+
+// parseSeniority reads 1–5 or a level name.
+func parseSeniority(s string) (cartera.Seniority, *cartera.Message) {
+	k := headerKey(s)
+	if k == "" {
+		return cartera.SeniorityStaff, nil
+	}
+	if n, err := strconv.Atoi(k); err == nil && n >= 1 && n <= 5 {
+		return cartera.Seniority(n), nil
+	}
+	switch k {
+	case "staff", "tecnico", "tecnica", "empleado", "empleada":
+		return cartera.SeniorityStaff, nil
+	case "lead", "coordinador", "coordinadora", "responsable":
+		return cartera.SeniorityLead, nil
+	case "manager", "mando", "gerente", "jefe", "jefa":
+		return cartera.SeniorityManager, nil
+	case "director", "directora":
+		return cartera.SeniorityDirector, nil
+	case "executive", "ceo", "propietario", "propietaria", "socio", "socia", "direccion_general", "owner":
+		return cartera.SeniorityExecutive, nil
+	}
+	return 0, problem("value.bad_seniority", "value", s)
+}
+
+// parseSeverity reads an integer severity 1–5.
+func parseSeverity(s string) (int, *cartera.Message) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return 0, problem("value.not_integer", "value", s)
+	}
+	if n < cartera.MinSeverity || n > cartera.MaxSeverity {
+		return 0, problem("value.severity_range", "value", n, "min", cartera.MinSeverity, "max", cartera.MaxSeverity)
+	}
+	return n, nil
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,69 @@
+package cartera
+
+import "time"
+
+// FactsQuery asks a Store for the figures of each client over a window. The
+// window runs from From (exclusive) to AsOf (inclusive).
+type FactsQuery struct {
+	AsOf Date
+	From Date
+	// IncidentsFrom is how far back incidents are loaded: their weight fades
+	// with age, so a longer look-back than the economic window is used.
+	IncidentsFrom Date
+	// MaxDaysLate and MaxDiscount are the policy's red lines, counted in the
+	// database so that raw rows never need to reach Go.
+	MaxDaysLate int
+	GraceDays   int
+	MaxDiscount BasisPoints
+	// ClientIDs restricts the query; nil means every client.
+	ClientIDs []string
+}
+
+// ClientFacts are the aggregated figures of one client over a window: the
+// whole input of the assessment engine. Amounts are in the client's currency
+// minor units.
+type ClientFacts struct {
+	Client Client
+
+	Revenue        int64 // invoices issued in the window
+	InvoicesIssued int
+
+	Hours         Hours // all hours logged in the window
+	BillableHours Hours
+
+	Discounts      int64       // amount given away as discounts
+	DiscountCount  int         // discounts given
+	DiscountsOver  int         // discounts above the policy maximum
+	MaxDiscount    BasisPoints // largest discount percentage recorded
+	FreeHours      Hours
+	FreeHoursMonth []MonthHours // free hours per month, months with any
+
+	// Payment behaviour, over invoices due in the window.
+	InvoicesDue   int
+	LateInvoices  int // paid more than GraceDays after the due date, or unpaid and that late
+	OverLimit     int // more than MaxDaysLate days late
+	DaysLateSum   int // over the late invoices
+	WorstDaysLate int
+	// Overdue is what is unpaid past its due date, whenever it was issued.
+	Overdue       int64
+	OverdueCount  int
+	OldestOverdue Date
+
+	// Incidents since IncidentsFrom, oldest first.
+	Incidents []IncidentFact
+}
+
+// MonthHours is a month (its first day) and an amount of hours.
+type MonthHours struct {
+	Month Date  `json:"month"`
+	Hours Hours `json:"hours"`
+}
+
+// IncidentFact is what the engine needs of an incident.
+type IncidentFact struct {
+	ID        string       `json:"id"`
+	At        time.Time    `json:"at"`
+	Kind      IncidentKind `json:"kind"`
+	Severity  int          `json:"severity"`
+	ContactID string       `json:"contact_id,omitempty"`
+}

@@ -1,0 +1,40 @@
+package cartera
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Fold returns s in lower case with the accents of Latin letters removed,
+// so that "gestion" matches "Gestión" and "MUNOZ" matches "Muñoz". It is the
+// search key of names and lessons in every store.
+func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		r = unicode.ToLower(r)
+		if r < 0x80 {
+			b.WriteRune(r)
+			continue
+		}
+		if base, ok := unaccent[r]; ok {
+			b.WriteString(base)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// unaccent maps lower-case accented Latin letters to their base letters.
+var unaccent = map[rune]string{
+	'á': "a", 'à': "a", 'â': "a", 'ä': "a", 'ã': "a", 'å': "a", 'ā': "a", 'ą': "a",
+	'é': "e", 'è': "e", 'ê': "e", 'ë': "e", 'ē': "e", 'ę': "e", 'ě': "e",
+	'í': "i", 'ì': "i", 'î': "i", 'ï': "i", 'ī': "i",
+	'ó': "o", 'ò': "o", 'ô': "o", 'ö': "o", 'õ': "o", 'ø': "o", 'ō': "o", 'ő': "o",
+	'ú': "u", 'ù': "u", 'û': "u", 'ü': "u", 'ū': "u", 'ů': "u", 'ű': "u",
+	'ñ': "n", 'ń': "n", 'ň': "n", 'ç': "c", 'ć': "c", 'č': "c",
+	'ý': "y", 'ÿ': "y", 'ś': "s", 'š': "s", 'ș': "s", 'ş': "s", 'ž': "z", 'ź': "z", 'ż': "z",
+	'ł': "l", 'ř': "r", 'ď': "d", 'ť': "t", 'ț': "t", 'ß': "ss", 'æ': "ae", 'œ': "oe",
+	'ª': "a", 'º': "o", '·': "",
+}

@@ -1,0 +1,264 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cartera/cartera"
+)
+
+// table describes how records of one entity are upserted.
+type table struct {
+	name string
+	cols []string // the first is the id
+}
+
+var (
+	clientsTable     = table{"clients", []string{"id", "name", "name_key", "owner", "family_friend", "currency", "service", "since", "email", "phone", "notes"}}
+	contactsTable    = table{"contacts", []string{"id", "client_id", "name", "role", "seniority", "email", "phone"}}
+	invoicesTable    = table{"invoices", []string{"id", "client_id", "number", "issued", "due", "paid", "amount", "currency"}}
+	timeTable        = table{"time_entries", []string{"id", "client_id", "day", "hours", "billable", "note"}}
+	concessionsTable = table{"concessions", []string{"id", "client_id", "day", "kind", "amount", "currency", "hours", "percent", "note"}}
+	incidentsTable   = table{"incidents", []string{"id", "client_id", "contact_id", "at", "kind", "severity", "note"}}
+)
+
+// rowsPerStatement is how many records one INSERT carries. Multi-row
+// statements amortise the cost of crossing into SQLite; past ~50 rows the
+// gain flattens while statement journals grow.
+const rowsPerStatement = 50
+
+// upsertSQL writes n rows, updating existing ids — unless the stored row
+// was written by this same import, which makes the id a duplicate: the
+// conflict then changes nothing and RowsAffected comes up short.
+func (t table) upsertSQL(n int) string {
+	cols := append(append([]string{}, t.cols...), "import_id", "import_pos")
+	row := "(" + placeholders(len(cols)) + ")"
+	var b strings.Builder
+	fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", t.name, strings.Join(cols, ", "))
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(row)
+	}
+	b.WriteString(" ON CONFLICT (id) DO UPDATE SET ")
+	for i, c := range cols[1:] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s = excluded.%s", c, c)
+	}
+	fmt.Fprintf(&b, " WHERE %s.import_id IS NOT excluded.import_id", t.name)
+	return b.String()
+}
+
+type importTx struct {
+	db    *DB
+	tx    *sql.Tx
+	id    int64
+	rows  int64
+	stmts map[string]*sql.Stmt
+	args  []any
+	done  bool
+}
+
+// BeginImport starts the single write transaction an import runs in.
+func (db *DB) BeginImport(ctx context.Context) (cartera.ImportTx, error) {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin import: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO imports (started) VALUES (?)`, time.Now().Unix())
+	if err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("begin import: %w", err)
+	}
+	id, _ := res.LastInsertId()
+	return &importTx{db: db, tx: tx, id: id, stmts: map[string]*sql.Stmt{}}, nil
+}
+
+func (t *importTx) stmt(ctx context.Context, tb table, n int) (*sql.Stmt, error) {
+	key := fmt.Sprintf("%s/%d", tb.name, n)
+	if s, ok := t.stmts[key]; ok {
+		return s, nil
+	}
+	s, err := t.tx.PrepareContext(ctx, tb.upsertSQL(n))
+	if err != nil {
+		return nil, fmt.Errorf("prepare %s: %w", tb.name, err)
+	}
+	t.stmts[key] = s
+	return s, nil
+}
+
+// put upserts records in chunks; row(i) appends the column values of
+// record i to the argument list.
+func (t *importTx) put(ctx context.Context, tb table, ids []string, pos []int64, row func(i int, args []any) []any) ([]cartera.Duplicate, error) {
+	if t.done {
+		return nil, fmt.Errorf("import already finished")
+	}
+	var dups []cartera.Duplicate
+	for start := 0; start < len(ids); start += rowsPerStatement {
+		end := min(start+rowsPerStatement, len(ids))
+		t.args = t.args[:0]
+		for i := start; i < end; i++ {
+			t.args = row(i, t.args)
+			t.args = append(t.args, t.id, pos[i])
+		}
+		st, err := t.stmt(ctx, tb, end-start)
+		if err != nil {
+			return nil, err
+		}
+		res, err := st.ExecContext(ctx, t.args...)
+		if err != nil {
+			return nil, fmt.Errorf("write %s: %w", tb.name, err)
+		}
+		n, _ := res.RowsAffected()
+		t.rows += n
+		if int(n) < end-start {
+			d, err := t.duplicates(ctx, tb, ids[start:end], pos[start:end], start)
+			if err != nil {
+				return nil, err
+			}
+			dups = append(dups, d...)
+		}
+	}
+	return dups, nil
+}
+
+// duplicates finds which rows of a chunk were not written because their id
+// had already been written by this import, and where.
+func (t *importTx) duplicates(ctx context.Context, tb table, ids []string, pos []int64, base int) ([]cartera.Duplicate, error) {
+	args := []any{t.id}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := t.tx.QueryContext(ctx, fmt.Sprintf(`SELECT id, import_pos FROM %s WHERE import_id = ? AND id IN (%s)`,
+		tb.name, placeholders(len(ids))), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	first := map[string]int64{}
+	for rows.Next() {
+		var id string
+		var p int64
+		if err := rows.Scan(&id, &p); err != nil {
+			return nil, err
+		}
+		first[id] = p
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []cartera.Duplicate
+	for i, id := range ids {
+		if p, ok := first[id]; ok && p != pos[i] {
+			out = append(out, cartera.Duplicate{Index: base + i, FirstPos: p})
+		}
+	}
+	return out, nil
+}
+
+func (t *importTx) PutClients(ctx context.Context, rows []cartera.Client, pos []int64) ([]cartera.Duplicate, error) {
+	ids := make([]string, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	return t.put(ctx, clientsTable, ids, pos, func(i int, a []any) []any {
+		c := &rows[i]
+		return append(a, c.ID, c.Name, cartera.Fold(c.Name), c.Owner, boolInt(c.FamilyFriend), string(c.Currency),
+			c.Service, nullDay(c.Since), c.Email, c.Phone, c.Notes)
+	})
+}
+
+func (t *importTx) PutContacts(ctx context.Context, rows []cartera.Contact, pos []int64) ([]cartera.Duplicate, error) {
+	ids := make([]string, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	return t.put(ctx, contactsTable, ids, pos, func(i int, a []any) []any {
+		c := &rows[i]
+		return append(a, c.ID, c.ClientID, c.Name, c.Role, int(c.Seniority), c.Email, c.Phone)
+	})
+}
+
+func (t *importTx) PutInvoices(ctx context.Context, rows []cartera.Invoice, pos []int64) ([]cartera.Duplicate, error) {
+	ids := make([]string, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	return t.put(ctx, invoicesTable, ids, pos, func(i int, a []any) []any {
+		v := &rows[i]
+		return append(a, v.ID, v.ClientID, v.Number, v.Issued.UnixDay(), v.Due.UnixDay(), nullDay(v.Paid),
+			v.Amount.Amount, string(v.Amount.Currency))
+	})
+}
+
+func (t *importTx) PutTimeEntries(ctx context.Context, rows []cartera.TimeEntry, pos []int64) ([]cartera.Duplicate, error) {
+	ids := make([]string, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	return t.put(ctx, timeTable, ids, pos, func(i int, a []any) []any {
+		e := &rows[i]
+		return append(a, e.ID, e.ClientID, e.Day.UnixDay(), int64(e.Hours), boolInt(e.Billable), e.Note)
+	})
+}
+
+func (t *importTx) PutConcessions(ctx context.Context, rows []cartera.Concession, pos []int64) ([]cartera.Duplicate, error) {
+	ids := make([]string, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	return t.put(ctx, concessionsTable, ids, pos, func(i int, a []any) []any {
+		c := &rows[i]
+		return append(a, c.ID, c.ClientID, c.Day.UnixDay(), string(c.Kind), c.Amount.Amount, string(c.Amount.Currency),
+			int64(c.Hours), int64(c.Percent), c.Note)
+	})
+}
+
+func (t *importTx) PutIncidents(ctx context.Context, rows []cartera.Incident, pos []int64) ([]cartera.Duplicate, error) {
+	ids := make([]string, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	return t.put(ctx, incidentsTable, ids, pos, func(i int, a []any) []any {
+		in := &rows[i]
+		var contact any
+		if in.ContactID != "" {
+			contact = in.ContactID
+		}
+		return append(a, in.ID, in.ClientID, contact, in.At.Unix(), string(in.Kind), in.Severity, in.Note)
+	})
+}
+
+// Commit records the import and makes it visible.
+func (t *importTx) Commit(ctx context.Context) error {
+	if t.done {
+		return fmt.Errorf("import already finished")
+	}
+	t.done = true
+	if _, err := t.tx.ExecContext(ctx, `UPDATE imports SET finished = ?, rows = ? WHERE id = ?`,
+		time.Now().Unix(), t.rows, t.id); err != nil {
+		t.tx.Rollback()
+		return fmt.Errorf("commit import: %w", err)
+	}
+	if err := t.tx.Commit(); err != nil {
+		return fmt.Errorf("commit import: %w", err)
+	}
+	// Keep the query planner's statistics fresh after bulk changes.
+	_, _ = t.db.w.ExecContext(ctx, `PRAGMA optimize`)
+	return nil
+}
+
+// Rollback discards the import. It is a no-op after Commit.
+func (t *importTx) Rollback() error {
+	if t.done {
+		return nil
+	}
+	t.done = true
+	return t.tx.Rollback()
+}

@@ -1,0 +1,215 @@
+// Package sqlite implements cartera.Store on an embedded SQLite database:
+// one file, no server, no C toolchain (the driver is modernc.org/sqlite, a
+// pure-Go translation of SQLite).
+//
+// The database runs in WAL mode with foreign keys on and a busy timeout.
+// Writes go through a pool of exactly one connection, so writers queue in Go
+// instead of failing with "database is locked"; reads use a separate pool
+// and never block on the writer.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/cartera/cartera"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// DB is a cartera.Store backed by one SQLite file.
+type DB struct {
+	path string
+	w    *sql.DB // one connection: every write
+	r    *sql.DB // reads
+}
+
+var _ cartera.Store = (*DB)(nil)
+
+// Open opens (creating if needed) the database at path and applies any
+// pending migrations. The directory is created too.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, cartera.NewError(cartera.EINVALID, "db.path_empty")
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, cartera.NewError(cartera.EINVALID, "db.cannot_create", "path", path, "reason", err.Error())
+		}
+	}
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	db := &DB{path: path, w: w}
+	if err := db.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	n := max(4, runtime.GOMAXPROCS(0)*2)
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	db.r = r
+	return db, nil
+}
+
+// dsn builds the connection string. temp_store=MEMORY keeps statement
+// journals of multi-row writes off the disk, which makes large imports about
+// a third faster.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	for _, p := range []string{
+		"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)",
+		"synchronous(NORMAL)", "temp_store(MEMORY)", "cache_size(-32768)",
+	} {
+		q.Add("_pragma", p)
+	}
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Path returns the database file name.
+func (db *DB) Path() string { return db.path }
+
+// Close closes both pools, checkpointing the WAL into the main file.
+func (db *DB) Close() error {
+	var errs []error
+	if db.r != nil {
+		errs = append(errs, db.r.Close())
+	}
+	if db.w != nil {
+		_, _ = db.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		errs = append(errs, db.w.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// migrate applies the embedded migrations not yet recorded in
+// schema_migrations, each in its own transaction.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL DEFAULT (unixepoch()))`); err != nil {
+		return fmt.Errorf("migrations table: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	var current int
+	if err := db.w.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	latest := 0
+	for _, name := range names {
+		v, err := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: bad name", name)
+		}
+		latest = max(latest, v)
+		if v <= current {
+			continue
+		}
+		body, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		tx, err := db.w.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, v); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	if current > latest {
+		return cartera.NewError(cartera.EINVALID, "db.newer_schema", "path", db.path, "version", current, "known", latest)
+	}
+	return nil
+}
+
+// IntegrityCheck runs PRAGMA integrity_check and foreign_key_check and
+// returns an error describing the first problems found.
+func (db *DB) IntegrityCheck(ctx context.Context) error {
+	var res string
+	if err := db.w.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
+		return err
+	}
+	if res != "ok" {
+		return fmt.Errorf("integrity_check: %s", res)
+	}
+	rows, err := db.w.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		return errors.New("foreign_key_check: dangling references")
+	}
+	return rows.Err()
+}
+
+// nullDay converts a Date to its stored form: days since 1970, or NULL.
+func nullDay(d cartera.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.UnixDay()
+}
+
+// dayOf converts a stored day back.
+func dayOf(n sql.NullInt64) cartera.Date {
+	if !n.Valid {
+		return 0
+	}
+	return cartera.DateFromUnixDay(n.Int64)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// placeholders returns "?,?,…" with n marks.
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?,", n-1) + "?"
+}
