@@ -34,8 +34,9 @@ func verdict(f *cartera.ClientFacts, p cartera.Policy, a *Assessment) (cartera.V
 	rel, relWhy := relationalProblem(f, p, a)
 
 	threat := false
+	start, end := endOfDay(a.From, p.Location()), endOfDay(a.AsOf, p.Location())
 	for _, in := range f.Incidents {
-		if in.Kind == cartera.KindThreat && in.Severity == cartera.MaxSeverity && in.At.After(endOfDay(a.From, p.Location())) {
+		if in.Kind == cartera.KindThreat && in.Severity == cartera.MaxSeverity && in.At.After(start) && !in.At.After(end) {
 			threat = true
 		}
 	}
@@ -163,8 +164,9 @@ func relationalProblem(f *cartera.ClientFacts, p cartera.Policy, a *Assessment) 
 	// The dominant kinds, as "N incidents of kind in D days".
 	for _, k := range topKinds(r.ByKind, 2) {
 		first := a.AsOf
+		start, end := endOfDay(a.From, p.Location()), endOfDay(a.AsOf, p.Location())
 		for _, in := range f.Incidents {
-			if in.Kind == k && in.At.After(endOfDay(a.From, p.Location())) {
+			if in.Kind == k && in.At.After(start) && !in.At.After(end) {
 				if d := cartera.DateFromTime(in.At.In(p.Location())); d < first {
 					first = d
 				}

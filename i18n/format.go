@@ -65,7 +65,7 @@ func (p *Printer) Money(m cartera.Money) string {
 }
 
 // MoneyShort formats an amount in whole units, compacting large ones for
-// tight columns: 950 €, 12 k€, 1,2 M€.
+// tight columns: 950 €, 12 k€, 1,2 M€ / €950, €12k, €1.2M.
 func (p *Printer) MoneyShort(m cartera.Money) string {
 	whole := m.Amount
 	for i := 0; i < m.Currency.Exponent(); i++ {
@@ -75,19 +75,32 @@ func (p *Printer) MoneyShort(m cartera.Money) string {
 	if abs < 0 {
 		abs = -abs
 	}
-	var num string
+	var num, unit string
 	switch {
 	case abs >= 1_000_000:
-		num = p.trimmed(cartera.MulDivRound(whole, 10, 1_000_000), 1) + " M"
+		num, unit = p.trimmed(cartera.MulDivRound(whole, 10, 1_000_000), 1), "M"
 	case abs >= 10_000:
-		num = p.Int(cartera.MulDivRound(whole, 1, 1000)) + " k"
+		num, unit = p.Int(cartera.MulDivRound(whole, 1, 1000)), "k"
 	default:
 		return p.withSymbol(p.Int(whole), m.Currency)
 	}
-	if p.Lang == EN {
-		return strings.ReplaceAll(strings.ReplaceAll(p.withSymbol(num, m.Currency), " ", ""), nbsp, "")
+	sym, ok := symbols[m.Currency]
+	if !ok {
+		sym = string(m.Currency)
 	}
-	return strings.Replace(p.withSymbol(num, m.Currency), " ", "", 1)
+	if p.Lang == EN {
+		if ok {
+			if strings.HasPrefix(num, "-") {
+				return "-" + sym + num[1:] + unit
+			}
+			return sym + num + unit
+		}
+		return num + unit + nbsp + sym
+	}
+	if m.Currency == "USD" {
+		sym = "US$"
+	}
+	return num + nbsp + unit + sym
 }
 
 // withSymbol places the currency symbol as the language does: after the
