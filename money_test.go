@@ -8,10 +8,10 @@ import (
 func TestMulDivRoundRoundsHalfAwayFromZero(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ a, b, c, want int64 }{
-		{1, 1, 2, 1},    // 0.5 → 1
-		{-1, 1, 2, -1},  // -0.5 → -1
-		{1, 1, 3, 0},    // 0.33 → 0
-		{2, 1, 3, 1},    // 0.67 → 1
+		{1, 1, 2, 1},   // 0.5 → 1
+		{-1, 1, 2, -1}, // -0.5 → -1
+		{1, 1, 3, 0},   // 0.33 → 0
+		{2, 1, 3, 1},   // 0.67 → 1
 		{3500, 150, 100, 5250},
 		{math.MaxInt64, 2, 1, math.MaxInt64}, // saturates instead of overflowing
 		{math.MinInt64, 2, 1, math.MinInt64},
