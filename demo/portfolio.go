@@ -73,6 +73,7 @@ func portfolio() []profile {
 			freeHours: []freeHour{{monthsAgo: 9, hours: 5}, {monthsAgo: 6, hours: 6}, {monthsAgo: 4, hours: 5}, {monthsAgo: 2, hours: 7}},
 			incidents: []scripted{
 				{daysAgo: 210, at: "18:30", kind: cartera.KindScopeCreep, severity: 2, note: "Quiere vídeos además de fotos"},
+				{daysAgo: 160, at: "13:00", kind: cartera.KindBelittling, severity: 2, note: "«Unas fotos las hace cualquiera con el móvil»"},
 				{daysAgo: 130, at: "12:15", kind: cartera.KindCompetitorTaunt, severity: 2, note: "La óptica de enfrente «lo tiene mejor»"},
 				{daysAgo: 70, at: "21:30", kind: cartera.KindOutOfHours, severity: 2, note: "Mensajes a las nueve y media de la noche"},
 				{daysAgo: 25, at: "11:00", kind: cartera.KindScopeCreep, severity: 2, note: "Otra campaña «pequeñita» sin presupuesto"},

@@ -7,8 +7,14 @@ import (
 )
 
 func runHelp(_ context.Context, a *app, args []string) error {
-	for _, arg := range args {
-		if arg == "--lang" || arg == "-lang" {
+	var topics []string
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if (arg == "--lang" || arg == "-lang") && i+1 < len(args) {
+			if err := a.setLang(args[i+1]); err != nil {
+				return err
+			}
+			i++
 			continue
 		}
 		if v, ok := cutFlag(arg, "lang"); ok {
@@ -17,6 +23,9 @@ func runHelp(_ context.Context, a *app, args []string) error {
 			}
 			continue
 		}
+		topics = append(topics, arg)
+	}
+	for _, arg := range topics {
 		if p := a.printer(); arg != "main" && p.Has("usage."+arg) {
 			fmt.Fprintln(a.stdout, p.T("usage."+arg))
 			return nil
