@@ -72,7 +72,7 @@ func (t *fakeTx) PutIncidents(_ context.Context, r []cartera.Incident, p []int64
 	return t.put(idsOf(r, func(x cartera.Incident) string { return "i/" + x.ID }), p), nil
 }
 func (t *fakeTx) Commit(context.Context) error { return nil }
-func (t *fakeTx) Rollback() error      { return nil }
+func (t *fakeTx) Rollback() error              { return nil }
 
 // seedFiles returns the documented example files, the fuzzer's seeds.
 func seedFiles(f *testing.F) [][]byte {
