@@ -82,6 +82,7 @@ type profile struct {
 	noise                float64 // chance a month has a minor incident
 	contacts             int
 	entries              int // time entries a month; 0 draws 3–7
+	extraEntries         int // added to the last month, to meet an event budget
 }
 
 type discount struct {

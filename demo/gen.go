@@ -29,7 +29,7 @@ func (g *gen) client(i int, p profile) error {
 		if v, ok := g.invoice(id, start, p); ok {
 			invoices = append(invoices, v)
 		}
-		if err := g.timeEntries(id, start, p); err != nil {
+		if err := g.timeEntries(id, start, m, p); err != nil {
 			return err
 		}
 		if err := g.concessions(id, start, m, p); err != nil {
@@ -141,22 +141,20 @@ func (g *gen) settle(invoices []cartera.Invoice, pp pay) error {
 	return nil
 }
 
-// timeEntries spreads a month's hours over a few working days.
-func (g *gen) timeEntries(clientID string, month cartera.Date, p profile) error {
+// timeEntries spreads a month's hours over working days up to the anchor.
+func (g *gen) timeEntries(clientID string, month cartera.Date, monthsAgo int, p profile) error {
 	total := p.hours * (0.85 + 0.3*g.rng.Float64())
 	n := p.entries
 	if n == 0 {
 		n = 3 + g.rng.IntN(5)
 	}
+	if monthsAgo == p.idleMonths {
+		n += p.extraEntries // the remainder of the event budget
+	}
+	span := min(28, cartera.DaysBetween(month, g.anchor)+1)
 	for k := 0; k < n; k++ {
-		day := month.AddDays(g.rng.IntN(28))
-		for day.Weekday() == time.Saturday || day.Weekday() == time.Sunday {
-			day = day.AddDays(1)
-		}
-		if day > g.anchor {
-			continue
-		}
-		h := cartera.Hours(math.Round(total/float64(n)*4)) * 25 // quarter hours
+		day := g.workday(month, span)
+		h := cartera.Hours(math.Round(total / float64(n) * 4)) * 25 // quarter hours
 		if h <= 0 {
 			h = 25
 		}
@@ -170,6 +168,19 @@ func (g *gen) timeEntries(clientID string, month cartera.Date, p profile) error 
 		}
 	}
 	return nil
+}
+
+// workday draws a day among the first span days of month, moving weekends
+// to the Friday before (or the Monday after, at the start of a month).
+func (g *gen) workday(month cartera.Date, span int) cartera.Date {
+	day := month.AddDays(g.rng.IntN(span))
+	for day.Weekday() == time.Saturday || day.Weekday() == time.Sunday {
+		day--
+	}
+	for day < month {
+		day += 3
+	}
+	return day
 }
 
 func (g *gen) concessions(clientID string, month cartera.Date, monthsAgo int, p profile) error {
@@ -221,10 +232,7 @@ func (g *gen) concessions(clientID string, month cartera.Date, monthsAgo int, p 
 var noiseKinds = []cartera.IncidentKind{cartera.KindScopeCreep, cartera.KindPaymentExcuse, cartera.KindNotListening}
 
 func (g *gen) noiseIncident(clientID string, month cartera.Date) error {
-	day := month.AddDays(g.rng.IntN(28))
-	for day.Weekday() == time.Saturday || day.Weekday() == time.Sunday {
-		day = day.AddDays(1)
-	}
+	day := g.workday(month, min(28, cartera.DaysBetween(month, g.anchor)+1))
 	if day >= g.anchor {
 		return nil
 	}

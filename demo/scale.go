@@ -6,9 +6,9 @@ import (
 	"github.com/cartera/cartera"
 )
 
-// Scale writes a generated portfolio of n clients with about events
-// invoices, time entries, concessions and incidents in total, over two
-// years ending on anchor. The mix of patterns follows the curated demo:
+// Scale writes a generated portfolio of n clients with events invoices,
+// time entries, concessions and incidents in total (give or take a few
+// incidents), over two years ending on anchor. The mix of patterns follows the curated demo:
 // mostly healthy clients, and a few of each problem. seed picks the
 // portfolio; the same arguments always give the same files.
 //
@@ -41,7 +41,6 @@ func (g *gen) randomProfile(budget int) profile {
 	p := profile{
 		name: name, owner: Owners[r.IntN(len(Owners))], service: services[r.IntN(len(services))],
 		months: 24, fee: int64(300 + r.IntN(40)*100), pay: payOnTime, contacts: 1 + r.IntN(3),
-		noise: 0.03,
 	}
 	if r.IntN(4) == 0 {
 		p.months = 6 + r.IntN(18)
@@ -76,8 +75,10 @@ func (g *gen) randomProfile(budget int) profile {
 		p.pay = paySlow
 	}
 	invoices := p.months
-	rest := budget - invoices - incidents - len(p.discounts) - p.contacts
+	rest := budget - invoices - incidents - len(p.discounts)
 	p.entries = max(rest/p.months, 1)
+	p.extraEntries = max(rest-p.entries*p.months, 0)
+	p.noise = 0 // incidents are budgeted above
 	return p
 }
 

@@ -135,7 +135,7 @@ func WriteText(w io.Writer, r *Result, p *i18n.Printer, o TextOptions) error {
 }
 
 func (t *textWriter) pair(k1, v1, k2, v2 string) {
-	left := "  " + pad(k1, 14) + " " + v1
+	left := "  " + pad(k1, 14) + " " + v1 + " "
 	t.printf("%s%s %s\n", pad(left, 39), pad(k2, 18), v2)
 }
 

@@ -10,6 +10,14 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	// The binary under test is built from these packages: importing them
+	// makes Go's test cache notice when they change.
+	_ "github.com/cartera/cartera/assess"
+	_ "github.com/cartera/cartera/csvio"
+	_ "github.com/cartera/cartera/demo"
+	_ "github.com/cartera/cartera/review"
+	_ "github.com/cartera/cartera/sqlite"
 )
 
 // binary is the cartera binary built once for the end-to-end tests, the
