@@ -154,7 +154,7 @@ func (g *gen) timeEntries(clientID string, month cartera.Date, monthsAgo int, p 
 	span := min(28, cartera.DaysBetween(month, g.anchor)+1)
 	for k := 0; k < n; k++ {
 		day := g.workday(month, span)
-		h := cartera.Hours(math.Round(total / float64(n) * 4)) * 25 // quarter hours
+		h := cartera.Hours(math.Round(total/float64(n)*4)) * 25 // quarter hours
 		if h <= 0 {
 			h = 25
 		}
