@@ -51,15 +51,42 @@ func Query(asOf cartera.Date, p cartera.Policy) cartera.FactsQuery {
 	}
 }
 
-// Assess judges one client. q must be the query the facts were read with.
-func Assess(f *cartera.ClientFacts, p cartera.Policy, q cartera.FactsQuery) Assessment {
-	a := Assessment{Client: f.Client, AsOf: q.AsOf, From: q.From}
-	a.Economic = economic(f, p)
-	a.Payment = payment(f, p, q.AsOf)
-	a.Relational = relational(f, p, q)
-	a.Breaches = breaches(f, p, q, &a)
-	a.Verdict, a.Reasons = verdict(f, p, &a)
+// Assessor judges clients under one policy and one window. Build it once
+// per review: it resolves the time zone and the window's instants a single
+// time instead of once per client.
+type Assessor struct {
+	p   cartera.Policy
+	q   cartera.FactsQuery
+	loc *time.Location
+	// start and end are the window's bounds as instants in the policy's
+	// zone: incidents after start and not after end are in the window.
+	start, end time.Time
+}
+
+// New prepares an Assessor. q must be the query the facts are read with.
+func New(p cartera.Policy, q cartera.FactsQuery) *Assessor {
+	loc := p.Location()
+	return &Assessor{p: p, q: q, loc: loc, start: endOfDay(q.From, loc), end: endOfDay(q.AsOf, loc)}
+}
+
+// inWindow reports whether an instant falls in the economic window.
+func (x *Assessor) inWindow(t time.Time) bool { return t.After(x.start) && !t.After(x.end) }
+
+// Assess judges one client.
+func (x *Assessor) Assess(f *cartera.ClientFacts) Assessment {
+	a := Assessment{Client: f.Client, AsOf: x.q.AsOf, From: x.q.From}
+	a.Economic = economic(f, x.p)
+	a.Payment = payment(f, x.p, x.q.AsOf)
+	a.Relational = relational(f, x)
+	a.Breaches = breaches(f, x, &a)
+	a.Verdict, a.Reasons = verdict(f, x, &a)
 	return a
+}
+
+// Assess judges one client; q must be the query the facts were read with.
+// To judge many clients, build an Assessor once with New.
+func Assess(f *cartera.ClientFacts, p cartera.Policy, q cartera.FactsQuery) Assessment {
+	return New(p, q).Assess(f)
 }
 
 // endOfDay is the instant the as-of day ends in the policy's time zone:

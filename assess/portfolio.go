@@ -1,6 +1,8 @@
 package assess
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 
 	"github.com/cartera/cartera"
@@ -188,7 +190,7 @@ func attention(rows []attnRow, cur cartera.Currency, pol cartera.Policy, exclude
 			loud = append(loud, r)
 		}
 	}
-	sort.SliceStable(loud, func(i, j int) bool { return loud[i].score > loud[j].score })
+	slices.SortStableFunc(loud, func(a, b attnRow) int { return cmp.Compare(b.score, a.score) })
 	loud = loud[:fifth(len(rows), len(loud))]
 	isLoud := map[string]bool{}
 	var loudConc, loudHours, loudMargin int64
@@ -210,7 +212,7 @@ func attention(rows []attnRow, cur cartera.Currency, pol cartera.Policy, exclude
 			val = append(val, r)
 		}
 	}
-	sort.SliceStable(val, func(i, j int) bool { return val[i].margin > val[j].margin })
+	slices.SortStableFunc(val, func(a, b attnRow) int { return cmp.Compare(b.margin, a.margin) })
 	val = val[:fifth(len(rows), len(val))]
 	for _, r := range val {
 		s := standing(r)

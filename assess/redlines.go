@@ -8,7 +8,8 @@ import (
 
 // breaches lists the policy's red lines the client crossed in the window,
 // each as a message carrying the facts and the limit.
-func breaches(f *cartera.ClientFacts, p cartera.Policy, q cartera.FactsQuery, a *Assessment) []cartera.Message {
+func breaches(f *cartera.ClientFacts, x *Assessor, a *Assessment) []cartera.Message {
+	p := x.p
 	var out []cartera.Message
 	if f.DiscountsOver > 0 {
 		out = append(out, cartera.M("breach.discount",
@@ -39,16 +40,14 @@ func breaches(f *cartera.ClientFacts, p cartera.Policy, q cartera.FactsQuery, a 
 	case !e.HasRevenue && e.CostToServe.Amount > 0:
 		out = append(out, cartera.M("breach.margin_no_revenue", "cost", e.CostToServe, "limit", p.MinMargin))
 	}
-	loc := p.Location()
-	start, end := endOfDay(q.From, loc), endOfDay(q.AsOf, loc)
 	var off, severe int
 	var lastOff time.Time
 	var worstInc cartera.IncidentFact
 	for _, in := range f.Incidents {
-		if !in.At.After(start) || in.At.After(end) {
+		if !x.inWindow(in.At) {
 			continue
 		}
-		if p.InSlot(in.At.In(loc)) {
+		if p.InSlot(in.At.In(x.loc)) {
 			off++
 			if in.At.After(lastOff) {
 				lastOff = in.At

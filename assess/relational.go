@@ -37,10 +37,8 @@ type Relational struct {
 	PriorByKind  map[cartera.IncidentKind]int `json:"-"`
 }
 
-func relational(f *cartera.ClientFacts, p cartera.Policy, q cartera.FactsQuery) Relational {
-	loc := p.Location()
-	end := endOfDay(q.AsOf, loc)
-	windowStart := endOfDay(q.From, loc)
+func relational(f *cartera.ClientFacts, x *Assessor) Relational {
+	p, end := x.p, x.end
 	r := Relational{ByKind: map[cartera.IncidentKind]int{}, Level: LevelLow,
 		RecentByKind: map[cartera.IncidentKind]int{}, PriorByKind: map[cartera.IncidentKind]int{}}
 	half := float64(p.HalfLifeDays)
@@ -52,7 +50,7 @@ func relational(f *cartera.ClientFacts, p cartera.Policy, q cartera.FactsQuery) 
 		}
 		age := end.Sub(in.At).Hours() / 24
 		r.Score += float64(p.Weight(in.Kind)*in.Severity) * math.Pow(0.5, age/half)
-		if in.At.After(windowStart) {
+		if x.inWindow(in.At) {
 			r.Incidents++
 			r.ByKind[in.Kind]++
 			if in.Kind.IsAbuse() {

@@ -27,16 +27,16 @@ const (
 //  3. Set boundaries when the relationship costs something (medium or high
 //     relational cost), payment is sliding, or any red line is crossed.
 //  4. Keep otherwise.
-func verdict(f *cartera.ClientFacts, p cartera.Policy, a *Assessment) (cartera.Verdict, []cartera.Message) {
+func verdict(f *cartera.ClientFacts, x *Assessor, a *Assessment) (cartera.Verdict, []cartera.Message) {
+	p := x.p
 	e, pm, r := a.Economic, a.Payment, a.Relational
 	econ, econWhy := economicProblem(f, p, e)
 	pay, payWhy := paymentProblem(f, p, pm)
-	rel, relWhy := relationalProblem(f, p, a)
+	rel, relWhy := relationalProblem(f, x, a)
 
 	threat := false
-	start, end := endOfDay(a.From, p.Location()), endOfDay(a.AsOf, p.Location())
 	for _, in := range f.Incidents {
-		if in.Kind == cartera.KindThreat && in.Severity == cartera.MaxSeverity && in.At.After(start) && !in.At.After(end) {
+		if in.Kind == cartera.KindThreat && in.Severity == cartera.MaxSeverity && x.inWindow(in.At) {
 			threat = true
 		}
 	}
@@ -142,7 +142,7 @@ func paymentProblem(f *cartera.ClientFacts, p cartera.Policy, pm Payment) (probl
 	return none, nil
 }
 
-func relationalProblem(f *cartera.ClientFacts, p cartera.Policy, a *Assessment) (problem, []cartera.Message) {
+func relationalProblem(f *cartera.ClientFacts, x *Assessor, a *Assessment) (problem, []cartera.Message) {
 	r := a.Relational
 	var sevBreach bool
 	for _, b := range a.Breaches {
@@ -164,10 +164,9 @@ func relationalProblem(f *cartera.ClientFacts, p cartera.Policy, a *Assessment) 
 	// The dominant kinds, as "N incidents of kind in D days".
 	for _, k := range topKinds(r.ByKind, 2) {
 		first := a.AsOf
-		start, end := endOfDay(a.From, p.Location()), endOfDay(a.AsOf, p.Location())
 		for _, in := range f.Incidents {
-			if in.Kind == k && in.At.After(start) && !in.At.After(end) {
-				if d := cartera.DateFromTime(in.At.In(p.Location())); d < first {
+			if in.Kind == k && x.inWindow(in.At) {
+				if d := cartera.DateFromTime(in.At.In(x.loc)); d < first {
 					first = d
 				}
 			}

@@ -68,11 +68,12 @@ func Run(ctx context.Context, st cartera.Store, o Options) (*Result, error) {
 		groups[v] = &topN{limit: o.PerVerdict}
 	}
 	breached := &topN{limit: o.PerVerdict}
+	judge := assess.New(pol, q)
 	err = st.Facts(ctx, q, func(f *cartera.ClientFacts) error {
 		if o.Owner != "" && f.Client.Owner != o.Owner {
 			return nil
 		}
-		a := assess.Assess(f, pol, q)
+		a := judge.Assess(f)
 		res.Portfolio.Add(&a)
 		if o.Verdict != "" && a.Verdict != o.Verdict {
 			return nil

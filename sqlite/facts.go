@@ -89,14 +89,9 @@ func (s *stream) next() error {
 	return err
 }
 
-// Facts streams the figures of each client, in id order.
-func (db *DB) Facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error) error {
-	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return fmt.Errorf("facts: %w", err)
-	}
-	defer tx.Rollback()
-
+// computeFacts aggregates the events of the clients selected by q, in id
+// order, within tx.
+func computeFacts(ctx context.Context, tx *sql.Tx, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error) error {
 	filter, ids := "", []any{}
 	if q.ClientIDs != nil {
 		if len(q.ClientIDs) == 0 {

@@ -63,6 +63,9 @@ type importTx struct {
 	stmts map[string]*sql.Stmt
 	args  []any
 	done  bool
+	// touched holds the clients whose events were written: their cached
+	// facts are dropped at commit.
+	touched map[string]struct{}
 }
 
 // BeginImport starts the single write transaction an import runs in.
@@ -77,7 +80,7 @@ func (db *DB) BeginImport(ctx context.Context) (cartera.ImportTx, error) {
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
 	id, _ := res.LastInsertId()
-	return &importTx{db: db, tx: tx, id: id, stmts: map[string]*sql.Stmt{}}, nil
+	return &importTx{db: db, tx: tx, id: id, stmts: map[string]*sql.Stmt{}, touched: map[string]struct{}{}}, nil
 }
 
 func (t *importTx) stmt(ctx context.Context, tb table, n int) (*sql.Stmt, error) {
@@ -174,6 +177,13 @@ func (t *importTx) PutClients(ctx context.Context, rows []cartera.Client, pos []
 	})
 }
 
+// touch records the clients of written events.
+func (t *importTx) touch(n int, client func(i int) string) {
+	for i := 0; i < n; i++ {
+		t.touched[client(i)] = struct{}{}
+	}
+}
+
 func (t *importTx) PutContacts(ctx context.Context, rows []cartera.Contact, pos []int64) ([]cartera.Duplicate, error) {
 	ids := make([]string, len(rows))
 	for i := range rows {
@@ -186,6 +196,7 @@ func (t *importTx) PutContacts(ctx context.Context, rows []cartera.Contact, pos 
 }
 
 func (t *importTx) PutInvoices(ctx context.Context, rows []cartera.Invoice, pos []int64) ([]cartera.Duplicate, error) {
+	t.touch(len(rows), func(i int) string { return rows[i].ClientID })
 	ids := make([]string, len(rows))
 	for i := range rows {
 		ids[i] = rows[i].ID
@@ -198,6 +209,7 @@ func (t *importTx) PutInvoices(ctx context.Context, rows []cartera.Invoice, pos 
 }
 
 func (t *importTx) PutTimeEntries(ctx context.Context, rows []cartera.TimeEntry, pos []int64) ([]cartera.Duplicate, error) {
+	t.touch(len(rows), func(i int) string { return rows[i].ClientID })
 	ids := make([]string, len(rows))
 	for i := range rows {
 		ids[i] = rows[i].ID
@@ -209,6 +221,7 @@ func (t *importTx) PutTimeEntries(ctx context.Context, rows []cartera.TimeEntry,
 }
 
 func (t *importTx) PutConcessions(ctx context.Context, rows []cartera.Concession, pos []int64) ([]cartera.Duplicate, error) {
+	t.touch(len(rows), func(i int) string { return rows[i].ClientID })
 	ids := make([]string, len(rows))
 	for i := range rows {
 		ids[i] = rows[i].ID
@@ -221,6 +234,7 @@ func (t *importTx) PutConcessions(ctx context.Context, rows []cartera.Concession
 }
 
 func (t *importTx) PutIncidents(ctx context.Context, rows []cartera.Incident, pos []int64) ([]cartera.Duplicate, error) {
+	t.touch(len(rows), func(i int) string { return rows[i].ClientID })
 	ids := make([]string, len(rows))
 	for i := range rows {
 		ids[i] = rows[i].ID
@@ -241,6 +255,10 @@ func (t *importTx) Commit(ctx context.Context) error {
 		return fmt.Errorf("import already finished")
 	}
 	t.done = true
+	if err := invalidate(ctx, t.tx, t.touched); err != nil {
+		t.tx.Rollback()
+		return fmt.Errorf("commit import: %w", err)
+	}
 	if _, err := t.tx.ExecContext(ctx, `UPDATE imports SET finished = ?, rows = ? WHERE id = ?`,
 		time.Now().Unix(), t.rows, t.id); err != nil {
 		t.tx.Rollback()
