@@ -37,7 +37,7 @@ func (db *DB) Facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.
 	if total == 0 {
 		return nil
 	}
-	if total-cached > max(total/10, 1000) {
+	if total-cached > max(total/10, db.rebuildMin) {
 		return db.rebuildCache(ctx, q, key, fn)
 	}
 	if cached < total {

@@ -36,6 +36,10 @@ type DB struct {
 	path string
 	w    *sql.DB // one connection: every write
 	r    *sql.DB // reads
+	// rebuildMin is how many stale facts-cache entries (and more than a
+	// tenth of the clients) make a review rebuild the whole cache rather
+	// than recompute the stale ones.
+	rebuildMin int
 }
 
 var _ cartera.Store = (*DB)(nil)
@@ -58,7 +62,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	db := &DB{path: path, w: w}
+	db := &DB{path: path, w: w, rebuildMin: 1000}
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err

@@ -31,6 +31,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReferencesAreEnforced", testReferences},
 		{"FactsAggregateTheWindow", testFacts},
 		{"FactsFilterAndOrder", testFactsFilter},
+		{"FactsFollowEveryWrite", testFactsFollowWrites},
 		{"FindClientsIgnoresCaseAndAccents", testFind},
 		{"ContactsMostSeniorFirst", testContacts},
 		{"PolicyIsStoredAndValidated", testPolicy},
@@ -586,4 +587,70 @@ func itoa(n int) string {
 
 func sprint(v any) string {
 	return reflect.ValueOf(v).String() + " " + fmtValue(v)
+}
+
+// allFacts reads the facts of every client (the path a review takes).
+func allFacts(t *testing.T, st cartera.Store, q cartera.FactsQuery) map[string]cartera.ClientFacts {
+	t.Helper()
+	out := map[string]cartera.ClientFacts{}
+	if err := st.Facts(ctx, q, func(f *cartera.ClientFacts) error {
+		c := *f
+		c.FreeHoursMonth = append([]cartera.MonthHours(nil), f.FreeHoursMonth...)
+		c.Incidents = append([]cartera.IncidentFact(nil), f.Incidents...)
+		out[f.Client.ID] = c
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Stores may remember facts between reviews; whatever they keep, a review
+// must always see the events as they are now.
+func testFactsFollowWrites(t *testing.T, st cartera.Store) {
+	fx := NewFixture()
+	Load(t, st, fx)
+	q := cartera.FactsQuery{AsOf: AsOf, From: AsOf.AddMonths(-12), IncidentsFrom: AsOf.AddMonths(-24), MaxDaysLate: 30, GraceDays: 5, MaxDiscount: 1500}
+	before := allFacts(t, st, q)
+	if again := allFacts(t, st, q); !reflect.DeepEqual(before, again) {
+		t.Fatal("two reads without writes differ")
+	}
+	// One more hour for C2, an entry moved from C1 to C3, and an invoice
+	// paid: each client's facts must follow.
+	fx.Time = append(fx.Time, cartera.TimeEntry{ID: "H9", ClientID: "C2", Day: AsOf.AddDays(-1), Hours: 100, Billable: true})
+	fx.Time[1].ClientID = "C3"
+	fx.Invoices[4].Paid = AsOf
+	Load(t, st, fx)
+	after := allFacts(t, st, q)
+	if got, want := after["C2"].Hours, before["C2"].Hours+100; got != want {
+		t.Errorf("C2 hours %d, want %d", got, want)
+	}
+	if got, want := after["C1"].Hours, before["C1"].Hours-125; got != want {
+		t.Errorf("C1 hours %d after an entry moved away, want %d", got, want)
+	}
+	if got := after["C3"].Hours; got != 125 {
+		t.Errorf("C3 hours %d after an entry moved in, want 125", got)
+	}
+	if got, want := after["C1"].OverdueCount, before["C1"].OverdueCount-1; got != want {
+		t.Errorf("C1 overdue count %d after a payment, want %d", got, want)
+	}
+	// The same facts one client at a time.
+	for id, f := range after {
+		one := q
+		one.ClientIDs = []string{id}
+		direct := allFacts(t, st, one)[id]
+		if !reflect.DeepEqual(direct, f) {
+			t.Errorf("%s: facts for one client differ from facts for all:\n%+v\n%+v", id, direct, f)
+		}
+	}
+	// Another as-of date gives that date's facts, and back again.
+	earlier := q
+	earlier.AsOf, earlier.From = AsOf.AddMonths(-6), AsOf.AddMonths(-18)
+	e := allFacts(t, st, earlier)
+	if e["C1"].Revenue == after["C1"].Revenue {
+		t.Errorf("six months earlier the revenue must differ")
+	}
+	if again := allFacts(t, st, q); !reflect.DeepEqual(again, after) {
+		t.Errorf("facts changed by reading another date")
+	}
 }
