@@ -1,0 +1,107 @@
+package demo_test
+
+import (
+	"bytes"
+	"io"
+	"testing"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/csvio"
+	"github.com/cartera/cartera/demo"
+)
+
+var anchor = cartera.DateOf(2026, 11, 25)
+
+func render(t *testing.T, gen func(demo.Sink) error) ([]byte, cartera.Counts) {
+	t.Helper()
+	w, mem, err := csvio.NewMemoryWriter(csvio.FormatCSV, csvio.Style{Spanish: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := gen(w); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var all bytes.Buffer
+	for _, s := range mem.Sources() {
+		rc, _ := s.Open()
+		io.Copy(&all, rc)
+	}
+	return all.Bytes(), w.Rows()
+}
+
+func TestDemoIsDeterministic(t *testing.T) {
+	t.Parallel()
+	a, n := render(t, func(s demo.Sink) error { return demo.Generate(anchor, s) })
+	b, _ := render(t, func(s demo.Sink) error { return demo.Generate(anchor, s) })
+	if !bytes.Equal(a, b) {
+		t.Fatal("two runs with the same anchor differ")
+	}
+	if n[cartera.EntityClients] != 40 || n[cartera.EntityInvoices] < 700 || n[cartera.EntityIncidents] < 40 {
+		t.Errorf("demo size %v", n)
+	}
+}
+
+func TestScaleMeetsItsEventBudget(t *testing.T) {
+	t.Parallel()
+	for _, size := range []struct{ clients, events int }{{100, 10000}, {37, 5000}} {
+		_, n := render(t, func(s demo.Sink) error { return demo.Scale(anchor, size.clients, size.events, 7, s) })
+		events := n[cartera.EntityInvoices] + n[cartera.EntityTime] + n[cartera.EntityConcessions] + n[cartera.EntityIncidents]
+		if n[cartera.EntityClients] != int64(size.clients) {
+			t.Errorf("clients %d", n[cartera.EntityClients])
+		}
+		// Incidents are drawn at random: allow 2 % either way.
+		if d := events - int64(size.events); d < -int64(size.events)/50 || d > int64(size.events)/50 {
+			t.Errorf("%d clients: %d events, want about %d", size.clients, events, size.events)
+		}
+	}
+	a, _ := render(t, func(s demo.Sink) error { return demo.Scale(anchor, 20, 2000, 1, s) })
+	b, _ := render(t, func(s demo.Sink) error { return demo.Scale(anchor, 20, 2000, 2, s) })
+	if bytes.Equal(a, b) {
+		t.Errorf("different seeds should give different portfolios")
+	}
+}
+
+func TestNothingAfterTheAnchor(t *testing.T) {
+	t.Parallel()
+	w := &checker{t: t}
+	if err := demo.Generate(anchor, w); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Scale(anchor, 50, 5000, 3, w); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checker fails on any record dated after the anchor, which an import
+// would refuse.
+type checker struct{ t *testing.T }
+
+func (c *checker) Client(cartera.Client) error   { return nil }
+func (c *checker) Contact(cartera.Contact) error { return nil }
+func (c *checker) Invoice(v cartera.Invoice) error {
+	if v.Issued > anchor || v.Paid > anchor || v.Due < v.Issued {
+		c.t.Errorf("invoice %+v", v)
+	}
+	return nil
+}
+func (c *checker) TimeEntry(e cartera.TimeEntry) error {
+	if e.Day > anchor {
+		c.t.Errorf("time entry %+v", e)
+	}
+	return nil
+}
+func (c *checker) Concession(x cartera.Concession) error {
+	if x.Day > anchor {
+		c.t.Errorf("concession %+v", x)
+	}
+	return nil
+}
+func (c *checker) Incident(in cartera.Incident) error {
+	if in.At.After(anchor.AddDays(1).Time(demo.Location)) {
+		c.t.Errorf("incident %+v", in)
+	}
+	return nil
+}
