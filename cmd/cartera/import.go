@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -118,7 +119,7 @@ func (b *progressBar) update(pr csvio.Progress) {
 		if frac > 1 {
 			frac = 1
 		}
-		full := int(frac * width)
+		full := int(math.Round(frac * width))
 		line += "[" + strings.Repeat("█", full) + strings.Repeat("·", width-full) + "] " +
 			fmt.Sprintf("%3.0f %%  ", frac*100)
 	}
