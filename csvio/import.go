@@ -580,10 +580,21 @@ func (c *checker) mode() decimalMode {
 	return decimalAutoPoint
 }
 
-func (c *checker) notFuture(col string, d cartera.Date) {
-	if !d.IsZero() && d > cartera.DateFromTime(c.v.o.Now.In(c.v.o.Location)) {
-		c.fail(col, problem("value.future_date", "value", d))
+// today is the current day where the user is.
+func (c *checker) today() cartera.Date { return cartera.DateFromTime(c.v.o.Now.In(c.v.o.Location)) }
+
+// check reports a record's own validation error (the rules the API and the
+// forms share), unless parsing already found a problem in the row.
+func (c *checker) check(err error) {
+	if err == nil || c.bad {
+		return
 	}
+	var e *cartera.Error
+	if errors.As(err, &e) {
+		c.fail(e.Field, &e.Msg)
+		return
+	}
+	c.fail("id", problem("error.internal"))
 }
 
 // appendTo validates the record as its entity and appends it to the batch.
@@ -605,6 +616,7 @@ func (c *checker) appendTo(b *batch, id string) bool {
 			}
 			x.Currency = cur
 		}
+		c.check(x.Validate())
 		if old, ok := c.v.clients[id]; ok && old != x.Currency && !c.bad {
 			c.fail("currency", problem("value.currency_change", "value", string(x.Currency), "old", string(old)))
 		}
@@ -621,6 +633,7 @@ func (c *checker) appendTo(b *batch, id string) bool {
 		if x.Seniority, bad = parseSeniority(c.val("seniority")); bad != nil {
 			c.fail("seniority", bad)
 		}
+		c.check(x.Validate())
 		if c.bad {
 			return false
 		}
@@ -632,10 +645,7 @@ func (c *checker) appendTo(b *batch, id string) bool {
 		x := cartera.Invoice{ID: id, ClientID: client, Number: c.text("number", false),
 			Issued: c.date("issued", true), Due: c.date("due", true), Paid: c.date("paid", false)}
 		x.Amount = c.money("amount", cur, true)
-		if !x.Issued.IsZero() && !x.Due.IsZero() && x.Due < x.Issued {
-			c.fail("due", problem("value.due_before_issued", "due", x.Due, "issued", x.Issued))
-		}
-		c.notFuture("paid", x.Paid)
+		c.check(x.Validate(c.today()))
 		if c.bad {
 			return false
 		}
@@ -654,7 +664,7 @@ func (c *checker) appendTo(b *batch, id string) bool {
 				c.fail("billable", bad)
 			}
 		}
-		c.notFuture("date", x.Day)
+		c.check(x.Validate(c.today()))
 		if c.bad {
 			return false
 		}
@@ -678,15 +688,10 @@ func (c *checker) appendTo(b *batch, id string) bool {
 				c.fail("percent", bad)
 			}
 		}
-		switch {
-		case x.Kind == cartera.ConcessionDiscount && x.Amount.Amount <= 0 && x.Percent == 0 && !c.bad:
-			c.fail("amount", problem("value.discount_empty"))
-		case x.Kind == cartera.ConcessionFreeHours && x.Hours <= 0 && !c.bad:
-			c.fail("hours", problem("value.free_hours_empty"))
-		case x.Amount.Amount < 0:
-			c.fail("amount", problem("value.negative"))
+		if x.Amount.Currency == "" {
+			x.Amount.Currency = cur
 		}
-		c.notFuture("date", x.Day)
+		c.check(x.Validate(c.today()))
 		if c.bad {
 			return false
 		}
@@ -699,8 +704,6 @@ func (c *checker) appendTo(b *batch, id string) bool {
 			c.fail("at", problem("value.required"))
 		} else if x.At, bad = parseDateTime(s, c.v.o.Location); bad != nil {
 			c.fail("at", bad)
-		} else if x.At.After(c.v.o.Now.Add(5 * time.Minute)) {
-			c.fail("at", problem("value.future_time", "value", x.At))
 		}
 		if s := c.val("kind"); s == "" {
 			c.fail("kind", problem("value.required"))
@@ -712,6 +715,7 @@ func (c *checker) appendTo(b *batch, id string) bool {
 		} else if x.Severity, bad = parseSeverity(s); bad != nil {
 			c.fail("severity", bad)
 		}
+		c.check(x.Validate(c.v.o.Now))
 		if x.ContactID != "" {
 			owner, ok := c.v.contacts[x.ContactID]
 			switch {

@@ -1,0 +1,95 @@
+package cartera
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// Role is what a user may do.
+type Role string
+
+// Roles, from the most powerful.
+const (
+	// RoleOwner may do everything: users, settings, every client.
+	RoleOwner Role = "owner"
+	// RoleManager sees and edits every client and deal, but not users or
+	// settings.
+	RoleManager Role = "manager"
+	// RoleSeller sees and edits only the clients they own.
+	RoleSeller Role = "seller"
+)
+
+// Roles lists every role.
+var Roles = []Role{RoleOwner, RoleManager, RoleSeller}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleOwner || r == RoleManager || r == RoleSeller }
+
+// User is a person who signs in.
+type User struct {
+	ID    int64  `json:"id"`
+	Email string `json:"email"`
+	// Name is how the user appears; for a seller it is also the owner name
+	// on their clients (compared ignoring case and accents).
+	Name string `json:"name"`
+	Role Role   `json:"role"`
+	// Lang is the preferred language ("es", "en"); empty follows the
+	// browser.
+	Lang         string    `json:"lang"`
+	PasswordHash string    `json:"-"`
+	Created      time.Time `json:"created"`
+	Disabled     bool      `json:"disabled"`
+	// Version counts the changes to the record (optimistic concurrency).
+	Version int64 `json:"version"`
+}
+
+// Sees reports whether the user may see a client: owners and managers see
+// every client, sellers their own.
+func (u User) Sees(c Client) bool {
+	return u.Role != RoleSeller || u.Owns(c.Owner)
+}
+
+// Owns reports whether an owner name on a client is this user.
+func (u User) Owns(owner string) bool {
+	return owner != "" && Fold(strings.TrimSpace(owner)) == Fold(strings.TrimSpace(u.Name))
+}
+
+// Validate checks a user's own fields.
+func (u User) Validate() error {
+	if _, err := mail.ParseAddress(u.Email); err != nil || !strings.Contains(u.Email, "@") || strings.ContainsAny(u.Email, " <>") {
+		return FieldError("email", "user.bad_email", "value", u.Email)
+	}
+	if strings.TrimSpace(u.Name) == "" || len(u.Name) > 200 {
+		return FieldError("name", "user.bad_name")
+	}
+	if !u.Role.Valid() {
+		return FieldError("role", "user.bad_role", "value", string(u.Role))
+	}
+	if u.Lang != "" && u.Lang != "es" && u.Lang != "en" {
+		return FieldError("lang", "user.bad_lang", "value", u.Lang)
+	}
+	return nil
+}
+
+// Session is a signed-in browser. ID is the hash of the cookie's token:
+// the token itself is never stored.
+type Session struct {
+	ID      string    `json:"-"`
+	UserID  int64     `json:"user_id"`
+	Created time.Time `json:"created"`
+	Expires time.Time `json:"expires"`
+	// CSRF is the secret that this session's forms must echo.
+	CSRF string `json:"-"`
+}
+
+// APIToken lets a script call the API as a user. Only a hash of the token
+// is stored; Prefix (its first characters) helps the user recognise it.
+type APIToken struct {
+	ID       int64     `json:"id"`
+	UserID   int64     `json:"user_id"`
+	Name     string    `json:"name"`
+	Prefix   string    `json:"prefix"`
+	Created  time.Time `json:"created"`
+	LastUsed time.Time `json:"last_used"`
+}
