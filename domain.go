@@ -48,6 +48,10 @@ type Client struct {
 	Email   string `json:"email"`
 	Phone   string `json:"phone"`
 	Notes   string `json:"notes"`
+	// Version counts the changes to the record: an update must name the
+	// version it read, so that two people never silently overwrite each
+	// other.
+	Version int64 `json:"version"`
 }
 
 // Seniority ranks a contact inside the client's organisation, used to suggest
@@ -73,6 +77,7 @@ type Contact struct {
 	Seniority Seniority `json:"seniority"`
 	Email     string    `json:"email"`
 	Phone     string    `json:"phone"`
+	Version   int64     `json:"version"`
 }
 
 // Invoice is a bill sent to a client. Paid is zero while it is unpaid.
@@ -84,6 +89,7 @@ type Invoice struct {
 	Due      Date   `json:"due"`
 	Paid     Date   `json:"paid"`
 	Amount   Money  `json:"amount"`
+	Version  int64  `json:"version"`
 }
 
 // TimeEntry is work done for a client on a day.
@@ -94,6 +100,7 @@ type TimeEntry struct {
 	Hours    Hours  `json:"hours"`
 	Billable bool   `json:"billable"`
 	Note     string `json:"note"`
+	Version  int64  `json:"version"`
 }
 
 // ConcessionKind says what was given away.
@@ -116,6 +123,7 @@ type Concession struct {
 	Hours    Hours          `json:"hours"`
 	Percent  BasisPoints    `json:"percent"`
 	Note     string         `json:"note"`
+	Version  int64          `json:"version"`
 }
 
 // Incident is something a client (or one of its contacts) did that costs the
@@ -129,6 +137,7 @@ type Incident struct {
 	// Severity runs from 1 (an annoyance) to 5 (a threat or abuse).
 	Severity int    `json:"severity"`
 	Note     string `json:"note"`
+	Version  int64  `json:"version"`
 }
 
 // Severity bounds.

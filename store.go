@@ -1,6 +1,9 @@
 package cartera
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Entity names a kind of record; it is also the base name of its export file.
 type Entity string
@@ -26,6 +29,18 @@ type Counts map[Entity]int64
 // methods are safe for concurrent use. Implementations are checked by the
 // contract suite in package storetest.
 type Store interface {
+	ClientStore
+	RecordStore
+	FactsStore
+	SummaryStore
+	ImportStore
+	UserStore
+	SettingsStore
+	Close() error
+}
+
+// ClientStore finds clients and their contacts.
+type ClientStore interface {
 	// Client returns the client with the given id, or an ENOTFOUND error.
 	Client(ctx context.Context, id string) (Client, error)
 	// FindClients returns up to limit clients whose id equals text or whose
@@ -33,22 +48,46 @@ type Store interface {
 	FindClients(ctx context.Context, text string, limit int) ([]Client, error)
 	// Contacts returns a client's contacts, most senior first.
 	Contacts(ctx context.Context, clientID string) ([]Contact, error)
+	// Timeline returns a client's records, newest first, up to limit.
+	Timeline(ctx context.Context, clientID string, limit int) ([]TimelineItem, error)
+	// Monthly returns a client's figures per month from from to to
+	// (inclusive), one entry per month, oldest first.
+	Monthly(ctx context.Context, clientID string, from, to Date) ([]MonthFigures, error)
+	// Counts returns how many records of each entity are stored.
+	Counts(ctx context.Context) (Counts, error)
+}
 
-	// Facts calls fn with the figures of each client, in id order. The
-	// *ClientFacts is reused between calls.
-	Facts(ctx context.Context, q FactsQuery, fn func(*ClientFacts) error) error
+// RecordStore reads and writes single records, for forms and the API.
+//
+// Save inserts a record or updates the one with the same id. A zero Version
+// means "whatever is stored"; any other Version must equal the stored one,
+// or the save fails with ECONFLICT. Saving checks references (the client
+// exists, amounts are in its currency, the contact is the client's).
+// Delete removes a record; deleting a client with records is an ECONFLICT.
+type RecordStore interface {
+	SaveClient(ctx context.Context, c Client) (Client, error)
+	SaveContact(ctx context.Context, c Contact) (Contact, error)
+	SaveInvoice(ctx context.Context, v Invoice) (Invoice, error)
+	SaveTimeEntry(ctx context.Context, e TimeEntry) (TimeEntry, error)
+	SaveConcession(ctx context.Context, c Concession) (Concession, error)
+	SaveIncident(ctx context.Context, in Incident) (Incident, error)
 
-	// Policy returns the stored policy, or the defaults.
-	Policy(ctx context.Context) (Policy, error)
-	// SavePolicy validates and stores the policy.
-	SavePolicy(ctx context.Context, p Policy) error
+	Delete(ctx context.Context, e Entity, id string, version int64) error
 
-	// BeginImport starts an all-or-nothing import.
-	BeginImport(ctx context.Context) (ImportTx, error)
-	// ClientKeys calls fn with the id and currency of every stored client.
-	ClientKeys(ctx context.Context, fn func(id string, currency Currency) error) error
-	// ContactKeys calls fn with the id and client of every stored contact.
-	ContactKeys(ctx context.Context, fn func(id, clientID string) error) error
+	Contact(ctx context.Context, id string) (Contact, error)
+	Invoice(ctx context.Context, id string) (Invoice, error)
+	TimeEntry(ctx context.Context, id string) (TimeEntry, error)
+	Concession(ctx context.Context, id string) (Concession, error)
+	Incident(ctx context.Context, id string) (Incident, error)
+
+	// List* return one page of records in id order, optionally of one
+	// client, after the cursor.
+	ListClients(ctx context.Context, q RecordQuery) ([]Client, string, error)
+	ListContacts(ctx context.Context, q RecordQuery) ([]Contact, string, error)
+	ListInvoices(ctx context.Context, q RecordQuery) ([]Invoice, string, error)
+	ListTimeEntries(ctx context.Context, q RecordQuery) ([]TimeEntry, string, error)
+	ListConcessions(ctx context.Context, q RecordQuery) ([]Concession, string, error)
+	ListIncidents(ctx context.Context, q RecordQuery) ([]Incident, string, error)
 
 	// Each* stream every record of an entity in id order (for export).
 	EachClient(ctx context.Context, fn func(Client) error) error
@@ -57,11 +96,91 @@ type Store interface {
 	EachTimeEntry(ctx context.Context, fn func(TimeEntry) error) error
 	EachConcession(ctx context.Context, fn func(Concession) error) error
 	EachIncident(ctx context.Context, fn func(Incident) error) error
+}
 
-	// Counts returns how many records of each entity are stored.
-	Counts(ctx context.Context) (Counts, error)
+// RecordQuery selects a page of records.
+type RecordQuery struct {
+	ClientID string // only this client's records, when set
+	// Owner keeps only records of clients with this owner (folded), when
+	// set: what a seller may see.
+	Owner string
+	After string // cursor from the previous page
+	Limit int
+}
 
-	Close() error
+// FactsStore aggregates what the assessment engine needs.
+type FactsStore interface {
+	// Facts calls fn with the figures of each client, in id order. The
+	// *ClientFacts is reused between calls.
+	Facts(ctx context.Context, q FactsQuery, fn func(*ClientFacts) error) error
+}
+
+// SummaryStore keeps each client's assessment outcome for the client list.
+type SummaryStore interface {
+	// StaleSummaries returns the clients without a summary for key, and
+	// how many clients there are.
+	StaleSummaries(ctx context.Context, key string) ([]string, int, error)
+	// SaveSummaries stores summaries for key; replace drops every other
+	// summary first.
+	SaveSummaries(ctx context.Context, key string, rows []Summary, replace bool) error
+	// Clients returns a page of the client list with summaries.
+	Clients(ctx context.Context, q ClientQuery) (ClientPage, error)
+	// EachSummary streams every client with its summary (clients without
+	// one have a zero Summary).
+	EachSummary(ctx context.Context, owner string, fn func(ClientRow) error) error
+	// Generation is a number that grows with every committed write.
+	Generation(ctx context.Context) (int64, error)
+}
+
+// ImportStore bulk-loads records.
+type ImportStore interface {
+	// BeginImport starts an all-or-nothing import.
+	BeginImport(ctx context.Context) (ImportTx, error)
+	// ClientKeys calls fn with the id and currency of every stored client.
+	ClientKeys(ctx context.Context, fn func(id string, currency Currency) error) error
+	// ContactKeys calls fn with the id and client of every stored contact.
+	ContactKeys(ctx context.Context, fn func(id, clientID string) error) error
+}
+
+// UserStore keeps accounts, sessions and API tokens.
+type UserStore interface {
+	CountUsers(ctx context.Context) (int, error)
+	// CreateUser stores a new user (ECONFLICT when the e-mail is taken)
+	// and returns it with its id.
+	CreateUser(ctx context.Context, u User) (User, error)
+	User(ctx context.Context, id int64) (User, error)
+	UserByEmail(ctx context.Context, email string) (User, error)
+	Users(ctx context.Context) ([]User, error)
+	// UpdateUser saves changes; u.Version must be the stored one.
+	UpdateUser(ctx context.Context, u User) (User, error)
+
+	CreateSession(ctx context.Context, s Session) error
+	// Session returns a live session and its (enabled) user.
+	Session(ctx context.Context, id string, now time.Time) (Session, User, error)
+	DeleteSession(ctx context.Context, id string) error
+	// DeleteSessions signs a user out everywhere.
+	DeleteSessions(ctx context.Context, userID int64) error
+
+	// CreateToken stores a token by its hash.
+	CreateToken(ctx context.Context, t APIToken, hash string) (APIToken, error)
+	// TokenUser resolves a token hash to its token and (enabled) user.
+	TokenUser(ctx context.Context, hash string, now time.Time) (APIToken, User, error)
+	Tokens(ctx context.Context, userID int64) ([]APIToken, error)
+	DeleteToken(ctx context.Context, userID, id int64) error
+}
+
+// SettingsStore keeps the policy and small documents.
+type SettingsStore interface {
+	// Policy returns the stored policy, or the defaults.
+	Policy(ctx context.Context) (Policy, error)
+	// SavePolicy validates and stores the policy.
+	SavePolicy(ctx context.Context, p Policy) error
+	// Setting returns a stored value, or ENOTFOUND.
+	Setting(ctx context.Context, key string) (string, error)
+	PutSetting(ctx context.Context, key, value string) error
+	// TakeSetting returns a value and deletes it, atomically: a one-time
+	// secret can be used once.
+	TakeSetting(ctx context.Context, key string) (string, error)
 }
 
 // ImportTx writes records inside one transaction: either Commit makes all of
@@ -90,4 +209,25 @@ type ImportTx interface {
 type Duplicate struct {
 	Index    int
 	FirstPos int64
+}
+
+// TimelineItem is one record in a client's history. Exactly one of the
+// record fields is set.
+type TimelineItem struct {
+	Entity     Entity      `json:"entity"`
+	At         time.Time   `json:"at"` // the record's date or instant
+	Invoice    *Invoice    `json:"invoice,omitempty"`
+	TimeEntry  *TimeEntry  `json:"time_entry,omitempty"`
+	Concession *Concession `json:"concession,omitempty"`
+	Incident   *Incident   `json:"incident,omitempty"`
+}
+
+// MonthFigures are one client's figures for one month, for sparklines.
+type MonthFigures struct {
+	Month     Date  `json:"month"`
+	Revenue   int64 `json:"revenue"`
+	Hours     Hours `json:"hours"`
+	Incidents int   `json:"incidents"`
+	// MaxSeverity is the worst incident of the month (0 without any).
+	MaxSeverity int `json:"max_severity"`
 }

@@ -208,14 +208,18 @@ func splitCols(cols string) []string {
 	return append(out, cur)
 }
 
-// invalidate forgets the cached facts of the given clients, inside tx; with
-// many clients it clears the whole cache, which the next review rebuilds.
+// invalidate forgets the cached facts and summaries of the given clients,
+// inside tx; with many clients it clears both caches, which the next review
+// rebuilds.
 func invalidate(ctx context.Context, tx *sql.Tx, clients map[string]struct{}) error {
 	if len(clients) == 0 {
 		return nil
 	}
 	if len(clients) > 2000 {
-		_, err := tx.ExecContext(ctx, `DELETE FROM facts_cache`)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM facts_cache`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM client_summary`)
 		return err
 	}
 	ids := make([]any, 0, len(clients))
@@ -224,8 +228,10 @@ func invalidate(ctx context.Context, tx *sql.Tx, clients map[string]struct{}) er
 	}
 	for start := 0; start < len(ids); start += fillBatch {
 		batch := ids[start:min(start+fillBatch, len(ids))]
-		if _, err := tx.ExecContext(ctx, `DELETE FROM facts_cache WHERE client_id IN (`+placeholders(len(batch))+`)`, batch...); err != nil {
-			return err
+		for _, t := range []string{"facts_cache", "client_summary"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE client_id IN (`+placeholders(len(batch))+`)`, batch...); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

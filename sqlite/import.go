@@ -17,7 +17,7 @@ type table struct {
 }
 
 var (
-	clientsTable     = table{"clients", []string{"id", "name", "name_key", "owner", "family_friend", "currency", "service", "since", "email", "phone", "notes"}}
+	clientsTable     = table{"clients", []string{"id", "name", "name_key", "owner", "owner_key", "family_friend", "currency", "service", "since", "email", "phone", "notes"}}
 	contactsTable    = table{"contacts", []string{"id", "client_id", "name", "role", "seniority", "email", "phone"}}
 	invoicesTable    = table{"invoices", []string{"id", "client_id", "number", "issued", "due", "paid", "amount", "currency"}}
 	timeTable        = table{"time_entries", []string{"id", "client_id", "day", "hours", "billable", "note"}}
@@ -30,9 +30,10 @@ var (
 // gain flattens while statement journals grow.
 const rowsPerStatement = 50
 
-// upsertSQL writes n rows, updating existing ids — unless the stored row
-// was written by this same import, which makes the id a duplicate: the
-// conflict then changes nothing and RowsAffected comes up short.
+// upsertSQL writes n rows, updating existing ids (and counting their
+// versions up) — unless the stored row was written by this same import,
+// which makes the id a duplicate: the conflict then changes nothing and
+// RowsAffected comes up short. Single saves (import id NULL) always update.
 func (t table) upsertSQL(n int) string {
 	cols := append(append([]string{}, t.cols...), "import_id", "import_pos")
 	row := "(" + placeholders(len(cols)) + ")"
@@ -51,7 +52,8 @@ func (t table) upsertSQL(n int) string {
 		}
 		fmt.Fprintf(&b, "%s = excluded.%s", c, c)
 	}
-	fmt.Fprintf(&b, " WHERE %s.import_id IS NOT excluded.import_id", t.name)
+	fmt.Fprintf(&b, ", version = %s.version + 1", t.name)
+	fmt.Fprintf(&b, " WHERE excluded.import_id IS NULL OR %s.import_id IS NOT excluded.import_id", t.name)
 	return b.String()
 }
 
@@ -170,11 +172,8 @@ func (t *importTx) PutClients(ctx context.Context, rows []cartera.Client, pos []
 	for i := range rows {
 		ids[i] = rows[i].ID
 	}
-	return t.put(ctx, clientsTable, ids, pos, func(i int, a []any) []any {
-		c := &rows[i]
-		return append(a, c.ID, c.Name, cartera.Fold(c.Name), c.Owner, boolInt(c.FamilyFriend), string(c.Currency),
-			c.Service, nullDay(c.Since), c.Email, c.Phone, c.Notes)
-	})
+	t.touch(len(rows), func(i int) string { return rows[i].ID }) // a new name or owner changes the list
+	return t.put(ctx, clientsTable, ids, pos, func(i int, a []any) []any { return clientArgs(a, &rows[i]) })
 }
 
 // touch records the clients of written events.
@@ -189,10 +188,7 @@ func (t *importTx) PutContacts(ctx context.Context, rows []cartera.Contact, pos 
 	for i := range rows {
 		ids[i] = rows[i].ID
 	}
-	return t.put(ctx, contactsTable, ids, pos, func(i int, a []any) []any {
-		c := &rows[i]
-		return append(a, c.ID, c.ClientID, c.Name, c.Role, int(c.Seniority), c.Email, c.Phone)
-	})
+	return t.put(ctx, contactsTable, ids, pos, func(i int, a []any) []any { return contactArgs(a, &rows[i]) })
 }
 
 func (t *importTx) PutInvoices(ctx context.Context, rows []cartera.Invoice, pos []int64) ([]cartera.Duplicate, error) {
@@ -201,11 +197,7 @@ func (t *importTx) PutInvoices(ctx context.Context, rows []cartera.Invoice, pos 
 	for i := range rows {
 		ids[i] = rows[i].ID
 	}
-	return t.put(ctx, invoicesTable, ids, pos, func(i int, a []any) []any {
-		v := &rows[i]
-		return append(a, v.ID, v.ClientID, v.Number, v.Issued.UnixDay(), v.Due.UnixDay(), nullDay(v.Paid),
-			v.Amount.Amount, string(v.Amount.Currency))
-	})
+	return t.put(ctx, invoicesTable, ids, pos, func(i int, a []any) []any { return invoiceArgs(a, &rows[i]) })
 }
 
 func (t *importTx) PutTimeEntries(ctx context.Context, rows []cartera.TimeEntry, pos []int64) ([]cartera.Duplicate, error) {
@@ -214,10 +206,7 @@ func (t *importTx) PutTimeEntries(ctx context.Context, rows []cartera.TimeEntry,
 	for i := range rows {
 		ids[i] = rows[i].ID
 	}
-	return t.put(ctx, timeTable, ids, pos, func(i int, a []any) []any {
-		e := &rows[i]
-		return append(a, e.ID, e.ClientID, e.Day.UnixDay(), int64(e.Hours), boolInt(e.Billable), e.Note)
-	})
+	return t.put(ctx, timeTable, ids, pos, func(i int, a []any) []any { return timeArgs(a, &rows[i]) })
 }
 
 func (t *importTx) PutConcessions(ctx context.Context, rows []cartera.Concession, pos []int64) ([]cartera.Duplicate, error) {
@@ -226,11 +215,7 @@ func (t *importTx) PutConcessions(ctx context.Context, rows []cartera.Concession
 	for i := range rows {
 		ids[i] = rows[i].ID
 	}
-	return t.put(ctx, concessionsTable, ids, pos, func(i int, a []any) []any {
-		c := &rows[i]
-		return append(a, c.ID, c.ClientID, c.Day.UnixDay(), string(c.Kind), c.Amount.Amount, string(c.Amount.Currency),
-			int64(c.Hours), int64(c.Percent), c.Note)
-	})
+	return t.put(ctx, concessionsTable, ids, pos, func(i int, a []any) []any { return concessionArgs(a, &rows[i]) })
 }
 
 func (t *importTx) PutIncidents(ctx context.Context, rows []cartera.Incident, pos []int64) ([]cartera.Duplicate, error) {
@@ -239,14 +224,7 @@ func (t *importTx) PutIncidents(ctx context.Context, rows []cartera.Incident, po
 	for i := range rows {
 		ids[i] = rows[i].ID
 	}
-	return t.put(ctx, incidentsTable, ids, pos, func(i int, a []any) []any {
-		in := &rows[i]
-		var contact any
-		if in.ContactID != "" {
-			contact = in.ContactID
-		}
-		return append(a, in.ID, in.ClientID, contact, in.At.Unix(), string(in.Kind), in.Severity, in.Note)
-	})
+	return t.put(ctx, incidentsTable, ids, pos, func(i int, a []any) []any { return incidentArgs(a, &rows[i]) })
 }
 
 // Commit records the import and makes it visible.
@@ -256,6 +234,10 @@ func (t *importTx) Commit(ctx context.Context) error {
 	}
 	t.done = true
 	if err := invalidate(ctx, t.tx, t.touched); err != nil {
+		t.tx.Rollback()
+		return fmt.Errorf("commit import: %w", err)
+	}
+	if err := bump(ctx, t.tx); err != nil {
 		t.tx.Rollback()
 		return fmt.Errorf("commit import: %w", err)
 	}
@@ -279,4 +261,44 @@ func (t *importTx) Rollback() error {
 	}
 	t.done = true
 	return t.tx.Rollback()
+}
+
+// The column values of each record, in its table's column order; shared by
+// imports and single saves.
+
+func clientArgs(a []any, c *cartera.Client) []any {
+	return append(a, c.ID, c.Name, cartera.Fold(c.Name), c.Owner, cartera.Fold(strings.TrimSpace(c.Owner)), boolInt(c.FamilyFriend),
+		string(c.Currency), c.Service, nullDay(c.Since), c.Email, c.Phone, c.Notes)
+}
+
+func contactArgs(a []any, c *cartera.Contact) []any {
+	return append(a, c.ID, c.ClientID, c.Name, c.Role, int(c.Seniority), c.Email, c.Phone)
+}
+
+func invoiceArgs(a []any, v *cartera.Invoice) []any {
+	return append(a, v.ID, v.ClientID, v.Number, v.Issued.UnixDay(), v.Due.UnixDay(), nullDay(v.Paid),
+		v.Amount.Amount, string(v.Amount.Currency))
+}
+
+func timeArgs(a []any, e *cartera.TimeEntry) []any {
+	return append(a, e.ID, e.ClientID, e.Day.UnixDay(), int64(e.Hours), boolInt(e.Billable), e.Note)
+}
+
+func concessionArgs(a []any, c *cartera.Concession) []any {
+	return append(a, c.ID, c.ClientID, c.Day.UnixDay(), string(c.Kind), c.Amount.Amount, string(c.Amount.Currency),
+		int64(c.Hours), int64(c.Percent), c.Note)
+}
+
+func incidentArgs(a []any, in *cartera.Incident) []any {
+	var contact any
+	if in.ContactID != "" {
+		contact = in.ContactID
+	}
+	return append(a, in.ID, in.ClientID, contact, in.At.Unix(), string(in.Kind), in.Severity, in.Note)
+}
+
+// bump counts a committed write in the generation counter.
+func bump(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `UPDATE generation SET n = n + 1 WHERE id = 1`)
+	return err
 }

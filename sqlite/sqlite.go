@@ -156,6 +156,12 @@ func (db *DB) migrate(ctx context.Context) error {
 			tx.Rollback()
 			return err
 		}
+		if step, ok := migrationSteps[v]; ok {
+			if err := step(ctx, tx); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migration %s: %w", name, err)
+			}
+		}
 		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
@@ -164,6 +170,34 @@ func (db *DB) migrate(ctx context.Context) error {
 		return cartera.NewError(cartera.EINVALID, "db.newer_schema", "path", db.path, "version", current, "known", latest)
 	}
 	return nil
+}
+
+// migrationSteps are Go steps run after a migration's SQL, in the same
+// transaction, for what SQL cannot compute (folding accents).
+var migrationSteps = map[int]func(context.Context, *sql.Tx) error{
+	3: func(ctx context.Context, tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, owner FROM clients WHERE owner <> ''`)
+		if err != nil {
+			return err
+		}
+		type pair struct{ id, owner string }
+		var all []pair
+		for rows.Next() {
+			var p pair
+			if err := rows.Scan(&p.id, &p.owner); err != nil {
+				rows.Close()
+				return err
+			}
+			all = append(all, p)
+		}
+		rows.Close()
+		for _, p := range all {
+			if _, err := tx.ExecContext(ctx, `UPDATE clients SET owner_key = ? WHERE id = ?`, cartera.Fold(p.owner), p.id); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	},
 }
 
 // IntegrityCheck runs PRAGMA integrity_check and foreign_key_check and

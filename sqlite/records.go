@@ -1,0 +1,380 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cartera/cartera"
+)
+
+// save writes one record in its own transaction: version check, reference
+// checks, upsert, cache invalidation, generation bump.
+func (db *DB) save(ctx context.Context, tb table, id string, version int64, clientIDs []string,
+	check func(*sql.Tx) error, args []any) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		if err := checkVersion(ctx, tx, tb.name, id, version); err != nil {
+			return err
+		}
+		if check != nil {
+			if err := check(tx); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, tb.upsertSQL(1), append(args, nil, nil)...); err != nil {
+			return fmt.Errorf("save %s: %w", tb.name, err)
+		}
+		touched := map[string]struct{}{}
+		for _, c := range clientIDs {
+			touched[c] = struct{}{}
+		}
+		return invalidate(ctx, tx, touched)
+	})
+}
+
+// checkVersion fails with ECONFLICT when version is set and differs from the
+// stored one (or the record is gone).
+func checkVersion(ctx context.Context, tx *sql.Tx, table, id string, version int64) error {
+	if version == 0 {
+		return nil
+	}
+	var stored int64
+	err := tx.QueryRowContext(ctx, `SELECT version FROM `+table+` WHERE id = ?`, id).Scan(&stored)
+	if errors.Is(err, sql.ErrNoRows) {
+		return cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", id)
+	}
+	if err != nil {
+		return err
+	}
+	if stored != version {
+		return cartera.NewError(cartera.ECONFLICT, "record.stale", "id", id, "version", version, "current", stored)
+	}
+	return nil
+}
+
+// clientCurrency returns the currency of a client inside tx, or a field
+// error naming the unknown client.
+func clientCurrency(ctx context.Context, tx *sql.Tx, id string) (cartera.Currency, error) {
+	var cur string
+	err := tx.QueryRowContext(ctx, `SELECT currency FROM clients WHERE id = ?`, id).Scan(&cur)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", cartera.FieldError("client_id", "value.unknown_client", "value", id)
+	}
+	return cartera.Currency(cur), err
+}
+
+func sameCurrency(ctx context.Context, tx *sql.Tx, client string, c cartera.Currency) error {
+	cur, err := clientCurrency(ctx, tx, client)
+	if err != nil {
+		return err
+	}
+	if cur != c {
+		return cartera.FieldError("currency", "value.currency_mismatch", "value", string(c), "client", string(cur))
+	}
+	return nil
+}
+
+// SaveClient inserts or updates a client. Its currency cannot change once
+// it has amounts.
+func (db *DB) SaveClient(ctx context.Context, c cartera.Client) (cartera.Client, error) {
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
+	err := db.save(ctx, clientsTable, c.ID, c.Version, []string{c.ID}, func(tx *sql.Tx) error {
+		var cur string
+		err := tx.QueryRowContext(ctx, `SELECT currency FROM clients WHERE id = ?`, c.ID).Scan(&cur)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && cur == string(c.Currency)) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM invoices WHERE client_id = ?1) +
+			(SELECT count(*) FROM concessions WHERE client_id = ?1)`, c.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return cartera.FieldError("currency", "value.currency_change", "value", string(c.Currency), "old", cur)
+		}
+		return nil
+	}, clientArgs(nil, &c))
+	if err != nil {
+		return c, err
+	}
+	return db.Client(ctx, c.ID)
+}
+
+// SaveContact inserts or updates a contact.
+func (db *DB) SaveContact(ctx context.Context, c cartera.Contact) (cartera.Contact, error) {
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
+	err := db.save(ctx, contactsTable, c.ID, c.Version, []string{c.ClientID}, func(tx *sql.Tx) error {
+		_, err := clientCurrency(ctx, tx, c.ClientID)
+		return err
+	}, contactArgs(nil, &c))
+	if err != nil {
+		return c, err
+	}
+	return db.Contact(ctx, c.ID)
+}
+
+// previousClient returns the client a record belongs to now ("" if new),
+// so that moving it invalidates both clients.
+func previousClient(ctx context.Context, db *DB, table, id string) string {
+	var c string
+	_ = db.r.QueryRowContext(ctx, `SELECT client_id FROM `+table+` WHERE id = ?`, id).Scan(&c)
+	return c
+}
+
+// SaveInvoice inserts or updates an invoice.
+func (db *DB) SaveInvoice(ctx context.Context, v cartera.Invoice) (cartera.Invoice, error) {
+	if err := v.Validate(today()); err != nil {
+		return v, err
+	}
+	err := db.save(ctx, invoicesTable, v.ID, v.Version, []string{v.ClientID, previousClient(ctx, db, "invoices", v.ID)},
+		func(tx *sql.Tx) error { return sameCurrency(ctx, tx, v.ClientID, v.Amount.Currency) }, invoiceArgs(nil, &v))
+	if err != nil {
+		return v, err
+	}
+	return db.Invoice(ctx, v.ID)
+}
+
+// SaveTimeEntry inserts or updates a time entry.
+func (db *DB) SaveTimeEntry(ctx context.Context, e cartera.TimeEntry) (cartera.TimeEntry, error) {
+	if err := e.Validate(today()); err != nil {
+		return e, err
+	}
+	err := db.save(ctx, timeTable, e.ID, e.Version, []string{e.ClientID, previousClient(ctx, db, "time_entries", e.ID)},
+		func(tx *sql.Tx) error { _, err := clientCurrency(ctx, tx, e.ClientID); return err }, timeArgs(nil, &e))
+	if err != nil {
+		return e, err
+	}
+	return db.TimeEntry(ctx, e.ID)
+}
+
+// SaveConcession inserts or updates a concession.
+func (db *DB) SaveConcession(ctx context.Context, c cartera.Concession) (cartera.Concession, error) {
+	if err := c.Validate(today()); err != nil {
+		return c, err
+	}
+	err := db.save(ctx, concessionsTable, c.ID, c.Version, []string{c.ClientID, previousClient(ctx, db, "concessions", c.ID)},
+		func(tx *sql.Tx) error { return sameCurrency(ctx, tx, c.ClientID, c.Amount.Currency) }, concessionArgs(nil, &c))
+	if err != nil {
+		return c, err
+	}
+	return db.Concession(ctx, c.ID)
+}
+
+// SaveIncident inserts or updates an incident.
+func (db *DB) SaveIncident(ctx context.Context, in cartera.Incident) (cartera.Incident, error) {
+	if err := in.Validate(time.Now()); err != nil {
+		return in, err
+	}
+	err := db.save(ctx, incidentsTable, in.ID, in.Version, []string{in.ClientID, previousClient(ctx, db, "incidents", in.ID)},
+		func(tx *sql.Tx) error {
+			if _, err := clientCurrency(ctx, tx, in.ClientID); err != nil {
+				return err
+			}
+			if in.ContactID == "" {
+				return nil
+			}
+			var owner string
+			err := tx.QueryRowContext(ctx, `SELECT client_id FROM contacts WHERE id = ?`, in.ContactID).Scan(&owner)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				return cartera.FieldError("contact_id", "value.unknown_contact", "value", in.ContactID)
+			case err != nil:
+				return err
+			case owner != in.ClientID:
+				return cartera.FieldError("contact_id", "value.contact_other_client", "value", in.ContactID, "client", owner)
+			}
+			return nil
+		}, incidentArgs(nil, &in))
+	if err != nil {
+		return in, err
+	}
+	return db.Incident(ctx, in.ID)
+}
+
+func today() cartera.Date { return cartera.DateFromTime(time.Now().Add(14 * time.Hour)) } // the latest day anywhere
+
+// Delete removes one record. A client with contacts or events, or a
+// contact named in incidents, cannot be deleted.
+func (db *DB) Delete(ctx context.Context, e cartera.Entity, id string, version int64) error {
+	t := tableOf(e)
+	if !entityKnown(e) {
+		return cartera.NewError(cartera.EINVALID, "record.unknown_entity", "value", string(e))
+	}
+	return db.write(ctx, func(tx *sql.Tx) error {
+		var exists int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+t+` WHERE id = ?`, id).Scan(&exists); err != nil {
+			return err
+		}
+		if exists == 0 {
+			return cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", id)
+		}
+		if err := checkVersion(ctx, tx, t, id, version); err != nil {
+			return err
+		}
+		switch e {
+		case cartera.EntityClients:
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM contacts WHERE client_id = ?1)
+				+ (SELECT count(*) FROM invoices WHERE client_id = ?1) + (SELECT count(*) FROM time_entries WHERE client_id = ?1)
+				+ (SELECT count(*) FROM concessions WHERE client_id = ?1) + (SELECT count(*) FROM incidents WHERE client_id = ?1)`, id).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return cartera.NewError(cartera.ECONFLICT, "client.has_records", "id", id, "n", n)
+			}
+		case cartera.EntityContacts:
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM incidents WHERE contact_id = ?`, id).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return cartera.NewError(cartera.ECONFLICT, "contact.in_use", "id", id, "n", n)
+			}
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE id = ?`, id)
+		return err
+	})
+}
+
+func entityKnown(e cartera.Entity) bool {
+	for _, x := range cartera.Entities {
+		if x == e {
+			return true
+		}
+	}
+	return false
+}
+
+// get reads one record by id.
+func get[T any](ctx context.Context, db *DB, table, cols string, scan func(scanner) (T, error), id string) (T, error) {
+	x, err := scan(db.r.QueryRowContext(ctx, `SELECT `+cols+` FROM `+table+` WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return x, cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", id)
+	}
+	return x, err
+}
+
+// Contact returns one contact.
+func (db *DB) Contact(ctx context.Context, id string) (cartera.Contact, error) {
+	return get(ctx, db, "contacts", contactColumns, scanContact, id)
+}
+
+// Invoice returns one invoice.
+func (db *DB) Invoice(ctx context.Context, id string) (cartera.Invoice, error) {
+	return get(ctx, db, "invoices", invoiceColumns, scanInvoice, id)
+}
+
+// TimeEntry returns one time entry.
+func (db *DB) TimeEntry(ctx context.Context, id string) (cartera.TimeEntry, error) {
+	return get(ctx, db, "time_entries", timeColumns, scanTime, id)
+}
+
+// Concession returns one concession.
+func (db *DB) Concession(ctx context.Context, id string) (cartera.Concession, error) {
+	return get(ctx, db, "concessions", concessionColumns, scanConcession, id)
+}
+
+// Incident returns one incident.
+func (db *DB) Incident(ctx context.Context, id string) (cartera.Incident, error) {
+	return get(ctx, db, "incidents", incidentColumns, scanIncident, id)
+}
+
+// list reads one page of records in id order. The cursor is the last id of
+// the previous page, base64url-encoded.
+func list[T any](ctx context.Context, db *DB, table, cols string, scan func(scanner) (T, error), id func(T) string,
+	q cartera.RecordQuery, clientCol string) ([]T, string, error) {
+	after, err := decodeCursor(q.After)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	where, args := "id > ?", []any{after}
+	if q.ClientID != "" {
+		where += " AND " + clientCol + " = ?"
+		args = append(args, q.ClientID)
+	}
+	if q.Owner != "" {
+		if table == "clients" {
+			where += " AND owner_key = ?"
+		} else {
+			where += " AND " + clientCol + " IN (SELECT id FROM clients WHERE owner_key = ?)"
+		}
+		args = append(args, cartera.Fold(q.Owner))
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+cols+` FROM `+table+` WHERE `+where+` ORDER BY id LIMIT ?`, append(args, limit+1)...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list %s: %w", table, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		x, err := scan(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, x)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = encodeCursor(id(out[limit-1]))
+	}
+	return out, next, nil
+}
+
+func encodeCursor(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+func decodeCursor(s string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return "", cartera.FieldError("cursor", "record.bad_cursor")
+	}
+	return string(b), nil
+}
+
+// ListClients returns a page of clients in id order.
+func (db *DB) ListClients(ctx context.Context, q cartera.RecordQuery) ([]cartera.Client, string, error) {
+	q.ClientID = ""
+	return list(ctx, db, "clients", clientColumns, scanClient, func(c cartera.Client) string { return c.ID }, q, "id")
+}
+
+// ListContacts returns a page of contacts.
+func (db *DB) ListContacts(ctx context.Context, q cartera.RecordQuery) ([]cartera.Contact, string, error) {
+	return list(ctx, db, "contacts", contactColumns, scanContact, func(c cartera.Contact) string { return c.ID }, q, "client_id")
+}
+
+// ListInvoices returns a page of invoices.
+func (db *DB) ListInvoices(ctx context.Context, q cartera.RecordQuery) ([]cartera.Invoice, string, error) {
+	return list(ctx, db, "invoices", invoiceColumns, scanInvoice, func(v cartera.Invoice) string { return v.ID }, q, "client_id")
+}
+
+// ListTimeEntries returns a page of time entries.
+func (db *DB) ListTimeEntries(ctx context.Context, q cartera.RecordQuery) ([]cartera.TimeEntry, string, error) {
+	return list(ctx, db, "time_entries", timeColumns, scanTime, func(e cartera.TimeEntry) string { return e.ID }, q, "client_id")
+}
+
+// ListConcessions returns a page of concessions.
+func (db *DB) ListConcessions(ctx context.Context, q cartera.RecordQuery) ([]cartera.Concession, string, error) {
+	return list(ctx, db, "concessions", concessionColumns, scanConcession, func(c cartera.Concession) string { return c.ID }, q, "client_id")
+}
+
+// ListIncidents returns a page of incidents.
+func (db *DB) ListIncidents(ctx context.Context, q cartera.RecordQuery) ([]cartera.Incident, string, error) {
+	return list(ctx, db, "incidents", incidentColumns, scanIncident, func(in cartera.Incident) string { return in.ID }, q, "client_id")
+}
