@@ -13,8 +13,9 @@ type Summary struct {
 	MarginPct  BasisPoints `json:"margin_pct"`
 	HasRevenue bool        `json:"has_revenue"`
 	Hours      Hours       `json:"hours"`
-	// Concessions is discounts plus free hours at cost, for the attention
-	// analysis.
+	// Discounts is the money given away as discounts; Concessions adds the
+	// free hours at cost, for the attention analysis.
+	Discounts   int64 `json:"discounts"`
 	Concessions int64 `json:"concessions"`
 	Overdue     int64 `json:"overdue"`
 	// Score is the relational score in tenths of a point.

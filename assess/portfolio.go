@@ -58,33 +58,49 @@ func NewPortfolio(asOf cartera.Date) *Portfolio {
 
 // Add counts one assessment.
 func (p *Portfolio) Add(a *Assessment) {
-	p.Clients++
-	p.ByVerdict[a.Verdict]++
-	if len(a.Breaches) > 0 {
-		p.Breached++
-	}
 	for _, b := range a.Breaches {
 		p.Breaches[b.Key]++
 	}
-	cur := a.Client.Currency
+	e := a.Economic
+	free := cartera.MulDivRound(e.CostPerHour.Amount, int64(e.FreeHours), 100)
+	p.add(a.Client, a.Verdict, len(a.Breaches) > 0, e.Revenue.Amount, e.CostToServe.Amount, e.Margin.Amount,
+		e.Concessions.Amount, e.Concessions.Amount+free, a.Payment.OverdueAmount.Amount, e.Hours, a.Relational.Score)
+}
+
+// AddSummary counts one client from its stored summary: what the web
+// dashboard uses, so that it never re-assesses the whole portfolio.
+// Breaches are counted per client, not per red line.
+func (p *Portfolio) AddSummary(c cartera.Client, s cartera.Summary) {
+	p.add(c, s.Verdict, s.Breaches > 0, s.Revenue, s.Revenue-s.Margin, s.Margin, s.Discounts, s.Concessions, s.Overdue,
+		s.Hours, float64(s.Score)/10)
+}
+
+// add counts one client: discounts are the concessions given as money, and
+// attention the concessions including free hours at cost.
+func (p *Portfolio) add(c cartera.Client, v cartera.Verdict, breached bool, revenue, cost, margin, discounts, attention,
+	overdue int64, hours cartera.Hours, score float64) {
+	p.Clients++
+	p.ByVerdict[v]++
+	if breached {
+		p.Breached++
+	}
+	cur := c.Currency
 	t := p.byCur[cur]
 	if t == nil {
 		z := cartera.Money{Currency: cur}
 		t = &Totals{Currency: cur, Revenue: z, CostToServe: z, Margin: z, Concessions: z, Overdue: z}
 		p.byCur[cur] = t
 	}
-	e := a.Economic
+	m := func(a int64) cartera.Money { return cartera.Money{Amount: a, Currency: cur} }
 	t.Clients++
-	t.Revenue = t.Revenue.Add(e.Revenue)
-	t.CostToServe = t.CostToServe.Add(e.CostToServe)
-	t.Margin = t.Margin.Add(e.Margin)
-	t.Concessions = t.Concessions.Add(e.Concessions)
-	t.Overdue = t.Overdue.Add(a.Payment.OverdueAmount)
-	t.Hours += e.Hours
-	free := cartera.MulDivRound(e.CostPerHour.Amount, int64(e.FreeHours), 100)
+	t.Revenue = t.Revenue.Add(m(revenue))
+	t.CostToServe = t.CostToServe.Add(m(cost))
+	t.Margin = t.Margin.Add(m(margin))
+	t.Concessions = t.Concessions.Add(m(discounts))
+	t.Overdue = t.Overdue.Add(m(overdue))
+	t.Hours += hours
 	p.points[cur] = append(p.points[cur], attnRow{
-		id: a.Client.ID, name: a.Client.Name, margin: e.Margin.Amount, score: a.Relational.Score,
-		hours: e.Hours, concessions: e.Concessions.Amount + free,
+		id: c.ID, name: c.Name, margin: margin, score: score, hours: hours, concessions: attention,
 	})
 }
 

@@ -201,3 +201,88 @@ func TestTopNKeepsTheMostUrgent(t *testing.T) {
 		}
 	}
 }
+
+// The dashboard, built from stored summaries, must agree with a full
+// review of the same data.
+func TestDashboardAgreesWithTheFullReview(t *testing.T) {
+	t.Parallel()
+	st := demoStore(t)
+	full, err := review.Run(ctx, st, review.Options{AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := review.BuildDashboard(ctx, st, asOf, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Portfolio.Clients != full.Portfolio.Clients || d.PointsTotal != 40 || len(d.Points) != 40 {
+		t.Fatalf("clients %d, points %d", d.Portfolio.Clients, len(d.Points))
+	}
+	for _, v := range cartera.Verdicts {
+		if d.Portfolio.ByVerdict[v] != full.Portfolio.ByVerdict[v] {
+			t.Errorf("%s: %d on the dashboard, %d in the review", v, d.Portfolio.ByVerdict[v], full.Portfolio.ByVerdict[v])
+		}
+	}
+	if d.Portfolio.Totals[0] != full.Portfolio.Totals[0] {
+		t.Errorf("totals differ:\n%+v\n%+v", d.Portfolio.Totals[0], full.Portfolio.Totals[0])
+	}
+	if d.Portfolio.Attention.Finding.Key != full.Portfolio.Attention.Finding.Key ||
+		d.Portfolio.Attention.LoudConcessions != full.Portfolio.Attention.LoudConcessions {
+		t.Errorf("attention differs: %+v vs %+v", d.Portfolio.Attention.Finding, full.Portfolio.Attention.Finding)
+	}
+	if d.Portfolio.Breached != full.Portfolio.Breached {
+		t.Errorf("breached %d vs %d", d.Portfolio.Breached, full.Portfolio.Breached)
+	}
+	if len(d.Today) == 0 || d.Today[0].Summary.Verdict != cartera.VerdictEnd {
+		t.Errorf("today starts with the most urgent: %+v", d.Today)
+	}
+	// A seller's dashboard covers only their clients.
+	mine, err := review.BuildDashboard(ctx, st, asOf, "Lucía Ferrer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mine.Portfolio.Clients == 0 || mine.Portfolio.Clients >= 40 {
+		t.Errorf("Lucía's clients: %d", mine.Portfolio.Clients)
+	}
+	for _, r := range mine.Points {
+		if r.Client.Owner != "Lucía Ferrer" {
+			t.Errorf("someone else's client on Lucía's dashboard: %s", r.Client.Name)
+		}
+	}
+}
+
+func TestRefreshRecomputesOnlyWhatChanged(t *testing.T) {
+	t.Parallel()
+	st := demoStore(t)
+	key, err := review.Refresh(ctx, st, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if missing, _, _ := st.StaleSummaries(ctx, key); len(missing) != 0 {
+		t.Fatalf("stale after refresh: %v", missing)
+	}
+	page, _ := st.Clients(ctx, cartera.ClientQuery{Search: "Talleres Ruiz"})
+	before := page.Rows[0].Summary
+	if before.Verdict != cartera.VerdictRenegotiate || before.ReasonES == "" || before.ReasonEN == "" {
+		t.Fatalf("summary %+v", before)
+	}
+	// A threat logged today must turn the verdict to "end".
+	if _, err := st.SaveIncident(ctx, cartera.Incident{ID: "NEW", ClientID: page.Rows[0].Client.ID,
+		At: asOf.Time(demo.Location).Add(10 * time.Hour), Kind: cartera.KindThreat, Severity: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if missing, _, _ := st.StaleSummaries(ctx, key); len(missing) != 1 {
+		t.Fatalf("one client changed, %d stale", len(missing))
+	}
+	if _, err := review.Refresh(ctx, st, asOf); err != nil {
+		t.Fatal(err)
+	}
+	page, _ = st.Clients(ctx, cartera.ClientQuery{Search: "Talleres Ruiz"})
+	if page.Rows[0].Summary.Verdict != cartera.VerdictEnd {
+		t.Errorf("after a threat: %+v", page.Rows[0].Summary)
+	}
+	// Another day makes every summary stale.
+	if missing, _, _ := st.StaleSummaries(ctx, review.SummaryKey(asOf.AddDays(1), cartera.DefaultPolicy())); len(missing) != 40 {
+		t.Errorf("a new day: %d stale", len(missing))
+	}
+}

@@ -328,7 +328,7 @@ func summaryFixture(t *testing.T, st cartera.Store) []cartera.Summary {
 		f.Clients = append(f.Clients, cartera.Client{ID: id, Name: fmt.Sprintf("Cliente %c%02d", 'Z'-rune(i), i), Owner: owner, Currency: "EUR"})
 		sums = append(sums, cartera.Summary{
 			ClientID: id, Verdict: verdicts[i%4], Currency: "EUR", Revenue: int64(1000 * (i % 7)), Margin: int64(100 * (i % 5)),
-			MarginPct: cartera.BasisPoints(i * 10), HasRevenue: true, Score: cartera.Tenths(i % 3 * 10), Level: "low",
+			MarginPct: cartera.BasisPoints(i * 10), HasRevenue: true, Discounts: int64(i), Concessions: int64(2 * i), Score: cartera.Tenths(i % 3 * 10), Level: "low",
 			Breaches: i % 3, ReasonES: "motivo", ReasonEN: "reason",
 		})
 	}

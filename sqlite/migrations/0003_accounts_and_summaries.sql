@@ -54,6 +54,7 @@ CREATE TABLE client_summary (
 	margin_pct  INTEGER NOT NULL,
 	has_revenue INTEGER NOT NULL,
 	hours       INTEGER NOT NULL,
+	discounts   INTEGER NOT NULL,
 	concessions INTEGER NOT NULL,
 	overdue     INTEGER NOT NULL,
 	score       INTEGER NOT NULL,

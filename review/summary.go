@@ -1,0 +1,77 @@
+package review
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/assess"
+	"github.com/cartera/cartera/i18n"
+)
+
+// SummaryKey identifies the summaries valid for an as-of date under a
+// policy: any change to either makes every summary stale.
+func SummaryKey(asOf cartera.Date, pol cartera.Policy) string {
+	b, _ := json.Marshal(pol)
+	h := sha256.Sum256(b)
+	return fmt.Sprintf("%s/%s", asOf, hex.EncodeToString(h[:8]))
+}
+
+// Summarize reduces an assessment to what the client list shows, with the
+// first reason rendered in both languages.
+func Summarize(a *assess.Assessment, es, en *i18n.Printer) cartera.Summary {
+	e := a.Economic
+	free := cartera.MulDivRound(e.CostPerHour.Amount, int64(e.FreeHours), 100)
+	s := cartera.Summary{
+		ClientID: a.Client.ID, Verdict: a.Verdict, Currency: a.Client.Currency,
+		Revenue: e.Revenue.Amount, Margin: e.Margin.Amount, MarginPct: e.MarginPct, HasRevenue: e.HasRevenue,
+		Hours: e.Hours, Discounts: e.Concessions.Amount, Concessions: e.Concessions.Amount + free, Overdue: a.Payment.OverdueAmount.Amount,
+		Score: cartera.Tenths(math.Round(a.Relational.Score * 10)), Level: string(a.Relational.Level),
+		Breaches: len(a.Breaches),
+	}
+	if len(a.Reasons) > 0 {
+		s.ReasonES, s.ReasonEN = es.Msg(a.Reasons[0]), en.Msg(a.Reasons[0])
+	}
+	return s
+}
+
+// Refresh brings the stored summaries up to date for asOf and returns their
+// key. Only stale clients are assessed again: after an edit, one; after a
+// new day or a policy change, all of them.
+func Refresh(ctx context.Context, st cartera.Store, asOf cartera.Date) (string, error) {
+	pol, err := st.Policy(ctx)
+	if err != nil {
+		return "", err
+	}
+	key := SummaryKey(asOf, pol)
+	missing, total, err := st.StaleSummaries(ctx, key)
+	if err != nil || len(missing) == 0 {
+		return key, err
+	}
+	q := assess.Query(asOf, pol)
+	judge := assess.New(pol, q)
+	es, en := i18n.New(i18n.ES, pol.Location()), i18n.New(i18n.EN, pol.Location())
+	var rows []cartera.Summary
+	collect := func(f *cartera.ClientFacts) error {
+		a := judge.Assess(f)
+		rows = append(rows, Summarize(&a, es, en))
+		return nil
+	}
+	if len(missing) > max(total/10, 200) {
+		if err := st.Facts(ctx, q, collect); err != nil {
+			return "", err
+		}
+		return key, st.SaveSummaries(ctx, key, rows, true)
+	}
+	for start := 0; start < len(missing); start += 500 {
+		q.ClientIDs = missing[start:min(start+500, len(missing))]
+		if err := st.Facts(ctx, q, collect); err != nil {
+			return "", err
+		}
+	}
+	return key, st.SaveSummaries(ctx, key, rows, false)
+}
