@@ -36,6 +36,7 @@ type Store interface {
 	ImportStore
 	UserStore
 	SettingsStore
+	OwnerStore
 	Close() error
 }
 
@@ -230,4 +231,10 @@ type MonthFigures struct {
 	Incidents int   `json:"incidents"`
 	// MaxSeverity is the worst incident of the month (0 without any).
 	MaxSeverity int `json:"max_severity"`
+}
+
+// OwnerStore lists the owners named on clients.
+type OwnerStore interface {
+	// Owners returns the distinct owner names on clients, sorted.
+	Owners(ctx context.Context) ([]string, error)
 }

@@ -156,3 +156,17 @@ func (t *topN) sorted() []assess.Assessment {
 	sort.SliceStable(out, func(i, j int) bool { return Urgency(&out[i], &out[j]) })
 	return out
 }
+
+// One assesses a single client.
+func One(ctx context.Context, st cartera.Store, asOf cartera.Date, clientID string) (*assess.Assessment, error) {
+	res, err := Run(ctx, st, Options{AsOf: asOf, ClientIDs: []string{clientID}, PerVerdict: 1})
+	if err != nil {
+		return nil, err
+	}
+	for i := range res.Groups {
+		if len(res.Groups[i].Clients) > 0 {
+			return &res.Groups[i].Clients[0], nil
+		}
+	}
+	return nil, cartera.NewError(cartera.ENOTFOUND, "client.not_found", "id", clientID)
+}

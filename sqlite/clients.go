@@ -170,3 +170,15 @@ func tableOf(e cartera.Entity) string {
 	}
 	return string(e)
 }
+
+// Owners lists the distinct owner names, through the owner index.
+func (db *DB) Owners(ctx context.Context) ([]string, error) {
+	var out []string
+	err := each(ctx, db.r, `SELECT owner FROM clients WHERE owner <> '' GROUP BY owner ORDER BY owner`, func(s scanner) error {
+		var o string
+		err := s.Scan(&o)
+		out = append(out, o)
+		return err
+	})
+	return out, err
+}

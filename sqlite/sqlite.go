@@ -251,3 +251,8 @@ func placeholders(n int) string {
 	}
 	return strings.Repeat("?,", n-1) + "?"
 }
+
+// PoolStats reports both connection pools, for /metrics.
+func (db *DB) PoolStats() map[string]sql.DBStats {
+	return map[string]sql.DBStats{"write": db.w.Stats(), "read": db.r.Stats()}
+}

@@ -582,6 +582,10 @@ func testKeys(t *testing.T, st cartera.Store) {
 	if len(contacts) != 3 || contacts["P2"] != "C1" {
 		t.Errorf("contact keys %v", contacts)
 	}
+	owners, err := st.Owners(ctx)
+	if err != nil || !reflect.DeepEqual(owners, []string{"Andrés", "Lucía"}) {
+		t.Errorf("owners %v %v", owners, err)
+	}
 }
 
 func itoa(n int) string {

@@ -155,3 +155,6 @@ func isTerminal(w io.Writer) bool {
 func (a *app) useColor() bool {
 	return isTerminal(a.stdout) && a.getenv("NO_COLOR") == "" && a.getenv("TERM") != "dumb"
 }
+
+// nowIn is the current time in the policy's zone.
+func nowIn(p cartera.Policy) time.Time { return time.Now().In(p.Location()) }

@@ -44,6 +44,7 @@ var commands = []command{
 	{"export", runExport},
 	{"demo", runDemo},
 	{"policy", runPolicy},
+	{"serve", runServe},
 	{"version", runVersion},
 	{"help", runHelp},
 }

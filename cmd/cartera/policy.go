@@ -69,7 +69,7 @@ func runPolicy(ctx context.Context, a *app, args []string) error {
 		}
 		for _, k := range rest {
 			ref := i18n.New(i18n.EN, nil)
-			if err := pol.Set(k, policyValue(ref, def, k)); err != nil {
+			if err := pol.Set(k, ref.PolicyValue(def, k)); err != nil {
 				return fieldError(p, err)
 			}
 		}
@@ -99,7 +99,7 @@ func printPolicy(a *app, p *i18n.Printer, pol cartera.Policy) {
 	def := cartera.DefaultPolicy()
 	fmt.Fprintln(a.stdout, p.T("policy.title"))
 	for _, k := range cartera.PolicyKeys {
-		v, dv := policyValue(p, pol, k), policyValue(p, def, k)
+		v, dv := p.PolicyValue(pol, k), p.PolicyValue(def, k)
 		mark := ""
 		if v != dv {
 			mark = "  " + p.T("policy.default_was", "value", dv)
@@ -117,53 +117,4 @@ func printPolicy(a *app, p *i18n.Printer, pol cartera.Policy) {
 	}
 	fmt.Fprintln(a.stdout)
 	fmt.Fprintln(a.stdout, p.T("policy.hint"))
-}
-
-// policyValue renders a value so that Policy.Set reads it back.
-func policyValue(p *i18n.Printer, pol cartera.Policy, key string) string {
-	switch key {
-	case "max_discount":
-		return p.Percent(pol.MaxDiscount)
-	case "max_free_hours_per_month":
-		return p.Hours(pol.MaxFreeHoursPerMonth)
-	case "max_days_late":
-		return fmt.Sprint(pol.MaxDaysLate)
-	case "grace_days":
-		return fmt.Sprint(pol.GraceDays)
-	case "off_limits":
-		return p.Slots(pol.OffLimits)
-	case "min_margin":
-		return p.Percent(pol.MinMargin)
-	case "max_severity":
-		return fmt.Sprint(pol.MaxSeverity)
-	case "hourly_cost":
-		var parts []string
-		for _, m := range pol.HourlyCost {
-			parts = append(parts, string(m.Currency)+" "+cartera.FormatDecimal(m.Amount, m.Currency.Exponent(), ','))
-		}
-		return strings.Join(parts, "; ")
-	case "currency":
-		return string(pol.Currency)
-	case "window_months":
-		return fmt.Sprint(pol.WindowMonths)
-	case "late_share_warn":
-		return p.Percent(pol.LateShareWarn)
-	case "late_share_high":
-		return p.Percent(pol.LateShareHigh)
-	case "overdue_high":
-		return p.Percent(pol.OverdueHigh)
-	case "half_life_days":
-		return fmt.Sprint(pol.HalfLifeDays)
-	case "escalation_days":
-		return fmt.Sprint(pol.EscalationDays)
-	case "escalation_factor":
-		return p.Decimal(int64(pol.EscalationFactor*100+0.5), 2)
-	case "relational_medium":
-		return p.Decimal(int64(pol.RelationalMedium*100+0.5), 2)
-	case "relational_high":
-		return p.Decimal(int64(pol.RelationalHigh*100+0.5), 2)
-	case "time_zone":
-		return pol.TimeZone
-	}
-	return ""
 }

@@ -97,18 +97,9 @@ func reviewClient(ctx context.Context, a *app, st cartera.Store, p *i18n.Printer
 		}
 		return cartera.NewError(cartera.EINVALID, "cli.client_ambiguous", "value", text, "names", names)
 	}
-	res, err := review.Run(ctx, st, review.Options{AsOf: asOf, ClientIDs: []string{pick.ID}, PerVerdict: 1})
+	as, err := review.One(ctx, st, asOf, pick.ID)
 	if err != nil {
 		return err
-	}
-	var as *assess.Assessment
-	for i := range res.Groups {
-		if len(res.Groups[i].Clients) > 0 {
-			as = &res.Groups[i].Clients[0]
-		}
-	}
-	if as == nil {
-		return cartera.NewError(cartera.ENOTFOUND, "cli.client_not_found", "value", text)
 	}
 	contacts, err := st.Contacts(ctx, pick.ID)
 	if err != nil {

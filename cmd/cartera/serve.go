@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/web"
+)
+
+// runServe starts the web app and the API.
+func runServe(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "serve")
+	var c common
+	c.register(fs, true)
+	addr := fs.String("addr", envOr(a, "CARTERA_ADDR", "127.0.0.1:8080"), "")
+	baseURL := fs.String("base-url", a.getenv("CARTERA_BASE_URL"), "")
+	logFormat := fs.String("log-format", envOr(a, "CARTERA_LOG_FORMAT", "text"), "")
+	rest, err := parse(a, fs, &c, args)
+	if err != nil {
+		return err
+	}
+	p := a.printer()
+	if len(rest) > 0 {
+		return &usageError{p.T("cli.unexpected_args", "args", strings.Join(rest, " "), "command", "serve")}
+	}
+	var handler slog.Handler
+	switch *logFormat {
+	case "json":
+		handler = slog.NewJSONHandler(a.stderr, nil)
+	case "text":
+		handler = slog.NewTextHandler(a.stderr, nil)
+	default:
+		return &usageError{p.T("cli.bad_format", "value", *logFormat, "allowed", "text, json")}
+	}
+	log := slog.New(handler)
+	if c.demo {
+		// The demo signs everyone in: it must never be reachable from
+		// another machine.
+		host, port, err := net.SplitHostPort(*addr)
+		if err != nil {
+			return &usageError{p.T("serve.bad_addr", "value", *addr)}
+		}
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			fmt.Fprintln(a.stderr, p.T("serve.demo_loopback", "addr", *addr))
+			*addr = net.JoinHostPort("127.0.0.1", port)
+		}
+	}
+	st, done, err := a.openStore(ctx, c, cartera.DateFromTime(nowIn(cartera.DefaultPolicy())))
+	if err != nil {
+		return err
+	}
+	defer done()
+	cfg := web.Config{Addr: *addr, BaseURL: *baseURL, Demo: c.demo, Logger: log}
+	if c.demo {
+		if cfg.DemoEmail, err = web.DemoOwner(ctx, st); err != nil {
+			return err
+		}
+	}
+	srv, err := web.New(cfg, st)
+	if err != nil {
+		return err
+	}
+	link, err := srv.PrepareSetup(ctx)
+	if err != nil {
+		return err
+	}
+	return srv.ListenAndServe(ctx, func(bound string) {
+		url := *baseURL
+		if url == "" {
+			url = "http://" + bound
+		}
+		fmt.Fprintln(a.stdout, p.T("serve.listening", "url", url))
+		if c.demo {
+			fmt.Fprintln(a.stdout, p.T("serve.demo_ready"))
+		}
+		if link != "" {
+			fmt.Fprintln(a.stdout, p.T("serve.setup_link", "url", link, "minutes", int(web.SetupTTL.Minutes())))
+		}
+	})
+}
+
+func envOr(a *app, key, def string) string {
+	if v := a.getenv(key); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,58 @@
+package i18n
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cartera/cartera"
+)
+
+// PolicyValue renders one policy value as text that Policy.Set reads back,
+// in the printer's language (percentages and hours localised).
+func (p *Printer) PolicyValue(pol cartera.Policy, key string) string {
+	switch key {
+	case "max_discount":
+		return p.Percent(pol.MaxDiscount)
+	case "max_free_hours_per_month":
+		return p.Hours(pol.MaxFreeHoursPerMonth)
+	case "max_days_late":
+		return fmt.Sprint(pol.MaxDaysLate)
+	case "grace_days":
+		return fmt.Sprint(pol.GraceDays)
+	case "off_limits":
+		return p.Slots(pol.OffLimits)
+	case "min_margin":
+		return p.Percent(pol.MinMargin)
+	case "max_severity":
+		return fmt.Sprint(pol.MaxSeverity)
+	case "hourly_cost":
+		var parts []string
+		for _, m := range pol.HourlyCost {
+			parts = append(parts, string(m.Currency)+" "+cartera.FormatDecimal(m.Amount, m.Currency.Exponent(), ','))
+		}
+		return strings.Join(parts, "; ")
+	case "currency":
+		return string(pol.Currency)
+	case "window_months":
+		return fmt.Sprint(pol.WindowMonths)
+	case "late_share_warn":
+		return p.Percent(pol.LateShareWarn)
+	case "late_share_high":
+		return p.Percent(pol.LateShareHigh)
+	case "overdue_high":
+		return p.Percent(pol.OverdueHigh)
+	case "half_life_days":
+		return fmt.Sprint(pol.HalfLifeDays)
+	case "escalation_days":
+		return fmt.Sprint(pol.EscalationDays)
+	case "escalation_factor":
+		return p.Decimal(int64(pol.EscalationFactor*100+0.5), 2)
+	case "relational_medium":
+		return p.Decimal(int64(pol.RelationalMedium*100+0.5), 2)
+	case "relational_high":
+		return p.Decimal(int64(pol.RelationalHigh*100+0.5), 2)
+	case "time_zone":
+		return pol.TimeZone
+	}
+	return ""
+}

@@ -1,0 +1,186 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/cartera/cartera"
+)
+
+// opDoc describes an API operation for the OpenAPI document.
+type opDoc struct {
+	id, summary, tag string
+	query            []string // query parameter names (documented in openapi.go)
+	body             string   // request schema, "" for none
+	resp             string   // response schema, "" for no content
+	status           int      // success status
+	versioned        bool     // accepts If-Match and returns an ETag
+}
+
+func (s *Server) apiRoutes() []*route {
+	api := func(method, pattern string, p perm, h handlerFunc, d opDoc) *route {
+		if d.status == 0 {
+			d.status = http.StatusOK
+		}
+		return &route{method: method, pattern: pattern, perm: p, api: true, h: h, doc: &d}
+	}
+	rs := []*route{
+		api("GET", "/api/v1/me", permUser, s.apiMe, opDoc{id: "getMe", summary: "The signed-in user", tag: "users", resp: "User"}),
+		api("GET", "/api/v1/clients", permUser, s.apiClientList, opDoc{id: "listClients", summary: "Clients with their assessment summaries, paged",
+			tag: "clients", query: []string{"q", "owner", "verdict", "breached", "sort", "dir", "limit", "cursor"}, resp: "ClientPage"}),
+		api("POST", "/api/v1/clients", permManager, s.apiClientCreate, opDoc{id: "createClient", summary: "Create a client",
+			tag: "clients", body: "Client", resp: "Client", status: http.StatusCreated}),
+		api("GET", "/api/v1/clients/{id}", permUser, s.apiClientGet, opDoc{id: "getClient", summary: "A client", tag: "clients", resp: "Client", versioned: true}),
+		api("PUT", "/api/v1/clients/{id}", permUser, s.apiClientPut, opDoc{id: "putClient", summary: "Create or update a client",
+			tag: "clients", body: "Client", resp: "Client", versioned: true}),
+		api("DELETE", "/api/v1/clients/{id}", permManager, s.apiDelete(cartera.EntityClients), opDoc{id: "deleteClient",
+			summary: "Delete a client without records", tag: "clients", status: http.StatusNoContent, versioned: true}),
+		api("GET", "/api/v1/clients/{id}/assessment", permUser, s.apiAssessment, opDoc{id: "getAssessment",
+			summary: "A client's assessment: verdict, reasons, figures, red lines", tag: "assessments", query: []string{"as_of"}, resp: "Assessment"}),
+		api("GET", "/api/v1/clients/{id}/timeline", permUser, s.apiTimeline, opDoc{id: "getTimeline",
+			summary: "A client's records, newest first", tag: "clients", query: []string{"limit"}, resp: "Timeline"}),
+		api("GET", "/api/v1/assessments", permUser, s.apiAssessments, opDoc{id: "getPortfolio",
+			summary: "The portfolio: totals, verdicts, attention, what to do today", tag: "assessments", resp: "Portfolio"}),
+		api("GET", "/api/v1/policy", permUser, s.apiPolicyGet, opDoc{id: "getPolicy", summary: "Red lines and thresholds", tag: "policy", resp: "Policy"}),
+		api("PUT", "/api/v1/policy", permOwner, s.apiPolicyPut, opDoc{id: "putPolicy", summary: "Change red lines and thresholds",
+			tag: "policy", body: "Policy", resp: "Policy"}),
+		api("POST", "/api/v1/import", permManager, s.apiImport, opDoc{id: "importFiles",
+			summary: "Import CSV or JSON-lines files, all or nothing", tag: "import", query: []string{"dry_run"}, body: "Upload", resp: "ImportReport"}),
+		api("GET", "/api/v1/users", permOwner, s.apiUsers, opDoc{id: "listUsers", summary: "Users", tag: "users", resp: "UserList"}),
+		api("POST", "/api/v1/users", permOwner, s.apiUserCreate, opDoc{id: "createUser", summary: "Create a user",
+			tag: "users", body: "UserInput", resp: "User", status: http.StatusCreated}),
+		api("GET", "/api/v1/users/{id}", permOwner, s.apiUserGet, opDoc{id: "getUser", summary: "A user", tag: "users", resp: "User", versioned: true}),
+		api("PUT", "/api/v1/users/{id}", permOwner, s.apiUserPut, opDoc{id: "putUser", summary: "Change a user",
+			tag: "users", body: "UserInput", resp: "User", versioned: true}),
+		api("GET", "/api/v1/tokens", permUser, s.apiTokens, opDoc{id: "listTokens", summary: "Your API keys", tag: "users", resp: "TokenList"}),
+		api("POST", "/api/v1/tokens", permUser, s.apiTokenCreate, opDoc{id: "createToken",
+			summary: "Create an API key; the key is shown only in this response", tag: "users", body: "TokenInput", resp: "NewToken", status: http.StatusCreated}),
+		api("DELETE", "/api/v1/tokens/{id}", permUser, s.apiTokenDelete, opDoc{id: "deleteToken", summary: "Revoke an API key",
+			tag: "users", status: http.StatusNoContent}),
+	}
+	rs = append(rs, recordRoutes(s, api, recordSpec[cartera.Contact]{
+		entity: cartera.EntityContacts, path: "contacts", schema: "Contact",
+		get: s.st.Contact, list: s.st.ListContacts, save: s.st.SaveContact,
+		id: func(x *cartera.Contact) *string { return &x.ID }, client: func(x *cartera.Contact) string { return x.ClientID },
+		version: func(x *cartera.Contact) *int64 { return &x.Version },
+	})...)
+	rs = append(rs, recordRoutes(s, api, recordSpec[cartera.Invoice]{
+		entity: cartera.EntityInvoices, path: "invoices", schema: "Invoice",
+		get: s.st.Invoice, list: s.st.ListInvoices, save: s.st.SaveInvoice,
+		id: func(x *cartera.Invoice) *string { return &x.ID }, client: func(x *cartera.Invoice) string { return x.ClientID },
+		version: func(x *cartera.Invoice) *int64 { return &x.Version },
+	})...)
+	rs = append(rs, recordRoutes(s, api, recordSpec[cartera.TimeEntry]{
+		entity: cartera.EntityTime, path: "time-entries", schema: "TimeEntry",
+		get: s.st.TimeEntry, list: s.st.ListTimeEntries, save: s.st.SaveTimeEntry,
+		id: func(x *cartera.TimeEntry) *string { return &x.ID }, client: func(x *cartera.TimeEntry) string { return x.ClientID },
+		version: func(x *cartera.TimeEntry) *int64 { return &x.Version },
+	})...)
+	rs = append(rs, recordRoutes(s, api, recordSpec[cartera.Concession]{
+		entity: cartera.EntityConcessions, path: "concessions", schema: "Concession",
+		get: s.st.Concession, list: s.st.ListConcessions, save: s.st.SaveConcession,
+		id: func(x *cartera.Concession) *string { return &x.ID }, client: func(x *cartera.Concession) string { return x.ClientID },
+		version: func(x *cartera.Concession) *int64 { return &x.Version },
+	})...)
+	rs = append(rs, recordRoutes(s, api, recordSpec[cartera.Incident]{
+		entity: cartera.EntityIncidents, path: "incidents", schema: "Incident",
+		get: s.st.Incident, list: s.st.ListIncidents, save: s.st.SaveIncident,
+		id: func(x *cartera.Incident) *string { return &x.ID }, client: func(x *cartera.Incident) string { return x.ClientID },
+		version: func(x *cartera.Incident) *int64 { return &x.Version },
+	})...)
+	return rs
+}
+
+// maxJSON caps a JSON request body.
+const maxJSON = 1 << 20
+
+// decode reads a JSON body strictly: unknown fields, trailing data and
+// wrong types are errors naming the field.
+func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	ct := r.Header.Get("Content-Type")
+	if ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.want_json")}
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSON))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.trailing_json")}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.trailing_json")}
+	}
+	return nil
+}
+
+// jsonError explains a decoding failure.
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var big *http.MaxBytesError
+	switch {
+	case errors.As(err, &big):
+		return &cartera.Error{Code: "too_large", Msg: cartera.M("api.too_large", "max", maxJSON>>10)}
+	case errors.As(err, &syn):
+		return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.bad_json", "offset", syn.Offset)}
+	case errors.As(err, &typ):
+		return &cartera.Error{Code: cartera.EINVALID, Field: typ.Field, Msg: cartera.M("api.bad_type", "field", typ.Field, "want", typ.Type.String())}
+	case errors.Is(err, io.EOF):
+		return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.empty_body")}
+	case strings.HasPrefix(err.Error(), "json: unknown field"):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &cartera.Error{Code: cartera.EINVALID, Field: f, Msg: cartera.M("api.unknown_field", "field", f)}
+	}
+	var te *cartera.Error
+	if errors.As(err, &te) {
+		return te
+	}
+	return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.bad_json", "offset", int64(0))}
+}
+
+// ifMatch reads the version a write is based on, from If-Match ("3" or
+// W/"3") or, failing that, the body's version; 0 when neither.
+func ifMatch(r *http.Request, body int64) (int64, error) {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" || h == "*" {
+		return body, nil
+	}
+	h = strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
+	v, err := strconv.ParseInt(h, 10, 64)
+	if err != nil || v <= 0 {
+		return 0, cartera.FieldError("If-Match", "api.bad_if_match")
+	}
+	return v, nil
+}
+
+func etag(w http.ResponseWriter, version int64) {
+	w.Header().Set("ETag", fmt.Sprintf(`"%d"`, version))
+}
+
+// errPrecondition asks for a version before overwriting a record.
+var errPrecondition = &cartera.Error{Code: "precondition", Msg: cartera.M("api.need_version")}
+
+// listBody is every paged list.
+type listBody[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+func limitParam(r *http.Request) (int, error) {
+	l := r.URL.Query().Get("limit")
+	if l == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(l)
+	if err != nil || n < 1 || n > 500 {
+		return 0, cartera.FieldError("limit", "list.bad_limit")
+	}
+	return n, nil
+}

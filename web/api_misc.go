@@ -1,0 +1,232 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/csvio"
+	"github.com/cartera/cartera/review"
+)
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
+	return writeJSON(w, http.StatusOK, rc(r).user)
+}
+
+// portfolioBody is the dashboard as JSON.
+type portfolioBody struct {
+	AsOf      cartera.Date         `json:"as_of"`
+	Portfolio review.PortfolioJSON `json:"portfolio"`
+	Today     []cartera.ClientRow  `json:"today"`
+	Breached  []cartera.ClientRow  `json:"breached"`
+}
+
+func (s *Server) apiAssessments(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.dashboard(r.Context(), rc(r).user)
+	if err != nil {
+		return err
+	}
+	body := portfolioBody{AsOf: d.AsOf, Today: d.Today, Breached: d.Breached,
+		Portfolio: review.PortfolioJSON{Portfolio: d.Portfolio, Finding: review.Message(d.Portfolio.Attention.Finding, rc(r).p)}}
+	if body.Today == nil {
+		body.Today = []cartera.ClientRow{}
+	}
+	if body.Breached == nil {
+		body.Breached = []cartera.ClientRow{}
+	}
+	return writeJSON(w, http.StatusOK, body)
+}
+
+func (s *Server) apiPolicyGet(w http.ResponseWriter, r *http.Request) error {
+	pol, err := s.st.Policy(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, pol)
+}
+
+// apiPolicyPut replaces the policy; fields left out keep their defaults.
+func (s *Server) apiPolicyPut(w http.ResponseWriter, r *http.Request) error {
+	pol := cartera.DefaultPolicy()
+	if err := decode(w, r, &pol); err != nil {
+		return err
+	}
+	if err := s.st.SavePolicy(r.Context(), pol); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, pol)
+}
+
+// apiImport takes multipart files (any field name), with the same rules
+// as the command line; problems come back as a problem document listing
+// every file:line:column.
+func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return &cartera.Error{Code: "bad_request", Msg: cartera.M("import.want_multipart")}
+	}
+	srcs, _, err := s.readUpload(w, r)
+	if err != nil {
+		return err
+	}
+	defer r.MultipartForm.RemoveAll()
+	dry := r.URL.Query().Get("dry_run") == "true" || r.URL.Query().Get("dry_run") == "1"
+	rep, err := s.runImport(r, srcs, dry)
+	var pe *csvio.ProblemsError
+	if errors.As(err, &pe) {
+		s.metrics.imports("rejected", 0)
+		c := rc(r)
+		pr := Problem{Type: "about:blank", Status: http.StatusUnprocessableEntity, Title: http.StatusText(http.StatusUnprocessableEntity),
+			Code: cartera.EINVALID, Instance: r.URL.Path, Detail: c.p.T("import.nothing_written", "n", pe.Total()),
+			Errors: problemItems(pe, c.p.Msg)}
+		writeProblem(w, pr)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !dry {
+		s.metrics.imports("committed", rep.Rows)
+	}
+	return writeJSON(w, http.StatusOK, rep)
+}
+
+func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) error {
+	users, err := s.st.Users(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": users})
+}
+
+// userInput is what the API accepts for a user: the password is only ever
+// written, never read back.
+type userInput struct {
+	Email    string       `json:"email"`
+	Name     string       `json:"name"`
+	Role     cartera.Role `json:"role"`
+	Lang     string       `json:"lang"`
+	Password string       `json:"password"`
+	Disabled bool         `json:"disabled"`
+	Version  int64        `json:"version"`
+}
+
+func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request) error {
+	var in userInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if err := validPassword(in.Password, in.Password); err != nil {
+		return err
+	}
+	u, err := s.st.CreateUser(r.Context(), cartera.User{Email: in.Email, Name: in.Name, Role: in.Role, Lang: in.Lang,
+		Disabled: in.Disabled, PasswordHash: hashPassword(in.Password)})
+	if err != nil {
+		return err
+	}
+	etag(w, u.Version)
+	return writeJSON(w, http.StatusCreated, u)
+}
+
+func (s *Server) userFromPath(r *http.Request) (cartera.User, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return cartera.User{}, cartera.NewError(cartera.ENOTFOUND, "user.not_found")
+	}
+	return s.st.User(r.Context(), id)
+}
+
+func (s *Server) apiUserGet(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.userFromPath(r)
+	if err != nil {
+		return err
+	}
+	etag(w, u.Version)
+	return writeJSON(w, http.StatusOK, u)
+}
+
+func (s *Server) apiUserPut(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.userFromPath(r)
+	if err != nil {
+		return err
+	}
+	var in userInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	v, err := ifMatch(r, in.Version)
+	if err != nil {
+		return err
+	}
+	if v == 0 {
+		return &conflictError{err: errPrecondition, current: u}
+	}
+	u.Email, u.Name, u.Role, u.Lang, u.Disabled, u.Version = in.Email, in.Name, in.Role, in.Lang, in.Disabled, v
+	if in.Password != "" {
+		if err := validPassword(in.Password, in.Password); err != nil {
+			return err
+		}
+		u.PasswordHash = hashPassword(in.Password)
+	}
+	if err := s.keepAnOwner(r, u); err != nil {
+		return err
+	}
+	saved, err := s.st.UpdateUser(r.Context(), u)
+	if err != nil {
+		if cartera.ErrorCode(err) == cartera.ECONFLICT {
+			if cur, gerr := s.st.User(r.Context(), u.ID); gerr == nil {
+				return &conflictError{err: err, current: cur}
+			}
+		}
+		return err
+	}
+	etag(w, saved.Version)
+	return writeJSON(w, http.StatusOK, saved)
+}
+
+func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request) error {
+	ts, err := s.st.Tokens(r.Context(), rc(r).user.ID)
+	if err != nil {
+		return err
+	}
+	if ts == nil {
+		ts = []cartera.APIToken{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": ts})
+}
+
+type tokenInput struct {
+	Name string `json:"name"`
+}
+
+// newTokenBody returns the secret once.
+type newTokenBody struct {
+	cartera.APIToken
+	Token string `json:"token"`
+}
+
+func (s *Server) apiTokenCreate(w http.ResponseWriter, r *http.Request) error {
+	var in tokenInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	token := newToken("crt_")
+	t, err := s.st.CreateToken(r.Context(), cartera.APIToken{UserID: rc(r).user.ID, Name: in.Name, Prefix: token[:10]}, tokenHash(token))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, newTokenBody{APIToken: t, Token: token})
+}
+
+func (s *Server) apiTokenDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return cartera.NewError(cartera.ENOTFOUND, "token.not_found")
+	}
+	if err := s.st.DeleteToken(r.Context(), rc(r).user.ID, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,135 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/review"
+)
+
+// fresh remembers the (summary key, generation) last refreshed, so that a
+// list request skips the refresh check when nothing changed.
+type fresh struct {
+	mu  sync.Mutex
+	key string
+	gen int64
+}
+
+// ensureSummaries brings the client summaries up to date (cheaply when
+// nothing changed) and returns the as-of date.
+func (s *Server) ensureSummaries(ctx context.Context) (cartera.Date, error) {
+	pol, err := s.st.Policy(ctx)
+	if err != nil {
+		return 0, err
+	}
+	asOf := cartera.DateFromTime(s.cfg.Now().In(pol.Location()))
+	gen, err := s.st.Generation(ctx)
+	if err != nil {
+		return 0, err
+	}
+	key := review.SummaryKey(asOf, pol)
+	s.freshness.mu.Lock()
+	same := s.freshness.key == key && s.freshness.gen == gen
+	s.freshness.mu.Unlock()
+	if same {
+		return asOf, nil
+	}
+	if _, err := review.Refresh(ctx, s.st, asOf); err != nil {
+		return 0, err
+	}
+	s.freshness.mu.Lock()
+	s.freshness.key, s.freshness.gen = key, gen
+	s.freshness.mu.Unlock()
+	return asOf, nil
+}
+
+// clientQuery reads the list's filters from the URL; a seller's list is
+// always restricted to their clients.
+func clientQuery(r *http.Request) (cartera.ClientQuery, error) {
+	v := r.URL.Query()
+	q := cartera.ClientQuery{
+		Search: v.Get("q"), Owner: v.Get("owner"), Verdict: cartera.Verdict(v.Get("verdict")),
+		Breached: v.Get("breached") == "1" || v.Get("breached") == "true",
+		Sort:     cartera.ClientSort(v.Get("sort")), Desc: v.Get("dir") == "desc", After: v.Get("after"),
+	}
+	if q.Verdict != "" && !q.Verdict.Valid() {
+		return q, cartera.FieldError("verdict", "list.bad_verdict", "value", string(q.Verdict))
+	}
+	if l := v.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 200 {
+			return q, cartera.FieldError("limit", "list.bad_limit")
+		}
+		q.Limit = n
+	}
+	if o := rc(r).owner(); o != "" {
+		q.Owner = o
+	}
+	return q, nil
+}
+
+type clientListPage struct {
+	Q          cartera.ClientQuery
+	Page       cartera.ClientPage
+	Owners     []string
+	Sorts      []cartera.ClientSort
+	Verdicts   []cartera.Verdict
+	NextURL    string
+	FirstQuery string // the filters without the cursor
+}
+
+// Money builds an amount for the template.
+func (clientListPage) Money(amount int64, cur cartera.Currency) cartera.Money {
+	return cartera.Money{Amount: amount, Currency: cur}
+}
+
+// clientList is the paged, sortable, filterable list of clients.
+func (s *Server) clientList(w http.ResponseWriter, r *http.Request) error {
+	c := rc(r)
+	q, err := clientQuery(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.ensureSummaries(r.Context()); err != nil {
+		return err
+	}
+	page, err := s.st.Clients(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	data := clientListPage{Q: q, Page: page, Sorts: cartera.ClientSorts, Verdicts: cartera.Verdicts}
+	first := r.URL.Query()
+	first.Del("after")
+	data.FirstQuery = first.Encode()
+	if c.owner() == "" {
+		if data.Owners, err = s.st.Owners(r.Context()); err != nil {
+			return err
+		}
+	}
+	if page.Next != "" {
+		v := r.URL.Query()
+		v.Set("after", page.Next)
+		data.NextURL = "/clients?" + v.Encode()
+	}
+	return s.page(w, r, "clients", "clients", data)
+}
+
+// clientFor loads a client the user may see. A seller asking for someone
+// else's client gets "not found", which does not even confirm it exists.
+func (s *Server) clientFor(r *http.Request, id string) (cartera.Client, error) {
+	cl, err := s.st.Client(r.Context(), id)
+	if err != nil {
+		return cl, err
+	}
+	if u := rc(r).user; u == nil || !u.Sees(cl) {
+		return cartera.Client{}, cartera.NewError(cartera.ENOTFOUND, "client.not_found", "id", id)
+	}
+	return cl, nil
+}
+
+// clientURL is a client's page.
+func clientURL(id string) string { return "/clients/" + url.PathEscape(id) }

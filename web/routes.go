@@ -1,0 +1,81 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/cartera/cartera"
+)
+
+// perm is who may call a route. It is checked in one place (wrap), before
+// any handler runs; a seller's access to a given client is checked by the
+// one function every handler loads clients with (clientFor).
+type perm int
+
+const (
+	permPublic  perm = iota // anyone, signed in or not
+	permUser                // any signed-in user
+	permManager             // owners and managers
+	permOwner               // owners only
+)
+
+// allows reports whether a user (nil when anonymous) passes.
+func (p perm) allows(u *cartera.User) bool {
+	switch p {
+	case permPublic:
+		return true
+	case permUser:
+		return u != nil
+	case permManager:
+		return u != nil && (u.Role == cartera.RoleOwner || u.Role == cartera.RoleManager)
+	case permOwner:
+		return u != nil && u.Role == cartera.RoleOwner
+	}
+	return false
+}
+
+// handlerFunc is a handler that returns its error; wrap renders it as an
+// HTML page or a problem+json document depending on the route.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// route is one entry of the route table.
+type route struct {
+	method, pattern string
+	perm            perm
+	api             bool // JSON in and out, errors as problem+json
+	h               handlerFunc
+	doc             *opDoc // the OpenAPI description of an API route
+}
+
+// routeTable lists every route of the app: pages, operations, API.
+func (s *Server) routeTable() []*route {
+	page := func(method, pattern string, p perm, h handlerFunc) *route {
+		return &route{method: method, pattern: pattern, perm: p, h: h}
+	}
+	rs := []*route{
+		page("GET", "/{$}", permPublic, s.home),
+		page("GET", "/setup", permPublic, s.setupShow),
+		page("POST", "/setup", permPublic, s.setupSubmit),
+		page("GET", "/login", permPublic, s.loginShow),
+		page("POST", "/login", permPublic, s.loginSubmit),
+		page("POST", "/logout", permUser, s.logout),
+		page("POST", "/lang", permPublic, s.langUpdate),
+		page("GET", "/dashboard", permUser, s.dashboardShow),
+		page("GET", "/clients", permUser, s.clientList),
+		page("GET", "/clients/{id}", permUser, s.clientShow),
+		page("GET", "/clients/{id}/incidents/new", permUser, s.incidentNew),
+		page("POST", "/clients/{id}/incidents", permUser, s.incidentCreate),
+		page("GET", "/import", permManager, s.importShow),
+		page("POST", "/import", permManager, s.importSubmit),
+		page("GET", "/settings", permUser, s.settingsShow),
+		page("POST", "/settings/policy", permOwner, s.policyUpdate),
+		page("POST", "/settings/account", permUser, s.accountUpdate),
+		page("POST", "/settings/users", permOwner, s.userCreate),
+		page("POST", "/settings/users/{id}", permOwner, s.userUpdate),
+		page("POST", "/settings/tokens", permUser, s.tokenCreate),
+		page("POST", "/settings/tokens/{id}/delete", permUser, s.tokenDelete),
+		page("GET", "/healthz", permPublic, s.healthz),
+		page("GET", "/metrics", permPublic, s.metricsShow),
+		page("GET", "/api/openapi.json", permPublic, s.openAPIShow),
+	}
+	return append(rs, s.apiRoutes()...)
+}

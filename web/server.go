@@ -1,0 +1,213 @@
+// Package web serves cartera's web app and JSON API: server-rendered pages
+// for people, /api/v1 for scripts, both from one route table that also
+// produces the OpenAPI document and decides, in one place, who may call
+// what.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/i18n"
+)
+
+// Config is the server's configuration, parsed once by cmd/cartera.
+type Config struct {
+	// Addr is the listening address, such as 127.0.0.1:8080.
+	Addr string
+	// BaseURL is how users reach the server (https://cartera.example.com):
+	// links printed at setup use it, and cookies are marked Secure when it
+	// is https. Empty means http://Addr.
+	BaseURL string
+	// Demo signs every visitor in as the demo owner.
+	Demo bool
+	// DemoEmail is the demo owner's e-mail.
+	DemoEmail string
+	// MaxUpload caps an import upload, in bytes (default 64 MiB).
+	MaxUpload int64
+	// SessionTTL is how long a sign-in lasts (default 14 days).
+	SessionTTL time.Duration
+	// Logger receives access logs and errors.
+	Logger *slog.Logger
+	// Now is the clock (time.Now when nil); tests set it.
+	Now func() time.Time
+}
+
+// Server is the web app.
+type Server struct {
+	cfg     Config
+	st      cartera.Store
+	log     *slog.Logger
+	routes  []*route
+	mux     *http.ServeMux
+	pages   *pages
+	metrics *metrics
+	logins  *limiter
+	dash    dashCache
+	// freshness remembers the last summary refresh.
+	freshness fresh
+	secure    bool
+	// The OpenAPI document, built once from the route table.
+	openAPIOnce sync.Once
+	openAPIDoc  []byte
+}
+
+// New builds a server on a store.
+func New(cfg Config, st cartera.Store) (*Server, error) {
+	if cfg.MaxUpload <= 0 {
+		cfg.MaxUpload = 64 << 20
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 14 * 24 * time.Hour
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://" + cfg.Addr
+	}
+	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, cartera.NewError(cartera.EINVALID, "serve.bad_base_url", "value", cfg.BaseURL)
+	}
+	pg, err := loadPages()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, st: st, log: cfg.Logger, pages: pg, metrics: newMetrics(), logins: newLimiter(),
+		secure: u.Scheme == "https"}
+	s.routes = s.routeTable()
+	s.mux = http.NewServeMux()
+	for _, rt := range s.routes {
+		s.mux.Handle(rt.method+" "+rt.pattern, s.wrap(rt))
+	}
+	s.mux.Handle("GET /static/", s.static())
+	s.mux.HandleFunc("/", s.notFound)
+	return s, nil
+}
+
+// Handler returns the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// ListenAndServe serves until ctx is cancelled, then shuts down gracefully:
+// it stops accepting connections and waits up to 30 seconds for requests
+// in flight to finish. ready, when set, receives the bound address.
+func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return cartera.NewError(cartera.EINVALID, "serve.cannot_listen", "addr", s.cfg.Addr, "reason", err.Error())
+	}
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // imports upload large files
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	go s.refresher(ctx)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: finishing requests in flight")
+	shut, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// refresher keeps the client summaries current in the background: at
+// start, and whenever the day changes, so that the first visitor of the
+// morning does not wait for a whole portfolio to be assessed.
+func (s *Server) refresher(ctx context.Context) {
+	last := cartera.Date(0)
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		if today := s.today(ctx); today != last {
+			start := time.Now()
+			if _, err := s.dashboard(ctx, nil); err != nil && ctx.Err() == nil {
+				s.log.Error("refreshing summaries", "err", err)
+			} else if ctx.Err() == nil {
+				last = today
+				s.log.Info("summaries refreshed", "as_of", today.String(), "took", time.Since(start).Round(time.Millisecond).String())
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// today is the current day in the policy's time zone.
+func (s *Server) today(ctx context.Context) cartera.Date {
+	loc := time.UTC
+	if pol, err := s.st.Policy(ctx); err == nil {
+		loc = pol.Location()
+	}
+	return cartera.DateFromTime(s.cfg.Now().In(loc))
+}
+
+// dashCache remembers dashboards by (summary key, generation, owner): a
+// dashboard is rebuilt only when something was written.
+type dashCache struct {
+	mu      sync.Mutex
+	entries map[string]dashEntry
+}
+
+type dashEntry struct {
+	gen  int64
+	dash any
+}
+
+func (c *dashCache) get(key string, gen int64) (any, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	return e.dash, ok && e.gen == gen
+}
+
+func (c *dashCache) put(key string, gen int64, d any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) > 100 {
+		c.entries = map[string]dashEntry{}
+	}
+	c.entries[key] = dashEntry{gen, d}
+}
+
+// printer returns the printer for a language in the policy's zone.
+func (s *Server) printer(ctx context.Context, l i18n.Lang) *i18n.Printer {
+	loc := time.UTC
+	if pol, err := s.st.Policy(ctx); err == nil {
+		loc = pol.Location()
+	}
+	return i18n.New(l, loc)
+}
