@@ -1,0 +1,230 @@
+package main_test
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// serveProcess runs the real binary: cartera serve on a loopback port.
+type serveProcess struct {
+	url   string
+	setup string // the first-run link, if printed
+}
+
+func startServe(t *testing.T, args ...string) *serveProcess {
+	t.Helper()
+	port := freePort(t)
+	home := t.TempDir()
+	cmd := exec.Command(binary, append([]string{"serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port)}, args...)...)
+	cmd.Env = []string{"HOME=" + home, "XDG_DATA_HOME=" + filepath.Join(home, "data"), "PATH=" + os.Getenv("PATH")}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = nil
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM) // graceful, as systemd would stop it
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			t.Errorf("cartera serve did not stop on SIGTERM")
+		}
+	})
+	p := &serveProcess{url: fmt.Sprintf("http://127.0.0.1:%d", port)}
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatal("cartera serve exited")
+			}
+			if i := strings.Index(l, "/setup?token="); i >= 0 {
+				p.setup = strings.TrimSpace(l)
+			}
+			if strings.Contains(l, "127.0.0.1") && (strings.Contains(l, "escucha") || strings.Contains(l, "listening")) && len(args) > 0 && args[0] == "--demo" {
+				go func() {
+					for range lines {
+					}
+				}()
+				return p
+			}
+			if p.setup != "" {
+				go func() {
+					for range lines {
+					}
+				}()
+				return p
+			}
+		case <-timeout:
+			t.Fatal("cartera serve printed no setup link")
+		}
+	}
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestBrowserFirstRunImportReviewAndIncident walks through the app as a
+// new owner would: create the account from the setup link, sign in, import
+// a file with an error (nothing is written), import the real files, read a
+// client's verdict, log an incident from a phone and see the verdict
+// change, and switch to English.
+func TestBrowserFirstRunImportReviewAndIncident(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	d := startDriver(t)
+	srv := startServe(t, "--db", filepath.Join(t.TempDir(), "c.db"))
+	if srv.setup == "" {
+		t.Fatal("no setup link")
+	}
+
+	// First run: the owner account.
+	d.open(srv.setup)
+	d.typeInto("#name", "Marta Ferrer")
+	d.typeInto("#email", "marta@ejemplo.es")
+	d.typeInto("#password", "una clave bien larga")
+	d.typeInto("#password2", "una clave bien larga")
+	d.screenshot("setup-1440")
+	d.click("main button[type=submit]")
+	d.waitText("h1", "Tu cartera")
+	d.waitText(".flash", "Bienvenida")
+
+	// Sign out and back in.
+	d.click("header form button")
+	d.waitText("h1", "Entrar")
+	d.screenshot("login-1440")
+	d.typeInto("#email", "MARTA@ejemplo.es")
+	d.typeInto("#password", "una clave bien larga")
+	d.click("main button[type=submit]")
+	d.waitText("h1", "Tu cartera")
+
+	// An import with an error writes nothing and says where.
+	files := t.TempDir()
+	demoDir := filepath.Join(files, "demo")
+	if r := runBin(t, nil, "demo", "--out", demoDir, "--as-of", time.Now().Format("2006-01-02")); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	bad := writeFile(t, files, "facturas.csv", "id;cliente;emitida;vence;importe\nF-1;C-001;05/01/2026;04/02/2026;10\nF-2;C-001;05/13/2026;04/02/2026;10\n")
+	d.open(srv.url + "/import")
+	d.typeInto("#files", filepath.Join(demoDir, "clientes.csv")+"\n"+bad)
+	d.click("form[enctype] button[type=submit]")
+	got := d.waitText("table", "facturas.csv:3:3")
+	if !strings.Contains(got, "emitida") {
+		t.Errorf("the problem names the column: %q", got)
+	}
+	d.screenshot("import-error-1440")
+	d.open(srv.url + "/clients")
+	d.waitText("main", "Ningún cliente")
+
+	// The real files.
+	d.open(srv.url + "/import")
+	var all []string
+	for _, n := range []string{"clientes", "contactos", "facturas", "horas", "concesiones", "incidencias"} {
+		all = append(all, filepath.Join(demoDir, n+".csv"))
+	}
+	d.typeInto("#files", strings.Join(all, "\n"))
+	d.click("form[enctype] button[type=submit]")
+	d.waitText("#ok-title", "Importado: 6 ficheros")
+	d.screenshot("import-ok-1440")
+
+	// The dashboard, the list, and a client's reasons.
+	d.open(srv.url + "/dashboard")
+	d.waitText("main", "Qué hacer hoy")
+	d.find("svg.chart circle")
+	d.screenshot("dashboard-1440")
+	d.open(srv.url + "/clients?q=talleres")
+	d.screenshot("clients-1440")
+	d.click("td.main a")
+	d.waitText("h1", "Talleres Ruiz")
+	reasons := d.text("#verdict")
+	if !strings.Contains(reasons, "Renegociar") || !strings.Contains(reasons, "facturas") {
+		t.Errorf("verdict and reasons: %q", reasons)
+	}
+	d.screenshot("client-1440")
+	clientURL := d.url()
+
+	// On a phone: log a threat, and the verdict turns.
+	d.resize(375, 812)
+	d.open(clientURL)
+	d.screenshot("client-375")
+	d.click("main .actions a.button")
+	d.waitText("h1", "Registrar un incidente")
+	d.screenshot("incident-375")
+	d.click("label[for=k-threat]")
+	d.click("label[for=s-5]")
+	d.typeInto("#note", "Amenaza con no pagar y hundirnos en redes")
+	d.click("main form button[type=submit]")
+	d.waitText(".flash", "Incidente registrado")
+	if v := d.text("#verdict"); !strings.Contains(v, "Terminar la relación") {
+		t.Errorf("after the threat: %q", v)
+	}
+	d.screenshot("client-after-incident-375")
+	d.open(srv.url + "/dashboard")
+	d.screenshot("dashboard-375")
+	d.open(srv.url + "/settings")
+	d.screenshot("settings-375")
+
+	// Switch to English from the footer.
+	d.resize(1440, 1000)
+	d.open(clientURL)
+	d.eval(`document.getElementById("lang").value = "en"`)
+	d.click("footer button")
+	d.waitText("#verdict", "End the relationship")
+	if h := d.text("h1"); h != "Talleres Ruiz" {
+		t.Errorf("the same page after switching: %q", h)
+	}
+	d.open(srv.url + "/settings")
+	d.screenshot("settings-1440")
+}
+
+// TestBrowserDemoPagesAtBothWidths opens every page of the demo at a phone
+// and a desktop width and checks that nothing overflows sideways.
+func TestBrowserDemoPagesAtBothWidths(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	d := startDriver(t)
+	srv := startServe(t, "--demo")
+	pages := map[string]string{"dashboard": "/dashboard", "clients": "/clients", "client": "/clients/C-004",
+		"incident": "/clients/C-004/incidents/new", "import": "/import", "settings": "/settings"}
+	for _, w := range []int{375, 1440} {
+		for name, path := range pages {
+			d.resize(w, 900)
+			d.open(srv.url + path)
+			d.find("main h1")
+			over, _ := d.eval("return document.documentElement.scrollWidth - window.innerWidth").(float64)
+			if over > 1 {
+				t.Errorf("%s at %d px scrolls sideways by %v px", name, w, over)
+			}
+			d.screenshot(fmt.Sprintf("demo-%s-%d", name, w))
+		}
+	}
+}
