@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -134,11 +135,24 @@ func (p Policy) Weight(k IncidentKind) int {
 
 // Location loads the policy's time zone, falling back to UTC.
 func (p Policy) Location() *time.Location {
-	if loc, err := time.LoadLocation(p.TimeZone); err == nil && p.TimeZone != "" {
-		return loc
+	if p.TimeZone == "" {
+		return time.UTC
 	}
-	return time.UTC
+	if loc, ok := zones.Load(p.TimeZone); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(p.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	zones.Store(p.TimeZone, loc)
+	return loc
 }
+
+// zones caches loaded time zones: time.LoadLocation reads the zone file
+// from disk on every call, and a web request needs the zone several times.
+// The cached data never changes, so sharing it is safe.
+var zones sync.Map
 
 // InSlot reports whether local time t falls inside any off-limits slot.
 func (p Policy) InSlot(t time.Time) bool {

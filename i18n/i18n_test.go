@@ -148,7 +148,7 @@ func TestDynamicKeysExist(t *testing.T) {
 	for i := 1; i <= 5; i++ {
 		want = append(want, "seniority."+strconv.Itoa(i))
 	}
-	for _, c := range []string{"main", "review", "import", "export", "demo", "policy", "version", "help"} {
+	for _, c := range []string{"main", "review", "import", "export", "demo", "policy", "version", "help", "serve", "users"} {
 		want = append(want, "usage."+c)
 	}
 	for _, k := range want {

@@ -12,7 +12,7 @@ import (
 
 // Client returns one client by id.
 func (db *DB) Client(ctx context.Context, id string) (cartera.Client, error) {
-	c, err := scanClient(db.r.QueryRowContext(ctx, `SELECT `+clientColumns+` FROM clients WHERE id = ?`, id))
+	c, err := scanClient(db.queryRow(ctx, `SELECT `+clientColumns+` FROM clients WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, cartera.NewError(cartera.ENOTFOUND, "client.not_found", "id", id)
 	}

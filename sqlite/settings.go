@@ -36,7 +36,7 @@ func (db *DB) SavePolicy(ctx context.Context, p cartera.Policy) error {
 // Setting returns a stored value.
 func (db *DB) Setting(ctx context.Context, key string) (string, error) {
 	var v string
-	err := db.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	err := db.queryRow(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", cartera.NewError(cartera.ENOTFOUND, "setting.not_found", "key", key)
 	}

@@ -22,6 +22,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/cartera/cartera"
 
@@ -40,6 +41,43 @@ type DB struct {
 	// tenth of the clients) make a review rebuild the whole cache rather
 	// than recompute the stale ones.
 	rebuildMin int
+	// stmts caches prepared read statements by their SQL: parsing a query
+	// costs more than running it on the web app's hot paths.
+	stmts sync.Map
+}
+
+// prepared returns a cached prepared statement on the read pool.
+func (db *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := db.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := db.r.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if old, loaded := db.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return old.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+// queryRow runs a cached read statement expected to return one row.
+func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := db.prepared(ctx, query)
+	if err != nil {
+		return db.r.QueryRowContext(ctx, query, args...) // reports the error on Scan
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// query runs a cached read statement.
+func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := db.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
 }
 
 var _ cartera.Store = (*DB)(nil)
@@ -104,6 +142,7 @@ func (db *DB) Path() string { return db.path }
 // Close closes both pools, checkpointing the WAL into the main file.
 func (db *DB) Close() error {
 	var errs []error
+	db.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	if db.r != nil {
 		errs = append(errs, db.r.Close())
 	}

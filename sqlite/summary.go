@@ -133,7 +133,9 @@ var sortSpec = map[cartera.ClientSort][]string{
 
 // Clients returns a page of the client list. Pages are cut with a keyset
 // cursor — the sort values of the last row — so page 2,000 costs what page
-// 1 costs. Clients without a summary yet are not listed.
+// 1 costs. Clients without a summary yet are not listed. CROSS JOIN keeps
+// client_summary as the outer table, so that the sort index is walked
+// instead of every client being sorted.
 func (db *DB) Clients(ctx context.Context, q cartera.ClientQuery) (cartera.ClientPage, error) {
 	var page cartera.ClientPage
 	if q.Sort == "" {
@@ -186,8 +188,8 @@ func (db *DB) Clients(ctx context.Context, q cartera.ClientQuery) (cartera.Clien
 		clause = "WHERE " + strings.Join(where, " AND ")
 	}
 	keyCols := strings.Join(cols, ", ")
-	rows, err := db.r.QueryContext(ctx, `SELECT `+prefixed("c.", clientColumns)+`, `+summaryColumns+`, `+keyCols+`
-		FROM client_summary s JOIN clients c ON c.id = s.client_id `+clause+` ORDER BY `+order+` LIMIT ?`,
+	rows, err := db.query(ctx, `SELECT `+prefixed("c.", clientColumns)+`, `+summaryColumns+`, `+keyCols+`
+		FROM client_summary s CROSS JOIN clients c ON c.id = s.client_id `+clause+` ORDER BY `+order+` LIMIT ?`,
 		append(args, limit+1)...)
 	if err != nil {
 		return page, fmt.Errorf("client list: %w", err)
@@ -253,6 +255,6 @@ func decodeKeyset(s string, n int) ([]any, error) {
 // Generation returns the write counter.
 func (db *DB) Generation(ctx context.Context) (int64, error) {
 	var n int64
-	err := db.r.QueryRowContext(ctx, `SELECT n FROM generation WHERE id = 1`).Scan(&n)
+	err := db.queryRow(ctx, `SELECT n FROM generation WHERE id = 1`).Scan(&n)
 	return n, err
 }

@@ -146,7 +146,7 @@ func (db *DB) CreateSession(ctx context.Context, s cartera.Session) error {
 func (db *DB) Session(ctx context.Context, id string, now time.Time) (cartera.Session, cartera.User, error) {
 	var s cartera.Session
 	var created, expires int64
-	row := db.r.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.created, s.expires, s.csrf, `+prefixed("u.", userColumns)+`
+	row := db.queryRow(ctx, `SELECT s.id, s.user_id, s.created, s.expires, s.csrf, `+prefixed("u.", userColumns)+`
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id = ? AND s.expires > ? AND u.disabled = 0`, id, now.Unix())
 	u, err := scanUser(scanPrefix{row, []any{&s.ID, &s.UserID, &created, &expires, &s.CSRF}})
@@ -217,7 +217,7 @@ func scanToken(s scanner, before ...any) (cartera.APIToken, error) {
 // TokenUser resolves a token. Its last use is recorded at most once a
 // minute, so that scripts do not turn every read into a write.
 func (db *DB) TokenUser(ctx context.Context, hash string, now time.Time) (cartera.APIToken, cartera.User, error) {
-	row := db.r.QueryRowContext(ctx, `SELECT `+tokenColumns+`, `+prefixed("u.", userColumns)+`
+	row := db.queryRow(ctx, `SELECT `+tokenColumns+`, `+prefixed("u.", userColumns)+`
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND u.disabled = 0`, hash)
 	var t cartera.APIToken
 	var created, last int64

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -15,17 +16,22 @@ func (s *Server) apiClientList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q.After = r.URL.Query().Get("cursor")
-	if _, err := s.ensureSummaries(r.Context()); err != nil {
-		return err
-	}
-	page, err := s.st.Clients(r.Context(), q)
+	asOf, err := s.ensureSummaries(r)
 	if err != nil {
 		return err
 	}
-	if page.Rows == nil {
-		page.Rows = []cartera.ClientRow{}
-	}
-	return writeJSON(w, http.StatusOK, listBody[cartera.ClientRow]{Items: page.Rows, NextCursor: page.Next})
+	c := rc(r)
+	key := fmt.Sprintf("clients|%d|%s|%s|%s", c.gen, asOf, cartera.Fold(c.owner()), r.URL.RawQuery)
+	return s.cachedJSON(w, r, key, func() (any, error) {
+		page, err := s.st.Clients(r.Context(), q)
+		if err != nil {
+			return nil, err
+		}
+		if page.Rows == nil {
+			page.Rows = []cartera.ClientRow{}
+		}
+		return listBody[cartera.ClientRow]{Items: page.Rows, NextCursor: page.Next}, nil
+	})
 }
 
 func (s *Server) apiClientGet(w http.ResponseWriter, r *http.Request) error {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cartera/cartera"
 	"golang.org/x/crypto/argon2"
 )
 
@@ -75,4 +76,20 @@ func newToken(prefix string) string {
 func tokenHash(token string) string {
 	h := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(h[:])
+}
+
+// HashPassword hashes a password for storage (for the command line's user
+// management).
+func HashPassword(p string) (string, error) {
+	if err := validPassword(p, p); err != nil {
+		return "", err
+	}
+	return hashPassword(p), nil
+}
+
+// NewAPIToken returns a new API key, the token record to store, and the
+// hash to store it by.
+func NewAPIToken(userID int64, name string) (token string, t cartera.APIToken, hash string) {
+	token = newToken("crt_")
+	return token, cartera.APIToken{UserID: userID, Name: name, Prefix: token[:10]}, tokenHash(token)
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/i18n"
 )
 
 // Charts are drawn on the server as SVG: the templates receive the
@@ -26,14 +27,12 @@ type quadrant struct {
 }
 
 type bubble struct {
-	ID, Name     string
-	Verdict      cartera.Verdict
-	X, Y, R      float64
-	Margin       cartera.BasisPoints
-	HasRevenue   bool
-	Score        cartera.Tenths
-	Revenue      cartera.Money
-	ReasonES, EN string
+	ID      string
+	Verdict cartera.Verdict
+	X, Y, R float64
+	// Title is the tooltip and accessible name: client, verdict, margin,
+	// relational cost, revenue.
+	Title string
 }
 
 type tick struct {
@@ -50,7 +49,7 @@ const (
 	qMaxScore  = 30.0
 )
 
-func newQuadrant(rows []cartera.ClientRow, pol cartera.Policy, pct func(cartera.BasisPoints) string) quadrant {
+func newQuadrant(rows []cartera.ClientRow, pol cartera.Policy, p *i18n.Printer) quadrant {
 	q := quadrant{W: 640, H: 400, Left: 56, Right: 620, Top: 16, Base: 360}
 	x := func(bp cartera.BasisPoints) float64 {
 		v := math.Max(qMinMargin, math.Min(qMaxMargin, float64(bp)))
@@ -70,12 +69,16 @@ func newQuadrant(rows []cartera.ClientRow, pol cartera.Policy, pct func(cartera.
 		if !s.HasRevenue {
 			m = qMinMargin // costs without revenue: as bad as it gets
 		}
+		margin := p.T("review.fact_no_revenue")
+		if s.HasRevenue {
+			margin = p.T("review.fact_margin", "pct", s.MarginPct)
+		}
 		q.Bubbles = append(q.Bubbles, bubble{
-			ID: r.Client.ID, Name: r.Client.Name, Verdict: s.Verdict,
+			ID: r.Client.ID, Verdict: s.Verdict,
 			X: round1(x(m)), Y: round1(y(float64(s.Score) / 10)),
-			R:      round1(3 + 13*math.Sqrt(float64(max(s.Revenue, 0))/float64(maxRev))),
-			Margin: s.MarginPct, HasRevenue: s.HasRevenue, Score: s.Score,
-			Revenue: cartera.Money{Amount: s.Revenue, Currency: s.Currency},
+			R: round1(3 + 13*math.Sqrt(float64(max(s.Revenue, 0))/float64(maxRev))),
+			Title: r.Client.Name + " — " + p.T("verdict."+string(s.Verdict)) + ": " + margin + ", " +
+				p.T("web.relational_points", "score", s.Score) + ", " + p.Money(cartera.Money{Amount: s.Revenue, Currency: s.Currency}),
 		})
 	}
 	q.ZL, q.ZR, q.ZT, q.ZB = q.Left+6, q.Right-6, q.Top+14, q.Base-6
@@ -83,7 +86,7 @@ func newQuadrant(rows []cartera.ClientRow, pol cartera.Policy, pct func(cartera.
 	q.MarginX = round1(x(pol.MinMargin))
 	q.MediumY = round1(y(pol.RelationalMedium))
 	for _, bp := range []cartera.BasisPoints{-5000, 0, 5000, 10000} {
-		q.XTicks = append(q.XTicks, tick{round1(x(bp)), pct(bp)})
+		q.XTicks = append(q.XTicks, tick{round1(x(bp)), p.Percent(bp)})
 	}
 	for _, sc := range []float64{0, pol.RelationalMedium, pol.RelationalHigh, qMaxScore} {
 		q.YTicks = append(q.YTicks, tick{round1(y(sc)), fmt.Sprint(sc)})

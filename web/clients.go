@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,17 +20,11 @@ type fresh struct {
 
 // ensureSummaries brings the client summaries up to date (cheaply when
 // nothing changed) and returns the as-of date.
-func (s *Server) ensureSummaries(ctx context.Context) (cartera.Date, error) {
-	pol, err := s.st.Policy(ctx)
-	if err != nil {
-		return 0, err
-	}
+func (s *Server) ensureSummaries(r *http.Request) (cartera.Date, error) {
+	ctx := r.Context()
+	gen, pol := rc(r).gen, rc(r).pol
 	asOf := cartera.DateFromTime(s.cfg.Now().In(pol.Location()))
-	gen, err := s.st.Generation(ctx)
-	if err != nil {
-		return 0, err
-	}
-	key := review.SummaryKey(asOf, pol)
+	key := s.summaryKey(gen, asOf, pol)
 	s.freshness.mu.Lock()
 	same := s.freshness.key == key && s.freshness.gen == gen
 	s.freshness.mu.Unlock()
@@ -94,7 +87,7 @@ func (s *Server) clientList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.ensureSummaries(r.Context()); err != nil {
+	if _, err := s.ensureSummaries(r); err != nil {
 		return err
 	}
 	page, err := s.st.Clients(r.Context(), q)

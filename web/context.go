@@ -20,6 +20,10 @@ type reqCtx struct {
 	csrf string
 	lang i18n.Lang
 	p    *i18n.Printer
+	// gen is the store's generation when the request started, and pol the
+	// policy at that generation.
+	gen int64
+	pol cartera.Policy
 }
 
 type ctxKey struct{}

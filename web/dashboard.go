@@ -1,10 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"html/template"
 	"net/http"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/i18n"
 	"github.com/cartera/cartera/review"
 )
 
@@ -15,16 +19,12 @@ func (s *Server) dashboard(ctx context.Context, u *cartera.User) (*review.Dashbo
 	if u != nil && u.Role == cartera.RoleSeller {
 		owner = u.Name
 	}
-	pol, err := s.st.Policy(ctx)
+	gen, pol, err := s.state(ctx)
 	if err != nil {
 		return nil, err
 	}
 	asOf := cartera.DateFromTime(s.cfg.Now().In(pol.Location()))
-	gen, err := s.st.Generation(ctx)
-	if err != nil {
-		return nil, err
-	}
-	key := review.SummaryKey(asOf, pol) + "|" + cartera.Fold(owner)
+	key := s.summaryKey(gen, asOf, pol) + "|" + cartera.Fold(owner)
 	if d, ok := s.dash.get(key, gen); ok {
 		return d.(*review.Dashboard), nil
 	}
@@ -33,13 +33,35 @@ func (s *Server) dashboard(ctx context.Context, u *cartera.User) (*review.Dashbo
 		return nil, err
 	}
 	s.dash.put(key, gen, d)
+	s.charts.Clear() // charts of older dashboards are no longer shown
 	return d, nil
 }
 
 type dashboardPage struct {
 	D        *review.Dashboard
-	Quadrant quadrant
+	Chart    template.HTML // the quadrant, rendered once per dashboard and language
 	Verdicts []cartera.Verdict
+}
+
+// chart renders the quadrant SVG through its template (so names are
+// escaped), once per dashboard and language: with hundreds of bubbles it
+// is most of the page's work.
+func (s *Server) chart(d *review.Dashboard, p *i18n.Printer) (template.HTML, error) {
+	key := fmt.Sprintf("%p/%s", d, p.Lang)
+	if v, ok := s.charts.Load(key); ok {
+		return v.(template.HTML), nil
+	}
+	var buf bytes.Buffer
+	data := struct {
+		P *i18n.Printer
+		Q quadrant
+	}{p, newQuadrant(d.Points, d.Policy, p)}
+	if err := s.pages.set["dashboard"].ExecuteTemplate(&buf, "quadrant", data); err != nil {
+		return "", err
+	}
+	h := template.HTML(buf.String())
+	s.charts.Store(key, h)
+	return h, nil
 }
 
 // dashboardShow is the first page: totals, the quadrant, what to do today,
@@ -50,6 +72,9 @@ func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, "dashboard", "dashboard", dashboardPage{D: d, Quadrant: newQuadrant(d.Points, d.Policy, c.p.Percent),
-		Verdicts: cartera.Verdicts})
+	chart, err := s.chart(d, c.p)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, "dashboard", "dashboard", dashboardPage{D: d, Chart: chart, Verdicts: cartera.Verdicts})
 }

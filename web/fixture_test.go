@@ -26,7 +26,7 @@ var bg = context.Background()
 var now = time.Date(2026, 11, 25, 11, 0, 0, 0, time.UTC)
 
 type fixture struct {
-	t   *testing.T
+	t   testing.TB
 	st  *sqlite.DB
 	srv *Server
 	ts  *httptest.Server
@@ -40,7 +40,7 @@ const testPassword = "correct horse battery"
 // newFixture starts a server on the demo portfolio with one user per role:
 // the seller is Lucía Ferrer, who owns some demo clients (C-001 among
 // them) and not others (C-004 is Carmen Ortega's).
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	st, err := sqlite.Open(bg, filepath.Join(t.TempDir(), "web.db"))
 	if err != nil {
@@ -181,7 +181,7 @@ func (f *fixture) api(role, method, path, body string, header ...string) (*http.
 }
 
 // emptyFixture is a server on an empty database: no users, no clients.
-func emptyFixture(t *testing.T) *fixture {
+func emptyFixture(t testing.TB) *fixture {
 	t.Helper()
 	st, err := sqlite.Open(bg, filepath.Join(t.TempDir(), "empty.db"))
 	if err != nil {

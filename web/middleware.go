@@ -121,18 +121,23 @@ func unsafe(method string) bool {
 func (s *Server) identify(w http.ResponseWriter, r *http.Request, c *reqCtx, rt *route) error {
 	ctx := r.Context()
 	now := s.cfg.Now()
+	gen, pol, err := s.state(ctx)
+	if err != nil {
+		return err
+	}
+	c.gen, c.pol = gen, pol
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		tok, ok := strings.CutPrefix(auth, "Bearer ")
 		if !ok {
 			return cartera.NewError(cartera.EUNAUTHORIZED, "auth.bad_token")
 		}
-		_, u, err := s.st.TokenUser(ctx, tokenHash(strings.TrimSpace(tok)), now)
+		u, err := s.tokenUser(ctx, gen, tokenHash(strings.TrimSpace(tok)), now)
 		if err != nil {
 			return err
 		}
 		c.user, c.token = &u, true
 	} else if ck, err := r.Cookie(sessionCookie); err == nil && ck.Value != "" {
-		sess, u, err := s.st.Session(ctx, tokenHash(ck.Value), now)
+		sess, u, err := s.session(ctx, gen, tokenHash(ck.Value), now)
 		if err == nil {
 			c.user, c.session, c.csrf = &u, &sess, sess.CSRF
 		} else if cartera.ErrorCode(err) != cartera.EUNAUTHORIZED {
@@ -155,7 +160,7 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request, c *reqCtx, rt 
 		}
 	}
 	c.lang = s.language(r, c.user)
-	c.p = s.printer(ctx, c.lang)
+	c.p = printerFor(c.lang, pol)
 	return nil
 }
 

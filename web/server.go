@@ -59,6 +59,12 @@ type Server struct {
 	// The OpenAPI document, built once from the route table.
 	openAPIOnce sync.Once
 	openAPIDoc  []byte
+	// snap caches what is derived from stored data, per generation.
+	snap snapshot
+	// charts caches rendered quadrants by dashboard and language.
+	charts sync.Map
+	// responses caches API answers that depend only on stored data.
+	responses respCache
 }
 
 // New builds a server on a store.
@@ -169,7 +175,7 @@ func (s *Server) refresher(ctx context.Context) {
 // today is the current day in the policy's time zone.
 func (s *Server) today(ctx context.Context) cartera.Date {
 	loc := time.UTC
-	if pol, err := s.st.Policy(ctx); err == nil {
+	if _, pol, err := s.state(ctx); err == nil {
 		loc = pol.Location()
 	}
 	return cartera.DateFromTime(s.cfg.Now().In(loc))
@@ -205,9 +211,9 @@ func (c *dashCache) put(key string, gen int64, d any) {
 
 // printer returns the printer for a language in the policy's zone.
 func (s *Server) printer(ctx context.Context, l i18n.Lang) *i18n.Printer {
-	loc := time.UTC
-	if pol, err := s.st.Policy(ctx); err == nil {
-		loc = pol.Location()
+	_, pol, err := s.state(ctx)
+	if err != nil {
+		return i18n.New(l, time.UTC)
 	}
-	return i18n.New(l, loc)
+	return printerFor(l, pol)
 }

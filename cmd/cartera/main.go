@@ -45,6 +45,7 @@ var commands = []command{
 	{"demo", runDemo},
 	{"policy", runPolicy},
 	{"serve", runServe},
+	{"users", runUsers},
 	{"version", runVersion},
 	{"help", runHelp},
 }

@@ -19,6 +19,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	addr := fs.String("addr", envOr(a, "CARTERA_ADDR", "127.0.0.1:8080"), "")
 	baseURL := fs.String("base-url", a.getenv("CARTERA_BASE_URL"), "")
 	logFormat := fs.String("log-format", envOr(a, "CARTERA_LOG_FORMAT", "text"), "")
+	logLevel := fs.String("log-level", envOr(a, "CARTERA_LOG_LEVEL", "info"), "")
 	rest, err := parse(a, fs, &c, args)
 	if err != nil {
 		return err
@@ -27,12 +28,17 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if len(rest) > 0 {
 		return &usageError{p.T("cli.unexpected_args", "args", strings.Join(rest, " "), "command", "serve")}
 	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return &usageError{p.T("cli.bad_format", "value", *logLevel, "allowed", "debug, info, warn, error")}
+	}
+	opts := &slog.HandlerOptions{Level: level}
 	var handler slog.Handler
 	switch *logFormat {
 	case "json":
-		handler = slog.NewJSONHandler(a.stderr, nil)
+		handler = slog.NewJSONHandler(a.stderr, opts)
 	case "text":
-		handler = slog.NewTextHandler(a.stderr, nil)
+		handler = slog.NewTextHandler(a.stderr, opts)
 	default:
 		return &usageError{p.T("cli.bad_format", "value", *logFormat, "allowed", "text, json")}
 	}
