@@ -2,6 +2,8 @@ package cartera
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -106,6 +108,37 @@ func ParseISODate(s string) (Date, error) {
 		return 0, fmt.Errorf("%q is not a date (expected YYYY-MM-DD)", s)
 	}
 	return DateFromTime(t), nil
+}
+
+// ParseDate reads a date the way people write them: ISO 8601 (2026-03-15)
+// or day first (15/03/2026, 15-03-2026, 15.03.2026), as Spanish
+// spreadsheets do. A day that does not exist (31/02/2026, often day and
+// month swapped) is an error of its own. Errors are *Error values with the
+// keys value.not_date and value.no_such_date.
+func ParseDate(s string) (Date, error) {
+	s = strings.TrimSpace(s)
+	var y, m, d string
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		y, m, d = s[:4], s[5:7], s[8:]
+	} else {
+		for _, sep := range []string{"/", "-", "."} {
+			if parts := strings.Split(s, sep); len(parts) == 3 {
+				d, m, y = parts[0], parts[1], parts[2]
+				break
+			}
+		}
+	}
+	if len(y) != 4 || len(m) < 1 || len(m) > 2 || len(d) < 1 || len(d) > 2 || !isDigits(y) || !isDigits(m) || !isDigits(d) {
+		return 0, NewError(EINVALID, "value.not_date", "value", s)
+	}
+	yy, _ := strconv.Atoi(y)
+	mm, _ := strconv.Atoi(m)
+	dd, _ := strconv.Atoi(d)
+	date := DateOf(yy, time.Month(mm), dd)
+	if y2, m2, d2 := date.YMD(); y2 != yy || int(m2) != mm || d2 != dd || yy < 1900 || yy > 2200 {
+		return 0, NewError(EINVALID, "value.no_such_date", "value", s)
+	}
+	return date, nil
 }
 
 // DaysBetween returns b - a in days.

@@ -71,3 +71,24 @@ func TestDateFromTimeUsesItsZone(t *testing.T) {
 		t.Errorf("got %s, want 2026-12-31", got)
 	}
 }
+
+func TestParseDate(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"2026-03-15": "2026-03-15", "15/03/2026": "2026-03-15", "5/3/2026": "2026-03-05", "15-03-2026": "2026-03-15",
+		"15.03.2026": "2026-03-15", " 29/02/2024 ": "2024-02-29",
+	} {
+		if d, err := ParseDate(in); err != nil || d.String() != want {
+			t.Errorf("ParseDate(%q) = %s, %v; want %s", in, d, err, want)
+		}
+	}
+	for in, key := range map[string]string{
+		"31/02/2026": "value.no_such_date", "15/13/2026": "value.no_such_date", "2026-02-30": "value.no_such_date",
+		"29/02/2026": "value.no_such_date", "1/1/26": "value.not_date", "March 3": "value.not_date", "": "value.not_date",
+		"2026/03/15": "value.not_date", "01/01/1850": "value.no_such_date",
+	} {
+		if _, err := ParseDate(in); ErrorMessage(err).Key != key {
+			t.Errorf("ParseDate(%q): %v, want %s", in, err, key)
+		}
+	}
+}

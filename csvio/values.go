@@ -89,33 +89,14 @@ func parsePercent(s string, mode decimalMode) (cartera.BasisPoints, *cartera.Mes
 	return cartera.BasisPoints(v), nil
 }
 
-// parseDate reads ISO 8601 (2026-03-15) or day-first dates (15/03/2026,
-// 15-03-2026, 15.03.2026), the way Spanish spreadsheets write them.
+// parseDate is cartera.ParseDate with its error as a message.
 func parseDate(s string) (cartera.Date, *cartera.Message) {
-	s = strings.TrimSpace(s)
-	var y, m, d string
-	switch {
-	case len(s) == 10 && s[4] == '-' && s[7] == '-':
-		y, m, d = s[:4], s[5:7], s[8:]
-	default:
-		for _, sep := range []string{"/", "-", "."} {
-			if parts := strings.Split(s, sep); len(parts) == 3 {
-				d, m, y = parts[0], parts[1], parts[2]
-				break
-			}
-		}
+	d, err := cartera.ParseDate(s)
+	if err != nil {
+		m := cartera.ErrorMessage(err)
+		return 0, &m
 	}
-	if len(y) != 4 || len(m) < 1 || len(m) > 2 || len(d) < 1 || len(d) > 2 || !isDigits(y) || !isDigits(m) || !isDigits(d) {
-		return 0, problem("value.not_date", "value", s)
-	}
-	yy, _ := strconv.Atoi(y)
-	mm, _ := strconv.Atoi(m)
-	dd, _ := strconv.Atoi(d)
-	date := cartera.DateOf(yy, time.Month(mm), dd)
-	if y2, m2, d2 := date.YMD(); y2 != yy || int(m2) != mm || d2 != dd || yy < 1900 || yy > 2200 {
-		return 0, problem("value.no_such_date", "value", s)
-	}
-	return date, nil
+	return d, nil
 }
 
 // parseDateTime reads an instant: ISO 8601 with or without zone
@@ -223,16 +204,4 @@ func parseSeverity(s string) (int, *cartera.Message) {
 		return 0, problem("value.severity_range", "value", n, "min", cartera.MinSeverity, "max", cartera.MaxSeverity)
 	}
 	return n, nil
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

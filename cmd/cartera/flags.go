@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -126,18 +125,11 @@ func parseDay(a *app, s string, loc *time.Location) (cartera.Date, error) {
 	if s == "" || strings.EqualFold(s, "today") || strings.EqualFold(s, "hoy") {
 		return cartera.DateFromTime(time.Now().In(loc)), nil
 	}
-	d, err := cartera.ParseISODate(s)
-	if err == nil {
-		return d, nil
+	d, err := cartera.ParseDate(s)
+	if err != nil {
+		return 0, &usageError{a.printer().T("cli.bad_date", "value", s)}
 	}
-	var dd, mm, yy int
-	if n, _ := fmt.Sscanf(s, "%d/%d/%d", &dd, &mm, &yy); n == 3 {
-		date := cartera.DateOf(yy, time.Month(mm), dd)
-		if y2, m2, d2 := date.YMD(); y2 == yy && int(m2) == mm && d2 == dd {
-			return date, nil
-		}
-	}
-	return 0, &usageError{a.printer().T("cli.bad_date", "value", s)}
+	return d, nil
 }
 
 // isTerminal reports whether w is an interactive terminal.
