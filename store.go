@@ -17,10 +17,13 @@ const (
 	EntityTime        Entity = "time"
 	EntityConcessions Entity = "concessions"
 	EntityIncidents   Entity = "incidents"
+	EntityDeals       Entity = "deals"
+	EntitySignals     Entity = "signals"
 )
 
 // Entities lists every entity in dependency order.
-var Entities = []Entity{EntityClients, EntityContacts, EntityInvoices, EntityTime, EntityConcessions, EntityIncidents}
+var Entities = []Entity{EntityClients, EntityContacts, EntityInvoices, EntityTime, EntityConcessions, EntityIncidents,
+	EntityDeals, EntitySignals}
 
 // Counts is the number of stored records per entity.
 type Counts map[Entity]int64
@@ -37,6 +40,7 @@ type Store interface {
 	UserStore
 	SettingsStore
 	OwnerStore
+	DealStore
 	Close() error
 }
 
@@ -102,6 +106,7 @@ type RecordStore interface {
 // RecordQuery selects a page of records.
 type RecordQuery struct {
 	ClientID string // only this client's records, when set
+	DealID   string // only this deal's signals, when set
 	// Owner keeps only records of clients with this owner (folded), when
 	// set: what a seller may see.
 	Owner string
@@ -141,6 +146,8 @@ type ImportStore interface {
 	ClientKeys(ctx context.Context, fn func(id string, currency Currency) error) error
 	// ContactKeys calls fn with the id and client of every stored contact.
 	ContactKeys(ctx context.Context, fn func(id, clientID string) error) error
+	// DealKeys calls fn with the id and currency of every stored deal.
+	DealKeys(ctx context.Context, fn func(id string, currency Currency) error) error
 }
 
 // UserStore keeps accounts, sessions and API tokens.
@@ -198,6 +205,8 @@ type ImportTx interface {
 	PutTimeEntries(ctx context.Context, rows []TimeEntry, pos []int64) ([]Duplicate, error)
 	PutConcessions(ctx context.Context, rows []Concession, pos []int64) ([]Duplicate, error)
 	PutIncidents(ctx context.Context, rows []Incident, pos []int64) ([]Duplicate, error)
+	PutDeals(ctx context.Context, rows []Deal, pos []int64) ([]Duplicate, error)
+	PutSignals(ctx context.Context, rows []Signal, pos []int64) ([]Duplicate, error)
 	// Commit makes every record visible and brings derived figures up to
 	// date.
 	Commit(ctx context.Context) error
@@ -237,4 +246,41 @@ type MonthFigures struct {
 type OwnerStore interface {
 	// Owners returns the distinct owner names on clients, sorted.
 	Owners(ctx context.Context) ([]string, error)
+}
+
+// DealStore keeps the sales pipeline: deals, their signals and the
+// pipeline's configuration. Deals and signals are also written by
+// RecordStore.Delete (deleting a deal deletes its signals) and by imports.
+type DealStore interface {
+	// SaveDeal validates and stores a deal. Marking a deal won needs a
+	// verified signal on it dated on or before the close day (EINVALID
+	// "deal.won_needs_evidence" otherwise). A deal with a client must be
+	// in the client's currency.
+	SaveDeal(ctx context.Context, d Deal) (Deal, error)
+	Deal(ctx context.Context, id string) (Deal, error)
+	ListDeals(ctx context.Context, q DealQuery) ([]Deal, string, error)
+	EachDeal(ctx context.Context, fn func(Deal) error) error
+
+	// SaveSignal stores a signal on an existing deal.
+	SaveSignal(ctx context.Context, s Signal) (Signal, error)
+	Signal(ctx context.Context, id string) (Signal, error)
+	// Signals returns a deal's signals, newest first.
+	Signals(ctx context.Context, dealID string) ([]Signal, error)
+	ListSignals(ctx context.Context, q RecordQuery) ([]Signal, string, error)
+	EachSignal(ctx context.Context, fn func(Signal) error) error
+
+	// DealFacts calls fn with each selected deal and its evidence, in id
+	// order. The *DealFacts is reused between calls.
+	DealFacts(ctx context.Context, q DealFactsQuery, fn func(*DealFacts) error) error
+	// ClosedByStage counts closed deals by final stage, for learned stage
+	// rates; closedBefore, when set, counts only deals closed before it.
+	ClosedByStage(ctx context.Context, closedBefore Date) ([]StageTally, error)
+	// DealOwners returns the distinct sellers named on deals, sorted.
+	DealOwners(ctx context.Context) ([]string, error)
+
+	// Pipeline returns the stored pipeline, or the defaults.
+	Pipeline(ctx context.Context) (Pipeline, error)
+	// SavePipeline validates and stores the pipeline; removing a stage
+	// that open deals are in is an ECONFLICT.
+	SavePipeline(ctx context.Context, p Pipeline) error
 }

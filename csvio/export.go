@@ -93,6 +93,7 @@ func Export(ctx context.Context, st cartera.Store, dir, format string, style Sty
 	if err := errors.Join(
 		st.EachClient(ctx, w.Client), st.EachContact(ctx, w.Contact), st.EachInvoice(ctx, w.Invoice),
 		st.EachTimeEntry(ctx, w.TimeEntry), st.EachConcession(ctx, w.Concession), st.EachIncident(ctx, w.Incident),
+		st.EachDeal(ctx, w.Deal), st.EachSignal(ctx, w.Signal),
 		w.Flush(),
 	); err != nil {
 		return nil, fmt.Errorf("export: %w", err)
@@ -139,28 +140,49 @@ func NewWriter(open func(cartera.Entity) (io.Writer, error), format string, styl
 	return w, nil
 }
 
-func (w *Writer) write(i int, vals []string) error {
-	w.rows[i]++
-	return w.out[i].row(vals)
+func (w *Writer) write(e cartera.Entity, vals []string) error {
+	for i, x := range cartera.Entities {
+		if x == e {
+			w.rows[i]++
+			return w.out[i].row(vals)
+		}
+	}
+	return fmt.Errorf("export: unknown entity %s", e)
 }
 
 // Client writes a client.
-func (w *Writer) Client(c cartera.Client) error { return w.write(0, w.f.client(c)) }
+func (w *Writer) Client(c cartera.Client) error { return w.write(cartera.EntityClients, w.f.client(c)) }
 
 // Contact writes a contact.
-func (w *Writer) Contact(c cartera.Contact) error { return w.write(1, w.f.contact(c)) }
+func (w *Writer) Contact(c cartera.Contact) error {
+	return w.write(cartera.EntityContacts, w.f.contact(c))
+}
 
 // Invoice writes an invoice.
-func (w *Writer) Invoice(v cartera.Invoice) error { return w.write(2, w.f.invoice(v)) }
+func (w *Writer) Invoice(v cartera.Invoice) error {
+	return w.write(cartera.EntityInvoices, w.f.invoice(v))
+}
 
 // TimeEntry writes a time entry.
-func (w *Writer) TimeEntry(e cartera.TimeEntry) error { return w.write(3, w.f.timeEntry(e)) }
+func (w *Writer) TimeEntry(e cartera.TimeEntry) error {
+	return w.write(cartera.EntityTime, w.f.timeEntry(e))
+}
 
 // Concession writes a concession.
-func (w *Writer) Concession(c cartera.Concession) error { return w.write(4, w.f.concession(c)) }
+func (w *Writer) Concession(c cartera.Concession) error {
+	return w.write(cartera.EntityConcessions, w.f.concession(c))
+}
 
 // Incident writes an incident.
-func (w *Writer) Incident(in cartera.Incident) error { return w.write(5, w.f.incident(in)) }
+func (w *Writer) Incident(in cartera.Incident) error {
+	return w.write(cartera.EntityIncidents, w.f.incident(in))
+}
+
+// Deal writes a deal.
+func (w *Writer) Deal(d cartera.Deal) error { return w.write(cartera.EntityDeals, w.f.deal(d)) }
+
+// Signal writes a signal.
+func (w *Writer) Signal(s cartera.Signal) error { return w.write(cartera.EntitySignals, w.f.signal(s)) }
 
 // Rows returns how many records were written per entity.
 func (w *Writer) Rows() cartera.Counts {
@@ -333,4 +355,24 @@ func (f formatter) incident(in cartera.Incident) []string {
 	}
 	return []string{in.ID, in.ClientID, in.ContactID, in.At.UTC().Format(time.RFC3339), kind,
 		strconv.Itoa(in.Severity), in.Note}
+}
+
+func (f formatter) deal(d cartera.Deal) []string {
+	claimed := ""
+	if d.Claimed > 0 {
+		claimed = f.dec(int64(d.Claimed), 2)
+	}
+	q := d.Qualification
+	return []string{d.ID, d.ClientID, d.Prospect, d.Title, d.Owner, f.money(d.Value), string(d.Value.Currency),
+		string(d.Stage), d.StageSince.String(), d.ExpectedClose.String(), claimed, categoryEnum.name(string(d.Category), f),
+		d.Created.String(), d.Closed.String(), outcomeEnum.name(string(d.Outcome), f), d.LostReason, d.Competitor,
+		answerEnum.name(string(q.Need), f), answerEnum.name(string(q.Capacity), f), answerEnum.name(string(q.DecisionMaker), f)}
+}
+
+func (f formatter) signal(s cartera.Signal) []string {
+	days := ""
+	if s.Days != 0 {
+		days = strconv.Itoa(s.Days)
+	}
+	return []string{s.ID, s.DealID, signalEnum.name(string(s.Kind), f), s.Day.String(), sourceEnum.name(s.Source, f), days, s.Note}
 }

@@ -26,6 +26,14 @@ func (fakeStore) ContactKeys(_ context.Context, fn func(string, string) error) e
 	return fn("P-001", "C-001")
 }
 
+func (fakeStore) DealKeys(_ context.Context, fn func(string, cartera.Currency) error) error {
+	return fn("D-001", "EUR")
+}
+
+func (fakeStore) Pipeline(context.Context) (cartera.Pipeline, error) {
+	return cartera.DefaultPipeline(), nil
+}
+
 func (fakeStore) BeginImport(context.Context) (cartera.ImportTx, error) { return &fakeTx{}, nil }
 
 type fakeTx struct{ seen map[string]int64 }
@@ -70,6 +78,12 @@ func (t *fakeTx) PutConcessions(_ context.Context, r []cartera.Concession, p []i
 }
 func (t *fakeTx) PutIncidents(_ context.Context, r []cartera.Incident, p []int64) ([]cartera.Duplicate, error) {
 	return t.put(idsOf(r, func(x cartera.Incident) string { return "i/" + x.ID }), p), nil
+}
+func (t *fakeTx) PutDeals(_ context.Context, r []cartera.Deal, p []int64) ([]cartera.Duplicate, error) {
+	return t.put(idsOf(r, func(x cartera.Deal) string { return "o/" + x.ID }), p), nil
+}
+func (t *fakeTx) PutSignals(_ context.Context, r []cartera.Signal, p []int64) ([]cartera.Duplicate, error) {
+	return t.put(idsOf(r, func(x cartera.Signal) string { return "s/" + x.ID }), p), nil
 }
 func (t *fakeTx) Commit(context.Context) error { return nil }
 func (t *fakeTx) Rollback() error              { return nil }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -180,6 +181,7 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 		o.Currency = "EUR"
 	}
 	probs := &problems{max: o.MaxProblems}
+	var err error
 	var files []*opened
 	defer func() {
 		for _, f := range files {
@@ -209,8 +211,15 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 		return order[files[i].lay.schema.entity] < order[files[j].lay.schema.entity]
 	})
 
-	v := &validator{o: o, probs: probs, clients: map[string]cartera.Currency{}, contacts: map[string]string{}}
+	v := &validator{o: o, probs: probs, clients: map[string]cartera.Currency{}, contacts: map[string]string{},
+		deals: map[string]cartera.Currency{}}
 	if err := st.ClientKeys(ctx, func(id string, c cartera.Currency) error { v.clients[id] = c; return nil }); err != nil {
+		return nil, err
+	}
+	if err := st.DealKeys(ctx, func(id string, c cartera.Currency) error { v.deals[id] = c; return nil }); err != nil {
+		return nil, err
+	}
+	if v.pipeline, err = st.Pipeline(ctx); err != nil {
 		return nil, err
 	}
 	if err := st.ContactKeys(ctx, func(id, client string) error { v.contacts[id] = client; return nil }); err != nil {
@@ -305,7 +314,7 @@ func openSource(i int, s Source, o Options) (*opened, error) {
 		}
 		return nil, &posError{1, 1, cartera.M("import.cannot_read", "reason", err.Error())}
 	}
-	lay, rows, err := openRows(d, o.Separator)
+	lay, rows, err := openRows(d, o.Separator, filepath.Base(s.Name))
 	if err != nil {
 		rc.Close()
 		return nil, err
@@ -335,6 +344,10 @@ func put(ctx context.Context, tx cartera.ImportTx, b batch) ([]cartera.Duplicate
 		return tx.PutConcessions(ctx, rows, b.pos)
 	case []cartera.Incident:
 		return tx.PutIncidents(ctx, rows, b.pos)
+	case []cartera.Deal:
+		return tx.PutDeals(ctx, rows, b.pos)
+	case []cartera.Signal:
+		return tx.PutSignals(ctx, rows, b.pos)
 	}
 	return nil, fmt.Errorf("unknown batch %T", b.rows)
 }
@@ -345,6 +358,8 @@ type validator struct {
 	probs    *problems
 	clients  map[string]cartera.Currency // known client ids → currency
 	contacts map[string]string           // known contact ids → client id
+	deals    map[string]cartera.Currency // known deal ids → currency
+	pipeline cartera.Pipeline
 	rows     int64
 }
 
@@ -379,6 +394,10 @@ func (v *validator) readFile(ctx context.Context, f *opened, out chan<- batch) e
 			cur.rows = make([]cartera.Concession, 0, batchSize)
 		case cartera.EntityIncidents:
 			cur.rows = make([]cartera.Incident, 0, batchSize)
+		case cartera.EntityDeals:
+			cur.rows = make([]cartera.Deal, 0, batchSize)
+		case cartera.EntitySignals:
+			cur.rows = make([]cartera.Signal, 0, batchSize)
 		}
 	}
 	flush := func() error {
@@ -729,6 +748,109 @@ func (c *checker) appendTo(b *batch, id string) bool {
 			return false
 		}
 		b.rows = append(rows, x)
+	case []cartera.Deal:
+		x, ok := c.deal(id)
+		if !ok {
+			return false
+		}
+		b.rows = append(rows, x)
+	case []cartera.Signal:
+		x, ok := c.signal(id)
+		if !ok {
+			return false
+		}
+		b.rows = append(rows, x)
 	}
 	return true
+}
+
+// enum reads an optional closed-set column.
+func (c *checker) enum(col string, e enum) string {
+	s := c.val(col)
+	if s == "" {
+		return ""
+	}
+	v, bad := e.parse(s)
+	if bad != nil {
+		c.fail(col, bad)
+	}
+	return v
+}
+
+// deal validates a deal: its client (when named) and currency, its stage
+// against the pipeline, and the rules every deal follows.
+func (c *checker) deal(id string) (cartera.Deal, bool) {
+	x := cartera.Deal{ID: id, Prospect: c.text("prospect", false), Title: c.text("title", false), Owner: c.text("owner", false),
+		Stage: cartera.Stage(c.val("stage")), StageSince: c.date("stage_since", false), ExpectedClose: c.date("expected_close", false),
+		Created: c.date("created", true), Closed: c.date("closed", false), LostReason: c.text("lost_reason", false),
+		Competitor: c.text("competitor", false)}
+	cur := c.v.o.Currency
+	if client := c.val("client_id"); client != "" {
+		cc, ok := c.v.clients[client]
+		if !ok {
+			c.fail("client_id", problem("value.unknown_client", "value", client))
+		}
+		x.ClientID, cur = client, cc
+	}
+	if s := c.val("currency"); s != "" {
+		cu, err := cartera.ParseCurrency(s)
+		switch {
+		case err != nil:
+			c.fail("currency", problem("value.unknown_currency", "value", s))
+		case x.ClientID != "" && cur != "" && cu != cur:
+			c.fail("currency", problem("value.currency_mismatch", "value", string(cu), "client", string(cur)))
+		}
+		cur = cu
+	}
+	if old, ok := c.v.deals[id]; ok && cur != "" && old != cur && !c.bad {
+		c.fail("currency", problem("deal.currency_change", "value", string(cur), "old", string(old)))
+	}
+	x.Value = c.money("value", cur, true)
+	if s := c.val("claimed"); s != "" {
+		var bad *cartera.Message
+		if x.Claimed, bad = parsePercent(s, c.mode()); bad != nil {
+			c.fail("claimed", bad)
+		}
+	}
+	x.Category = cartera.ForecastCategory(c.enum("category", categoryEnum))
+	x.Outcome = cartera.Outcome(c.enum("outcome", outcomeEnum))
+	if x.Outcome == "" {
+		x.Outcome = cartera.OutcomeOpen
+	}
+	x.Qualification = cartera.Qualification{Need: cartera.Answer(c.enum("need", answerEnum)),
+		Capacity: cartera.Answer(c.enum("capacity", answerEnum)), DecisionMaker: cartera.Answer(c.enum("decision_maker", answerEnum))}
+	if x.StageSince.IsZero() {
+		x.StageSince = x.Created
+	}
+	c.check(x.Validate(c.v.pipeline, c.today()))
+	if c.bad {
+		return x, false
+	}
+	c.v.deals[id] = cur
+	return x, true
+}
+
+// signal validates a signal on a known deal.
+func (c *checker) signal(id string) (cartera.Signal, bool) {
+	x := cartera.Signal{ID: id, DealID: c.val("deal_id"), Day: c.date("date", true), Note: c.text("note", false)}
+	if x.DealID == "" {
+		c.fail("deal_id", problem("value.required"))
+	} else if _, ok := c.v.deals[x.DealID]; !ok {
+		c.fail("deal_id", problem("signal.unknown_deal", "value", x.DealID))
+	}
+	if s := c.val("kind"); s == "" {
+		c.fail("kind", problem("value.required"))
+	} else {
+		x.Kind = cartera.SignalKind(c.enum("kind", signalEnum))
+	}
+	x.Source = c.enum("source", sourceEnum)
+	if s := c.val("days"); s != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			c.fail("days", problem("value.not_integer", "value", s))
+		}
+		x.Days = n
+	}
+	c.check(x.Validate(c.today()))
+	return x, !c.bad
 }

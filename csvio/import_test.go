@@ -66,6 +66,8 @@ func short(err error) []string {
 
 const clients = "id,nombre,responsable,moneda\nC1,Talleres Ruiz,Lucía,EUR\nC2,Óptica Sol,Andrés,EUR\n"
 
+const deals = "id,titulo,importe,etapa,creada,cerrada,resultado\nD1,Web,100,lead,2026-01-01,,\nD2,App,250,proposal,2026-01-10,2026-03-01,ganada\n"
+
 func TestImportReportsEachBadValueAtItsPosition(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -110,6 +112,20 @@ func TestImportReportsEachBadValueAtItsPosition(t *testing.T) {
 		{"unknown incident kind", []string{"c.csv", clients, "i.csv", "id,cliente,fecha_hora,tipo,gravedad\nI1,C1,2026-01-05 10:00,bostezo,3\n"},
 			[]string{"i.csv:2:4 value.unknown_kind"}},
 		{"missing id", []string{"c.csv", "id,nombre\n,Talleres\n"}, []string{"c.csv:2:1 value.required"}},
+		{"deal closed before it was created", []string{"o.csv", deals + "D9,Web,90,lead,2026-05-01,2026-04-01,perdida\n"},
+			[]string{"o.csv:4:6 deal.closed_before_created"}},
+		{"probability of 140", []string{"o.csv", "id,titulo,importe,etapa,creada,probabilidad\nD1,Web,100,lead,2026-01-01,140\n"},
+			[]string{"o.csv:2:6 value.percent_range"}},
+		{"probability that is a word", []string{"o.csv", "id,titulo,importe,etapa,creada,probabilidad\nD1,Web,100,lead,2026-01-01,alta\n"},
+			[]string{"o.csv:2:6 value.not_number"}},
+		{"unknown stage", []string{"o.csv", "id,titulo,importe,etapa,creada\nD1,Web,100,firmado,2026-01-01\n"},
+			[]string{"o.csv:2:4 deal.unknown_stage"}},
+		{"deal in another currency than its client", []string{"c.csv", clients, "o.csv", "id,cliente,titulo,importe,moneda,etapa,creada\nD1,C1,Web,100,USD,lead,2026-01-01\n"},
+			[]string{"o.csv:2:5 value.currency_mismatch"}},
+		{"signal on an unknown deal", []string{"o.csv", deals, "s.csv", "id,oportunidad,tipo,fecha\nS1,D7,reunion_celebrada,2026-02-01\n"},
+			[]string{"s.csv:2:2 signal.unknown_deal"}},
+		{"unknown signal kind", []string{"o.csv", deals, "s.csv", "id,oportunidad,tipo,fecha\nS1,D1,rumor,2026-02-01\n"},
+			[]string{"s.csv:2:3 signal.unknown_kind"}},
 		{"every problem of several files, in order", []string{
 			"c.csv", "id,nombre,moneda\nC1,Uno,EUR\nC2,,EUR\n",
 			"h.csv", "id,cliente,fecha,horas\nH1,C1,2026-13-01,2\nH2,C3,2026-01-01,x\n"},

@@ -29,6 +29,12 @@ type rowReader interface {
 	bytesRead() int64
 }
 
+// emptyRows reads an empty file.
+type emptyRows struct{}
+
+func (emptyRows) next(*record) error { return io.EOF }
+func (emptyRows) bytesRead() int64   { return 0 }
+
 // posError is a problem found while reading, at a position.
 type posError struct {
 	line, col int
@@ -39,7 +45,7 @@ func (e *posError) Error() string { return fmt.Sprintf("%d:%d: %s", e.line, e.co
 
 // openRows detects the format of a decoded file (CSV or JSON lines), reads
 // its header and returns the recognised layout and a reader for the rest.
-func openRows(d *decoded, sep rune) (*layout, rowReader, error) {
+func openRows(d *decoded, sep rune, name string) (*layout, rowReader, error) {
 	guard := &lineGuard{r: d.r, line: 1}
 	br := bufio.NewReaderSize(guard, 64<<10)
 	head, _ := br.Peek(1)
@@ -48,6 +54,13 @@ func openRows(d *decoded, sep rune) (*layout, rowReader, error) {
 		head, _ = br.Peek(1)
 	}
 	if len(head) == 0 {
+		// An entity without records exports as an empty JSON-lines file,
+		// known by its name.
+		for _, s := range schemas {
+			if strings.EqualFold(name, string(s.entity)+".jsonl") {
+				return &layout{schema: s}, emptyRows{}, nil
+			}
+		}
 		return nil, nil, &posError{1, 1, cartera.M("import.empty_file")}
 	}
 	if head[0] == '{' {

@@ -205,3 +205,64 @@ func parseSeverity(s string) (int, *cartera.Message) {
 	}
 	return n, nil
 }
+
+// enum is a closed set of codes with their Spanish names (written on
+// Spanish exports) and other accepted spellings, all folded.
+type enum struct {
+	es      map[string]string   // code → Spanish name
+	aliases map[string][]string // code → other spellings
+	bad     string              // message key for an unknown value
+}
+
+func (e enum) parse(s string) (string, *cartera.Message) {
+	k := headerKey(s)
+	for code, es := range e.es {
+		if k == code || k == es {
+			return code, nil
+		}
+	}
+	for code, as := range e.aliases {
+		for _, a := range as {
+			if k == a {
+				return code, nil
+			}
+		}
+	}
+	return "", problem(e.bad, "value", s)
+}
+
+// name is how a code is written in a style.
+func (e enum) name(code string, f formatter) string {
+	if f.style.Spanish && !f.json {
+		if es, ok := e.es[code]; ok {
+			return es
+		}
+	}
+	return code
+}
+
+var (
+	outcomeEnum = enum{es: map[string]string{"open": "abierta", "won": "ganada", "lost": "perdida"},
+		aliases: map[string][]string{"open": {"abierto", "en_curso", "activa"}, "won": {"ganado", "win"}, "lost": {"perdido", "loss"}},
+		bad:     "deal.bad_outcome"}
+	categoryEnum = enum{es: map[string]string{"commit": "compromiso", "best_case": "mejor_caso", "pipeline": "embudo"},
+		aliases: map[string][]string{"commit": {"comprometida", "committed"}, "best_case": {"bestcase", "mejor"}, "pipeline": {"cartera"}},
+		bad:     "deal.bad_category"}
+	answerEnum = enum{es: map[string]string{"yes": "si", "no": "no", "unknown": "no_se"},
+		aliases: map[string][]string{"yes": {"s", "y", "true", "1"}, "no": {"n", "false", "0"}, "unknown": {"", "desconocido", "ns", "nsnc", "?"}},
+		bad:     "deal.bad_answer"}
+	sourceEnum = enum{es: map[string]string{"email": "email", "call": "llamada", "meeting": "reunion", "document": "documento",
+		"crm": "crm", "other": "otro"},
+		aliases: map[string][]string{"email": {"correo", "mail", "e_mail"}, "call": {"telefono", "phone"}, "meeting": {"visita", "reunión"}},
+		bad:     "signal.bad_source"}
+	signalEnum = enum{es: map[string]string{
+		"verbal_intent": "intencion_verbal", "meeting_held": "reunion_celebrada", "proposal_requested": "propuesta_pedida",
+		"budget_confirmed": "presupuesto_confirmado", "decision_maker_met": "decisor_conocido", "purchase_order": "pedido_recibido",
+		"contract_signed": "contrato_firmado", "payment_received": "pago_recibido", "no_reply": "sin_respuesta",
+		"postponed": "aplazada", "competitor_mentioned": "competidor_mencionado", "champion_left": "aliado_se_fue",
+		"status_check": "comprobacion_estado"},
+		aliases: map[string][]string{"purchase_order": {"orden_de_compra", "po", "pedido"}, "contract_signed": {"contrato"},
+			"payment_received": {"pago", "cobro"}, "no_reply": {"sin_contestar"}, "postponed": {"aplazado", "pospuesto"},
+			"verbal_intent": {"dice_que_si", "intencion"}, "status_check": {"seguimiento", "comprobacion"}},
+		bad: "signal.unknown_kind"}
+)

@@ -68,6 +68,9 @@ type importTx struct {
 	// touched holds the clients whose events were written: their cached
 	// facts are dropped at commit.
 	touched map[string]struct{}
+	// deals holds the deals written or given signals: their evidence
+	// summaries are recomputed at commit.
+	deals map[string]struct{}
 }
 
 // BeginImport starts the single write transaction an import runs in.
@@ -82,7 +85,8 @@ func (db *DB) BeginImport(ctx context.Context) (cartera.ImportTx, error) {
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
 	id, _ := res.LastInsertId()
-	return &importTx{db: db, tx: tx, id: id, stmts: map[string]*sql.Stmt{}, touched: map[string]struct{}{}}, nil
+	return &importTx{db: db, tx: tx, id: id, stmts: map[string]*sql.Stmt{}, touched: map[string]struct{}{},
+		deals: map[string]struct{}{}}, nil
 }
 
 func (t *importTx) stmt(ctx context.Context, tb table, n int) (*sql.Stmt, error) {
@@ -227,13 +231,55 @@ func (t *importTx) PutIncidents(ctx context.Context, rows []cartera.Incident, po
 	return t.put(ctx, incidentsTable, ids, pos, func(i int, a []any) []any { return incidentArgs(a, &rows[i]) })
 }
 
+func (t *importTx) PutDeals(ctx context.Context, rows []cartera.Deal, pos []int64) ([]cartera.Duplicate, error) {
+	ids := make([]string, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+		t.deals[rows[i].ID] = struct{}{}
+		if rows[i].StageSince.IsZero() {
+			rows[i].StageSince = rows[i].Created
+		}
+		if rows[i].Outcome == "" {
+			rows[i].Outcome = cartera.OutcomeOpen
+		}
+	}
+	return t.put(ctx, dealsTable, ids, pos, func(i int, a []any) []any { return dealArgs(a, &rows[i]) })
+}
+
+func (t *importTx) PutSignals(ctx context.Context, rows []cartera.Signal, pos []int64) ([]cartera.Duplicate, error) {
+	ids := make([]string, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+		t.deals[rows[i].DealID] = struct{}{}
+	}
+	return t.put(ctx, signalsTable, ids, pos, func(i int, a []any) []any { return signalArgs(a, &rows[i]) })
+}
+
+// bulkEvidence is how many touched deals make one pass over every signal
+// cheaper than one query per deal.
+const bulkEvidence = 2000
+
 // Commit records the import and makes it visible.
 func (t *importTx) Commit(ctx context.Context) error {
 	if t.done {
 		return fmt.Errorf("import already finished")
 	}
 	t.done = true
+	var err error
 	if err := invalidate(ctx, t.tx, t.touched); err != nil {
+		t.tx.Rollback()
+		return fmt.Errorf("commit import: %w", err)
+	}
+	if len(t.deals) > bulkEvidence {
+		err = refreshAllEvidence(ctx, t.tx, t.deals)
+	} else if len(t.deals) > 0 {
+		ids := make([]string, 0, len(t.deals))
+		for id := range t.deals {
+			ids = append(ids, id)
+		}
+		err = refreshEvidence(ctx, t.tx, ids)
+	}
+	if err != nil {
 		t.tx.Rollback()
 		return fmt.Errorf("commit import: %w", err)
 	}

@@ -226,7 +226,8 @@ func (db *DB) Delete(ctx context.Context, e cartera.Entity, id string, version i
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM contacts WHERE client_id = ?1)
 				+ (SELECT count(*) FROM invoices WHERE client_id = ?1) + (SELECT count(*) FROM time_entries WHERE client_id = ?1)
-				+ (SELECT count(*) FROM concessions WHERE client_id = ?1) + (SELECT count(*) FROM incidents WHERE client_id = ?1)`, id).Scan(&n); err != nil {
+				+ (SELECT count(*) FROM concessions WHERE client_id = ?1) + (SELECT count(*) FROM incidents WHERE client_id = ?1)
+				+ (SELECT count(*) FROM deals WHERE client_id = ?1)`, id).Scan(&n); err != nil {
 				return err
 			}
 			if n > 0 {
@@ -240,6 +241,31 @@ func (db *DB) Delete(ctx context.Context, e cartera.Entity, id string, version i
 			if n > 0 {
 				return cartera.NewError(cartera.ECONFLICT, "contact.in_use", "id", id, "n", n)
 			}
+		case cartera.EntityDeals:
+			// A deal's signals are part of it and go with it.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM signals WHERE deal_id = ?`, id); err != nil {
+				return err
+			}
+		case cartera.EntitySignals:
+			var deal, kind, outcome string
+			if err := tx.QueryRowContext(ctx, `SELECT s.deal_id, s.kind, d.outcome FROM signals s JOIN deals d ON d.id = s.deal_id
+				WHERE s.id = ?`, id).Scan(&deal, &kind, &outcome); err != nil {
+				return err
+			}
+			if cartera.SignalKind(kind).Verified() && outcome == string(cartera.OutcomeWon) {
+				var others int
+				if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM signals WHERE deal_id = ? AND id <> ? AND kind IN
+					('purchase_order', 'contract_signed', 'payment_received')`, deal, id).Scan(&others); err != nil {
+					return err
+				}
+				if others == 0 {
+					return cartera.NewError(cartera.ECONFLICT, "signal.proves_won", "id", id)
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM signals WHERE id = ?`, id); err != nil {
+				return err
+			}
+			return refreshEvidence(ctx, tx, []string{deal})
 		}
 		_, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE id = ?`, id)
 		return err

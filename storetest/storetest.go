@@ -43,6 +43,11 @@ func Run(t *testing.T, open Opener) {
 		{"SettingsCanBeTakenOnce", testSettings},
 		{"SummariesListSortFilterAndPage", testSummaries},
 		{"TimelineAndMonthlyFigures", testTimeline},
+		{"DealsSaveListAndDelete", testDeals},
+		{"WonNeedsVerifiedEvidence", testWonEvidence},
+		{"EvidenceFollowsEverySignalWrite", testEvidence},
+		{"CalibrationSeesOnlyEarlierSignals", testDealFactsAsOf},
+		{"PipelineIsStoredAndGuarded", testPipeline},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -71,6 +76,8 @@ type Fixture struct {
 	Time        []cartera.TimeEntry
 	Concessions []cartera.Concession
 	Incidents   []cartera.Incident
+	Deals       []cartera.Deal
+	Signals     []cartera.Signal
 }
 
 // NewFixture returns the suite's dataset.
@@ -129,6 +136,30 @@ func NewFixture() Fixture {
 			{ID: "I3", ClientID: "C1", At: time.Date(2023, 2, 1, 9, 0, 0, 0, time.UTC), Kind: cartera.KindThreat, Severity: 5}, // before the look-back
 			{ID: "I4", ClientID: "C2", At: time.Date(2026, 11, 20, 22, 0, 0, 0, time.UTC), Kind: cartera.KindOutOfHours, Severity: 2},
 		},
+		Deals: []cartera.Deal{
+			{ID: "D1", ClientID: "C1", Title: "Rediseño tienda", Owner: "Lucía", Value: eur(1200000), Stage: "proposal",
+				StageSince: d(2026, 10, 1), ExpectedClose: d(2026, 12, 15), Claimed: 8000, Category: cartera.CategoryCommit,
+				Created: d(2026, 9, 1), Outcome: cartera.OutcomeOpen,
+				Qualification: cartera.Qualification{Need: cartera.Yes, Capacity: cartera.Unknown, DecisionMaker: cartera.Yes}},
+			{ID: "D2", Prospect: "Panadería Sol", Owner: "Andrés", Value: eur(300000), Stage: "lead", StageSince: d(2026, 11, 1),
+				Created: d(2026, 11, 1), Outcome: cartera.OutcomeOpen,
+				Qualification: cartera.Qualification{Need: cartera.Unknown, Capacity: cartera.Unknown, DecisionMaker: cartera.Unknown}},
+			{ID: "D3", ClientID: "C3", Title: "Widgets 2026", Owner: "Lucía", Value: cartera.Money{Amount: 900000, Currency: "USD"},
+				Stage: "negotiation", StageSince: d(2026, 5, 1), Created: d(2026, 3, 1), Closed: d(2026, 6, 1),
+				Outcome: cartera.OutcomeWon, Qualification: cartera.Qualification{Need: cartera.Yes, Capacity: cartera.Yes, DecisionMaker: cartera.Yes}},
+			{ID: "D4", Prospect: "Gestoría Ríos", Owner: "Andrés", Value: eur(450000), Stage: "proposal", StageSince: d(2026, 4, 1),
+				Created: d(2026, 2, 1), Closed: d(2026, 7, 1), Outcome: cartera.OutcomeLost, LostReason: "precio", Competitor: "Acme",
+				Qualification: cartera.Qualification{Need: cartera.Yes, Capacity: cartera.No, DecisionMaker: cartera.Unknown}},
+		},
+		Signals: []cartera.Signal{
+			{ID: "S1", DealID: "D1", Kind: cartera.SignalVerbalIntent, Day: d(2026, 10, 10), Source: "call", Note: "dice que sí"},
+			{ID: "S2", DealID: "D1", Kind: cartera.SignalMeetingHeld, Day: d(2026, 9, 20), Source: "meeting"},
+			{ID: "S3", DealID: "D1", Kind: cartera.SignalNoReply, Day: d(2026, 11, 20), Source: "email", Days: 12},
+			{ID: "S4", DealID: "D1", Kind: cartera.SignalNoReply, Day: d(2026, 11, 1), Source: "email", Days: 5},
+			{ID: "S5", DealID: "D3", Kind: cartera.SignalContractSigned, Day: d(2026, 5, 30), Source: "document"},
+			{ID: "S6", DealID: "D3", Kind: cartera.SignalMeetingHeld, Day: d(2026, 4, 1), Source: "meeting"},
+			{ID: "S7", DealID: "D4", Kind: cartera.SignalCompetitorMentioned, Day: d(2026, 6, 28), Source: "call"},
+		},
 	}
 }
 
@@ -155,6 +186,8 @@ func Load(t *testing.T, st cartera.Store, f Fixture) {
 	check(tx.PutTimeEntries(ctx, f.Time, positions(len(f.Time))))
 	check(tx.PutConcessions(ctx, f.Concessions, positions(len(f.Concessions))))
 	check(tx.PutIncidents(ctx, f.Incidents, positions(len(f.Incidents))))
+	check(tx.PutDeals(ctx, f.Deals, positions(len(f.Deals))))
+	check(tx.PutSignals(ctx, f.Signals, positions(len(f.Signals))))
 	if err := tx.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -184,6 +217,8 @@ func Dump(t *testing.T, st cartera.Store) Fixture {
 	must(st.EachTimeEntry(ctx, func(e cartera.TimeEntry) error { f.Time = append(f.Time, e); return nil }))
 	must(st.EachConcession(ctx, func(c cartera.Concession) error { f.Concessions = append(f.Concessions, c); return nil }))
 	must(st.EachIncident(ctx, func(in cartera.Incident) error { f.Incidents = append(f.Incidents, in); return nil }))
+	must(st.EachDeal(ctx, func(x cartera.Deal) error { f.Deals = append(f.Deals, x); return nil }))
+	must(st.EachSignal(ctx, func(x cartera.Signal) error { f.Signals = append(f.Signals, x); return nil }))
 	return f
 }
 
@@ -202,6 +237,8 @@ func SortFixture(f Fixture) Fixture {
 		Time:        sorted(f.Time, func(e cartera.TimeEntry) string { return e.ID }),
 		Concessions: sorted(f.Concessions, func(c cartera.Concession) string { return c.ID }),
 		Incidents:   sorted(f.Incidents, func(in cartera.Incident) string { return in.ID }),
+		Deals:       sorted(f.Deals, func(x cartera.Deal) string { return x.ID }),
+		Signals:     sorted(f.Signals, func(x cartera.Signal) string { return x.ID }),
 	}
 }
 
@@ -260,6 +297,7 @@ func Compare(want, got Fixture) string {
 		{"clients", want.Clients, got.Clients}, {"contacts", want.Contacts, got.Contacts},
 		{"invoices", want.Invoices, got.Invoices}, {"time", want.Time, got.Time},
 		{"concessions", want.Concessions, got.Concessions}, {"incidents", want.Incidents, got.Incidents},
+		{"deals", want.Deals, got.Deals}, {"signals", want.Signals, got.Signals},
 	}
 	for _, p := range pairs {
 		wv, gv := reflect.ValueOf(p.want), reflect.ValueOf(p.got)

@@ -234,12 +234,12 @@ func TestImportReviewExportRoundTrip(t *testing.T) {
 		t.Fatalf("demo: %s", r.stderr)
 	}
 	csvs, _ := filepath.Glob(filepath.Join(files, "*.csv"))
-	if len(csvs) != 6 {
+	if len(csvs) != 8 {
 		t.Fatalf("demo wrote %v", csvs)
 	}
 	args := append([]string{"import", "--db", db}, csvs...)
 	r := runBin(t, nil, args...)
-	if r.code != 0 || !strings.Contains(r.stdout, "Importado: 6 ficheros") {
+	if r.code != 0 || !strings.Contains(r.stdout, "Importado: 8 ficheros") {
 		t.Fatalf("import: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	// Importing the same files again changes nothing.

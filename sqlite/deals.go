@@ -1,0 +1,644 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/cartera/cartera"
+)
+
+// The sales pipeline: deals, their signals and each deal's evidence
+// summary, which every signal write brings up to date in the same
+// transaction.
+
+var (
+	dealsTable = table{"deals", []string{"id", "client_id", "prospect", "title", "owner", "owner_key", "amount", "currency",
+		"stage", "stage_since", "expected_close", "claimed", "category", "created", "closed", "outcome", "lost_reason",
+		"competitor", "need", "capacity", "decision_maker"}}
+	signalsTable = table{"signals", []string{"id", "deal_id", "kind", "day", "source", "days", "note"}}
+)
+
+const signalColumns = `id, deal_id, kind, day, source, days, note, version`
+
+// dealColumns is the column list scanDeal reads; dealColumnsOf qualifies it
+// with a table alias.
+var dealColumns = dealColumnsOf("")
+
+func dealColumnsOf(alias string) string {
+	cols := []string{"id", "coalesce(client_id, '')", "prospect", "title", "owner", "amount", "currency", "stage",
+		"stage_since", "expected_close", "claimed", "category", "created", "closed", "outcome", "lost_reason", "competitor",
+		"need", "capacity", "decision_maker", "version"}
+	if alias != "" {
+		for i, c := range cols {
+			if c == "coalesce(client_id, '')" {
+				cols[i] = "coalesce(" + alias + ".client_id, '')"
+			} else {
+				cols[i] = alias + "." + c
+			}
+		}
+	}
+	return strings.Join(cols, ", ")
+}
+
+func dealArgs(a []any, d *cartera.Deal) []any {
+	var client any
+	if d.ClientID != "" {
+		client = d.ClientID
+	}
+	q := d.Qualification
+	return append(a, d.ID, client, d.Prospect, d.Title, d.Owner, cartera.Fold(strings.TrimSpace(d.Owner)), d.Value.Amount,
+		string(d.Value.Currency), string(d.Stage), d.StageSince.UnixDay(), nullDay(d.ExpectedClose), int64(d.Claimed),
+		string(d.Category), d.Created.UnixDay(), nullDay(d.Closed), string(d.Outcome), d.LostReason, d.Competitor,
+		answer(q.Need), answer(q.Capacity), answer(q.DecisionMaker))
+}
+
+func answer(a cartera.Answer) string {
+	if a == "" {
+		return string(cartera.Unknown)
+	}
+	return string(a)
+}
+
+func signalArgs(a []any, s *cartera.Signal) []any {
+	return append(a, s.ID, s.DealID, string(s.Kind), s.Day.UnixDay(), s.Source, s.Days, s.Note)
+}
+
+func scanDeal(s scanner) (cartera.Deal, error) {
+	d, _, err := scanDealWith(s)
+	return d, err
+}
+
+// scanDealWith scans a deal and any extra columns after it.
+func scanDealWith(s scanner, extra ...any) (cartera.Deal, []any, error) {
+	var d cartera.Deal
+	var cur, stage, cat, outcome, need, capa, dm string
+	var since, created int64
+	var expected, closed sql.NullInt64
+	var claimed int64
+	dst := []any{&d.ID, &d.ClientID, &d.Prospect, &d.Title, &d.Owner, &d.Value.Amount, &cur, &stage, &since, &expected,
+		&claimed, &cat, &created, &closed, &outcome, &d.LostReason, &d.Competitor, &need, &capa, &dm, &d.Version}
+	err := s.Scan(append(dst, extra...)...)
+	d.Value.Currency, d.Stage, d.StageSince = cartera.Currency(cur), cartera.Stage(stage), cartera.DateFromUnixDay(since)
+	d.ExpectedClose, d.Closed, d.Created = dayOf(expected), dayOf(closed), cartera.DateFromUnixDay(created)
+	d.Claimed, d.Category, d.Outcome = cartera.BasisPoints(claimed), cartera.ForecastCategory(cat), cartera.Outcome(outcome)
+	d.Qualification = cartera.Qualification{Need: cartera.Answer(need), Capacity: cartera.Answer(capa), DecisionMaker: cartera.Answer(dm)}
+	return d, extra, err
+}
+
+func scanSignal(s scanner) (cartera.Signal, error) {
+	var x cartera.Signal
+	var kind string
+	var day int64
+	err := s.Scan(&x.ID, &x.DealID, &kind, &day, &x.Source, &x.Days, &x.Note, &x.Version)
+	x.Kind, x.Day = cartera.SignalKind(kind), cartera.DateFromUnixDay(day)
+	return x, err
+}
+
+// SaveDeal validates and stores a deal.
+func (db *DB) SaveDeal(ctx context.Context, d cartera.Deal) (cartera.Deal, error) {
+	p, err := db.Pipeline(ctx)
+	if err != nil {
+		return d, err
+	}
+	if d.Outcome == "" {
+		d.Outcome = cartera.OutcomeOpen
+	}
+	if err := d.Validate(p, today()); err != nil {
+		return d, err
+	}
+	err = db.write(ctx, func(tx *sql.Tx) error {
+		if err := checkVersion(ctx, tx, "deals", d.ID, d.Version); err != nil {
+			return err
+		}
+		if d.ClientID != "" {
+			if err := sameCurrency(ctx, tx, d.ClientID, d.Value.Currency); err != nil {
+				return err
+			}
+		}
+		var oldStage, oldOutcome string
+		var oldSince int64
+		err := tx.QueryRowContext(ctx, `SELECT stage, stage_since, outcome FROM deals WHERE id = ?`, d.ID).Scan(&oldStage, &oldSince, &oldOutcome)
+		isNew := errors.Is(err, sql.ErrNoRows)
+		if err != nil && !isNew {
+			return err
+		}
+		if !isNew && oldStage != string(d.Stage) && d.StageSince == cartera.DateFromUnixDay(oldSince) {
+			d.StageSince = 0 // the day of the old stage, sent back unchanged
+		}
+		if d.StageSince.IsZero() {
+			switch {
+			case !isNew && oldStage == string(d.Stage):
+				d.StageSince = cartera.DateFromUnixDay(oldSince)
+			case isNew:
+				d.StageSince = d.Created
+			default:
+				d.StageSince = max(today()-1, d.Created) // today where the user is, at the latest
+				if !d.Closed.IsZero() {
+					d.StageSince = min(d.StageSince, d.Closed)
+				}
+			}
+		}
+		if d.Outcome == cartera.OutcomeWon && oldOutcome != string(cartera.OutcomeWon) {
+			if err := wonEvidence(ctx, tx, d); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, dealsTable.upsertSQL(1), append(dealArgs(nil, &d), nil, nil)...); err != nil {
+			return fmt.Errorf("save deal: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return d, err
+	}
+	return db.Deal(ctx, d.ID)
+}
+
+// wonEvidence refuses to mark a deal won without a verified signal dated on
+// or before its close day.
+func wonEvidence(ctx context.Context, tx *sql.Tx, d cartera.Deal) error {
+	var kinds []string
+	for _, k := range cartera.SignalKinds {
+		if k.Verified() {
+			kinds = append(kinds, "'"+string(k)+"'")
+		}
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM signals WHERE deal_id = ? AND day <= ? AND kind IN (`+
+		strings.Join(kinds, ",")+`)`, d.ID, d.Closed.UnixDay()).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return cartera.FieldError("outcome", "deal.won_needs_evidence", "deal", d.Name())
+	}
+	return nil
+}
+
+// Deal returns one deal.
+func (db *DB) Deal(ctx context.Context, id string) (cartera.Deal, error) {
+	return get(ctx, db, "deals", dealColumns, scanDeal, id)
+}
+
+// ListDeals returns a page of deals in id order.
+func (db *DB) ListDeals(ctx context.Context, q cartera.DealQuery) ([]cartera.Deal, string, error) {
+	after, err := decodeCursor(q.After)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	where, args := "id > ?", []any{after}
+	for _, f := range []struct{ col, v string }{{"owner_key", cartera.Fold(strings.TrimSpace(q.Owner))},
+		{"stage", string(q.Stage)}, {"outcome", string(q.Outcome)}, {"client_id", q.ClientID}} {
+		if f.v != "" {
+			where += " AND " + f.col + " = ?"
+			args = append(args, f.v)
+		}
+	}
+	var out []cartera.Deal
+	err = eachRecord(ctx, db, `SELECT `+dealColumns+` FROM deals WHERE `+where+` ORDER BY id LIMIT ?`, scanDeal,
+		func(d cartera.Deal) error { out = append(out, d); return nil }, append(args, limit+1)...)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = encodeCursor(out[limit-1].ID)
+	}
+	return out, next, nil
+}
+
+// EachDeal streams deals in id order.
+func (db *DB) EachDeal(ctx context.Context, fn func(cartera.Deal) error) error {
+	return eachRecord(ctx, db, `SELECT `+dealColumns+` FROM deals ORDER BY id`, scanDeal, fn)
+}
+
+// SaveSignal stores a signal and refreshes its deal's evidence.
+func (db *DB) SaveSignal(ctx context.Context, s cartera.Signal) (cartera.Signal, error) {
+	if err := s.Validate(today()); err != nil {
+		return s, err
+	}
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		if err := checkVersion(ctx, tx, "signals", s.ID, s.Version); err != nil {
+			return err
+		}
+		var created int64
+		err := tx.QueryRowContext(ctx, `SELECT created FROM deals WHERE id = ?`, s.DealID).Scan(&created)
+		if errors.Is(err, sql.ErrNoRows) {
+			return cartera.FieldError("deal_id", "signal.unknown_deal", "value", s.DealID)
+		}
+		if err != nil {
+			return err
+		}
+		var prev string
+		err = tx.QueryRowContext(ctx, `SELECT deal_id FROM signals WHERE id = ?`, s.ID).Scan(&prev)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, signalsTable.upsertSQL(1), append(signalArgs(nil, &s), nil, nil)...); err != nil {
+			return fmt.Errorf("save signal: %w", err)
+		}
+		ids := []string{s.DealID}
+		if prev != "" && prev != s.DealID {
+			ids = append(ids, prev)
+		}
+		return refreshEvidence(ctx, tx, ids)
+	})
+	if err != nil {
+		return s, err
+	}
+	return db.Signal(ctx, s.ID)
+}
+
+// Signal returns one signal.
+func (db *DB) Signal(ctx context.Context, id string) (cartera.Signal, error) {
+	return get(ctx, db, "signals", signalColumns, scanSignal, id)
+}
+
+// Signals returns a deal's signals, newest first.
+func (db *DB) Signals(ctx context.Context, dealID string) ([]cartera.Signal, error) {
+	var out []cartera.Signal
+	err := eachRecord(ctx, db, `SELECT `+signalColumns+` FROM signals WHERE deal_id = ? ORDER BY day DESC, id DESC`, scanSignal,
+		func(s cartera.Signal) error { out = append(out, s); return nil }, dealID)
+	return out, err
+}
+
+// ListSignals returns a page of signals in id order.
+func (db *DB) ListSignals(ctx context.Context, q cartera.RecordQuery) ([]cartera.Signal, string, error) {
+	after, err := decodeCursor(q.After)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	where, args := "id > ?", []any{after}
+	if q.DealID != "" {
+		where += " AND deal_id = ?"
+		args = append(args, q.DealID)
+	}
+	if q.Owner != "" {
+		where += " AND deal_id IN (SELECT id FROM deals WHERE owner_key = ?)"
+		args = append(args, cartera.Fold(strings.TrimSpace(q.Owner)))
+	}
+	var out []cartera.Signal
+	err = eachRecord(ctx, db, `SELECT `+signalColumns+` FROM signals WHERE `+where+` ORDER BY id LIMIT ?`, scanSignal,
+		func(s cartera.Signal) error { out = append(out, s); return nil }, append(args, limit+1)...)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = encodeCursor(out[limit-1].ID)
+	}
+	return out, next, nil
+}
+
+// EachSignal streams signals in id order.
+func (db *DB) EachSignal(ctx context.Context, fn func(cartera.Signal) error) error {
+	return eachRecord(ctx, db, `SELECT `+signalColumns+` FROM signals ORDER BY id`, scanSignal, fn)
+}
+
+// DealKeys streams every deal's id and currency.
+func (db *DB) DealKeys(ctx context.Context, fn func(string, cartera.Currency) error) error {
+	return each(ctx, db.r, `SELECT id, currency FROM deals`, func(s scanner) error {
+		var id, cur string
+		if err := s.Scan(&id, &cur); err != nil {
+			return err
+		}
+		return fn(id, cartera.Currency(cur))
+	})
+}
+
+// DealOwners lists the distinct sellers named on deals.
+func (db *DB) DealOwners(ctx context.Context) ([]string, error) {
+	var out []string
+	err := each(ctx, db.r, `SELECT min(owner) FROM deals WHERE owner_key <> '' GROUP BY owner_key ORDER BY 1`, func(s scanner) error {
+		var o string
+		err := s.Scan(&o)
+		out = append(out, o)
+		return err
+	})
+	return out, err
+}
+
+// ClosedByStage counts closed deals by the stage they ended in.
+func (db *DB) ClosedByStage(ctx context.Context, closedBefore cartera.Date) ([]cartera.StageTally, error) {
+	where, args := "outcome IN ('won', 'lost')", []any{}
+	if !closedBefore.IsZero() {
+		where += " AND closed < ?"
+		args = append(args, closedBefore.UnixDay())
+	}
+	var out []cartera.StageTally
+	err := each(ctx, db.r, `SELECT stage, sum(outcome = 'won'), sum(outcome = 'lost') FROM deals WHERE `+where+
+		` GROUP BY stage ORDER BY stage`, func(s scanner) error {
+		var t cartera.StageTally
+		var st string
+		err := s.Scan(&st, &t.Won, &t.Lost)
+		t.Stage = cartera.Stage(st)
+		out = append(out, t)
+		return err
+	}, args...)
+	return out, err
+}
+
+// DealFacts streams deals with their evidence in id order: the stored
+// summary, or, for calibration (q.Horizon > 0), a summary of only the
+// signals dated up to Horizon days before each deal closed.
+func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*cartera.DealFacts) error) error {
+	var where []string
+	var args []any
+	switch q.Outcome {
+	case "":
+	case cartera.OutcomeClosed:
+		where = append(where, "d.outcome IN ('won', 'lost')")
+	default:
+		where = append(where, "d.outcome = ?")
+		args = append(args, string(q.Outcome))
+	}
+	if q.Owner != "" {
+		where = append(where, "d.owner_key = ?")
+		args = append(args, cartera.Fold(strings.TrimSpace(q.Owner)))
+	}
+	if q.IDs != nil {
+		where = append(where, "d.id IN (SELECT value FROM json_each(?))")
+		args = append(args, jsonList(q.IDs))
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	cols := dealColumnsOf("d")
+	var f cartera.DealFacts
+	if q.Horizon <= 0 {
+		var blob []byte
+		return each(ctx, db.r, `SELECT `+cols+`, d.evidence FROM deals d`+cond+` ORDER BY d.id`, func(s scanner) error {
+			d, _, err := scanDealWith(s, &blob)
+			if err != nil {
+				return err
+			}
+			f.Deal, f.AsOf = d, 0
+			if err := decodeEvidence(blob, &f.Evidence); err != nil {
+				return fmt.Errorf("deal %s: %w", d.ID, err)
+			}
+			return fn(&f)
+		}, args...)
+	}
+	// One row per deal and kind of signal known by the cut-off day.
+	query := `SELECT ` + cols + `, s.kind, count(s.id), min(s.day), max(s.day), s.days FROM deals d
+		LEFT JOIN signals s ON s.deal_id = d.id AND s.day <= coalesce(d.closed, ?) - ?` + cond + `
+		GROUP BY d.id, s.kind ORDER BY d.id`
+	args = append([]any{today().UnixDay() + int64(q.Horizon), q.Horizon}, args...)
+	started := false
+	var kind sql.NullString
+	var n int
+	var first, last, days sql.NullInt64
+	err := each(ctx, db.r, query, func(s scanner) error {
+		d, _, err := scanDealWith(s, &kind, &n, &first, &last, &days)
+		if err != nil {
+			return err
+		}
+		if !started || d.ID != f.Deal.ID {
+			if started {
+				if err := fn(&f); err != nil {
+					return err
+				}
+			}
+			started = true
+			f = cartera.DealFacts{Deal: d}
+			if !d.Closed.IsZero() {
+				f.AsOf = max(d.Closed-cartera.Date(q.Horizon), d.Created)
+			}
+		}
+		if kind.Valid {
+			if i := cartera.SignalKind(kind.String).Index(); i >= 0 {
+				f.Evidence[i] = cartera.KindEvidence{Count: n, First: cartera.DateFromUnixDay(first.Int64),
+					Last: cartera.DateFromUnixDay(last.Int64), Days: int(days.Int64)}
+			}
+		}
+		return nil
+	}, args...)
+	if err != nil || !started {
+		return err
+	}
+	return fn(&f)
+}
+
+// jsonList encodes ids as a JSON array for json_each.
+func jsonList(ids []string) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "%q", id)
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+// refreshEvidence recomputes the evidence summary of the given deals.
+func refreshEvidence(ctx context.Context, tx *sql.Tx, ids []string) error {
+	sel, err := tx.PrepareContext(ctx, `SELECT kind, count(*), min(day), max(day), days FROM signals WHERE deal_id = ? GROUP BY kind`)
+	if err != nil {
+		return err
+	}
+	defer sel.Close()
+	upd, err := tx.PrepareContext(ctx, `UPDATE deals SET evidence = ? WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	defer upd.Close()
+	var buf []byte
+	for _, id := range ids {
+		var ev cartera.Evidence
+		rows, err := sel.QueryContext(ctx, id)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var kind string
+			var n int
+			var first, last, days int64
+			if err := rows.Scan(&kind, &n, &first, &last, &days); err != nil {
+				rows.Close()
+				return err
+			}
+			if i := cartera.SignalKind(kind).Index(); i >= 0 {
+				ev[i] = cartera.KindEvidence{Count: n, First: cartera.DateFromUnixDay(first), Last: cartera.DateFromUnixDay(last), Days: int(days)}
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		buf = encodeEvidence(buf, &ev)
+		if _, err := upd.ExecContext(ctx, buf, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refreshAllEvidence recomputes the summary of every deal in touched with
+// one ordered pass over the signal index, for large imports.
+func refreshAllEvidence(ctx context.Context, tx *sql.Tx, touched map[string]struct{}) error {
+	rows, err := tx.QueryContext(ctx, `SELECT deal_id, kind, count(*), min(day), max(day), days FROM signals GROUP BY deal_id, kind ORDER BY deal_id`)
+	if err != nil {
+		return err
+	}
+	type pending struct {
+		id string
+		ev []byte
+	}
+	var out []pending
+	var cur string
+	var ev cartera.Evidence
+	flush := func() {
+		if _, ok := touched[cur]; ok && cur != "" {
+			out = append(out, pending{cur, encodeEvidence(nil, &ev)})
+			delete(touched, cur)
+		}
+		ev = cartera.Evidence{}
+	}
+	for rows.Next() {
+		var id, kind string
+		var n int
+		var first, last, days int64
+		if err := rows.Scan(&id, &kind, &n, &first, &last, &days); err != nil {
+			rows.Close()
+			return err
+		}
+		if id != cur {
+			flush()
+			cur = id
+		}
+		if i := cartera.SignalKind(kind).Index(); i >= 0 {
+			ev[i] = cartera.KindEvidence{Count: n, First: cartera.DateFromUnixDay(first), Last: cartera.DateFromUnixDay(last), Days: int(days)}
+		}
+	}
+	flush()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	upd, err := tx.PrepareContext(ctx, `UPDATE deals SET evidence = ? WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	defer upd.Close()
+	for _, p := range out {
+		if _, err := upd.ExecContext(ctx, p.ev, p.id); err != nil {
+			return err
+		}
+	}
+	// Touched deals without any signal keep an empty summary.
+	for id := range touched {
+		if _, err := upd.ExecContext(ctx, nil, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// The evidence summary is stored as a version byte, then for each kind with
+// signals: its index, count, first day, last day minus first, and days.
+
+const evidenceVersion = 1
+
+var errEvidence = errors.New("evidence summary: unreadable entry")
+
+func encodeEvidence(buf []byte, ev *cartera.Evidence) []byte {
+	buf = append(buf[:0], evidenceVersion)
+	for i, k := range ev {
+		if k.Count == 0 {
+			continue
+		}
+		buf = binary.AppendVarint(buf, int64(i))
+		buf = binary.AppendVarint(buf, int64(k.Count))
+		buf = binary.AppendVarint(buf, int64(k.First))
+		buf = binary.AppendVarint(buf, int64(k.Last-k.First))
+		buf = binary.AppendVarint(buf, int64(k.Days))
+	}
+	return buf
+}
+
+func decodeEvidence(b []byte, ev *cartera.Evidence) error {
+	*ev = cartera.Evidence{}
+	if len(b) == 0 {
+		return nil
+	}
+	if b[0] != evidenceVersion {
+		return errEvidence
+	}
+	d := decoder{b: b[1:]}
+	for len(d.b) > 0 && d.err == nil {
+		i := int(d.varint())
+		if i < 0 || i >= len(ev) {
+			return errEvidence
+		}
+		k := &ev[i]
+		k.Count = int(d.varint())
+		k.First = cartera.Date(d.varint())
+		k.Last = k.First + cartera.Date(d.varint())
+		k.Days = int(d.varint())
+	}
+	return d.err
+}
+
+// Pipeline returns the stored pipeline or the defaults.
+func (db *DB) Pipeline(ctx context.Context) (cartera.Pipeline, error) {
+	v, err := db.Setting(ctx, "pipeline")
+	if cartera.ErrorCode(err) == cartera.ENOTFOUND {
+		return cartera.DefaultPipeline(), nil
+	}
+	if err != nil {
+		return cartera.Pipeline{}, err
+	}
+	return cartera.UnmarshalPipeline([]byte(v))
+}
+
+// SavePipeline validates and stores the pipeline, refusing to drop a stage
+// that deals are in.
+func (db *DB) SavePipeline(ctx context.Context, p cartera.Pipeline) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	b, err := p.Marshal()
+	if err != nil {
+		return err
+	}
+	return db.write(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT stage, count(*) FROM deals GROUP BY stage`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var st string
+			var n int
+			if err := rows.Scan(&st, &n); err != nil {
+				return err
+			}
+			if !p.Has(cartera.Stage(st)) {
+				return cartera.NewError(cartera.ECONFLICT, "pipeline.stage_in_use", "stage", st, "n", n)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('pipeline', ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value, rev = settings.rev + 1`, string(b))
+		return err
+	})
+}
