@@ -15,6 +15,9 @@ func HoursOf(n int64) Hours { return Hours(n * 100) }
 // String formats h plainly ("1.50"); user-facing text goes through i18n.
 func (h Hours) String() string { return FormatDecimal(int64(h), 2, '.') }
 
+// Multiplier is a factor in hundredths: 75 is ×0.75.
+type Multiplier int64
+
 // BasisPoints is a ratio in hundredths of a percent: 1500 is 15 %.
 type BasisPoints int64
 

@@ -30,6 +30,33 @@ type Pipeline struct {
 	// CalibrationHorizon is how many days before a deal closed its grounded
 	// probability is computed for calibration: only evidence known then.
 	CalibrationHorizon int `json:"calibration_horizon"`
+
+	// Evidence is the likelihood ratio of each kind of signal, in
+	// hundredths (150: the odds of winning × 1.5), at full strength; it
+	// fades with EvidenceHalfLife.
+	Evidence map[SignalKind]int `json:"evidence"`
+	// Floors are the least probability verified evidence gives.
+	Floors map[SignalKind]BasisPoints `json:"floors"`
+	// NoReplyStep days of unanswered outreach multiply the odds by
+	// NoReplyFactor (hundredths), up to four times.
+	NoReplyStep   int `json:"no_reply_step"`
+	NoReplyFactor int `json:"no_reply_factor"`
+	// SilenceFactor multiplies the odds for each SilenceDays without a sign
+	// from the prospect, up to three times.
+	SilenceFactor int `json:"silence_factor"`
+	// StaleFactor multiplies the odds of a deal unchecked for longer than
+	// its stage's MaxAge; SlippedFactor those of an open deal whose
+	// expected close date has passed.
+	StaleFactor   int `json:"stale_factor"`
+	SlippedFactor int `json:"slipped_factor"`
+}
+
+// StageOf returns a stage's configuration.
+func (p Pipeline) StageOf(s Stage) (StageConfig, bool) {
+	if i := p.Index(s); i >= 0 {
+		return p.Stages[i], true
+	}
+	return StageConfig{}, false
 }
 
 // StageConfig is one stage of the pipeline.
@@ -65,6 +92,19 @@ func DefaultPipeline() Pipeline {
 		SilenceDays:        30,
 		EvidenceHalfLife:   90,
 		CalibrationHorizon: 7,
+		Evidence: map[SignalKind]int{
+			SignalVerbalIntent: 110, SignalMeetingHeld: 130, SignalProposalRequested: 150,
+			SignalBudgetConfirmed: 180, SignalDecisionMakerMet: 180,
+			SignalPostponed: 60, SignalCompetitorMentioned: 75, SignalChampionLeft: 40,
+		},
+		Floors: map[SignalKind]BasisPoints{
+			SignalPurchaseOrder: 9000, SignalContractSigned: 9500, SignalPaymentReceived: 9900,
+		},
+		NoReplyStep:   14,
+		NoReplyFactor: 75,
+		SilenceFactor: 70,
+		StaleFactor:   85,
+		SlippedFactor: 70,
 	}
 }
 
@@ -110,8 +150,24 @@ func (p Pipeline) Validate() error {
 			return FieldError("caps", "policy.range", "min", "0", "max", "100")
 		}
 	}
-	if p.Shrinkage < 0 || p.Shrinkage > 1000 || p.SilenceDays < 1 || p.EvidenceHalfLife < 1 || p.CalibrationHorizon < 0 {
+	if p.Shrinkage < 0 || p.Shrinkage > 1000 || p.SilenceDays < 1 || p.EvidenceHalfLife < 1 || p.CalibrationHorizon < 0 ||
+		p.CalibrationHorizon > 365 || p.NoReplyStep < 1 {
 		return FieldError("shrinkage", "pipeline.values")
+	}
+	for k, v := range p.Evidence {
+		if !k.Valid() || k.Verified() || v < 1 || v > 1000 {
+			return FieldError("evidence", "pipeline.values")
+		}
+	}
+	for k, v := range p.Floors {
+		if !k.Verified() || v < 1 || v > 10000 {
+			return FieldError("floors", "pipeline.values")
+		}
+	}
+	for _, f := range []int{p.NoReplyFactor, p.SilenceFactor, p.StaleFactor, p.SlippedFactor} {
+		if f < 1 || f > 100 {
+			return FieldError("factors", "pipeline.values")
+		}
 	}
 	return nil
 }
@@ -121,6 +177,20 @@ func UnmarshalPipeline(b []byte) (Pipeline, error) {
 	p := DefaultPipeline()
 	if len(b) == 0 {
 		return p, nil
+	}
+	// Maps decode into the defaults key by key; start them afresh so that
+	// a stored map replaces them whole.
+	var probe struct {
+		Evidence map[SignalKind]int         `json:"evidence"`
+		Floors   map[SignalKind]BasisPoints `json:"floors"`
+	}
+	if err := json.Unmarshal(b, &probe); err == nil {
+		if probe.Evidence != nil {
+			p.Evidence = nil
+		}
+		if probe.Floors != nil {
+			p.Floors = nil
+		}
 	}
 	if err := json.Unmarshal(b, &p); err != nil {
 		return p, fmt.Errorf("decode pipeline: %w", err)

@@ -245,6 +245,15 @@ func (p *Printer) Value(v any) string {
 		return p.Percent(x)
 	case cartera.Tenths:
 		return p.Decimal(int64(x), 1)
+	case cartera.Multiplier:
+		return "×" + p.Decimal(int64(x), 2)
+	case cartera.SignalKind:
+		return p.T("signal." + string(x))
+	case cartera.Stage:
+		if p.Has("stage." + string(x)) {
+			return p.T("stage." + string(x))
+		}
+		return string(x)
 	case cartera.IncidentKind:
 		return p.T("kind." + string(x))
 	case cartera.Verdict:

@@ -1,0 +1,186 @@
+package forecast
+
+import (
+	"testing"
+
+	"github.com/cartera/cartera"
+)
+
+func TestParsePeriod(t *testing.T) {
+	tests := []struct {
+		in       string
+		from, to cartera.Date
+		bad      bool
+	}{
+		{"2026-Q4", cartera.DateOf(2026, 10, 1), cartera.DateOf(2026, 12, 31), false},
+		{"2026-q1", cartera.DateOf(2026, 1, 1), cartera.DateOf(2026, 3, 31), false},
+		{"2026-02", cartera.DateOf(2026, 2, 1), cartera.DateOf(2026, 2, 28), false},
+		{"2026", cartera.DateOf(2026, 1, 1), cartera.DateOf(2026, 12, 31), false},
+		{"2026-H2", cartera.DateOf(2026, 7, 1), cartera.DateOf(2026, 12, 31), false},
+		{"", cartera.DateOf(2026, 10, 1), cartera.DateOf(2026, 12, 31), false},
+		{"2026-Q5", 0, 0, true}, {"Q4", 0, 0, true}, {"2026-13", 0, 0, true}, {"alta", 0, 0, true},
+	}
+	for _, tc := range tests {
+		p, err := ParsePeriod(tc.in, asOf)
+		if tc.bad {
+			if cartera.ErrorCode(err) != cartera.EINVALID {
+				t.Errorf("%q: want an invalid error, got %v", tc.in, err)
+			}
+			continue
+		}
+		if err != nil || p.From != tc.from || p.To != tc.to {
+			t.Errorf("%q = %v–%v %v", tc.in, p.From, p.To, err)
+		}
+	}
+}
+
+func TestForecastSumsClaimedAgainstGrounded(t *testing.T) {
+	m := New(cartera.DefaultPipeline(), nil)
+	period, _ := ParsePeriod("2026-Q4", asOf)
+	fc := NewForecast(m, period, asOf, 2)
+	add := func(f cartera.DealFacts) { fc.Add(&f) }
+
+	optimist := deal()
+	optimist.Deal.ID, optimist.Deal.Owner, optimist.Deal.Claimed = "A", "Ana", 9000
+	optimist.Deal.ExpectedClose = cartera.DateOf(2026, 12, 10)
+	add(optimist)
+	honest := deal()
+	honest.Deal.ID, honest.Deal.Owner, honest.Deal.Claimed = "B", "Beto", 4000
+	honest.Deal.ExpectedClose = cartera.DateOf(2026, 12, 20)
+	add(honest)
+	later := deal()
+	later.Deal.ID, later.Deal.ExpectedClose = "C", cartera.DateOf(2027, 2, 1)
+	add(later)
+	undated := deal()
+	undated.Deal.ID, undated.Deal.ExpectedClose = "D", 0
+	add(undated)
+	slipped := deal()
+	slipped.Deal.ID, slipped.Deal.Owner, slipped.Deal.ExpectedClose = "E", "Ana", cartera.DateOf(2026, 9, 1)
+	add(slipped)
+	won := cartera.DealFacts{Deal: cartera.Deal{ID: "W", Owner: "Beto", Value: cartera.Money{Amount: 500000, Currency: "EUR"},
+		Outcome: cartera.OutcomeWon, Closed: cartera.DateOf(2026, 11, 2), Stage: "negotiation"}}
+	add(won)
+	lost := won
+	lost.Deal.ID, lost.Deal.Outcome = "L", cartera.OutcomeLost
+	add(lost)
+	f := fc.Finish()
+
+	if len(f.Totals) != 1 {
+		t.Fatalf("totals: %+v", f.Totals)
+	}
+	tot := f.Totals[0]
+	if tot.Deals != 3 || tot.Value != 3000000 || f.Later != 1 || f.Undated != 1 || f.Slipped != 1 {
+		t.Errorf("included %d deals worth %d; later %d, undated %d, slipped %d", tot.Deals, tot.Value, f.Later, f.Undated, f.Slipped)
+	}
+	if tot.Won != 500000 || tot.WonDeals != 1 {
+		t.Errorf("booked: %d in %d deals", tot.Won, tot.WonDeals)
+	}
+	if tot.Gap != tot.Claimed-tot.Grounded || tot.Gap <= 0 {
+		t.Errorf("gap %d = %d − %d", tot.Gap, tot.Claimed, tot.Grounded)
+	}
+	if tot.Low > tot.Grounded || tot.High < tot.Grounded || tot.High > tot.Value {
+		t.Errorf("range %d–%d around %d of %d", tot.Low, tot.High, tot.Grounded, tot.Value)
+	}
+	// Ana claims 90 % on one deal: she carries the largest gap.
+	if len(f.Sellers) != 2 || f.Sellers[0].Seller != "Ana" || f.Sellers[0].Gap <= f.Sellers[1].Gap {
+		t.Errorf("sellers: %+v %+v", f.Sellers[0], f.Sellers[1])
+	}
+	if len(f.Carriers) != 2 || f.Carriers[0].Deal.ID != "A" {
+		t.Errorf("carriers: %v", f.Carriers)
+	}
+}
+
+func TestSpreadIsReproducibleAndOrdered(t *testing.T) {
+	pairs := []pair{{100, 0.5}, {200, 0.9}, {50, 0.1}}
+	lo, hi := spread(pairs)
+	lo2, hi2 := spread(pairs)
+	if lo != lo2 || hi != hi2 || lo > hi || hi > 350 {
+		t.Errorf("spread %d–%d, again %d–%d", lo, hi, lo2, hi2)
+	}
+	// Above the simulation limit the normal approximation keeps the mean
+	// inside the range.
+	big := make([]pair, monteCarloMax+1)
+	for i := range big {
+		big[i] = pair{1000, 0.3}
+	}
+	lo, hi = spread(big)
+	mean := int64(1000 * 0.3 * float64(len(big)))
+	if lo >= mean || hi <= mean {
+		t.Errorf("normal range %d–%d around %d", lo, hi, mean)
+	}
+}
+
+func TestCalibrationLearnsOnlyFromTheClosedPast(t *testing.T) {
+	p := cartera.DefaultPipeline()
+	// Ten deals won in negotiation last year, and one lost in lead this
+	// month. Grounding the early wins must not know about the later ones.
+	var closed []ClosedDeal
+	for i := 0; i < 10; i++ {
+		closed = append(closed, ClosedDeal{Closed: cartera.DateOf(2025, 3, 1+i), Stage: "negotiation", Won: true})
+	}
+	closed = append(closed, ClosedDeal{Closed: cartera.DateOf(2026, 11, 1), Stage: "lead"})
+	c := NewCalibration(p, closed)
+	first := cartera.DealFacts{Deal: cartera.Deal{ID: "1", Owner: "Ana", Stage: "negotiation", StageSince: cartera.DateOf(2025, 1, 1),
+		Created: cartera.DateOf(2025, 1, 1), Closed: cartera.DateOf(2025, 3, 1), Outcome: cartera.OutcomeWon, Claimed: 9000,
+		Value: cartera.Money{Amount: 100, Currency: "EUR"}}}
+	first.AsOf = cartera.DateOf(2025, 2, 22)
+	g := c.Add(&first)
+	if r := g.Factors[0].After; r != 6000 {
+		t.Errorf("the first deal to close had no history: base %v, want the prior 60%%", r)
+	}
+	last := first
+	last.Deal.ID, last.Deal.Owner, last.Deal.Stage, last.Deal.Outcome, last.Deal.Claimed = "11", "Beto", "lead", cartera.OutcomeLost, 2000
+	last.Deal.Closed, last.AsOf = cartera.DateOf(2026, 11, 1), cartera.DateOf(2026, 10, 25)
+	g = c.Add(&last)
+	// By then ten deals had reached lead and all were won:
+	// (10 + 10×10%) / (10 + 10) = 55 %.
+	if r := g.Factors[0].After; r != 5500 {
+		t.Errorf("base for the late deal %v, want 55%%", r)
+	}
+	cal := c.Finish()
+	if cal.Overall.Deals != 2 || cal.Overall.Won != 1 || cal.Overall.WinRate != 5000 {
+		t.Errorf("overall: %+v", cal.Overall)
+	}
+	// Ana said 90 % and won: (0.9−1)² = 0.01; Beto said 20 % and lost:
+	// 0.04. Claimed Brier = 0.025.
+	if cal.Overall.ClaimedBrier != 250 {
+		t.Errorf("claimed Brier %v", cal.Overall.ClaimedBrier)
+	}
+	if len(cal.Sellers) != 2 || cal.Sellers[0].Seller != "Beto" && cal.Sellers[0].Optimism < cal.Sellers[1].Optimism {
+		t.Errorf("sellers: %+v", cal.Sellers)
+	}
+	n := 0
+	for _, b := range cal.Overall.ClaimedBands {
+		n += b.Deals
+	}
+	if n != 2 {
+		t.Errorf("bands hold %d deals", n)
+	}
+}
+
+func TestBoardAndChecks(t *testing.T) {
+	m := New(cartera.DefaultPipeline(), nil)
+	bb := NewBoard(m, asOf, 1)
+	ch := NewChecks(1)
+	for i, v := range []int64{300, 100, 200} {
+		f := deal()
+		f.Deal.ID, f.Deal.Value.Amount = string(rune('A'+i)), v
+		if i > 0 { // B and C unchecked for 40 and 60 days
+			f.Evidence = cartera.Evidence{}
+			f.Deal.Created, f.Deal.StageSince = day(20+20*i), day(20+20*i)
+		}
+		ch.Add(bb.Add(&f))
+	}
+	b := bb.Finish()
+	col := b.Columns[2]
+	if col.Stage != "proposal" || col.Deals != 3 || col.Stale != 2 || b.Stale != 2 || len(col.Cards) != 1 || col.Cards[0].Deal.ID != "A" {
+		t.Errorf("proposal column: %+v", col)
+	}
+	if col.Sums[0].Value != 600 {
+		t.Errorf("sum %+v", col.Sums[0])
+	}
+	c := ch.Finish()
+	if c.Total != 2 || len(c.Deals) != 1 || c.Deals[0].Deal.ID != "C" {
+		t.Errorf("checks: %d, %v", c.Total, c.Deals)
+	}
+}
