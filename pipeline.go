@@ -150,7 +150,7 @@ func (p Pipeline) Validate() error {
 			return FieldError("caps", "policy.range", "min", "0", "max", "100")
 		}
 	}
-	if p.Shrinkage < 0 || p.Shrinkage > 1000 || p.SilenceDays < 1 || p.EvidenceHalfLife < 1 || p.CalibrationHorizon < 0 ||
+	if p.Shrinkage < 0 || p.Shrinkage > 1000 || p.SilenceDays < 1 || p.EvidenceHalfLife < 1 || p.CalibrationHorizon < 1 ||
 		p.CalibrationHorizon > 365 || p.NoReplyStep < 1 {
 		return FieldError("shrinkage", "pipeline.values")
 	}

@@ -23,6 +23,8 @@ type Sink interface {
 	TimeEntry(cartera.TimeEntry) error
 	Concession(cartera.Concession) error
 	Incident(cartera.Incident) error
+	Deal(cartera.Deal) error
+	Signal(cartera.Signal) error
 }
 
 // Location is the time zone the demo business works in.
@@ -98,19 +100,23 @@ type freeHour struct {
 // Generate writes the curated demo portfolio, anchored on the given day.
 func Generate(anchor cartera.Date, s Sink) error {
 	g := newGen(anchor, 20261125, s)
-	for i, p := range portfolio() {
+	clients := portfolio()
+	for i, p := range clients {
 		if err := g.client(i, p); err != nil {
 			return err
 		}
 	}
-	return nil
+	return g.pipeline(demoDeals, len(clients), 0)
 }
+
+// demoDeals is the size of the demo pipeline.
+const demoDeals = 150
 
 type gen struct {
 	anchor cartera.Date
 	rng    *rand.Rand
 	sink   Sink
-	seq    struct{ contact, invoice, time, concession, incident int }
+	seq    struct{ contact, invoice, time, concession, incident, signal int }
 }
 
 func newGen(anchor cartera.Date, seed uint64, s Sink) *gen {

@@ -73,6 +73,9 @@ func TestNothingAfterTheAnchor(t *testing.T) {
 	if err := demo.Scale(anchor, 50, 5000, 3, w); err != nil {
 		t.Fatal(err)
 	}
+	if err := demo.ScalePipeline(anchor, 200, 2000, 3, w); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // checker fails on any record dated after the anchor, which an import
@@ -102,6 +105,20 @@ func (c *checker) Concession(x cartera.Concession) error {
 func (c *checker) Incident(in cartera.Incident) error {
 	if in.At.After(anchor.AddDays(1).Time(demo.Location)) {
 		c.t.Errorf("incident %+v", in)
+	}
+	return nil
+}
+
+func (c *checker) Deal(d cartera.Deal) error {
+	if err := d.Validate(cartera.DefaultPipeline(), anchor); err != nil {
+		c.t.Errorf("deal %+v: %v", d, err)
+	}
+	return nil
+}
+
+func (c *checker) Signal(s cartera.Signal) error {
+	if err := s.Validate(anchor); err != nil {
+		c.t.Errorf("signal %+v: %v", s, err)
 	}
 	return nil
 }

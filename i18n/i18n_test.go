@@ -148,7 +148,22 @@ func TestDynamicKeysExist(t *testing.T) {
 	for i := 1; i <= 5; i++ {
 		want = append(want, "seniority."+strconv.Itoa(i))
 	}
-	for _, c := range []string{"main", "review", "import", "export", "demo", "policy", "version", "help", "serve", "users"} {
+	for _, k := range cartera.SignalKinds {
+		want = append(want, "signal."+string(k))
+	}
+	for _, s := range cartera.SignalSources {
+		want = append(want, "source."+s)
+	}
+	for _, s := range cartera.DefaultPipeline().Stages {
+		want = append(want, "stage."+string(s.ID))
+	}
+	for _, x := range []string{"outcome.open", "outcome.won", "outcome.lost", "category.commit", "category.best_case",
+		"category.pipeline", "answer.yes", "answer.no", "answer.unknown", "deal.claim_from.seller",
+		"deal.claim_from.category", "deal.claim_from.stage"} {
+		want = append(want, x)
+	}
+	for _, c := range []string{"main", "review", "import", "export", "demo", "policy", "version", "help", "serve", "users",
+		"forecast", "deals", "deal", "calibration"} {
 		want = append(want, "usage."+c)
 	}
 	for _, k := range want {

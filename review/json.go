@@ -51,6 +51,12 @@ func factValue(v any) any {
 		return string(x)
 	case cartera.Verdict:
 		return string(x)
+	case cartera.SignalKind:
+		return string(x)
+	case cartera.Stage:
+		return string(x)
+	case cartera.Multiplier:
+		return float64(x) / 100
 	case cartera.Message:
 		facts := map[string]any{}
 		for _, a := range x.Args {

@@ -40,6 +40,10 @@ type command struct {
 
 var commands = []command{
 	{"review", runReview},
+	{"forecast", runForecast},
+	{"deals", runDeals},
+	{"deal", runDeal},
+	{"calibration", runCalibration},
 	{"import", runImport},
 	{"export", runExport},
 	{"demo", runDemo},
