@@ -642,7 +642,7 @@ func (c *checker) appendTo(b *batch, id string) bool {
 		if c.bad {
 			return false
 		}
-		c.v.clients[id] = x.Currency
+		c.v.clients[strings.Clone(id)] = x.Currency // a field shares its line's memory
 		b.rows = append(rows, x)
 	case []cartera.Contact:
 		client, _ := c.client()
@@ -656,7 +656,7 @@ func (c *checker) appendTo(b *batch, id string) bool {
 		if c.bad {
 			return false
 		}
-		c.v.contacts[id] = client
+		c.v.contacts[strings.Clone(id)] = strings.Clone(client)
 		b.rows = append(rows, x)
 	case []cartera.Invoice:
 		client, cur := c.client()
@@ -826,7 +826,7 @@ func (c *checker) deal(id string) (cartera.Deal, bool) {
 	if c.bad {
 		return x, false
 	}
-	c.v.deals[id] = cur
+	c.v.deals[strings.Clone(id)] = cur
 	return x, true
 }
 

@@ -19,11 +19,11 @@ import (
 // Rate is a stage's win rate: of the closed deals that reached the stage,
 // how many were won, shrunk toward the stage's prior while there are few.
 type Rate struct {
-	Stage   cartera.Stage
-	Prior   cartera.BasisPoints
-	Reached int // closed deals that got at least this far
-	Won     int
-	Rate    cartera.BasisPoints
+	Stage   cartera.Stage       `json:"stage"`
+	Prior   cartera.BasisPoints `json:"prior"`
+	Reached int                 `json:"reached"` // closed deals that got at least this far
+	Won     int                 `json:"won"`
+	Rate    cartera.BasisPoints `json:"rate"`
 }
 
 // LearnRates computes each stage's rate from closed deals counted by the

@@ -295,7 +295,7 @@ func WriteCalibration(w io.Writer, c *forecast.Calibration, p *i18n.Printer, o T
 		}
 	}
 	t.heading(p.T("calibration.reliability"), -1, "")
-	t.printf("  %s %s %s %s\n", pad(p.T("calibration.band"), 14), lpad(p.T("calibration.deals"), 8),
+	t.printf("  %s %s %s %s\n", pad(p.T("calibration.band"), 14), lpad(p.T("calibration.band_deals"), 8),
 		lpad(p.T("calibration.claimed_col"), 20), lpad(p.T("calibration.grounded_col"), 20))
 	for i := range c.Overall.ClaimedBands {
 		cb, gb := c.Overall.ClaimedBands[i], c.Overall.GroundedBands[i]

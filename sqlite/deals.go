@@ -491,56 +491,56 @@ func refreshEvidence(ctx context.Context, tx *sql.Tx, ids []string) error {
 }
 
 // refreshAllEvidence recomputes the summary of every deal in touched with
-// one ordered pass over the signal index, for large imports.
+// one ordered pass over the signal index, for large imports. Summaries are
+// written as the pass goes, so memory stays flat.
 func refreshAllEvidence(ctx context.Context, tx *sql.Tx, touched map[string]struct{}) error {
-	rows, err := tx.QueryContext(ctx, `SELECT deal_id, kind, count(*), min(day), max(day), days FROM signals GROUP BY deal_id, kind ORDER BY deal_id`)
+	upd, err := tx.PrepareContext(ctx, `UPDATE deals SET evidence = ? WHERE id = ?`)
 	if err != nil {
 		return err
 	}
-	type pending struct {
-		id string
-		ev []byte
+	defer upd.Close()
+	rows, err := tx.QueryContext(ctx, `SELECT deal_id, kind, count(*), min(day), max(day), days FROM signals
+		GROUP BY deal_id, kind ORDER BY deal_id`)
+	if err != nil {
+		return err
 	}
-	var out []pending
+	defer rows.Close()
 	var cur string
 	var ev cartera.Evidence
-	flush := func() {
-		if _, ok := touched[cur]; ok && cur != "" {
-			out = append(out, pending{cur, encodeEvidence(nil, &ev)})
+	var buf []byte
+	flush := func() error {
+		if _, ok := touched[cur]; ok {
 			delete(touched, cur)
+			buf = encodeEvidence(buf, &ev)
+			if _, err := upd.ExecContext(ctx, buf, cur); err != nil {
+				return err
+			}
 		}
 		ev = cartera.Evidence{}
+		return nil
 	}
 	for rows.Next() {
 		var id, kind string
 		var n int
 		var first, last, days int64
 		if err := rows.Scan(&id, &kind, &n, &first, &last, &days); err != nil {
-			rows.Close()
 			return err
 		}
 		if id != cur {
-			flush()
+			if err := flush(); err != nil {
+				return err
+			}
 			cur = id
 		}
 		if i := cartera.SignalKind(kind).Index(); i >= 0 {
 			ev[i] = cartera.KindEvidence{Count: n, First: cartera.DateFromUnixDay(first), Last: cartera.DateFromUnixDay(last), Days: int(days)}
 		}
 	}
-	flush()
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	upd, err := tx.PrepareContext(ctx, `UPDATE deals SET evidence = ? WHERE id = ?`)
-	if err != nil {
+	if err := flush(); err != nil {
 		return err
-	}
-	defer upd.Close()
-	for _, p := range out {
-		if _, err := upd.ExecContext(ctx, p.ev, p.id); err != nil {
-			return err
-		}
 	}
 	// Touched deals without any signal keep an empty summary.
 	for id := range touched {

@@ -183,7 +183,11 @@ func (t *importTx) PutClients(ctx context.Context, rows []cartera.Client, pos []
 // touch records the clients of written events.
 func (t *importTx) touch(n int, client func(i int) string) {
 	for i := 0; i < n; i++ {
-		t.touched[client(i)] = struct{}{}
+		if c := client(i); c != "" {
+			if _, ok := t.touched[c]; !ok {
+				t.touched[strings.Clone(c)] = struct{}{}
+			}
+		}
 	}
 }
 
@@ -235,7 +239,7 @@ func (t *importTx) PutDeals(ctx context.Context, rows []cartera.Deal, pos []int6
 	ids := make([]string, len(rows))
 	for i := range rows {
 		ids[i] = rows[i].ID
-		t.deals[rows[i].ID] = struct{}{}
+		t.touchDeal(rows[i].ID)
 		if rows[i].StageSince.IsZero() {
 			rows[i].StageSince = rows[i].Created
 		}
@@ -250,9 +254,17 @@ func (t *importTx) PutSignals(ctx context.Context, rows []cartera.Signal, pos []
 	ids := make([]string, len(rows))
 	for i := range rows {
 		ids[i] = rows[i].ID
-		t.deals[rows[i].DealID] = struct{}{}
+		t.touchDeal(rows[i].DealID)
 	}
 	return t.put(ctx, signalsTable, ids, pos, func(i int, a []any) []any { return signalArgs(a, &rows[i]) })
+}
+
+// touchDeal records a deal whose evidence must be recomputed. The id is
+// copied: it may share the memory of its whole source line.
+func (t *importTx) touchDeal(id string) {
+	if _, ok := t.deals[id]; !ok {
+		t.deals[strings.Clone(id)] = struct{}{}
+	}
 }
 
 // bulkEvidence is how many touched deals make one pass over every signal

@@ -25,6 +25,8 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	out := fs.String("out", "", "")
 	clients := fs.Int("clients", 0, "")
 	events := fs.Int("events", 0, "")
+	deals := fs.Int("deals", 0, "")
+	signals := fs.Int("signals", 0, "")
 	seed := fs.Uint64("seed", 1, "")
 	format := fs.String("format", "csv", "")
 	asOfS := fs.String("as-of", "", "")
@@ -44,7 +46,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	if *format != csvio.FormatCSV && *format != csvio.FormatJSON {
 		return &usageError{p.T("cli.bad_format", "value", *format, "allowed", "csv, json")}
 	}
-	if *clients < 0 || *events < 0 || (*events > 0 && *clients == 0) {
+	if *clients < 0 || *events < 0 || (*events > 0 && *clients == 0) || *deals < 0 || *signals < 0 || (*signals > 0 && *deals == 0) {
 		return &usageError{p.T("demo.bad_size")}
 	}
 	asOf, err := parseDay(a, *asOfS, demo.Location)
@@ -73,14 +75,23 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	start := time.Now()
-	if *clients == 0 {
+	switch {
+	case *clients == 0 && *deals == 0:
 		err = demo.Generate(asOf, w)
-	} else {
+	case *clients == 0:
+	default:
 		ev := *events
 		if ev == 0 {
 			ev = *clients * 100
 		}
 		err = demo.Scale(asOf, *clients, ev, *seed, w)
+	}
+	if err == nil && *deals > 0 {
+		sig := *signals
+		if sig == 0 {
+			sig = *deals * 10
+		}
+		err = demo.ScalePipeline(asOf, *deals, sig, *seed, w)
 	}
 	if err == nil {
 		err = w.Flush()

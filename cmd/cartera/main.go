@@ -44,6 +44,7 @@ var commands = []command{
 	{"deals", runDeals},
 	{"deal", runDeal},
 	{"calibration", runCalibration},
+	{"pipeline", runPipeline},
 	{"import", runImport},
 	{"export", runExport},
 	{"demo", runDemo},

@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -95,5 +96,29 @@ func TestDealLifeAndTheWonRefusal(t *testing.T) {
 	r = runBin(t, nil, "deals", "--db", db, "--format", "json")
 	if r.code != 0 || !strings.Contains(r.stdout, `"total": 0`) {
 		t.Errorf("no open deals left: %s", r.stdout)
+	}
+}
+
+func TestPipelineConfigRoundTrip(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	r := runBin(t, nil, "pipeline", "--db", db, "--format", "json")
+	if r.code != 0 {
+		t.Fatalf("show: %s", r.stderr)
+	}
+	edited := strings.Replace(r.stdout, `"max_age": 14`, `"max_age": 7`, 1)
+	file := filepath.Join(dir, "p.json")
+	if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := runBin(t, nil, "pipeline", "set", file, "--db", db, "--lang", "en"); r.code != 0 || !strings.Contains(r.stdout, "7 days") {
+		t.Fatalf("set: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if err := os.WriteFile(file, []byte(`{"stages": []}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := runBin(t, nil, "pipeline", "set", file, "--db", db, "--lang", "en"); r.code != 1 || !strings.Contains(r.stderr, "1 to 20 stages") {
+		t.Errorf("empty pipeline: exit %d %q", r.code, r.stderr)
 	}
 }
