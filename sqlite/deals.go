@@ -194,10 +194,12 @@ func (db *DB) ListDeals(ctx context.Context, q cartera.DealQuery) ([]cartera.Dea
 		limit = 100
 	}
 	where, args := "id > ?", []any{after}
+	// The unary + keeps SQLite on the primary key, in id order from the
+	// cursor, instead of sorting every matching deal to find one page.
 	for _, f := range []struct{ col, v string }{{"owner_key", cartera.Fold(strings.TrimSpace(q.Owner))},
 		{"stage", string(q.Stage)}, {"outcome", string(q.Outcome)}, {"client_id", q.ClientID}} {
 		if f.v != "" {
-			where += " AND " + f.col + " = ?"
+			where += " AND +" + f.col + " = ?"
 			args = append(args, f.v)
 		}
 	}
@@ -354,19 +356,23 @@ func (db *DB) ClosedByStage(ctx context.Context, closedBefore cartera.Date) ([]c
 // DealFacts streams deals with their evidence in id order: the stored
 // summary, or, for calibration (q.Horizon > 0), a summary of only the
 // signals dated up to Horizon days before each deal closed.
+//
+// Filters are written with a unary + so that SQLite walks the primary key
+// (already in id order) rather than an index whose rows it would then have
+// to sort in memory.
 func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*cartera.DealFacts) error) error {
 	var where []string
 	var args []any
 	switch q.Outcome {
 	case "":
 	case cartera.OutcomeClosed:
-		where = append(where, "d.outcome IN ('won', 'lost')")
+		where = append(where, "+d.outcome IN ('won', 'lost')")
 	default:
-		where = append(where, "d.outcome = ?")
+		where = append(where, "+d.outcome = ?")
 		args = append(args, string(q.Outcome))
 	}
 	if q.Owner != "" {
-		where = append(where, "d.owner_key = ?")
+		where = append(where, "+d.owner_key = ?")
 		args = append(args, cartera.Fold(strings.TrimSpace(q.Owner)))
 	}
 	if q.IDs != nil {
@@ -379,8 +385,8 @@ func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*
 	}
 	cols := dealColumnsOf("d")
 	var f cartera.DealFacts
+	var blob []byte
 	if q.Horizon <= 0 {
-		var blob []byte
 		return each(ctx, db.r, `SELECT `+cols+`, d.evidence FROM deals d`+cond+` ORDER BY d.id`, func(s scanner) error {
 			d, _, err := scanDealWith(s, &blob)
 			if err != nil {
@@ -393,44 +399,40 @@ func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*
 			return fn(&f)
 		}, args...)
 	}
-	// One row per deal and kind of signal known by the cut-off day.
-	query := `SELECT ` + cols + `, s.kind, count(s.id), min(s.day), max(s.day), s.days FROM deals d
-		LEFT JOIN signals s ON s.deal_id = d.id AND s.day <= coalesce(d.closed, ?) - ?` + cond + `
-		GROUP BY d.id, s.kind ORDER BY d.id`
+	// Each deal with a summary of the signals known by its cut-off day, one
+	// row per deal: the subquery reads the signal index of that deal only.
+	query := `SELECT ` + cols + `, (SELECT group_concat(kind || ' ' || n || ' ' || first || ' ' || last || ' ' || days, ',')
+		FROM (SELECT kind, count(*) AS n, min(day) AS first, max(day) AS last, days FROM signals
+			WHERE deal_id = d.id AND day <= coalesce(d.closed, ?) - ? GROUP BY kind))
+		FROM deals d` + cond + ` ORDER BY d.id`
 	args = append([]any{today().UnixDay() + int64(q.Horizon), q.Horizon}, args...)
-	started := false
-	var kind sql.NullString
-	var n int
-	var first, last, days sql.NullInt64
-	err := each(ctx, db.r, query, func(s scanner) error {
-		d, _, err := scanDealWith(s, &kind, &n, &first, &last, &days)
+	var summary sql.NullString
+	return each(ctx, db.r, query, func(s scanner) error {
+		d, _, err := scanDealWith(s, &summary)
 		if err != nil {
 			return err
 		}
-		if !started || d.ID != f.Deal.ID {
-			if started {
-				if err := fn(&f); err != nil {
-					return err
+		f = cartera.DealFacts{Deal: d}
+		if !d.Closed.IsZero() {
+			f.AsOf = max(d.Closed-cartera.Date(q.Horizon), d.Created)
+		}
+		if summary.Valid {
+			for _, part := range strings.Split(summary.String, ",") {
+				var kind string
+				var n int
+				var first, last int64
+				var days int
+				if _, err := fmt.Sscan(part, &kind, &n, &first, &last, &days); err != nil {
+					return fmt.Errorf("deal %s: evidence %q: %w", d.ID, part, err)
+				}
+				if i := cartera.SignalKind(kind).Index(); i >= 0 {
+					f.Evidence[i] = cartera.KindEvidence{Count: n, First: cartera.DateFromUnixDay(first),
+						Last: cartera.DateFromUnixDay(last), Days: days}
 				}
 			}
-			started = true
-			f = cartera.DealFacts{Deal: d}
-			if !d.Closed.IsZero() {
-				f.AsOf = max(d.Closed-cartera.Date(q.Horizon), d.Created)
-			}
 		}
-		if kind.Valid {
-			if i := cartera.SignalKind(kind.String).Index(); i >= 0 {
-				f.Evidence[i] = cartera.KindEvidence{Count: n, First: cartera.DateFromUnixDay(first.Int64),
-					Last: cartera.DateFromUnixDay(last.Int64), Days: int(days.Int64)}
-			}
-		}
-		return nil
+		return fn(&f)
 	}, args...)
-	if err != nil || !started {
-		return err
-	}
-	return fn(&f)
 }
 
 // jsonList encodes ids as a JSON array for json_each.
@@ -499,8 +501,10 @@ func refreshAllEvidence(ctx context.Context, tx *sql.Tx, touched map[string]stru
 		return err
 	}
 	defer upd.Close()
+	// ORDER BY repeats the GROUP BY so that SQLite reads the index in
+	// order instead of sorting ten million rows in a temporary b-tree.
 	rows, err := tx.QueryContext(ctx, `SELECT deal_id, kind, count(*), min(day), max(day), days FROM signals
-		GROUP BY deal_id, kind ORDER BY deal_id`)
+		GROUP BY deal_id, kind ORDER BY deal_id, kind`)
 	if err != nil {
 		return err
 	}
