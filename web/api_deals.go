@@ -13,10 +13,10 @@ import (
 // create, replace, close and delete. Sellers see and write only their own
 // deals (dealFor, saveDeal).
 
-// dealPage is the deal list: grounded deals, paged by id with a cursor; or,
+// dealListBody is the deal list: grounded deals, paged by id with a cursor; or,
 // with stale=true, the open deals needing a status check, most overdue
 // first, with Total counting all of them.
-type dealPage struct {
+type dealListBody struct {
 	Items      []review.GroundedJSON `json:"items"`
 	NextCursor string                `json:"next_cursor"`
 	Total      *int                  `json:"total,omitempty"`
@@ -56,7 +56,7 @@ func (s *Server) apiDealList(w http.ResponseWriter, r *http.Request) error {
 				return nil, err
 			}
 			out := review.DealListJSON(l, c.p)
-			return dealPage{Items: out.Deals, Total: &out.Total}, nil
+			return dealListBody{Items: out.Deals, Total: &out.Total}, nil
 		}
 		deals, next, err := s.st.ListDeals(r.Context(), cartera.DealQuery{Owner: seller, Stage: stage, Outcome: outcome,
 			ClientID: v.Get("client"), After: v.Get("cursor"), Limit: limit})
@@ -79,7 +79,7 @@ func (s *Server) apiDealList(w http.ResponseWriter, r *http.Request) error {
 		for i := range gs {
 			items[i] = review.Grounded(&gs[i], c.p)
 		}
-		return dealPage{Items: items, NextCursor: next}, nil
+		return dealListBody{Items: items, NextCursor: next}, nil
 	})
 }
 
