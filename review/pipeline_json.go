@@ -176,23 +176,67 @@ type ColumnJSON struct {
 	Deals  int             `json:"deals"`
 	Stale  int             `json:"stale"`
 	Sums   []*forecast.Sum `json:"sums"`
-	Cards  []GroundedJSON  `json:"cards"`
+	Cards  []CardJSON      `json:"cards"`
 }
 
 // ChecksJSON lists the open deals that need a status check, most overdue
 // first, up to the limit asked; Total counts all of them.
 type ChecksJSON struct {
-	Deals []GroundedJSON `json:"deals"`
-	Total int            `json:"total"`
+	Deals []CardJSON `json:"deals"`
+	Total int        `json:"total"`
+}
+
+// CardJSON is a deal as a board card: what it is, claimed against
+// grounded, the flags, and only the two reasons that moved its
+// probability most (the deal's assessment has every step). Boards are
+// read often and show many cards; cards are kept small.
+type CardJSON struct {
+	ID            string        `json:"id"`
+	Name          string        `json:"name"`
+	Owner         string        `json:"owner"`
+	ClientID      string        `json:"client_id"`
+	Value         cartera.Money `json:"value"`
+	Stage         cartera.Stage `json:"stage"`
+	ExpectedClose cartera.Date  `json:"expected_close"`
+	Claimed       float64       `json:"claimed"`
+	Grounded      float64       `json:"grounded"`
+	Gap           int64         `json:"gap"`
+	Stale         bool          `json:"stale"`
+	Age           int           `json:"days_since_news"`
+	MaxAge        int           `json:"max_age"`
+	Unanswered    int           `json:"unanswered_days"`
+	Slipped       bool          `json:"slipped"`
+	Verified      bool          `json:"verified"`
+	Reasons       []MessageJSON `json:"top_reasons"`
+}
+
+// Card converts a grounded deal to a board card.
+func Card(g *forecast.Grounded, p *i18n.Printer) CardJSON {
+	d := &g.Deal
+	c := CardJSON{ID: d.ID, Name: d.Name(), Owner: d.Owner, ClientID: d.ClientID, Value: d.Value, Stage: g.Stage,
+		ExpectedClose: d.ExpectedClose, Claimed: pct(g.Claimed), Grounded: pct(g.P), Gap: g.Gap(), Stale: g.Stale, Age: g.Age,
+		MaxAge: g.MaxAge, Unanswered: g.Unanswered, Slipped: g.Slipped, Verified: g.Verified, Reasons: []MessageJSON{}}
+	for _, f := range TopFactors(g, 2) {
+		c.Reasons = append(c.Reasons, Message(f.Reason, p))
+	}
+	return c
+}
+
+func cards(gs []forecast.Grounded, p *i18n.Printer) []CardJSON {
+	out := make([]CardJSON, len(gs))
+	for i := range gs {
+		out[i] = Card(&gs[i], p)
+	}
+	return out
 }
 
 // BoardJSON converts a board for JSON output.
 func BoardJSON(b *BoardResult, pl cartera.Pipeline, p *i18n.Printer) BoardOut {
 	out := BoardOut{AsOf: b.Board.AsOf, Stale: b.Board.Stale, Columns: []ColumnJSON{}, Rates: nonNil(b.Rates),
-		Checks: ChecksJSON{Deals: groundedList(b.Checks.Deals, p), Total: b.Checks.Total}}
+		Checks: ChecksJSON{Deals: cards(b.Checks.Deals, p), Total: b.Checks.Total}}
 	for _, c := range b.Board.Columns {
 		out.Columns = append(out.Columns, ColumnJSON{Stage: c.Stage, Name: StageName(pl, c.Stage, p), MaxAge: c.MaxAge,
-			Rate: pct(c.Rate), Deals: c.Deals, Stale: c.Stale, Sums: nonNil(c.Sums), Cards: groundedList(c.Cards, p)})
+			Rate: pct(c.Rate), Deals: c.Deals, Stale: c.Stale, Sums: nonNil(c.Sums), Cards: cards(c.Cards, p)})
 	}
 	return out
 }

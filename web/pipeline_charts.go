@@ -37,13 +37,17 @@ func newFactorBar(f forecast.Factor) factorBar {
 
 // sellerChart is claimed against grounded per seller, in one currency:
 // a pair of horizontal bars per seller, the claimed one pale, with their
-// amounts written at their ends.
+// amounts written at their ends. Lines are the same figures for the table
+// that goes with the chart (on a phone the amounts in the chart are too
+// small to read, and the table reads well everywhere).
 type sellerChart struct {
 	ID          string // unique within the page, for aria references
 	Currency    cartera.Currency
 	W, H        int
 	Left, Right float64
+	Bar         float64 // a bar's thickness
 	Rows        []sellerRow
+	Lines       []*forecast.Line
 }
 
 type sellerRow struct {
@@ -56,33 +60,29 @@ type sellerRow struct {
 	Title                 string
 }
 
-const (
-	scRow = 58.0 // height of one seller's pair of bars and name
-	scBar = 14.0
-)
-
 func newSellerChart(id string, cur cartera.Currency, lines []*forecast.Line, p *i18n.Printer) sellerChart {
-	c := sellerChart{ID: id, Currency: cur, W: 860, Left: 8, Right: 680}
+	const row, bar = 64.0, 16.0
+	c := sellerChart{ID: id, Currency: cur, W: 560, Left: 4, Right: 400, Bar: bar, Lines: lines}
 	var top int64 = 1
 	for _, l := range lines {
 		top = max(top, l.Claimed, l.Grounded)
 	}
 	scale := func(v int64) float64 { return round1(math.Max(float64(max(v, 0))/float64(top)*(c.Right-c.Left), 1)) }
-	y := 8.0
+	y := 4.0
 	for _, l := range lines {
 		name := l.Seller
 		if name == "" {
 			name = p.T("forecast.no_seller")
 		}
-		row := sellerRow{Name: name, NameY: y + 12, ClaimedY: y + 18, GroundedY: y + 18 + scBar + 2,
+		r := sellerRow{Name: name, NameY: y + 14, ClaimedY: y + 22, GroundedY: y + 22 + bar + 3,
 			ClaimedW: scale(l.Claimed), GroundedW: scale(l.Grounded),
 			Claimed:  p.MoneyShort(cartera.Money{Amount: l.Claimed, Currency: cur}),
 			Grounded: p.MoneyShort(cartera.Money{Amount: l.Grounded, Currency: cur})}
-		row.ClaimedTX, row.GroundedTX = round1(c.Left+row.ClaimedW+6), round1(c.Left+row.GroundedW+6)
-		row.Title = p.T("web.fc_bar_title", "seller", name, "claimed", cartera.Money{Amount: l.Claimed, Currency: cur},
+		r.ClaimedTX, r.GroundedTX = round1(c.Left+r.ClaimedW+6), round1(c.Left+r.GroundedW+6)
+		r.Title = p.T("web.fc_bar_title", "seller", name, "claimed", cartera.Money{Amount: l.Claimed, Currency: cur},
 			"grounded", cartera.Money{Amount: l.Grounded, Currency: cur}, "gap", cartera.Money{Amount: l.Gap, Currency: cur})
-		c.Rows = append(c.Rows, row)
-		y += scRow
+		c.Rows = append(c.Rows, r)
+		y += row
 	}
 	c.H = int(y)
 	return c
