@@ -16,7 +16,7 @@ const (
 	// RoleManager sees and edits every client and deal, but not users or
 	// settings.
 	RoleManager Role = "manager"
-	// RoleSeller sees and edits only the clients they own.
+	// RoleSeller sees and edits only the clients and deals they own.
 	RoleSeller Role = "seller"
 )
 
@@ -46,11 +46,19 @@ type User struct {
 
 // Sees reports whether the user may see a client: owners and managers see
 // every client, sellers their own.
-func (u User) Sees(c Client) bool {
-	return u.Role != RoleSeller || u.Owns(c.Owner)
+func (u User) Sees(c Client) bool { return u.SeesOwner(c.Owner) }
+
+// SeesDeal reports whether the user may see a deal: by the same rule as
+// clients, a seller sees the deals whose seller (Owner) is their name.
+func (u User) SeesDeal(d Deal) bool { return u.SeesOwner(d.Owner) }
+
+// SeesOwner is the one rule behind Sees and SeesDeal: owners and managers
+// see everything, a seller only what names them as its owner.
+func (u User) SeesOwner(owner string) bool {
+	return u.Role != RoleSeller || u.Owns(owner)
 }
 
-// Owns reports whether an owner name on a client is this user.
+// Owns reports whether an owner name on a client or deal is this user.
 func (u User) Owns(owner string) bool {
 	return owner != "" && Fold(strings.TrimSpace(owner)) == Fold(strings.TrimSpace(u.Name))
 }

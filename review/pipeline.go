@@ -220,3 +220,31 @@ func Calibrate(ctx context.Context, st cartera.Store, owner string) (*forecast.C
 	}
 	return c.Finish(), nil
 }
+
+// GroundDeals grounds the given deals with a model, in the order of ids
+// (unknown ids are left out): open deals as of asOf, closed ones as they
+// stood when they closed. It serves a page of a deal list.
+func GroundDeals(ctx context.Context, st cartera.Store, m *forecast.Model, ids []string, asOf cartera.Date) ([]forecast.Grounded, error) {
+	if len(ids) == 0 {
+		return []forecast.Grounded{}, nil // a nil IDs would select every deal
+	}
+	byID := make(map[string]forecast.Grounded, len(ids))
+	err := st.DealFacts(ctx, cartera.DealFactsQuery{IDs: ids}, func(f *cartera.DealFacts) error {
+		day := asOf
+		if !f.Deal.Closed.IsZero() && f.Deal.Closed < day {
+			day = f.Deal.Closed
+		}
+		byID[f.Deal.ID] = m.Ground(f, day)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]forecast.Grounded, 0, len(ids))
+	for _, id := range ids {
+		if g, ok := byID[id]; ok {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/forecast"
 	"github.com/cartera/cartera/i18n"
 	"github.com/cartera/cartera/review"
@@ -115,7 +114,7 @@ func TestForecastJSONCarriesCodesAndText(t *testing.T) {
 	var out struct {
 		Totals   []struct{ Claimed, Grounded, Gap int64 } `json:"totals"`
 		Carriers []struct {
-			Deal    cartera.Deal `json:"deal"`
+			Deal    review.DealRecordJSON `json:"deal"`
 			Factors []struct {
 				Reason struct{ Code, Text string } `json:"reason"`
 			} `json:"factors"`

@@ -69,7 +69,7 @@ func WriteForecast(w io.Writer, f *forecast.Forecast, p *i18n.Printer, o TextOpt
 			g := &f.Carriers[i]
 			t.printf("%s\n", t.wrap(t.paint(ansiBold, g.Deal.Name())+" · "+g.Deal.Owner+" · "+p.T("forecast.claim_vs",
 				"claimed", g.Claimed, "grounded", g.P, "gap", cartera.Money{Amount: g.Gap(), Currency: g.Deal.Value.Currency}), 4))
-			for _, f := range topFactors(g, 2) {
+			for _, f := range TopFactors(g, 2) {
 				t.printf("%s\n", t.wrap("    • "+p.Msg(f.Reason)+" "+t.paint(ansiDim, effect(p, f)), 6))
 			}
 		}
@@ -106,9 +106,9 @@ func gapColor(l *forecast.Line) string {
 	return ansiGreen
 }
 
-// topFactors returns the n factors (after the base) that moved the
+// TopFactors returns the n factors (after the base) that moved the
 // probability most.
-func topFactors(g *forecast.Grounded, n int) []forecast.Factor {
+func TopFactors(g *forecast.Grounded, n int) []forecast.Factor {
 	if len(g.Factors) <= 1 {
 		return nil
 	}

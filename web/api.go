@@ -20,6 +20,9 @@ type opDoc struct {
 	resp             string   // response schema, "" for no content
 	status           int      // success status
 	versioned        bool     // accepts If-Match and returns an ETag
+	// mayMatch: accepts If-Match (409 when stale) but does not require it,
+	// as an action on a record rather than a replacement of it.
+	mayMatch bool
 }
 
 func (s *Server) apiRoutes() []*route {
@@ -62,6 +65,41 @@ func (s *Server) apiRoutes() []*route {
 			summary: "Create an API key; the key is shown only in this response", tag: "users", body: "TokenInput", resp: "NewToken", status: http.StatusCreated}),
 		api("DELETE", "/api/v1/tokens/{id}", permUser, s.apiTokenDelete, opDoc{id: "deleteToken", summary: "Revoke an API key",
 			tag: "users", status: http.StatusNoContent}),
+
+		api("GET", "/api/v1/deals", permUser, s.apiDealList, opDoc{id: "listDeals",
+			summary: "Deals grounded in their evidence, paged; with stale=true, the open deals needing a status check, most overdue first",
+			tag:     "pipeline", query: []string{"seller", "stage", "outcome", "client", "stale", "limit", "cursor"}, resp: "DealPage"}),
+		api("POST", "/api/v1/deals", permUser, s.apiDealCreate, opDoc{id: "createDeal", summary: "Create a deal",
+			tag: "pipeline", body: "Deal", resp: "Deal", status: http.StatusCreated}),
+		api("GET", "/api/v1/deals/{id}", permUser, s.apiDealGet, opDoc{id: "getDeal", summary: "A deal", tag: "pipeline", resp: "Deal", versioned: true}),
+		api("PUT", "/api/v1/deals/{id}", permUser, s.apiDealPut, opDoc{id: "putDeal",
+			summary: "Create or replace a deal (marking it won needs a verified signal)", tag: "pipeline", body: "Deal", resp: "Deal", versioned: true}),
+		api("DELETE", "/api/v1/deals/{id}", permManager, s.apiDealDelete, opDoc{id: "deleteDeal",
+			summary: "Delete a deal and its signals", tag: "pipeline", status: http.StatusNoContent, versioned: true}),
+		api("GET", "/api/v1/deals/{id}/assessment", permUser, s.apiDealAssessment, opDoc{id: "getDealAssessment",
+			summary: "A deal grounded: every step from the claimed to the grounded probability, and its evidence", tag: "pipeline", resp: "DealAssessment"}),
+		api("POST", "/api/v1/deals/{id}/close", permUser, s.apiDealClose, opDoc{id: "closeDeal",
+			summary: "Close a deal as won or lost; won is refused (422 on outcome) without a purchase order, signed contract or payment",
+			tag:     "pipeline", body: "CloseInput", resp: "Deal", mayMatch: true}),
+		api("GET", "/api/v1/deals/{id}/signals", permUser, s.apiSignalList, opDoc{id: "listSignals",
+			summary: "A deal's signals, newest first", tag: "pipeline", resp: "SignalList"}),
+		api("POST", "/api/v1/deals/{id}/signals", permUser, s.apiSignalCreate, opDoc{id: "createSignal",
+			summary: "Record a signal on a deal", tag: "pipeline", body: "Signal", resp: "Signal", status: http.StatusCreated}),
+		api("DELETE", "/api/v1/deals/{id}/signals/{signal}", permUser, s.apiSignalDelete, opDoc{id: "deleteSignal",
+			summary: "Delete a signal (not the only proof of a won deal)", tag: "pipeline", status: http.StatusNoContent, versioned: true}),
+		api("GET", "/api/v1/pipeline/board", permUser, s.apiBoard, opDoc{id: "getBoard",
+			summary: "The pipeline board: per stage, counts, sums claimed and grounded, learned rate and the largest deals; deals to check",
+			tag:     "pipeline", query: []string{"seller"}, resp: "Board"}),
+		api("GET", "/api/v1/forecast", permUser, s.apiForecast, opDoc{id: "getForecast",
+			summary: "Claimed against grounded for a period, per currency and seller, with the deals carrying the gap",
+			tag:     "pipeline", query: []string{"period", "seller"}, resp: "Forecast"}),
+		api("GET", "/api/v1/calibration", permUser, s.apiCalibration, opDoc{id: "getCalibration",
+			summary: "How well claimed and grounded probabilities predicted closed deals, per seller", tag: "pipeline",
+			query: []string{"seller"}, resp: "Calibration"}),
+		api("GET", "/api/v1/pipeline", permUser, s.apiPipelineGet, opDoc{id: "getPipeline",
+			summary: "The pipeline's stages and the grounded model's parameters", tag: "pipeline", resp: "Pipeline"}),
+		api("PUT", "/api/v1/pipeline", permOwner, s.apiPipelinePut, opDoc{id: "putPipeline",
+			summary: "Change the pipeline's stages and parameters", tag: "pipeline", body: "Pipeline", resp: "Pipeline"}),
 	}
 	rs = append(rs, recordRoutes(s, api, recordSpec[cartera.Contact]{
 		entity: cartera.EntityContacts, path: "contacts", schema: "Contact",

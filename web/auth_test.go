@@ -29,21 +29,32 @@ func (f *fixture) recordIDs() map[string]string {
 		ids["incidents"] = x[0].ID
 	}
 	ids["concessions"] = "no-such-concession"
+	// An open deal of the seller's, with its first signal.
+	if x, _, _ := f.st.ListDeals(bg, cartera.DealQuery{Owner: "Lucía Ferrer", Outcome: cartera.OutcomeOpen, Limit: 1}); len(x) > 0 {
+		ids["deals"] = x[0].ID
+		if sigs, _ := f.st.Signals(bg, x[0].ID); len(sigs) > 0 {
+			ids["signal"] = sigs[0].ID
+		}
+	}
 	ids["users"] = fmt.Sprint(f.users["other"].ID)
 	ids["tokens"] = "999999"
 	return ids
 }
 
-// concretePath fills a route pattern's {id}.
+// concretePath fills a route pattern's wildcards: {id} with the id for
+// the segment before it, any other {name} with the id for name.
 func concretePath(pattern string, ids map[string]string) string {
 	p := strings.TrimSuffix(pattern, "{$}")
-	if !strings.Contains(p, "{id}") {
+	if !strings.Contains(p, "{") {
 		return p
 	}
 	parts := strings.Split(strings.Trim(p, "/"), "/")
 	for i, seg := range parts {
-		if seg == "{id}" {
+		switch {
+		case seg == "{id}":
 			parts[i] = url.PathEscape(ids[parts[i-1]])
+		case strings.HasPrefix(seg, "{"):
+			parts[i] = url.PathEscape(ids[strings.Trim(seg, "{}")])
 		}
 	}
 	return "/" + strings.Join(parts, "/")

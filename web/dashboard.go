@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/forecast"
 	"github.com/cartera/cartera/i18n"
 	"github.com/cartera/cartera/review"
 )
@@ -41,6 +42,38 @@ type dashboardPage struct {
 	D        *review.Dashboard
 	Chart    template.HTML // the quadrant, rendered once per dashboard and language
 	Verdicts []cartera.Verdict
+	Pipeline pipelineSummary
+}
+
+// pipelineSummary is the pipeline at a glance: this quarter's illusion per
+// currency and how many open deals nobody has checked lately.
+type pipelineSummary struct {
+	Period forecast.Period
+	Totals []*forecast.Line
+	Open   int
+	Stale  int
+}
+
+// pipelineSummary reads the summary from the cached forecast and board.
+func (s *Server) pipelineSummary(r *http.Request) (pipelineSummary, error) {
+	seller := rc(r).owner()
+	period, err := forecast.ParsePeriod("", s.asOf(r))
+	if err != nil {
+		return pipelineSummary{}, err
+	}
+	f, err := s.forecastFor(r, period, seller)
+	if err != nil {
+		return pipelineSummary{}, err
+	}
+	b, err := s.board(r, seller)
+	if err != nil {
+		return pipelineSummary{}, err
+	}
+	out := pipelineSummary{Period: period, Totals: f.Totals, Stale: b.Board.Stale}
+	for _, c := range b.Board.Columns {
+		out.Open += c.Deals
+	}
+	return out, nil
 }
 
 // chart renders the quadrant SVG through its template (so names are
@@ -76,5 +109,14 @@ func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, "dashboard", "dashboard", dashboardPage{D: d, Chart: chart, Verdicts: cartera.Verdicts})
+	ps, err := s.pipelineSummary(r)
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, "dashboard", "dashboard", dashboardPage{D: d, Chart: chart, Verdicts: cartera.Verdicts, Pipeline: ps})
+}
+
+// Money builds an amount for the template.
+func (dashboardPage) Money(amount int64, cur cartera.Currency) cartera.Money {
+	return cartera.Money{Amount: amount, Currency: cur}
 }

@@ -24,6 +24,11 @@ var queryDocs = map[string]map[string]any{
 	"client":   {"description": "Only this client's records.", "schema": map[string]any{"type": "string"}},
 	"as_of":    {"description": "Assess as of this day (default: today).", "schema": map[string]any{"type": "string", "format": "date"}},
 	"dry_run":  {"description": "Validate only, write nothing.", "schema": map[string]any{"type": "boolean"}},
+	"seller":   {"description": "Only this seller's deals (ignored for sellers, who only see their own).", "schema": map[string]any{"type": "string"}},
+	"stage":    {"description": "Only deals in this stage of the pipeline.", "schema": map[string]any{"type": "string"}},
+	"outcome":  {"description": "Only open, won or lost deals.", "schema": map[string]any{"type": "string", "enum": []string{"open", "won", "lost"}}},
+	"stale":    {"description": "Only the open deals nobody has checked within their stage's limit, most overdue first (limit defaults to 50).", "schema": map[string]any{"type": "boolean"}},
+	"period":   {"description": "2026-Q4, 2026-11, 2026-H2 or 2026; default: the current quarter.", "schema": map[string]any{"type": "string", "examples": []string{"2026-Q4"}}},
 }
 
 // openAPI builds the OpenAPI 3.1 document from the route table: every API
@@ -109,7 +114,7 @@ func operation(rt *route) map[string]any {
 		}
 		params = append(params, p)
 	}
-	if d.versioned && rt.method != http.MethodGet {
+	if (d.versioned || d.mayMatch) && rt.method != http.MethodGet {
 		params = append(params, map[string]any{"name": "If-Match", "in": "header", "required": false,
 			"description": "The version being updated (the ETag of a GET).", "schema": map[string]any{"type": "string"}})
 	}
@@ -140,6 +145,9 @@ func operation(rt *route) map[string]any {
 	}
 	if d.body != "" || len(d.query) > 0 {
 		responses["422"] = problemResponse("Invalid input; field names the culprit")
+	}
+	if d.mayMatch {
+		responses["409"] = problemResponse("Changed by someone else since the version you sent; current holds the stored record")
 	}
 	if d.versioned && rt.method != http.MethodGet {
 		responses["409"] = problemResponse("Changed by someone else since you read it; current holds the stored record")

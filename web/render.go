@@ -39,6 +39,15 @@ var funcs = template.FuncMap{
 		}
 		return out
 	},
+	// dict passes several values to a nested template.
+	"dict": func(kv ...any) map[string]any {
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			k, _ := kv[i].(string)
+			m[k] = kv[i+1]
+		}
+		return m
+	},
 	"deref": func(u *cartera.User) cartera.User {
 		if u == nil {
 			return cartera.User{}

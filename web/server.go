@@ -65,6 +65,8 @@ type Server struct {
 	charts sync.Map
 	// responses caches API answers that depend only on stored data.
 	responses respCache
+	// pipes caches the pipeline's board, forecasts and calibration.
+	pipes pipeCache
 }
 
 // New builds a server on a store.

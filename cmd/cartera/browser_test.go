@@ -214,7 +214,8 @@ func TestBrowserDemoPagesAtBothWidths(t *testing.T) {
 	d := startDriver(t)
 	srv := startServe(t, "--demo")
 	pages := map[string]string{"dashboard": "/dashboard", "clients": "/clients", "client": "/clients/C-004",
-		"incident": "/clients/C-004/incidents/new", "import": "/import", "settings": "/settings"}
+		"incident": "/clients/C-004/incidents/new", "import": "/import", "settings": "/settings",
+		"pipeline": "/pipeline", "deal": "/pipeline/deals/O-0002", "deal-new": "/pipeline/new", "forecast": "/forecast"}
 	for _, w := range []int{375, 1440} {
 		for name, path := range pages {
 			d.resize(w, 900)
@@ -227,4 +228,98 @@ func TestBrowserDemoPagesAtBothWidths(t *testing.T) {
 			d.screenshot(fmt.Sprintf("demo-%s-%d", name, w))
 		}
 	}
+}
+
+// TestBrowserPipelineBoard opens the demo's pipeline board on a desktop
+// and a phone: the stages side by side, then stacked; deals nobody has
+// checked carry the badge; the list of deals to check is there; nothing
+// scrolls sideways.
+func TestBrowserPipelineBoard(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	d := startDriver(t)
+	srv := startServe(t, "--demo")
+	for _, w := range []int{1440, 375} {
+		d.resize(w, 900)
+		d.open(srv.url + "/pipeline")
+		d.waitText("h1", "Ventas en curso")
+		if n, _ := d.eval("return document.querySelectorAll('.board .column').length").(float64); n != 4 {
+			t.Errorf("%d px: %v columns, want the 4 stages", w, n)
+		}
+		if got := d.text(".board .column:first-child h2"); !strings.Contains(got, "contacto inicial") {
+			t.Errorf("%d px: the first column is %q", w, got)
+		}
+		if got := d.text(".board .deal-card.is-stale .badge.stale"); got != "sin comprobar" {
+			t.Errorf("%d px: stale badge %q", w, got)
+		}
+		if got := d.text("#checks"); !strings.Contains(got, "Comprobar cómo está ahora") || !strings.Contains(got, "días sin noticias") {
+			t.Errorf("%d px: deals to check: %q", w, got)
+		}
+		// Side by side on a desktop, one under the other on a phone.
+		stacked, _ := d.eval(`var c = document.querySelectorAll('.board .column');
+			return c[1].getBoundingClientRect().top >= c[0].getBoundingClientRect().bottom`).(bool)
+		if stacked != (w < 600) {
+			t.Errorf("%d px: columns stacked = %v", w, stacked)
+		}
+		over, _ := d.eval("return document.documentElement.scrollWidth - window.innerWidth").(float64)
+		if over > 1 {
+			t.Errorf("%d px: the board scrolls sideways by %v px", w, over)
+		}
+		d.screenshot(fmt.Sprintf("pipeline-board-%d", w))
+	}
+	// A card leads to its deal.
+	d.resize(1440, 900)
+	d.open(srv.url + "/pipeline")
+	d.click(".board .deal-card h3 a")
+	d.waitText("#why", "fundado")
+}
+
+// TestBrowserWonNeedsEvidence tries to close a demo deal as won with only
+// promises on it: the explanation appears in the form and the deal stays
+// open. Then, from a phone, a signed contract is recorded and the deal
+// closes as won.
+func TestBrowserWonNeedsEvidence(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	d := startDriver(t)
+	srv := startServe(t, "--demo")
+	deal := srv.url + "/pipeline/deals/O-0002"
+	d.open(deal)
+	d.waitText("h1", "Portal de clientes")
+	d.click("label[for=out-won]")
+	d.click("#close button[type=submit]")
+	got := d.waitText("#close-error", "no se puede dar por ganada sin una prueba")
+	if !strings.Contains(got, "intención verbal") {
+		t.Errorf("the refusal suggests recording the yes as a signal: %q", got)
+	}
+	if s := d.text("#status"); !strings.Contains(s, "abierta") {
+		t.Errorf("after the refusal the deal is %q", s)
+	}
+	d.screenshot("deal-won-refused-1440")
+	// The offer to save the yes as a signal preselects it.
+	d.click("#close-error a")
+	d.find("#signal")
+	if on, _ := d.eval(`return document.getElementById("sk-verbal_intent").checked`).(bool); !on {
+		t.Errorf("verbal intent is not preselected")
+	}
+
+	d.resize(375, 812)
+	d.open(deal)
+	d.click("label[for=sk-contract_signed]")
+	d.eval(`document.getElementById("sig-source").value = "document"`)
+	d.typeInto("#sig-note", "Contrato firmado por la gerente")
+	d.click("#signal button[type=submit]")
+	d.waitText(".flash", "Señal registrada")
+	if ev := d.text("#evidence"); !strings.Contains(ev, "Contrato firmado") {
+		t.Errorf("evidence: %q", ev)
+	}
+	d.click("label[for=out-won]")
+	d.click("#close button[type=submit]")
+	d.waitText(".flash", "Oportunidad cerrada")
+	if s := d.text("#status"); !strings.Contains(s, "ganada") {
+		t.Errorf("after the contract the deal is %q", s)
+	}
+	d.screenshot("deal-won-375")
 }

@@ -1,0 +1,247 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/review"
+)
+
+// The deals of the pipeline over the API: a paged list (grounded, like the
+// board), one deal as a record with its version, its full assessment, and
+// create, replace, close and delete. Sellers see and write only their own
+// deals (dealFor, saveDeal).
+
+// dealListBody is the deal list: grounded deals, paged by id with a cursor; or,
+// with stale=true, the open deals needing a status check, most overdue
+// first, with Total counting all of them.
+type dealListBody struct {
+	Items      []review.GroundedJSON `json:"items"`
+	NextCursor string                `json:"next_cursor"`
+	Total      *int                  `json:"total,omitempty"`
+}
+
+func (s *Server) apiDealList(w http.ResponseWriter, r *http.Request) error {
+	c := rc(r)
+	v := r.URL.Query()
+	limit, err := limitParam(r)
+	if err != nil {
+		return err
+	}
+	pl, err := s.pipelineConfig(r)
+	if err != nil {
+		return err
+	}
+	stage := cartera.Stage(v.Get("stage"))
+	if stage != "" && !pl.Has(stage) {
+		return cartera.FieldError("stage", "deal.unknown_stage", "value", string(stage), "stages", pl.StageIDs())
+	}
+	outcome := cartera.Outcome(v.Get("outcome"))
+	switch outcome {
+	case "", cartera.OutcomeOpen, cartera.OutcomeWon, cartera.OutcomeLost:
+	default:
+		return cartera.FieldError("outcome", "deal.bad_outcome", "value", string(outcome))
+	}
+	stale, err := boolParam(r, "stale")
+	if err != nil {
+		return err
+	}
+	seller, asOf := sellerFilter(r), s.asOf(r)
+	key := fmt.Sprintf("deals|%d|%s|%s|%s|%s", c.gen, asOf, c.lang, cartera.Fold(seller), r.URL.RawQuery)
+	return s.cachedJSON(w, r, key, func() (any, error) {
+		if stale {
+			l, err := review.Deals(r.Context(), s.st, review.DealsOptions{AsOf: asOf, Owner: seller, Stage: stage, Stale: true, Limit: limit})
+			if err != nil {
+				return nil, err
+			}
+			out := review.DealListJSON(l, c.p)
+			return dealListBody{Items: out.Deals, Total: &out.Total}, nil
+		}
+		deals, next, err := s.st.ListDeals(r.Context(), cartera.DealQuery{Owner: seller, Stage: stage, Outcome: outcome,
+			ClientID: v.Get("client"), After: v.Get("cursor"), Limit: limit})
+		if err != nil {
+			return nil, err
+		}
+		m, err := s.pipelineModel(r)
+		if err != nil {
+			return nil, err
+		}
+		ids := make([]string, len(deals))
+		for i, d := range deals {
+			ids[i] = d.ID
+		}
+		gs, err := review.GroundDeals(r.Context(), s.st, m, ids, asOf)
+		if err != nil {
+			return nil, err
+		}
+		items := make([]review.GroundedJSON, len(gs))
+		for i := range gs {
+			items[i] = review.Grounded(&gs[i], c.p)
+		}
+		return dealListBody{Items: items, NextCursor: next}, nil
+	})
+}
+
+// boolParam reads an optional true/false query parameter.
+func boolParam(r *http.Request, name string) (bool, error) {
+	switch v := r.URL.Query().Get(name); v {
+	case "", "false", "0":
+		return false, nil
+	case "true", "1":
+		return true, nil
+	default:
+		return false, cartera.FieldError(name, "value.not_bool", "value", v)
+	}
+}
+
+func (s *Server) apiDealGet(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.dealFor(r, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	etag(w, d.Version)
+	return writeJSON(w, http.StatusOK, review.DealRecord(d))
+}
+
+// apiDealAssessment is one deal grounded, with every factor from the
+// claimed to the grounded probability, and its evidence: the shape of
+// `cartera deal show --format json`.
+func (s *Server) apiDealAssessment(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.dealFor(r, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	det, err := review.Deal(r.Context(), s.st, d.ID, s.asOf(r))
+	if err != nil {
+		return err
+	}
+	if det.Client != nil && !rc(r).user.Sees(*det.Client) {
+		det.Client = nil // the deal is theirs, the client someone else's
+	}
+	return writeJSON(w, http.StatusOK, review.DealJSON(det, rc(r).p))
+}
+
+// decodeDeal reads a deal in its JSON form.
+func decodeDeal(w http.ResponseWriter, r *http.Request) (cartera.Deal, error) {
+	var in review.DealRecordJSON
+	if err := decode(w, r, &in); err != nil {
+		return cartera.Deal{}, err
+	}
+	return in.Deal()
+}
+
+func (s *Server) writeDeal(w http.ResponseWriter, r *http.Request, d cartera.Deal, code int) error {
+	saved, err := s.saveDeal(r, d)
+	if err != nil {
+		return err
+	}
+	etag(w, saved.Version)
+	return writeJSON(w, code, review.DealRecord(saved))
+}
+
+func (s *Server) apiDealCreate(w http.ResponseWriter, r *http.Request) error {
+	d, err := decodeDeal(w, r)
+	if err != nil {
+		return err
+	}
+	if d.ID == "" {
+		d.ID = newRecordID("D")
+	} else if _, err := s.st.Deal(r.Context(), d.ID); err == nil {
+		return cartera.NewError(cartera.ECONFLICT, "api.exists", "id", d.ID)
+	}
+	d.Version = 0
+	if err := s.prepareDeal(r, &d, nil); err != nil {
+		return err
+	}
+	return s.writeDeal(w, r, d, http.StatusCreated)
+}
+
+// apiDealPut creates a deal under a chosen id or replaces one, given the
+// version it was read at.
+func (s *Server) apiDealPut(w http.ResponseWriter, r *http.Request) error {
+	d, err := decodeDeal(w, r)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if d.ID == "" {
+		d.ID = id
+	}
+	if d.ID != id {
+		return cartera.FieldError("id", "api.id_mismatch", "id", id)
+	}
+	v, err := ifMatch(r, d.Version)
+	if err != nil {
+		return err
+	}
+	old, err := s.dealFor(r, id)
+	switch {
+	case err == nil && v == 0:
+		return &conflictError{err: errPrecondition, current: review.DealRecord(old)}
+	case err == nil:
+		err = s.prepareDeal(r, &d, &old)
+	case cartera.ErrorCode(err) != cartera.ENOTFOUND:
+		return err
+	default:
+		if _, serr := s.st.Deal(r.Context(), id); serr == nil {
+			return err // exists but is another seller's: still "not found"
+		}
+		err = s.prepareDeal(r, &d, nil)
+	}
+	if err != nil {
+		return err
+	}
+	d.Version = v
+	return s.writeDeal(w, r, d, http.StatusOK)
+}
+
+// closeInput closes a deal.
+type closeInput struct {
+	Outcome    cartera.Outcome `json:"outcome"`
+	Date       cartera.Date    `json:"date"`
+	LostReason string          `json:"lost_reason"`
+	Competitor string          `json:"competitor"`
+	Version    int64           `json:"version"`
+}
+
+// apiDealClose marks a deal won or lost. Won needs a purchase order,
+// signed contract or payment among its signals: without one the answer is
+// 422 on the field "outcome", explaining what to record instead, and the
+// deal stays as it was.
+func (s *Server) apiDealClose(w http.ResponseWriter, r *http.Request) error {
+	var in closeInput
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	d, err := s.dealFor(r, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if d.Version, err = ifMatch(r, in.Version); err != nil {
+		return err
+	}
+	saved, err := s.closeDeal(r, d, in.Outcome, in.Date, in.LostReason, in.Competitor)
+	if err != nil {
+		return err
+	}
+	etag(w, saved.Version)
+	return writeJSON(w, http.StatusOK, review.DealRecord(saved))
+}
+
+// apiDealDelete deletes a deal and its signals.
+func (s *Server) apiDealDelete(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.dealFor(r, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	v, err := ifMatch(r, 0)
+	if err != nil {
+		return err
+	}
+	if err := s.st.Delete(r.Context(), cartera.EntityDeals, d.ID, v); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

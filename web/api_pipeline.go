@@ -1,0 +1,98 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/review"
+)
+
+// The pipeline as a whole over the API: the board, the forecast for a
+// period, the calibration of closed deals, and the configuration. The
+// first three stream every deal once per store generation and are answered
+// from caches in between (pipeCache for the results, respCache for the
+// encoded answers, with an ETag).
+
+// apiBoard is the board: per stage, in the pipeline's order, the open
+// deals' count, sums per currency (value, claimed and grounded) and learned
+// rate, with the largest deals as cards; and the deals to check.
+func (s *Server) apiBoard(w http.ResponseWriter, r *http.Request) error {
+	c := rc(r)
+	seller := sellerFilter(r)
+	key := fmt.Sprintf("board|%d|%s|%s|%s", c.gen, s.asOf(r), c.lang, cartera.Fold(seller))
+	return s.cachedJSON(w, r, key, func() (any, error) {
+		b, err := s.board(r, seller)
+		if err != nil {
+			return nil, err
+		}
+		pl, err := s.pipelineConfig(r)
+		if err != nil {
+			return nil, err
+		}
+		return review.BoardJSON(b, pl, c.p), nil
+	})
+}
+
+// apiForecast is claimed against grounded for a period, per currency and
+// seller, with the deals carrying the gap.
+func (s *Server) apiForecast(w http.ResponseWriter, r *http.Request) error {
+	c := rc(r)
+	period, err := s.period(r)
+	if err != nil {
+		return err
+	}
+	seller := sellerFilter(r)
+	key := fmt.Sprintf("forecast|%d|%s|%s|%s|%s", c.gen, s.asOf(r), c.lang, cartera.Fold(seller), period.Label)
+	return s.cachedJSON(w, r, key, func() (any, error) {
+		f, err := s.forecastFor(r, period, seller)
+		if err != nil {
+			return nil, err
+		}
+		return review.ForecastJSON(f, c.p), nil
+	})
+}
+
+// apiCalibration scores claimed and grounded probabilities on closed
+// deals, overall and per seller: the shape of `cartera calibration
+// --format json`.
+func (s *Server) apiCalibration(w http.ResponseWriter, r *http.Request) error {
+	c := rc(r)
+	seller := sellerFilter(r)
+	return s.cachedJSON(w, r, fmt.Sprintf("calibration|%d|%s", c.gen, cartera.Fold(seller)), func() (any, error) {
+		return s.calibration(r, seller)
+	})
+}
+
+func (s *Server) apiPipelineGet(w http.ResponseWriter, r *http.Request) error {
+	pl, err := s.st.Pipeline(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, pl)
+}
+
+// apiPipelinePut replaces the pipeline; fields left out keep their
+// defaults. Removing a stage that open deals are in is a conflict.
+func (s *Server) apiPipelinePut(w http.ResponseWriter, r *http.Request) error {
+	pl := cartera.DefaultPipeline()
+	// Maps replace the defaults whole, as a stored pipeline does.
+	pl.Evidence, pl.Floors, pl.CategoryProbability = nil, nil, nil
+	if err := decode(w, r, &pl); err != nil {
+		return err
+	}
+	def := cartera.DefaultPipeline()
+	if pl.Evidence == nil {
+		pl.Evidence = def.Evidence
+	}
+	if pl.Floors == nil {
+		pl.Floors = def.Floors
+	}
+	if pl.CategoryProbability == nil {
+		pl.CategoryProbability = def.CategoryProbability
+	}
+	if err := s.st.SavePipeline(r.Context(), pl); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, pl)
+}

@@ -1,0 +1,261 @@
+package web
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/forecast"
+	"github.com/cartera/cartera/review"
+)
+
+// The sales pipeline in the web app: what the board, the forecast, the
+// deal pages and the pipeline API share — who may see and write which
+// deal, and the results built from every deal, cached per generation.
+
+// boardCards is how many deals each board column shows (the largest);
+// boardChecks how many deals needing a status check the board lists. The
+// deal list (API) pages through all of them.
+const (
+	boardCards  = 25
+	boardChecks = 30
+	carriersTop = 10
+)
+
+// dealFor loads a deal the user may see. A seller asking for another
+// seller's deal gets "not found", as with clients: it does not even
+// confirm the deal exists.
+func (s *Server) dealFor(r *http.Request, id string) (cartera.Deal, error) {
+	d, err := s.st.Deal(r.Context(), id)
+	if cartera.ErrorCode(err) == cartera.ENOTFOUND {
+		return d, cartera.NewError(cartera.ENOTFOUND, "deal.not_found", "id", id)
+	}
+	if err != nil {
+		return d, err
+	}
+	if u := rc(r).user; u == nil || !u.SeesDeal(d) {
+		return cartera.Deal{}, cartera.NewError(cartera.ENOTFOUND, "deal.not_found", "id", id)
+	}
+	return d, nil
+}
+
+// sellerFilter is the seller a pipeline view is restricted to: a seller's
+// own name, always; for owners and managers the ?seller= filter, if any.
+func sellerFilter(r *http.Request) string {
+	if o := rc(r).owner(); o != "" {
+		return o
+	}
+	return strings.TrimSpace(r.URL.Query().Get("seller"))
+}
+
+// asOf is today in the policy's time zone, from the request's snapshot.
+func (s *Server) asOf(r *http.Request) cartera.Date {
+	return cartera.DateFromTime(s.cfg.Now().In(rc(r).pol.Location()))
+}
+
+// prepareDeal fills what a new or replaced deal may leave out: the day it
+// was created (today, or as stored), the first stage, and the currency
+// (the client's, or the policy's); a seller's deal without a seller is
+// theirs.
+func (s *Server) prepareDeal(r *http.Request, d *cartera.Deal, old *cartera.Deal) error {
+	ctx := r.Context()
+	if d.Created.IsZero() {
+		d.Created = s.asOf(r)
+		if old != nil {
+			d.Created = old.Created
+		}
+	}
+	if d.Outcome == "" {
+		d.Outcome = cartera.OutcomeOpen
+	}
+	if d.Stage == "" {
+		pl, err := s.pipelineConfig(r)
+		if err != nil {
+			return err
+		}
+		d.Stage = pl.Stages[0].ID
+	}
+	if d.Value.Currency == "" {
+		d.Value.Currency = rc(r).pol.Currency
+		if d.ClientID != "" {
+			if cl, err := s.st.Client(ctx, d.ClientID); err == nil {
+				d.Value.Currency = cl.Currency
+			}
+		}
+	}
+	if u := rc(r).user; u.Role == cartera.RoleSeller && strings.TrimSpace(d.Owner) == "" {
+		d.Owner = u.Name
+	}
+	return nil
+}
+
+// saveDeal stores a deal the user may write: a seller only their own, never
+// handed to another seller, and linked only to a client they can see. A
+// version conflict carries the stored deal.
+func (s *Server) saveDeal(r *http.Request, d cartera.Deal) (cartera.Deal, error) {
+	if !rc(r).user.SeesDeal(d) {
+		return d, cartera.FieldError("owner", "api.not_your_deal")
+	}
+	if d.ClientID != "" {
+		if _, err := s.clientFor(r, d.ClientID); err != nil {
+			if cartera.ErrorCode(err) == cartera.ENOTFOUND {
+				return d, cartera.FieldError("client_id", "value.unknown_client", "value", d.ClientID)
+			}
+			return d, err
+		}
+	}
+	saved, err := s.st.SaveDeal(r.Context(), d)
+	if cartera.ErrorCode(err) == cartera.ECONFLICT {
+		if cur, gerr := s.st.Deal(r.Context(), d.ID); gerr == nil {
+			return saved, &conflictError{err: err, current: review.DealRecord(cur)}
+		}
+	}
+	return saved, err
+}
+
+// closeDeal marks a deal won or lost on a day. The store refuses "won"
+// without a purchase order, signed contract or payment on the deal: the
+// error names the field "outcome" and says what to record instead.
+func (s *Server) closeDeal(r *http.Request, d cartera.Deal, outcome cartera.Outcome, day cartera.Date, reason, competitor string) (cartera.Deal, error) {
+	if outcome != cartera.OutcomeWon && outcome != cartera.OutcomeLost {
+		return d, cartera.FieldError("outcome", "deal.close_outcome", "value", string(outcome))
+	}
+	if day.IsZero() {
+		day = s.asOf(r)
+	}
+	d.Outcome, d.Closed = outcome, day
+	d.LostReason, d.Competitor = "", ""
+	if outcome == cartera.OutcomeLost {
+		d.LostReason, d.Competitor = strings.TrimSpace(reason), strings.TrimSpace(competitor)
+	}
+	return s.saveDeal(r, d)
+}
+
+// newRecordID makes an id for a record created from the web.
+func newRecordID(prefix string) string {
+	return prefix + "-" + hex.EncodeToString(randomBytes(5))
+}
+
+// dealURL is a deal's page.
+func dealURL(id string) string { return "/pipeline/deals/" + url.PathEscape(id) }
+
+// pipeCache keeps what the pipeline pages and API build from every deal —
+// the learned model, the board, forecasts, the calibration — for the store
+// generation they were built at. Any write, here or on another replica,
+// makes every entry unreachable; between writes a request costs a map
+// lookup. Concurrent requests for the same result wait for one build
+// instead of each streaming every deal.
+type pipeCache struct {
+	mu      sync.Mutex
+	gen     int64
+	entries map[string]*pipeEntry
+}
+
+type pipeEntry struct {
+	once sync.Once
+	v    any
+	err  error
+}
+
+const pipeCacheSize = 256
+
+func (c *pipeCache) do(ctx context.Context, gen int64, key string, build func(context.Context) (any, error)) (any, error) {
+	c.mu.Lock()
+	if c.entries == nil || gen > c.gen {
+		c.gen, c.entries = gen, map[string]*pipeEntry{}
+	}
+	if gen < c.gen {
+		// The request began before a newer write: build for it alone.
+		c.mu.Unlock()
+		return build(ctx)
+	}
+	e := c.entries[key]
+	if e == nil {
+		if len(c.entries) >= pipeCacheSize {
+			c.entries = map[string]*pipeEntry{}
+		}
+		e = &pipeEntry{}
+		c.entries[key] = e
+	}
+	c.mu.Unlock()
+	e.once.Do(func() {
+		// Others may be waiting on this build: it must not fail because the
+		// request that started it went away.
+		e.v, e.err = build(context.WithoutCancel(ctx))
+	})
+	if e.err != nil {
+		c.mu.Lock()
+		if c.entries[key] == e {
+			delete(c.entries, key)
+		}
+		c.mu.Unlock()
+	}
+	return e.v, e.err
+}
+
+// cached runs build through the pipeline cache for the request's
+// generation.
+func cached[T any](s *Server, r *http.Request, key string, build func(context.Context) (T, error)) (T, error) {
+	v, err := s.pipes.do(r.Context(), rc(r).gen, key, func(ctx context.Context) (any, error) { return build(ctx) })
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return v.(T), nil
+}
+
+// pipelineConfig is the stored pipeline configuration.
+func (s *Server) pipelineConfig(r *http.Request) (cartera.Pipeline, error) {
+	return cached(s, r, "pipeline", func(ctx context.Context) (cartera.Pipeline, error) { return s.st.Pipeline(ctx) })
+}
+
+// pipelineModel is the grounded model with the stage rates learned from
+// every closed deal.
+func (s *Server) pipelineModel(r *http.Request) (*forecast.Model, error) {
+	return cached(s, r, "model", func(ctx context.Context) (*forecast.Model, error) { return review.PipelineModel(ctx, s.st) })
+}
+
+// board is the board of a seller's open deals ("" for everyone), today.
+func (s *Server) board(r *http.Request, seller string) (*review.BoardResult, error) {
+	asOf := s.asOf(r)
+	key := fmt.Sprintf("board|%s|%s", asOf, cartera.Fold(seller))
+	return cached(s, r, key, func(ctx context.Context) (*review.BoardResult, error) {
+		return review.Board(ctx, s.st, asOf, seller, boardCards, boardChecks)
+	})
+}
+
+// forecastFor is claimed against grounded for a period and seller.
+func (s *Server) forecastFor(r *http.Request, period forecast.Period, seller string) (*forecast.Forecast, error) {
+	asOf := s.asOf(r)
+	key := fmt.Sprintf("forecast|%s|%s|%s|%s|%s", period.Label, period.From, period.To, asOf, cartera.Fold(seller))
+	return cached(s, r, key, func(ctx context.Context) (*forecast.Forecast, error) {
+		return review.Forecast(ctx, s.st, review.ForecastOptions{Period: period, AsOf: asOf, Owner: seller, Carriers: carriersTop})
+	})
+}
+
+// calibration scores claimed and grounded probabilities on closed deals.
+func (s *Server) calibration(r *http.Request, seller string) (*forecast.Calibration, error) {
+	return cached(s, r, "calibration|"+cartera.Fold(seller), func(ctx context.Context) (*forecast.Calibration, error) {
+		return review.Calibrate(ctx, s.st, seller)
+	})
+}
+
+// dealSellers lists the sellers named on deals, for the seller filter
+// (nil for a seller, who only sees their own).
+func (s *Server) dealSellers(r *http.Request) ([]string, error) {
+	if rc(r).owner() != "" {
+		return nil, nil
+	}
+	return cached(s, r, "sellers", func(ctx context.Context) ([]string, error) { return s.st.DealOwners(ctx) })
+}
+
+// period reads ?period= (2026-Q4, 2026-11, 2026-H2, 2026); empty is the
+// current quarter.
+func (s *Server) period(r *http.Request) (forecast.Period, error) {
+	return forecast.ParsePeriod(r.URL.Query().Get("period"), s.asOf(r))
+}
