@@ -20,11 +20,23 @@ type Money struct {
 // ParseCurrency validates an ISO 4217 code, accepting lower case.
 func ParseCurrency(s string) (Currency, error) {
 	c := Currency(strings.ToUpper(strings.TrimSpace(s)))
-	if _, ok := minorUnits[c]; !ok {
+	code, ok := currencyCodes[c]
+	if !ok {
 		return "", fmt.Errorf("%q is not an ISO 4217 currency code", s)
 	}
-	return c, nil
+	// The table's own string, not c: c may share the memory of a whole
+	// input line, which would then stay alive as long as the code does.
+	return code, nil
 }
+
+// currencyCodes maps each code to itself, to hand out one string per code.
+var currencyCodes = func() map[Currency]Currency {
+	m := make(map[Currency]Currency, len(minorUnits))
+	for c := range minorUnits {
+		m[c] = c
+	}
+	return m
+}()
 
 // Valid reports whether c is a known ISO 4217 code.
 func (c Currency) Valid() bool { _, ok := minorUnits[c]; return ok }
