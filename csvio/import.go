@@ -184,9 +184,22 @@ type batch struct {
 func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*Report, error) {
 	o = o.withDefaults()
 	probs := &problems{max: o.MaxProblems}
-	for _, m := range o.Mappings {
-		if err := m.Compile(); err != nil {
+	if len(o.Mappings) > 0 {
+		// A mapping's own mistakes come first: they explain the files'.
+		p, err := st.Pipeline(ctx)
+		if err != nil {
 			return nil, err
+		}
+		for _, m := range o.Mappings {
+			if err := m.Compile(); err != nil {
+				return nil, err
+			}
+			for _, pr := range m.checkPipeline(p) {
+				probs.add(pr)
+			}
+		}
+		if probs.count() > 0 {
+			return nil, &ProblemsError{Problems: probs.list, More: probs.more}
 		}
 	}
 	var err error
@@ -226,14 +239,6 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 	v, err := newValidator(ctx, st, o, probs, mapped)
 	if err != nil {
 		return nil, err
-	}
-	for _, m := range o.Mappings {
-		for _, pr := range m.checkPipeline(v.pipeline) {
-			probs.add(pr)
-		}
-	}
-	if probs.count() > 0 {
-		return nil, &ProblemsError{Problems: probs.list, More: probs.more}
 	}
 
 	tx, err := st.BeginImport(ctx)

@@ -30,6 +30,14 @@ func LoadMapping(name string, data []byte) (*Mapping, error) {
 	}
 	p := &mappingParser{name: name, data: data, dec: json.NewDecoder(bytes.NewReader(data)),
 		m: &Mapping{file: name, text: data, pos: map[string]int64{}}}
+	// The decoder's streaming errors count offsets differently depending
+	// on where they arise; a whole-document check first gives one rule:
+	// the offset is just past the character at fault.
+	var whole any
+	if err := json.Unmarshal(data, &whole); err != nil {
+		p.syntax(err)
+		return nil, &ProblemsError{Problems: p.probs}
+	}
 	p.parse()
 	if len(p.probs) > 0 {
 		return nil, &ProblemsError{Problems: p.probs}
@@ -114,18 +122,15 @@ func (p *mappingParser) fail(off int64, key string, kv ...any) {
 // syntax reports a JSON syntax error at the character at fault.
 func (p *mappingParser) syntax(err error) {
 	var se *json.SyntaxError
-	off := p.dec.InputOffset()
 	switch {
-	case errors.As(err, &se):
-		off = se.Offset - 1
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		off = int64(len(p.data))
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.As(err, &se) && se.Error() == "unexpected end of JSON input":
+		p.fail(int64(len(p.data)), "mapping.json_ends")
+	case se != nil:
+		p.fail(se.Offset-1, "mapping.bad_json")
+	default:
+		p.fail(p.dec.InputOffset(), "mapping.bad_json")
 	}
-	if off >= int64(len(p.data)) {
-		p.fail(off, "mapping.json_ends")
-		return
-	}
-	p.fail(off, "mapping.bad_json")
 }
 
 // next returns the offset where the next token starts.
@@ -205,10 +210,6 @@ func (p *mappingParser) parse() {
 	}
 	if _, err := p.dec.Token(); err != nil {
 		p.syntax(err)
-		return
-	}
-	if off := p.next(); off < int64(len(p.data)) {
-		p.fail(off, "mapping.trailing")
 	}
 }
 
