@@ -1074,7 +1074,9 @@ func (c *checker) mappedStage(x *cartera.Deal) {
 	} else if r.outcome != "" {
 		// The export does not say how far a closed deal got: it goes to
 		// the first stage, which is all that is known of it.
-		x.Stage = c.v.pipeline.Stages[0].ID
+		if len(c.v.pipeline.Stages) > 0 {
+			x.Stage = c.v.pipeline.Stages[0].ID
+		}
 		set(r.outcome, "stage")
 	} else {
 		x.Stage = r.stage

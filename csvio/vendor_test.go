@@ -293,6 +293,7 @@ func TestVendorFormatsAreTolerant(t *testing.T) {
 		t.Parallel()
 		s := edit(t, "salesforce-es.csv", `"Categoría de previsión"`, `"CATEGORIA DE PREVISION*"`)
 		s = strings.Replace(s, `"Nombre de la cuenta"`, `"Nombre de cuenta"`, 1)
+		s = strings.Replace(s, `"Propietario de oportunidad"`, `"Oportunidad: Propietario de oportunidad: Nombre completo"`, 1)
 		st := newStore(t)
 		rep, err := csvio.Import(ctx, st, sources("sf.csv", s), opts())
 		if err != nil || len(rep.Files[0].Ignored) != 0 {
