@@ -61,6 +61,10 @@ type Options struct {
 	MaxProblems int
 	// DryRun validates everything and writes nothing.
 	DryRun bool
+	// Mappings are the user's own column mappings (cartera import --map),
+	// tried on each CSV file before cartera's formats and the built-in
+	// vendor mappings.
+	Mappings []*Mapping
 	// Progress, when set, is called from time to time while reading.
 	Progress func(Progress)
 }
@@ -88,6 +92,16 @@ type FileReport struct {
 	Rows     int64          `json:"rows"`
 	// Ignored lists header columns that cartera does not use.
 	Ignored []string `json:"ignored_columns,omitempty"`
+	// Mapping names the mapping that read the file (a vendor export such
+	// as "salesforce-en", or the user's), and DateOrder how it read
+	// slashed dates (dmy or mdy; empty when the file has only ISO dates).
+	// Both are empty for cartera's own files.
+	Mapping   string `json:"mapping,omitempty"`
+	DateOrder string `json:"date_order,omitempty"`
+	// FooterLines counts the closing lines of a report export skipped
+	// after the data, from line FooterLine.
+	FooterLines int `json:"footer_lines,omitempty"`
+	FooterLine  int `json:"footer_line,omitempty"`
 }
 
 // Problem is one bad value, at file:line:column.
@@ -168,19 +182,26 @@ type batch struct {
 // or nothing. Files may come in any order: they are processed clients
 // first, then contacts, then events, so that references resolve.
 func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*Report, error) {
-	if o.MaxProblems <= 0 {
-		o.MaxProblems = 50
-	}
-	if o.Location == nil {
-		o.Location = time.UTC
-	}
-	if o.Now.IsZero() {
-		o.Now = time.Now()
-	}
-	if !o.Currency.Valid() {
-		o.Currency = "EUR"
-	}
+	o = o.withDefaults()
 	probs := &problems{max: o.MaxProblems}
+	if len(o.Mappings) > 0 {
+		// A mapping's own mistakes come first: they explain the files'.
+		p, err := st.Pipeline(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range o.Mappings {
+			if err := m.Compile(); err != nil {
+				return nil, err
+			}
+			for _, pr := range m.checkPipeline(p) {
+				probs.add(pr)
+			}
+		}
+		if probs.count() > 0 {
+			return nil, &ProblemsError{Problems: probs.list, More: probs.more}
+		}
+	}
 	var err error
 	var files []*opened
 	defer func() {
@@ -211,18 +232,12 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 		return order[files[i].lay.schema.entity] < order[files[j].lay.schema.entity]
 	})
 
-	v := &validator{o: o, probs: probs, clients: map[string]cartera.Currency{}, contacts: map[string]string{},
-		deals: map[string]cartera.Currency{}}
-	if err := st.ClientKeys(ctx, func(id string, c cartera.Currency) error { v.clients[id] = c; return nil }); err != nil {
-		return nil, err
+	mapped := false
+	for _, f := range files {
+		mapped = mapped || f.lay.mapping != nil
 	}
-	if err := st.DealKeys(ctx, func(id string, c cartera.Currency) error { v.deals[id] = c; return nil }); err != nil {
-		return nil, err
-	}
-	if v.pipeline, err = st.Pipeline(ctx); err != nil {
-		return nil, err
-	}
-	if err := st.ContactKeys(ctx, func(id, client string) error { v.contacts[id] = client; return nil }); err != nil {
+	v, err := newValidator(ctx, st, o, probs, mapped)
+	if err != nil {
 		return nil, err
 	}
 
@@ -284,6 +299,51 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 	return rep, nil
 }
 
+// withDefaults fills in the options left zero.
+func (o Options) withDefaults() Options {
+	if o.MaxProblems <= 0 {
+		o.MaxProblems = 50
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	if !o.Currency.Valid() {
+		o.Currency = "EUR"
+	}
+	return o
+}
+
+// newValidator loads what validation needs from the store: the keys of
+// clients, contacts and deals, the pipeline, and, for mapped files, the
+// clients' names.
+func newValidator(ctx context.Context, st cartera.Store, o Options, probs *problems, names bool) (*validator, error) {
+	v := &validator{o: o, probs: probs, clients: map[string]cartera.Currency{}, contacts: map[string]string{},
+		deals: map[string]cartera.Currency{}}
+	if err := st.ClientKeys(ctx, func(id string, c cartera.Currency) error { v.clients[id] = c; return nil }); err != nil {
+		return nil, err
+	}
+	if err := st.DealKeys(ctx, func(id string, c cartera.Currency) error { v.deals[id] = c; return nil }); err != nil {
+		return nil, err
+	}
+	var err error
+	if v.pipeline, err = st.Pipeline(ctx); err != nil {
+		return nil, err
+	}
+	if err := st.ContactKeys(ctx, func(id, client string) error { v.contacts[id] = client; return nil }); err != nil {
+		return nil, err
+	}
+	if names {
+		v.names = newClientNames()
+		if err := st.EachClient(ctx, func(c cartera.Client) error { v.names.add(c.Name, c.ID); return nil }); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
 func sortProblems(ps []Problem, srcs []Source) {
 	idx := map[string]int{}
 	for i, s := range srcs {
@@ -314,7 +374,7 @@ func openSource(i int, s Source, o Options) (*opened, error) {
 		}
 		return nil, &posError{1, 1, cartera.M("import.cannot_read", "reason", err.Error())}
 	}
-	lay, rows, err := openRows(d, o.Separator, filepath.Base(s.Name))
+	lay, rows, err := openRows(d, o.Separator, filepath.Base(s.Name), o.Mappings)
 	if err != nil {
 		rc.Close()
 		return nil, err
@@ -325,9 +385,14 @@ func openSource(i int, s Source, o Options) (*opened, error) {
 	}
 	var ignored []string
 	ignored = append(ignored, lay.unknown...)
-	return &opened{idx: i, src: s, rc: rc, lay: lay, rows: rows, rep: &FileReport{
-		Name: s.Name, Entity: lay.schema.entity, Format: format, Encoding: d.encoding, Ignored: ignored,
-	}}, nil
+	rep := &FileReport{Name: s.Name, Entity: lay.schema.entity, Format: format, Encoding: d.encoding, Ignored: ignored}
+	if lay.mapping != nil {
+		rep.Mapping = lay.mapping.Name
+		if lay.slashed {
+			rep.DateOrder = lay.order.String()
+		}
+	}
+	return &opened{idx: i, src: s, rc: rc, lay: lay, rows: rows, rep: rep}, nil
 }
 
 func put(ctx context.Context, tx cartera.ImportTx, b batch) ([]cartera.Duplicate, error) {
@@ -360,7 +425,9 @@ type validator struct {
 	contacts map[string]string           // known contact ids → client id
 	deals    map[string]cartera.Currency // known deal ids → currency
 	pipeline cartera.Pipeline
-	rows     int64
+	// names finds clients by name for mapped files (nil otherwise).
+	names *clientNames
+	rows  int64
 }
 
 // readAll reads every file in order and sends valid records in batches.
@@ -379,27 +446,7 @@ func (v *validator) readFile(ctx context.Context, f *opened, out chan<- batch) e
 	s := f.lay.schema
 	rec := record{vals: make([]string, len(s.cols)), cols: make([]int, len(s.cols))}
 	var cur batch
-	reset := func() {
-		cur = batch{file: f}
-		switch s.entity {
-		case cartera.EntityClients:
-			cur.rows = make([]cartera.Client, 0, batchSize)
-		case cartera.EntityContacts:
-			cur.rows = make([]cartera.Contact, 0, batchSize)
-		case cartera.EntityInvoices:
-			cur.rows = make([]cartera.Invoice, 0, batchSize)
-		case cartera.EntityTime:
-			cur.rows = make([]cartera.TimeEntry, 0, batchSize)
-		case cartera.EntityConcessions:
-			cur.rows = make([]cartera.Concession, 0, batchSize)
-		case cartera.EntityIncidents:
-			cur.rows = make([]cartera.Incident, 0, batchSize)
-		case cartera.EntityDeals:
-			cur.rows = make([]cartera.Deal, 0, batchSize)
-		case cartera.EntitySignals:
-			cur.rows = make([]cartera.Signal, 0, batchSize)
-		}
-	}
+	reset := func() { cur = batch{file: f, rows: newRows(s.entity, batchSize)} }
 	flush := func() error {
 		if len(cur.pos) == 0 {
 			return nil
@@ -435,7 +482,7 @@ func (v *validator) readFile(ctx context.Context, f *opened, out chan<- batch) e
 		}
 		v.rows++
 		f.rep.Rows++
-		c := &checker{v: v, f: f, rec: &rec, s: s}
+		c := newChecker(v, f, &rec)
 		if id := c.id(); id != "" {
 			ok := c.appendTo(&cur, id)
 			if ok {
@@ -456,7 +503,33 @@ func (v *validator) readFile(ctx context.Context, f *opened, out chan<- batch) e
 	if v.o.Progress != nil {
 		v.o.Progress(Progress{File: f.src.Name, Done: f.rows.bytesRead(), Total: f.src.Size, Rows: v.rows})
 	}
+	if cr, ok := f.rows.(*csvRows); ok && cr.footerLines > 0 {
+		f.rep.FooterLines, f.rep.FooterLine = cr.footerLines, cr.footer
+	}
 	return flush()
+}
+
+// newRows returns an empty slice of an entity's records.
+func newRows(e cartera.Entity, n int) any {
+	switch e {
+	case cartera.EntityClients:
+		return make([]cartera.Client, 0, n)
+	case cartera.EntityContacts:
+		return make([]cartera.Contact, 0, n)
+	case cartera.EntityInvoices:
+		return make([]cartera.Invoice, 0, n)
+	case cartera.EntityTime:
+		return make([]cartera.TimeEntry, 0, n)
+	case cartera.EntityConcessions:
+		return make([]cartera.Concession, 0, n)
+	case cartera.EntityIncidents:
+		return make([]cartera.Incident, 0, n)
+	case cartera.EntityDeals:
+		return make([]cartera.Deal, 0, n)
+	case cartera.EntitySignals:
+		return make([]cartera.Signal, 0, n)
+	}
+	return nil
 }
 
 // checker validates one record.
@@ -465,18 +538,46 @@ type checker struct {
 	f   *opened
 	rec *record
 	s   *schema
-	bad bool
+	// m is the mapping reading the file, nil for cartera's own files.
+	m *compiled
+	// from says, in a mapped file, which column a deal field came from
+	// when it is not the field's own ("closed" from "close_date"), so
+	// that a problem points at the column the user can fix.
+	from map[string]string
+	bad  bool
+}
+
+func newChecker(v *validator, f *opened, rec *record) *checker {
+	c := &checker{v: v, f: f, rec: rec, s: f.lay.schema}
+	if f.lay.mapping != nil {
+		c.m = f.lay.mapping.c
+	}
+	return c
+}
+
+// note records that a deal field came from another column of the file.
+func (c *checker) note(field, col string) {
+	if c.from == nil {
+		c.from = map[string]string{}
+	}
+	c.from[field] = col
 }
 
 func (c *checker) fail(col string, m *cartera.Message) {
 	c.bad = true
+	if src, ok := c.from[col]; ok {
+		col = src
+	}
 	j := c.s.index(col)
 	column := 1
 	if j >= 0 && c.rec.cols[j] > 0 {
 		column = c.rec.cols[j]
 	}
 	name := col
-	if j >= 0 {
+	switch {
+	case j >= 0 && c.m != nil && c.rec.cols[j] > 0 && column <= len(c.f.lay.header):
+		name = strings.TrimSpace(c.f.lay.header[column-1]) // the file's own name for it
+	case j >= 0:
 		name = c.s.cols[j].es
 	}
 	c.v.probs.add(Problem{File: c.f.src.Name, Line: c.rec.line, Column: column,
@@ -593,6 +694,9 @@ func (c *checker) mode() decimalMode {
 	if c.v.o.Decimal != decimalAutoPoint {
 		return c.v.o.Decimal
 	}
+	if c.m != nil && !c.m.autoDecimal {
+		return c.m.decimal
+	}
 	if cr, ok := c.f.rows.(*csvRows); ok && cr.r.Comma == ';' {
 		return decimalAutoComma
 	}
@@ -642,7 +746,11 @@ func (c *checker) appendTo(b *batch, id string) bool {
 		if c.bad {
 			return false
 		}
-		c.v.clients[strings.Clone(id)] = x.Currency // a field shares its line's memory
+		id = strings.Clone(id) // a field shares its whole line's memory
+		c.v.clients[id] = x.Currency
+		if c.v.names != nil {
+			c.v.names.add(strings.Clone(x.Name), id)
+		}
 		b.rows = append(rows, x)
 	case []cartera.Contact:
 		client, _ := c.client()
@@ -778,11 +886,19 @@ func (c *checker) enum(col string, e enum) string {
 }
 
 // deal validates a deal: its client (when named) and currency, its stage
-// against the pipeline, and the rules every deal follows.
+// against the pipeline, and the rules every deal follows. Files read
+// through a mapping (vendor exports) take the same path, with their stage
+// labels, outcomes, dates and company names translated on the way.
 func (c *checker) deal(id string) (cartera.Deal, bool) {
+	if c.m != nil {
+		id = c.f.lay.mapping.IDPrefix + id
+		if len(id) > maxID {
+			c.fail("id", problem("value.too_long", "max", maxID))
+		}
+	}
 	x := cartera.Deal{ID: id, Prospect: c.text("prospect", false), Title: c.text("title", false), Owner: c.text("owner", false),
-		Stage: cartera.Stage(c.val("stage")), StageSince: c.date("stage_since", false), ExpectedClose: c.date("expected_close", false),
-		Created: c.date("created", true), Closed: c.date("closed", false), LostReason: c.text("lost_reason", false),
+		StageSince: c.dealDate("stage_since", false), ExpectedClose: c.dealDate("expected_close", false),
+		Created: c.dealDate("created", true), Closed: c.dealDate("closed", false), LostReason: c.text("lost_reason", false),
 		Competitor: c.text("competitor", false)}
 	cur := c.v.o.Currency
 	if client := c.val("client_id"); client != "" {
@@ -791,7 +907,21 @@ func (c *checker) deal(id string) (cartera.Deal, bool) {
 			c.fail("client_id", problem("value.unknown_client", "value", client))
 		}
 		x.ClientID, cur = client, cc
+	} else if company := c.text("company", false); company != "" {
+		// A vendor's organisation is one of our clients when the name
+		// says so; otherwise it is the prospect.
+		if client, ok := c.v.names.find(company); ok {
+			x.ClientID, cur = client, c.v.clients[client]
+			c.note("client_id", "company")
+		} else if x.Prospect == "" {
+			x.Prospect = company
+			c.note("prospect", "company")
+		}
+		if x.Title == "" {
+			x.Title = company
+		}
 	}
+	currencyGiven := false
 	if s := c.val("currency"); s != "" {
 		cu, err := cartera.ParseCurrency(s)
 		switch {
@@ -800,22 +930,52 @@ func (c *checker) deal(id string) (cartera.Deal, bool) {
 		case x.ClientID != "" && cur != "" && cu != cur:
 			c.fail("currency", problem("value.currency_mismatch", "value", string(cu), "client", string(cur)))
 		}
-		cur = cu
+		cur, currencyGiven = cu, true
+	}
+	if c.m != nil {
+		x.Value = c.mappedMoney(cur, x.ClientID != "" || currencyGiven)
+		cur = x.Value.Currency
+	} else {
+		x.Value = c.money("value", cur, true)
 	}
 	if old, ok := c.v.deals[id]; ok && cur != "" && old != cur && !c.bad {
 		c.fail("currency", problem("deal.currency_change", "value", string(cur), "old", string(old)))
 	}
-	x.Value = c.money("value", cur, true)
-	if s := c.val("claimed"); s != "" {
-		var bad *cartera.Message
-		if x.Claimed, bad = parsePercent(s, c.mode()); bad != nil {
-			c.fail("claimed", bad)
+	if c.m != nil {
+		c.mappedStage(&x)
+	} else {
+		x.Stage = cartera.Stage(c.val("stage"))
+		x.Outcome = cartera.Outcome(c.enum("outcome", outcomeEnum))
+		if x.Outcome == "" {
+			x.Outcome = cartera.OutcomeOpen
 		}
 	}
-	x.Category = cartera.ForecastCategory(c.enum("category", categoryEnum))
-	x.Outcome = cartera.Outcome(c.enum("outcome", outcomeEnum))
-	if x.Outcome == "" {
-		x.Outcome = cartera.OutcomeOpen
+	if s := c.val("claimed"); s != "" {
+		var bad *cartera.Message
+		if x.Claimed, bad = c.probability(s); bad != nil {
+			c.fail("claimed", bad)
+		}
+		// A CRM gives a won deal the won stage's 100 %: a record of the
+		// close, not a forecast anyone made, so it is not a claim to be
+		// scored in calibration.
+		if c.m != nil && x.Outcome == cartera.OutcomeWon && x.Claimed == 10000 {
+			x.Claimed = 0
+		}
+	}
+	if s := c.val("category"); s != "" {
+		var bad *cartera.Message
+		var cat cartera.ForecastCategory
+		if c.m != nil {
+			cat, bad = c.m.category(s)
+		} else {
+			var v string
+			v, bad = categoryEnum.parse(s)
+			cat = cartera.ForecastCategory(v)
+		}
+		if bad != nil {
+			c.fail("category", bad)
+		}
+		x.Category = cat
 	}
 	x.Qualification = cartera.Qualification{Need: cartera.Answer(c.enum("need", answerEnum)),
 		Capacity: cartera.Answer(c.enum("capacity", answerEnum)), DecisionMaker: cartera.Answer(c.enum("decision_maker", answerEnum))}
@@ -828,6 +988,174 @@ func (c *checker) deal(id string) (cartera.Deal, bool) {
 	}
 	c.v.deals[strings.Clone(id)] = cur
 	return x, true
+}
+
+// dealDate reads a date column: as cartera's own files write dates, or, in
+// a mapped file, as the export does (with times, in its date order).
+func (c *checker) dealDate(col string, required bool) cartera.Date {
+	if c.m == nil {
+		return c.date(col, required)
+	}
+	s := c.val(col)
+	if s == "" {
+		if required {
+			c.fail(col, problem("value.required"))
+		}
+		return 0
+	}
+	d, bad := parseMappedDate(s, c.f.lay.order, c.v.o.Location)
+	if bad != nil {
+		c.fail(col, bad)
+	}
+	return d
+}
+
+// probability reads a claimed probability; a mapping may write it as a
+// fraction (0.2), though a value with a % sign is always a percentage.
+func (c *checker) probability(s string) (cartera.BasisPoints, *cartera.Message) {
+	if c.m == nil || !c.m.fraction || strings.HasSuffix(strings.TrimSpace(s), "%") {
+		return parsePercent(s, c.mode())
+	}
+	v, bad := parseScaled(s, 4, c.mode())
+	if bad != nil {
+		if bad.Key == "value.too_many_decimals" {
+			return 0, problem("value.percent_range", "value", s)
+		}
+		return 0, bad
+	}
+	if v < 0 || v > 10000 {
+		return 0, problem("value.percent_range", "value", s)
+	}
+	return cartera.BasisPoints(v), nil
+}
+
+// mappedMoney reads a vendor amount. An empty amount is zero (CRMs let a
+// deal have none), and a currency code written with the amount ("EUR
+// 4.800,00") must agree with the deal's currency when that is known.
+func (c *checker) mappedMoney(cur cartera.Currency, known bool) cartera.Money {
+	s := c.val("value")
+	code, rest := splitCurrencyCode(s)
+	if code != "" {
+		if known && code != cur {
+			c.fail("value", problem("value.amount_currency", "value", string(code), "currency", string(cur)))
+		}
+		cur = code
+	}
+	if rest == "" || cur == "" {
+		return cartera.Money{Currency: cur}
+	}
+	n, bad := parseScaled(rest, cur.Exponent(), c.mode())
+	if bad != nil {
+		c.fail("value", bad)
+	}
+	return cartera.Money{Amount: n, Currency: cur}
+}
+
+// mappedStage sets a mapped deal's stage, outcome and dates. The outcome
+// may be told by a closing stage, a status column, closed/won flags and
+// won/lost times; when two of them disagree the row is refused rather than
+// one of them silently believed.
+func (c *checker) mappedStage(x *cartera.Deal) {
+	var out cartera.Outcome
+	var outFrom string
+	set := func(o cartera.Outcome, col string) {
+		switch {
+		case out == "":
+			out, outFrom = o, col
+		case o != out:
+			c.fail(col, problem("import.outcome_conflict", "value", string(o), "previous", string(out),
+				"other", c.columnName(outFrom)))
+		}
+	}
+	if label := c.val("stage"); label == "" {
+		c.fail("stage", problem("value.required"))
+	} else if r, ok := c.m.stage(label); !ok {
+		c.fail("stage", problem("import.unknown_vendor_stage", "value", label, "mapping", c.f.lay.mapping.Name,
+			"stages", c.m.stageLabels))
+	} else if r.outcome != "" {
+		// The export does not say how far a closed deal got: it goes to
+		// the first stage, which is all that is known of it.
+		if len(c.v.pipeline.Stages) > 0 {
+			x.Stage = c.v.pipeline.Stages[0].ID
+		}
+		set(r.outcome, "stage")
+	} else {
+		x.Stage = r.stage
+		if !c.v.pipeline.Has(r.stage) {
+			c.fail("stage", problem("import.mapped_stage_missing", "value", label, "stage", string(r.stage),
+				"stages", c.v.pipeline.StageIDs()))
+		}
+	}
+	if s := c.val("outcome"); s != "" {
+		o, bad := c.m.outcome(s)
+		if bad != nil {
+			c.fail("outcome", bad)
+		} else {
+			set(o, "outcome")
+		}
+	}
+	flag := func(col string) (bool, bool) {
+		s := c.val(col)
+		if s == "" {
+			return false, false
+		}
+		v, bad := parseBool(s)
+		if bad != nil {
+			c.fail(col, bad)
+			return false, false
+		}
+		return v, true
+	}
+	closed, hasClosed := flag("is_closed")
+	won, hasWon := flag("is_won")
+	switch {
+	case hasClosed && closed && won:
+		set(cartera.OutcomeWon, "is_won")
+	case hasClosed && closed:
+		set(cartera.OutcomeLost, "is_closed")
+	case hasClosed:
+		set(cartera.OutcomeOpen, "is_closed")
+	case hasWon && won:
+		set(cartera.OutcomeWon, "is_won")
+	}
+	// Won and lost times are the weakest word on the outcome: a deal that
+	// was reopened may keep them.
+	if out == "" {
+		if c.val("won_time") != "" {
+			set(cartera.OutcomeWon, "won_time")
+		} else if c.val("lost_time") != "" {
+			set(cartera.OutcomeLost, "lost_time")
+		}
+	}
+	if out == "" {
+		out = cartera.OutcomeOpen
+	}
+	x.Outcome = out
+	if outFrom != "" {
+		c.note("outcome", outFrom)
+	}
+	switch {
+	case out == cartera.OutcomeOpen && x.ExpectedClose.IsZero() && c.val("close_date") != "":
+		x.ExpectedClose = c.dealDate("close_date", false)
+		c.note("expected_close", "close_date")
+	case out != cartera.OutcomeOpen && x.Closed.IsZero():
+		for _, col := range []string{map[cartera.Outcome]string{cartera.OutcomeWon: "won_time", cartera.OutcomeLost: "lost_time"}[out], "close_date"} {
+			if c.val(col) != "" {
+				x.Closed = c.dealDate(col, false)
+				c.note("closed", col)
+				break
+			}
+		}
+	}
+}
+
+// columnName is how a problem names a column of the file.
+func (c *checker) columnName(col string) string {
+	j := c.s.index(col)
+	if j >= 0 && c.rec.cols[j] > 0 && c.rec.cols[j] <= len(c.f.lay.header) {
+		return strings.TrimSpace(c.f.lay.header[c.rec.cols[j]-1])
+	}
+	return col
 }
 
 // signal validates a signal on a known deal.

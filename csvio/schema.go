@@ -184,6 +184,13 @@ type layout struct {
 	schema  *schema
 	fields  []int
 	unknown []string // header cells that match no column
+	score   int      // how many cells matched
+	// mapping is set for files read through a Mapping (vendor exports and
+	// user mappings), with the header as written and the date order used.
+	mapping *Mapping
+	header  []string
+	order   dateOrder
+	slashed bool // slashed dates were seen, or the order was set by hand
 }
 
 // recognise picks the entity whose columns best explain the header: all of
@@ -224,6 +231,7 @@ func recognise(header []string) (*layout, *schema, []string) {
 			continue
 		}
 		if score > bestScore {
+			l.score = score
 			best, bestScore = l, score
 		}
 	}

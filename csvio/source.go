@@ -21,6 +21,7 @@ type record struct {
 	line int
 	vals []string
 	cols []int
+	raw  []string // every field as read, when the reader keeps them (Preview)
 }
 
 // rowReader yields the records of one file after its header.
@@ -45,7 +46,7 @@ func (e *posError) Error() string { return fmt.Sprintf("%d:%d: %s", e.line, e.co
 
 // openRows detects the format of a decoded file (CSV or JSON lines), reads
 // its header and returns the recognised layout and a reader for the rest.
-func openRows(d *decoded, sep rune, name string) (*layout, rowReader, error) {
+func openRows(d *decoded, sep rune, name string, user []*Mapping) (*layout, rowReader, error) {
 	guard := &lineGuard{r: d.r, line: 1}
 	br := bufio.NewReaderSize(guard, 64<<10)
 	head, _ := br.Peek(1)
@@ -66,18 +67,23 @@ func openRows(d *decoded, sep rune, name string) (*layout, rowReader, error) {
 	if head[0] == '{' {
 		return openJSONL(br, guard, d)
 	}
-	return openCSV(br, guard, d, sep)
+	return openCSV(br, guard, d, sep, user)
 }
 
 type csvRows struct {
-	r      *csv.Reader
-	guard  *lineGuard
-	lay    *layout
-	checkU bool // validate UTF-8 (input not transcoded)
-	nCols  int
+	r       *csv.Reader
+	guard   *lineGuard
+	lay     *layout
+	checkU  bool // validate UTF-8 (input not transcoded)
+	nCols   int
+	keepRaw bool
+	// footer is the line where a report's closing lines begin (0: none
+	// yet), and footerLines how many were skipped.
+	footer      int
+	footerLines int
 }
 
-func openCSV(br *bufio.Reader, guard *lineGuard, d *decoded, sep rune) (*layout, rowReader, error) {
+func openCSV(br *bufio.Reader, guard *lineGuard, d *decoded, sep rune, user []*Mapping) (*layout, rowReader, error) {
 	if sep == 0 {
 		peek, _ := br.Peek(br.Buffered())
 		if len(peek) == 0 {
@@ -95,14 +101,65 @@ func openCSV(br *bufio.Reader, guard *lineGuard, d *decoded, sep rune) (*layout,
 		return nil, nil, readError(err, guard)
 	}
 	header = append([]string(nil), header...)
-	lay, closest, missing := recognise(header)
-	if lay == nil {
-		if closest != nil {
-			return nil, nil, &posError{1, 1, cartera.M("import.missing_columns", "entity", string(closest.entity), "columns", missing)}
-		}
-		return nil, nil, &posError{1, 1, cartera.M("import.unknown_header", "header", truncate(strings.Join(header, string(sep)), 120))}
+	lay, perr := recogniseHeader(header, user, sep)
+	if perr != nil {
+		return nil, nil, perr
+	}
+	lay.header = header
+	if lay.mapping != nil && lay.mapping.detectDates {
+		// What follows the header is already buffered: its dates settle the
+		// export's date order when the mapping only guesses it.
+		sample, _ := br.Peek(br.Size())
+		lay.order, lay.slashed = detectDateOrder(sample, sep, lay)
+	} else if lay.mapping != nil {
+		lay.slashed = true // the user's mapping says how dates are written
 	}
 	return lay, &csvRows{r: r, guard: guard, lay: lay, checkU: d.encoding == EncodingUTF8, nCols: len(header)}, nil
+}
+
+// recogniseHeader picks what reads a CSV header: a user's mapping that
+// fits, else the best of cartera's own files and the built-in vendor
+// mappings (the one that explains more columns; cartera's own on a tie).
+// A header that fits nothing is explained by what came closest.
+func recogniseHeader(header []string, user []*Mapping, sep rune) (*layout, *posError) {
+	var userMissing []string
+	var userMapping *Mapping
+	for _, m := range user {
+		l, missing := m.fit(header)
+		if len(missing) == 0 {
+			return l, nil
+		}
+		if userMapping == nil {
+			userMapping, userMissing = m, missing
+		}
+	}
+	native, closest, missing := recognise(header)
+	var vendor, near *layout
+	var nearMissing []string
+	for _, m := range builtins() {
+		l, miss := m.fit(header)
+		switch {
+		case len(miss) == 0:
+			if vendor == nil || l.score > vendor.score {
+				vendor = l
+			}
+		case l.score >= 3 && (near == nil || l.score > near.score):
+			near, nearMissing = l, miss
+		}
+	}
+	switch {
+	case vendor != nil && (native == nil || vendor.score > native.score):
+		return vendor, nil
+	case native != nil:
+		return native, nil
+	case userMapping != nil:
+		return nil, &posError{1, 1, cartera.M("mapping.missing_columns", "mapping", userMapping.Name, "columns", userMissing)}
+	case near != nil:
+		return nil, &posError{1, 1, cartera.M("import.vendor_missing_columns", "mapping", near.mapping.Name, "columns", nearMissing)}
+	case closest != nil:
+		return nil, &posError{1, 1, cartera.M("import.missing_columns", "entity", string(closest.entity), "columns", missing)}
+	}
+	return nil, &posError{1, 1, cartera.M("import.unknown_header", "header", truncate(strings.Join(header, string(sep)), 120))}
 }
 
 func (c *csvRows) bytesRead() int64 { return c.guard.bytes }
@@ -119,6 +176,24 @@ func (c *csvRows) next(rec *record) error {
 	rec.line = line
 	clear(rec.vals)
 	clear(rec.cols)
+	if c.keepRaw {
+		rec.raw = append(rec.raw[:0], fields...)
+	}
+	if c.lay.mapping != nil && c.nCols > 1 && len(fields) <= 1 {
+		// A report's closing lines (Salesforce: "Confidential Information -
+		// Do Not Distribute", the copyright, "Grand Totals (9 records)")
+		// are rows of one field after the data. They are skipped and
+		// counted; a data row after them is an error, never dropped.
+		if c.footer == 0 {
+			c.footer = line
+		}
+		c.footerLines++
+		rec.line = -1
+		return nil
+	}
+	if c.footer > 0 {
+		return &posError{line, 1, cartera.M("import.after_footer", "line", c.footer)}
+	}
 	if len(fields) == 1 && fields[0] == "" {
 		rec.line = -1 // blank line: skipped by the caller
 		return nil
@@ -186,6 +261,7 @@ func openJSONL(br *bufio.Reader, guard *lineGuard, d *decoded) (*layout, rowRead
 		return nil, nil, &posError{1, 1, cartera.M("import.unknown_header", "header", truncate(strings.Join(keys, ", "), 120))}
 	}
 	j.lay = lay
+	lay.header = keys
 	j.first = append([]byte(nil), line...)
 	j.line = 0
 	return lay, j, nil

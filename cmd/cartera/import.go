@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -23,6 +25,8 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	decimal := fs.String("decimal", "auto", "")
 	separator := fs.String("separator", "", "")
 	format := fs.String("format", "text", "")
+	var maps []string
+	fs.Func("map", "", func(v string) error { maps = append(maps, v); return nil })
 	files, err := parse(a, fs, &c, args)
 	if err != nil {
 		return err
@@ -53,6 +57,18 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	if *format != "text" && *format != "json" {
 		return &usageError{p.T("cli.bad_format", "value", *format, "allowed", "text, json")}
 	}
+	var mappings []*csvio.Mapping
+	for _, path := range maps {
+		m, err := loadMapping(path)
+		if err != nil {
+			var pe *csvio.ProblemsError
+			if errors.As(err, &pe) {
+				return err
+			}
+			return &usageError{p.T("cli.cannot_read_mapping", "path", path)}
+		}
+		mappings = append(mappings, m)
+	}
 	var srcs []csvio.Source
 	for _, f := range files {
 		if fi, err := os.Stat(f); err != nil || fi.IsDir() {
@@ -72,6 +88,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	p = i18n.New(a.lang, pol.Location())
 	o := csvio.Options{
 		Encoding: enc, Separator: sep, Decimal: mode, Location: pol.Location(), Currency: pol.Currency, DryRun: *dry,
+		Mappings: mappings,
 	}
 	var bar *progressBar
 	if isTerminal(a.stderr) {
@@ -97,11 +114,34 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	for _, f := range rep.Files {
 		fmt.Fprintln(a.stdout, "  "+p.T("import.file_line", "name", f.Name, "entity", string(f.Entity), "n", f.Rows,
 			"format", strings.ToUpper(f.Format), "encoding", strings.ToUpper(f.Encoding)))
+		if f.Mapping != "" && f.DateOrder != "" {
+			fmt.Fprintln(a.stdout, "    "+p.T("import.mapping_used", "mapping", f.Mapping, "order", f.DateOrder))
+		} else if f.Mapping != "" {
+			fmt.Fprintln(a.stdout, "    "+p.T("import.mapping_iso", "mapping", f.Mapping))
+		}
 		if len(f.Ignored) > 0 {
 			fmt.Fprintln(a.stdout, "    "+p.T("import.ignored", "columns", f.Ignored))
 		}
+		if f.FooterLines > 0 {
+			fmt.Fprintln(a.stdout, "    "+p.T("import.footer_skipped", "n", f.FooterLines, "line", f.FooterLine))
+		}
 	}
 	return nil
+}
+
+// loadMapping reads a --map file.
+func loadMapping(path string) (*csvio.Mapping, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// One byte past the limit lets LoadMapping report a file too large.
+	b, err := io.ReadAll(io.LimitReader(f, 1<<20+1))
+	if err != nil {
+		return nil, err
+	}
+	return csvio.LoadMapping(filepath.Base(path), b)
 }
 
 // progressBar draws one self-erasing line on a terminal.
