@@ -51,6 +51,8 @@ var commands = []command{
 	{"policy", runPolicy},
 	{"serve", runServe},
 	{"users", runUsers},
+	{"backup", runBackup},
+	{"restore", runRestore},
 	{"version", runVersion},
 	{"help", runHelp},
 }
