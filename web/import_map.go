@@ -386,8 +386,8 @@ func dealRow(line int, x cartera.Deal, pl cartera.Pipeline, c *reqCtx) mapRow {
 		row.Company = c.p.T("web.map_prospect", "name", x.Prospect)
 	}
 	row.Stage = review.StageName(pl, x.Stage, c.p)
-	if x.Outcome != cartera.OutcomeOpen && x.Outcome != "" {
-		row.Stage = c.p.Value(x.Outcome) + " (" + row.Stage + ")"
+	if x.Outcome == cartera.OutcomeWon || x.Outcome == cartera.OutcomeLost {
+		row.Stage = c.p.T("outcome." + string(x.Outcome)) // a closed deal: its stage says little
 	}
 	if x.Created != 0 {
 		row.Created = c.p.Date(x.Created)
