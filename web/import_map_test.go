@@ -404,3 +404,23 @@ func TestPreviewAndMappingsThroughTheAPI(t *testing.T) {
 		t.Errorf("after delete: %d", res.StatusCode)
 	}
 }
+
+func TestHostileSheetIsEscapedInTheMappingStep(t *testing.T) {
+	f := newFixture(t)
+	m := f.signIn("owner")
+	csrf := m.csrf("/import")
+	evil := "<script>alert(1)</script>;\"><img src=x onerror=alert(2)>\n<b>uno</b>;dos\n"
+	res, _ := m.pageUpload(csrf, map[string]string{"<i>x</i>.csv": evil}, map[string]string{"step": "map"})
+	res, page := m.get(res.Header.Get("Location"))
+	if res.StatusCode != 200 {
+		t.Fatalf("%d", res.StatusCode)
+	}
+	for _, raw := range []string{"<script>alert", "<img src=x", "<b>uno</b>", "<i>x</i>"} {
+		if strings.Contains(page, raw) {
+			t.Errorf("unescaped %q in the page", raw)
+		}
+	}
+	if !strings.Contains(page, "&lt;b&gt;uno&lt;/b&gt;") {
+		t.Errorf("the sample value is not shown escaped")
+	}
+}
