@@ -15,6 +15,7 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/csvio"
+	"github.com/cartera/cartera/i18n"
 )
 
 // tracker is a small team's own deals spreadsheet: no format cartera
@@ -422,5 +423,17 @@ func TestHostileSheetIsEscapedInTheMappingStep(t *testing.T) {
 	}
 	if !strings.Contains(page, "&lt;b&gt;uno&lt;/b&gt;") {
 		t.Errorf("the sample value is not shown escaped")
+	}
+}
+
+func TestEveryMappingTargetHasALabel(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []i18n.Lang{i18n.ES, i18n.EN} {
+		p := i18n.New(lang, nil)
+		for _, target := range csvio.Targets() {
+			if !p.Has("target." + target) {
+				t.Errorf("%s: no label for target %s", lang, target)
+			}
+		}
 	}
 }
