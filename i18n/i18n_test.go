@@ -163,7 +163,7 @@ func TestDynamicKeysExist(t *testing.T) {
 		want = append(want, x)
 	}
 	for _, c := range []string{"main", "review", "import", "export", "demo", "policy", "version", "help", "serve", "users",
-		"forecast", "deals", "deal", "calibration", "pipeline", "backup", "restore"} {
+		"forecast", "deals", "deal", "calibration", "pipeline", "backup", "restore", "mappings"} {
 		want = append(want, "usage."+c)
 	}
 	for _, k := range want {

@@ -66,13 +66,17 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		return &cartera.Error{Code: "bad_request", Msg: cartera.M("import.want_multipart")}
 	}
-	srcs, _, err := s.readUpload(w, r)
+	srcs, values, err := s.readUpload(w, r)
 	if err != nil {
 		return err
 	}
 	defer r.MultipartForm.RemoveAll()
+	m, err := s.uploadedMapping(r, values)
+	if err != nil {
+		return s.problemsOr(w, r, err)
+	}
 	dry := r.URL.Query().Get("dry_run") == "true" || r.URL.Query().Get("dry_run") == "1"
-	rep, err := s.runImport(r, srcs, dry)
+	rep, err := s.runImport(r, srcs, dry, m)
 	var pe *csvio.ProblemsError
 	if errors.As(err, &pe) {
 		s.metrics.imports("rejected", 0)

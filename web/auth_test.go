@@ -38,6 +38,8 @@ func (f *fixture) recordIDs() map[string]string {
 	}
 	ids["users"] = fmt.Sprint(f.users["other"].ID)
 	ids["tokens"] = "999999"
+	ids["map"] = "no-such-upload"
+	ids["name"] = "no-such-mapping"
 	return ids
 }
 

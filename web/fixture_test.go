@@ -58,7 +58,7 @@ func newFixture(t testing.TB) *fixture {
 	}
 	f := &fixture{t: t, st: st, tokens: map[string]string{}, users: map[string]cartera.User{}}
 	srv, err := New(Config{Addr: "127.0.0.1:0", BaseURL: "http://cartera.test", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: func() time.Time { return now }}, st)
+		Now: func() time.Time { return now }, UploadDir: t.TempDir()}, st)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,11 +20,40 @@ type importPage struct {
 	More     int
 	DryRun   bool
 	Took     string
+	// Mappings are the saved mappings, and Mapping the one chosen.
+	Mappings []string
+	Mapping  string
+	// Mapped names the mapping a finished mapping step imported with.
+	Mapped string
 }
 
 // importShow is the upload form.
 func (s *Server) importShow(w http.ResponseWriter, r *http.Request) error {
-	return s.page(w, r, "import", "import", importPage{})
+	d, err := s.importData(r, r.URL.Query().Get("mapping"))
+	if err != nil {
+		return err
+	}
+	return s.page(w, r, "import", "import", d)
+}
+
+func (s *Server) importData(r *http.Request, chosen string) (importPage, error) {
+	names, err := csvio.SavedMappingNames(r.Context(), s.st)
+	if err != nil {
+		return importPage{}, err
+	}
+	return importPage{Mappings: names, Mapping: chosen}, nil
+}
+
+// stashKey ties a kept upload to whoever uploaded it: the session, or
+// the user for a page called with an API key.
+func stashKey(c *reqCtx) string {
+	if c.session != nil {
+		return "s:" + c.session.ID
+	}
+	if c.user != nil {
+		return "u:" + strconv.FormatInt(c.user.ID, 10)
+	}
+	return ""
 }
 
 // readUpload collects the uploaded files of a multipart request, within
@@ -40,7 +71,10 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) ([]csvio.Sou
 		}
 	}
 	var srcs []csvio.Source
-	for _, fhs := range r.MultipartForm.File {
+	for field, fhs := range r.MultipartForm.File {
+		if field == "mapping" {
+			continue // a column mapping sent with the files (API), not a file to import
+		}
 		for _, fh := range fhs {
 			fh := fh
 			name := safeName(fh.Filename)
@@ -77,15 +111,55 @@ func safeName(name string) string {
 	return name
 }
 
-// runImport imports uploaded files with the CLI's rules.
-func (s *Server) runImport(r *http.Request, srcs []csvio.Source, dryRun bool) (*csvio.Report, error) {
+// importOptions are the options of every import and preview: the
+// policy's time zone and currency, the server's clock.
+func (s *Server) importOptions(r *http.Request) (csvio.Options, error) {
 	pol, err := s.st.Policy(r.Context())
+	if err != nil {
+		return csvio.Options{}, err
+	}
+	return csvio.Options{Location: pol.Location(), Currency: pol.Currency, Now: s.cfg.Now()}, nil
+}
+
+// runImport imports uploaded files with the CLI's rules; a mapping, when
+// given, is tried on each CSV file first, as --map.
+func (s *Server) runImport(r *http.Request, srcs []csvio.Source, dryRun bool, m *csvio.Mapping) (*csvio.Report, error) {
+	o, err := s.importOptions(r)
 	if err != nil {
 		return nil, err
 	}
-	return csvio.Import(r.Context(), s.st, srcs, csvio.Options{
-		Location: pol.Location(), Currency: pol.Currency, DryRun: dryRun, Now: s.cfg.Now(),
-	})
+	o.DryRun = dryRun
+	if m != nil {
+		o.Mappings = []*csvio.Mapping{m}
+	}
+	return csvio.Import(r.Context(), s.st, srcs, o)
+}
+
+// savedMapping loads a mapping chosen by name ("" for none).
+func (s *Server) savedMapping(r *http.Request, name string) (*csvio.Mapping, error) {
+	if name == "" {
+		return nil, nil
+	}
+	m, _, err := csvio.SavedMapping(r.Context(), s.st, name)
+	if cartera.ErrorCode(err) == cartera.ENOTFOUND {
+		return nil, cartera.FieldError("mapping", "mapping.not_found", "name", name)
+	}
+	return m, err
+}
+
+// toMappingStep keeps an uploaded file and sends the person to its
+// mapping step.
+func (s *Server) toMappingStep(w http.ResponseWriter, r *http.Request, src csvio.Source, mapping string) error {
+	it, err := s.uploads.put(stashKey(rc(r)), src.Name, src)
+	if err != nil {
+		return err
+	}
+	to := "/import/map/" + it.id
+	if mapping != "" {
+		to += "?mapping=" + url.QueryEscape(mapping)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
 }
 
 // importSubmit imports the uploaded files: every problem is listed as
@@ -98,9 +172,27 @@ func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer r.MultipartForm.RemoveAll()
 	dry := values["dry_run"] == "1"
+	data, err := s.importData(r, values["mapping"])
+	if err != nil {
+		return err
+	}
+	if values["step"] == "map" {
+		if len(srcs) != 1 {
+			return s.importFormError(w, r, data, cartera.FieldError("files", "import.map_one_file"))
+		}
+		return s.toMappingStep(w, r, srcs[0], values["mapping"])
+	}
+	m, err := s.savedMapping(r, values["mapping"])
+	if err != nil {
+		return s.importFormError(w, r, data, err)
+	}
 	start := time.Now()
-	rep, err := s.runImport(r, srcs, dry)
-	data := importPage{Report: rep, DryRun: dry, Took: time.Since(start).Round(10 * time.Millisecond).String()}
+	rep, err := s.runImport(r, srcs, dry, m)
+	data.Report, data.DryRun, data.Took = rep, dry, time.Since(start).Round(10*time.Millisecond).String()
+	if len(srcs) == 1 && csvio.IsUnrecognised(err) {
+		// Not a file cartera knows: say which column is which.
+		return s.toMappingStep(w, r, srcs[0], values["mapping"])
+	}
 	var pe *csvio.ProblemsError
 	if errors.As(err, &pe) {
 		s.metrics.imports("rejected", 0)
@@ -116,6 +208,17 @@ func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request) error {
 		s.metrics.imports("committed", rep.Rows)
 	}
 	return s.page(w, r, "import", "import", data)
+}
+
+// importFormError shows the import page again with a problem of the
+// form itself (no file, an unknown mapping).
+func (s *Server) importFormError(w http.ResponseWriter, r *http.Request, d importPage, err error) error {
+	if cartera.ErrorCode(err) != cartera.EINVALID {
+		return err
+	}
+	d.Problems = []ProblemItem{{Field: fieldOf(err), Detail: rc(r).p.Msg(cartera.ErrorMessage(err))}}
+	w.WriteHeader(http.StatusUnprocessableEntity)
+	return s.page(w, r, "import", "import", d)
 }
 
 func problemItems(pe *csvio.ProblemsError, msg func(cartera.Message) string) []ProblemItem {

@@ -24,6 +24,7 @@ var queryDocs = map[string]map[string]any{
 	"client":   {"description": "Only this client's records.", "schema": map[string]any{"type": "string"}},
 	"as_of":    {"description": "Assess as of this day (default: today).", "schema": map[string]any{"type": "string", "format": "date"}},
 	"dry_run":  {"description": "Validate only, write nothing.", "schema": map[string]any{"type": "boolean"}},
+	"rows":     {"description": "How many rows to preview (default 20).", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 200}},
 	"seller":   {"description": "Only this seller's deals (ignored for sellers, who only see their own).", "schema": map[string]any{"type": "string"}},
 	"stage":    {"description": "Only deals in this stage of the pipeline.", "schema": map[string]any{"type": "string"}},
 	"outcome":  {"description": "Only open, won or lost deals.", "schema": map[string]any{"type": "string", "enum": []string{"open", "won", "lost"}}},
@@ -123,7 +124,7 @@ func operation(rt *route) map[string]any {
 	}
 	if d.body != "" {
 		content := jsonContent(d.body)
-		if d.body == "Upload" {
+		if strings.HasSuffix(d.body, "Upload") {
 			content = map[string]any{"multipart/form-data": map[string]any{"schema": ref("Upload")}}
 		}
 		op["requestBody"] = map[string]any{"required": true, "content": content}

@@ -36,6 +36,13 @@ type Config struct {
 	MaxUpload int64
 	// SessionTTL is how long a sign-in lasts (default 14 days).
 	SessionTTL time.Duration
+	// UploadDir is where a file waiting for its mapping step is kept (a
+	// private folder is made inside it; default: the system's temporary
+	// folder), for UploadTTL (default 30 minutes) after its last use, up
+	// to UploadMax bytes in all (default 4 × MaxUpload).
+	UploadDir string
+	UploadTTL time.Duration
+	UploadMax int64
 	// Logger receives access logs and errors.
 	Logger *slog.Logger
 	// Now is the clock (time.Now when nil); tests set it.
@@ -67,6 +74,11 @@ type Server struct {
 	responses respCache
 	// pipes caches the pipeline's board, forecasts and calibration.
 	pipes pipeCache
+	// uploads keeps files waiting for their mapping step.
+	uploads *stash
+	// mappingsMu serialises saving and deleting mappings from this
+	// server, so that the index of their names never loses one to a race.
+	mappingsMu sync.Mutex
 }
 
 // New builds a server on a store.
@@ -76,6 +88,12 @@ func New(cfg Config, st cartera.Store) (*Server, error) {
 	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 14 * 24 * time.Hour
+	}
+	if cfg.UploadTTL <= 0 {
+		cfg.UploadTTL = 30 * time.Minute
+	}
+	if cfg.UploadMax <= 0 {
+		cfg.UploadMax = 4 * cfg.MaxUpload
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -97,6 +115,7 @@ func New(cfg Config, st cartera.Store) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, st: st, log: cfg.Logger, pages: pg, metrics: newMetrics(), logins: newLimiter(),
 		secure: u.Scheme == "https"}
+	s.uploads = newStash(cfg.UploadDir, cfg.UploadTTL, cfg.UploadMax, cfg.Now)
 	s.routes = s.routeTable()
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes {
@@ -131,6 +150,7 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	defer s.uploads.removeAll()
 	go s.refresher(ctx)
 	select {
 	case err := <-errc:

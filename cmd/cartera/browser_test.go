@@ -323,3 +323,93 @@ func TestBrowserWonNeedsEvidence(t *testing.T) {
 	}
 	d.screenshot("deal-won-375")
 }
+
+// TestBrowserMappingStep imports a deals spreadsheet cartera does not
+// know: the import page sends it to the mapping step, where its columns
+// and its stages are chosen in the form; the first rows appear as they
+// will be imported; the import runs; the deals are on the pipeline board.
+// The step is also checked on a phone.
+func TestBrowserMappingStep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	d := startDriver(t)
+	srv := startServe(t, "--demo")
+	sheet := writeFile(t, t.TempDir(), "seguimiento-ventas.csv",
+		"Ref;Cuenta;Asunto;Vendedor;Euros;Situación;Fecha alta;Cierre\n"+
+			"SV-1;Talleres Ruiz;Renovación flota tracker;Lucía Ferrer;480.000,00;Hablando;12/01/2026;\n"+
+			"SV-2;Óptica Nueva;Migración ERP tracker;Andrés Molina;950.000,00;Oferta enviada;02/09/2026;15/12/2026\n"+
+			"SV-3;Panadería Gil;Tienda online tracker;Lucía Ferrer;2.100,50;Cerrado OK;05/03/2026;20/04/2026\n"+
+			"SV-4;Asesoría Prieto;Facturas tracker;Carmen Ortega;4.800,00;oferta enviada;14/07/2026;\n")
+
+	// The plain import does not know the file: the mapping step opens.
+	d.open(srv.url + "/import")
+	d.typeInto("#files", sheet)
+	d.click("form[enctype] button[type=submit]")
+	d.waitText("h1", "Qué es cada columna")
+	if why := d.text("#why"); !strings.Contains(why, "no reconoce") {
+		t.Errorf("the reason: %q", why)
+	}
+	// The reference and the account were guessed; the rest is chosen.
+	if v, _ := d.eval(`return document.getElementById("col-0").value + "," + document.getElementById("col-1").value`).(string); v != "id,company" {
+		t.Errorf("suggested %q", v)
+	}
+	d.eval(`var set = function (id, v) { document.getElementById(id).value = v; };
+		set("col-2", "title"); set("col-3", "owner"); set("col-4", "value"); set("col-5", "stage"); set("col-6", "created");`)
+	d.screenshot("import-map-columns-1440")
+	d.click("button[name=action][value=preview]")
+	// The stage column's values, each to a stage; one suggested.
+	d.waitText("#stages", "Oferta enviada")
+	if v, _ := d.eval(`return document.getElementById("stage-1").value`).(string); v != "proposal" {
+		t.Errorf("suggested stage for «Oferta enviada»: %q", v)
+	}
+	if got := d.text("#preview"); !strings.Contains(got, "Hablando") {
+		t.Errorf("the unmapped stage is named: %q", got)
+	}
+	d.eval(`document.getElementById("stage-0").value = "qualified"; document.getElementById("stage-2").value = "won";`)
+	d.click("button[name=action][value=preview]")
+	rows := d.waitText("#preview-rows", "Migración ERP tracker")
+	for _, want := range []string{"cliente C-001", "Óptica Nueva (aún no es cliente)", "950.000,00", "ganada"} {
+		if !strings.Contains(rows, want) {
+			t.Errorf("preview lacks %q: %q", want, rows)
+		}
+	}
+	d.screenshot("import-map-preview-1440")
+
+	// On a phone the same page stacks, nothing scrolls sideways.
+	d.resize(375, 812)
+	if over, _ := d.eval("return document.documentElement.scrollWidth - window.innerWidth").(float64); over > 1 {
+		t.Errorf("the mapping step scrolls sideways by %v px on a phone", over)
+	}
+	d.screenshot("import-map-preview-375")
+	d.resize(1440, 1000)
+
+	// Save it for next time, then import.
+	d.typeInto("#map-name", "seguimiento")
+	d.click("button[name=action][value=save]")
+	d.waitText(".flash", "Mapa guardado como «seguimiento»")
+	d.click("#map-import")
+	d.waitText("#ok-title", "4 filas")
+	if got := d.text("main"); !strings.Contains(got, "leído como seguimiento") {
+		t.Errorf("the summary names the mapping: %q", got)
+	}
+	d.screenshot("import-map-done-1440")
+
+	// The open deals are on the board, in the stages chosen.
+	d.open(srv.url + "/pipeline")
+	board := d.waitText(".board", "Migración ERP tracker")
+	if !strings.Contains(board, "Renovación flota tracker") {
+		t.Errorf("the qualified deal is not on the board")
+	}
+	if got := d.eval(`var a = Array.from(document.querySelectorAll(".board .column")).find(function (c) {
+			return c.textContent.indexOf("Migración ERP tracker") >= 0; });
+		return a ? a.querySelector("h2").textContent : "";`); !strings.Contains(got.(string), "propuesta") {
+		t.Errorf("the deal is in column %q", got)
+	}
+
+	// The saved mapping is offered on the import page.
+	d.open(srv.url + "/import")
+	if got := d.text("#mapping"); !strings.Contains(got, "seguimiento") {
+		t.Errorf("saved mappings: %q", got)
+	}
+}

@@ -58,7 +58,12 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		return &usageError{p.T("cli.bad_format", "value", *format, "allowed", "text, json")}
 	}
 	var mappings []*csvio.Mapping
+	var saved []string // --map NAME: a mapping saved in the database, read once it is open
 	for _, path := range maps {
+		if isMappingName(path) {
+			saved = append(saved, path)
+			continue
+		}
 		m, err := loadMapping(path)
 		if err != nil {
 			var pe *csvio.ProblemsError
@@ -81,6 +86,13 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer done()
+	for _, name := range saved {
+		m, _, err := csvio.SavedMapping(ctx, st, name)
+		if err != nil {
+			return err
+		}
+		mappings = append(mappings, m)
+	}
 	pol, err := st.Policy(ctx)
 	if err != nil {
 		return err
@@ -131,13 +143,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 
 // loadMapping reads a --map file.
 func loadMapping(path string) (*csvio.Mapping, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	// One byte past the limit lets LoadMapping report a file too large.
-	b, err := io.ReadAll(io.LimitReader(f, 1<<20+1))
+	b, err := readMappingFile(path)
 	if err != nil {
 		return nil, err
 	}

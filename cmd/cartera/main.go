@@ -46,6 +46,7 @@ var commands = []command{
 	{"calibration", runCalibration},
 	{"pipeline", runPipeline},
 	{"import", runImport},
+	{"mappings", runMappings},
 	{"export", runExport},
 	{"demo", runDemo},
 	{"policy", runPolicy},
