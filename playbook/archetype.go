@@ -155,12 +155,12 @@ func diva(in Input, p cartera.Policy, cfg Config) (bool, []cartera.Message) {
 			return false, []cartera.Message{cartera.M("archetype.not.diva_no_cost", "currency", string(a.Client.Currency),
 				"n", outOfHours)}
 		}
-		return false, []cartera.Message{cartera.M("archetype.not.diva", "hours", e.Hours, "paid", paid,
+		return false, []cartera.Message{cartera.M("archetype.not.diva", "hours", e.Hours, "paid", WholeHours(paid),
 			"factor", cartera.BasisPoints(cfg.DivaHoursFactor*100), "n", outOfHours)}
 	}
 	var why []cartera.Message
 	if over {
-		why = append(why, cartera.M("archetype.why.hours", "hours", e.Hours, "months", months, "paid", paid,
+		why = append(why, cartera.M("archetype.why.hours", "hours", e.Hours, "months", months, "paid", WholeHours(paid),
 			"rate", e.EffectiveRate, "cost", e.CostPerHour))
 	}
 	if unbilled > 0 && unbilledShare >= 1000 {

@@ -99,7 +99,7 @@ func Frame(in Input, o Offer, p cartera.Policy) Framing {
 	if !o.Exhausted {
 		f.Keep = append(f.Keep, cartera.M("framing.keep.offer", "cost", o.TotalCost, "margin", o.MarginAfter, "pct", o.MarginPctAfter))
 	}
-	monthly := cartera.Hours(cartera.MulDivRound(int64(e.Hours), 1, int64(max(o.Months, 1))))
+	monthly := WholeHours(cartera.Hours(cartera.MulDivRound(int64(e.Hours), 1, int64(max(o.Months, 1)))))
 	if monthly > 0 {
 		f.Hold = append(f.Hold, cartera.M("framing.hold.hours", "hours", monthly))
 	}

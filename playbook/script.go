@@ -62,6 +62,7 @@ type Facts struct {
 	// senior contact ("" when none is known).
 	Owner        string
 	Contact      string
+	ContactFirst string // the first word of Contact, for greetings
 	ContactRole  string
 	FamilyFriend bool
 	// Verdict is the assessment's verdict; Ending, Renegotiate and
@@ -89,7 +90,9 @@ type Facts struct {
 	UnbilledHours cartera.Hours
 	FreeHours     cartera.Hours
 	// PaidHours are the hours the revenue pays for at our cost, and
-	// ExtraHours those worked beyond them.
+	// ExtraHours those worked beyond them; MonthlyHours the hours worked a
+	// month on average. All three are rounded to whole hours: scripts
+	// speak of "about 223 h", not of hundredths.
 	PaidHours    cartera.Hours
 	ExtraHours   cartera.Hours
 	MonthlyHours cartera.Hours
@@ -150,7 +153,7 @@ func NewFacts(in Input, d Detection, p cartera.Policy, cfg Config, referrals []c
 		Revenue: e.Revenue, Margin: e.Margin, MarginPct: e.MarginPct, MinMargin: p.MinMargin, CostToServe: e.CostToServe,
 		Concessions: e.Concessions, EffectiveRate: e.EffectiveRate, CostPerHour: e.CostPerHour, CostKnown: e.CostKnown,
 		Hours: e.Hours, BillableHours: e.BillableHours, UnbilledHours: max(e.Hours-e.BillableHours, 0),
-		FreeHours: e.FreeHours, PaidHours: PaidHours(e),
+		FreeHours: e.FreeHours, PaidHours: WholeHours(PaidHours(e)),
 		InvoicesDue: pm.InvoicesDue, LateInvoices: pm.Late, OverLimit: pm.OverLimit, AvgDaysLate: pm.AvgDaysLate,
 		WorstDaysLate: pm.WorstDaysLate, Overdue: pm.OverdueAmount, OverdueCount: pm.OverdueCount,
 		OldestOverdue: pm.OldestOverdue, MaxDaysLate: p.MaxDaysLate,
@@ -162,20 +165,24 @@ func NewFacts(in Input, d Detection, p cartera.Policy, cfg Config, referrals []c
 		OffLimits: p.OffLimits, MaxFreeHours: p.MaxFreeHoursPerMonth, MaxDiscount: p.MaxDiscount,
 		ResponseHours: cfg.ResponseHours, PaymentDays: cfg.PaymentDays, FollowUpDays: cfg.FollowUpAfter,
 		Referrals: MatchReferrals(c.Service, referrals)}
-	if f.PaidHours < f.Hours {
-		f.ExtraHours = f.Hours - f.PaidHours
+	if paid := PaidHours(e); paid < e.Hours {
+		f.ExtraHours = WholeHours(e.Hours - paid)
 	}
 	if pm.OverdueCount > 0 && !pm.OldestOverdue.IsZero() {
 		f.OverdueDays = cartera.DaysBetween(pm.OldestOverdue, a.AsOf)
 	}
 	months := int64(monthsCovered(a, p))
 	f.MonthlyRevenue = cartera.Money{Amount: cartera.MulDivRound(e.Revenue.Amount, 1, months), Currency: c.Currency}
-	f.MonthlyHours = cartera.Hours(cartera.MulDivRound(int64(e.Hours), 1, months))
-	f.HoursCap = hoursCap(f)
+	monthly := cartera.Hours(cartera.MulDivRound(int64(e.Hours), 1, months))
+	f.MonthlyHours = WholeHours(monthly)
+	f.HoursCap = hoursCap(f, monthly)
 	cs := append([]cartera.Contact(nil), in.Contacts...)
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Seniority > cs[j].Seniority })
 	if len(cs) > 0 {
 		f.Contact, f.ContactRole = cs[0].Name, cs[0].Role
+		if fields := strings.Fields(f.Contact); len(fields) > 0 {
+			f.ContactFirst = fields[0]
+		}
 	}
 	if ct, n := in.mostInvolved(func(k cartera.IncidentKind) bool { return k.IsAbuse() }); n > 0 {
 		f.AbuseContact = ct.Name
@@ -209,14 +216,19 @@ func (f Facts) WithListenPlan(lp ListenPlan) Facts {
 // hoursCap is the whole hours a month the fee pays for at our cost while
 // keeping the minimum margin; without a cost or revenue, the hours worked
 // a month now. Never less than one hour.
-func hoursCap(f Facts) cartera.Hours {
-	h := f.MonthlyHours
+func hoursCap(f Facts, monthly cartera.Hours) cartera.Hours {
+	h := monthly
 	if f.CostKnown && f.CostPerHour.Amount > 0 && f.MonthlyRevenue.Amount > 0 {
 		budget := cartera.MulDivRound(f.MonthlyRevenue.Amount, int64(10000-f.MinMargin), 10000)
 		h = cartera.Hours(budget * 100 / f.CostPerHour.Amount)
 	}
 	h = h / 100 * 100
 	return max(h, cartera.HoursOf(1))
+}
+
+// WholeHours rounds to the nearest whole hour (half up).
+func WholeHours(h cartera.Hours) cartera.Hours {
+	return cartera.Hours(cartera.MulDivRound(int64(h), 1, 100) * 100)
 }
 
 // funcs are the functions templates can call, formatting in p's language.

@@ -122,8 +122,9 @@ func TestScriptFactsAreTheClients(t *testing.T) {
 	a := base()
 	a.Economic.Revenue, a.Economic.Hours = eur(780000), cartera.HoursOf(456)
 	f := NewFacts(Input{Assessment: a}, Detection{}, cartera.DefaultPolicy(), DefaultConfig(), nil)
-	// 7 800 € pays 222,86 h at 35 €/h; 650 € a month, 80 % of it at 35 €/h is 14,86 h → 14 h.
-	if f.PaidHours != 22286 || f.ExtraHours != 45600-22286 || f.MonthlyRevenue.Amount != 65000 || f.HoursCap != cartera.HoursOf(14) {
+	// 7 800 € pays 222,86 h at 35 €/h (about 223 h), 233 h fewer than worked;
+	// 650 € a month, 80 % of it at 35 €/h is 14,86 h → a cap of 14 h.
+	if f.PaidHours != 22300 || f.ExtraHours != 23300 || f.MonthlyHours != 3800 || f.MonthlyRevenue.Amount != 65000 || f.HoursCap != cartera.HoursOf(14) {
 		t.Errorf("paid %s, extra %s, monthly %v, cap %s", f.PaidHours, f.ExtraHours, f.MonthlyRevenue, f.HoursCap)
 	}
 	if _, err := RenderScript("nope", f, i18n.New(i18n.ES, nil)); cartera.ErrorCode(err) != cartera.ENOTFOUND {

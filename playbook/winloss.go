@@ -111,10 +111,13 @@ type WinLoss struct {
 // maxPeriods bounds the buckets of one analysis.
 const maxPeriods = 240
 
-// AnalyseWinLoss groups the store's aggregates into periods between from
-// and to (both included). Reasons and competitors are grouped ignoring
-// case and accents and shown as first written.
+// AnalyseWinLoss groups the store's aggregates into periods from the one
+// containing from to to (included): from is moved back to the start of
+// its period, since the store counts whole months. Reasons and
+// competitors are grouped ignoring case and accents and shown as first
+// written.
 func AnalyseWinLoss(f cartera.WinLossFacts, from, to cartera.Date, period Period) WinLoss {
+	from = period.Start(from)
 	w := WinLoss{From: from, To: to, Period: period}
 	w.init()
 	for s, i := period.Start(from), 0; s <= to && i < maxPeriods; s, i = period.next(s), i+1 {
