@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -343,4 +344,16 @@ func NewCalendarToken(ctx context.Context, st cartera.Store, userID int64) (stri
 func CalendarTokenHash(token string) string {
 	h := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(h[:])
+}
+
+// SavePlaybookConfig validates and stores the playbook configuration.
+func SavePlaybookConfig(ctx context.Context, st cartera.Store, cfg playbook.Config) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		return err
+	}
+	return st.PutSetting(ctx, playbook.SettingKey, string(b))
 }
