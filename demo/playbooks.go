@@ -109,11 +109,11 @@ func NewPlaybooks(anchor cartera.Date) (*Playbooks, error) {
 		}
 		r := reconnectAnswers[(i-1)%len(reconnectAnswers)]
 		r.DealID, r.Day = d.ID, min(plan[1].Due, anchor)
-		if r.CompetitorWon == cartera.Yes {
-			r.Competitor = d.Competitor
-			if r.Competitor == "" {
-				r.Competitor = competitors[i%len(competitors)]
-			}
+		switch {
+		case d.Competitor != "": // the call confirms who won
+			r.CompetitorWon, r.Competitor = cartera.Yes, d.Competitor
+		case r.CompetitorWon == cartera.Yes:
+			r.Competitor = competitors[i%len(competitors)]
 		}
 		pb.Reconnects = append(pb.Reconnects, r)
 		if i >= 2 {
