@@ -96,12 +96,13 @@ func Highlights(text, query string) [][2]int {
 	return out
 }
 
-// words returns the byte ranges of the runs of letters and digits in s.
+// words returns the byte ranges of the words in s, split as
+// cartera.SearchWords splits them.
 func words(s string) [][2]int {
 	var out [][2]int
 	start := -1
 	for i, r := range s {
-		in := unicode.IsLetter(r) || unicode.IsDigit(r)
+		in := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 		switch {
 		case in && start < 0:
 			start = i

@@ -407,6 +407,10 @@ func (db *DB) Debrief(ctx context.Context, dealID string) (cartera.Debrief, erro
 	return d, err
 }
 
+// maxSearchWords bounds a lesson search: past a sentence, more words only
+// make the query slower.
+const maxSearchWords = 32
+
 // SearchLessons finds lessons with FTS5: each word of the search, quoted
 // (so that nothing typed is read as an operator) and as a prefix, must
 // appear; the unicode61 tokenizer folds case and accents. Best matches
@@ -418,6 +422,9 @@ func (db *DB) SearchLessons(ctx context.Context, q cartera.LessonQuery) ([]carte
 	}
 	owner := cartera.Fold(strings.TrimSpace(q.Owner))
 	words := cartera.SearchWords(q.Text)
+	if len(words) > maxSearchWords {
+		words = words[:maxSearchWords]
+	}
 	var query string
 	args := []any{}
 	if len(words) == 0 {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -528,5 +529,18 @@ func testLogIncident(t *testing.T, st cartera.Store) {
 	// The assessment sees it at once.
 	if after := allFacts(t, st, q)["C1"]; len(after.Incidents) != len(before.Incidents)+1 {
 		t.Errorf("facts: %d incidents, before %d", len(after.Incidents), len(before.Incidents))
+	}
+}
+
+func testSearchDecomposedAccents(t *testing.T, st cartera.Store) {
+	lessonsFixture(t, st)
+	// "gestión" typed with a combining accent (NFD), and a very long search.
+	hits, err := st.SearchLessons(ctx, cartera.LessonQuery{Text: "gestio\u0301n"})
+	if err != nil || len(hits) != 1 || hits[0].DealID != "D4" {
+		t.Errorf("decomposed accent: %v %v", hitIDs(hits), err)
+	}
+	long := strings.Repeat("presupuesto ", 500)
+	if _, err := st.SearchLessons(ctx, cartera.LessonQuery{Text: long}); err != nil {
+		t.Errorf("a long search: %v", err)
 	}
 }

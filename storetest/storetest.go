@@ -53,6 +53,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReconnectOnlyForLostDeals", testReconnect},
 		{"DebriefReplacesLessons", testDebrief},
 		{"LessonsSearchIgnoresAccentsInBothLanguages", testSearchLessons},
+		{"LessonsSearchDecomposedAccentsAndLongText", testSearchDecomposedAccents},
 		{"WinLossAggregates", testWinLoss},
 		{"ReferralsNeedContactData", testReferrals},
 		{"HolidaysAreKeptByDay", testHolidays},

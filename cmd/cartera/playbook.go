@@ -34,6 +34,9 @@ type playCmd struct {
 	format string
 	loc    *time.Location
 	done   func()
+	// asOfGiven is set when --as-of was on the command line: output is
+	// then stamped with that day, so that it is reproducible.
+	asOfGiven bool
 }
 
 // openPlay parses the shared flags (--db, --demo, --lang, --as-of,
@@ -76,8 +79,10 @@ func openPlay(ctx context.Context, a *app, fs *flag.FlagSet, args []string, posi
 		done()
 		return nil, nil, err
 	}
-	return &playCmd{a: a, st: st, p: i18n.New(a.lang, pol.Location()), asOf: asOf, format: *format, loc: pol.Location(),
-		done: done}, rest, nil
+	pc := &playCmd{a: a, st: st, p: i18n.New(a.lang, pol.Location()), asOf: asOf, format: *format, loc: pol.Location(),
+		done: done}
+	fs.Visit(func(f *flag.Flag) { pc.asOfGiven = pc.asOfGiven || f.Name == "as-of" })
+	return pc, rest, nil
 }
 
 func (pc *playCmd) text() review.TextOptions { return review.TextOptions{Color: pc.a.useColor()} }
@@ -741,8 +746,8 @@ func runAgenda(ctx context.Context, a *app, args []string) error {
 		return writeJSON(a.stdout, review.AgendaJSON(ag, p))
 	case "ics":
 		stamp := time.Now().UTC().Truncate(time.Second)
-		if pc.asOf != cartera.DateFromTime(time.Now().In(pc.loc)) {
-			stamp = pc.asOf.Time(time.UTC) // a past or future agenda is stamped with its day
+		if pc.asOfGiven {
+			stamp = pc.asOf.Time(time.UTC) // reproducible: the same day gives the same file
 		}
 		return review.WriteAgendaICS(a.stdout, ag, p, review.ICSOptions{Stamp: stamp, Todos: *todo, Name: p.T("agenda.calendar_name")})
 	}
