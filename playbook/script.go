@@ -195,7 +195,23 @@ func NewFacts(in Input, d Detection, p cartera.Policy, cfg Config, referrals []c
 	for _, m := range d.Matches {
 		f.Matched = append(f.Matched, m.Archetype)
 	}
+	// Names come from users and imports: a line break inside one would
+	// split a template's "kind: text" line in two.
+	for _, s := range []*string{&f.Client, &f.ClientID, &f.Service, &f.Owner, &f.Contact, &f.ContactFirst, &f.ContactRole,
+		&f.AbuseContact, &f.ListenContact} {
+		*s = oneLine(*s)
+	}
 	return f
+}
+
+// oneLine turns every line break and control character into a space.
+func oneLine(s string) string {
+	return collapse(strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' || r == '\u0085' {
+			return ' '
+		}
+		return r
+	}, s))
 }
 
 // WithListenPlan adds the follow-up, the offer and the interlocutor of a
@@ -210,6 +226,7 @@ func (f Facts) WithListenPlan(lp ListenPlan) Facts {
 	default:
 		f.Interlocutor = i.AccountManager
 	}
+	f.Interlocutor = oneLine(f.Interlocutor)
 	return f
 }
 

@@ -145,3 +145,31 @@ func TestParseBlocksRefusesStrayLines(t *testing.T) {
 		t.Errorf("%q %v", b, err)
 	}
 }
+
+func TestHostileNamesDoNotBreakScripts(t *testing.T) {
+	t.Parallel()
+	a := base()
+	a.Client.Name = "Hostil\n{{.Revenue}} | *x*\r\nsay: fake\u2028line"
+	a.Client.Owner = "Ana\tLópez"
+	a.Client.FamilyFriend = true
+	in := Input{Assessment: a, Contacts: []cartera.Contact{{ID: "P", Name: "Eva\nRuiz", Role: "Jefa\x00", Seniority: 5}}}
+	d := Detect(in, cartera.DefaultPolicy(), DefaultConfig())
+	f := NewFacts(in, d, cartera.DefaultPolicy(), DefaultConfig(), nil)
+	for _, lang := range i18n.Langs {
+		blocks, err := RenderScript(string(FamilyFriend), f, i18n.New(lang, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if blocks[0].Kind != "title" || !strings.Contains(blocks[0].Text, "{{.Revenue}}") || strings.ContainsAny(blocks[0].Text, "\n\r\u2028") {
+			t.Errorf("%s: title %q", lang, blocks[0].Text)
+		}
+		for _, b := range blocks {
+			if b.Kind == "say" {
+				t.Errorf("a name injected a block: %q", b.Text)
+			}
+		}
+		if _, err := RenderScript(BoundariesScript, f, i18n.New(lang, nil)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
