@@ -131,16 +131,24 @@ func OpenProspects(ctx context.Context, st cartera.Store, asOf cartera.Date) ([]
 	return out, err
 }
 
-// CompleteReconnect records the call's answers and returns the plan.
+// CompleteReconnect records the call's answers and returns the plan. A
+// call dated after asOf is refused.
 func CompleteReconnect(ctx context.Context, st cartera.Store, r cartera.Reconnect, asOf cartera.Date) (*PlanView, error) {
+	if !r.Day.IsZero() && r.Day > asOf {
+		return nil, cartera.FieldError("date", "value.future_date", "value", r.Day)
+	}
 	if _, err := st.CompleteReconnect(ctx, r); err != nil {
 		return nil, err
 	}
 	return Plan(ctx, st, r.DealID, asOf)
 }
 
-// SaveDebrief records the team's debrief and returns the plan.
+// SaveDebrief records the team's debrief and returns the plan. A debrief
+// dated after asOf is refused.
 func SaveDebrief(ctx context.Context, st cartera.Store, d cartera.Debrief, asOf cartera.Date) (*PlanView, error) {
+	if !d.Day.IsZero() && d.Day > asOf {
+		return nil, cartera.FieldError("date", "value.future_date", "value", d.Day)
+	}
 	if _, err := st.SaveDebrief(ctx, d); err != nil {
 		return nil, err
 	}

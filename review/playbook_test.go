@@ -177,6 +177,12 @@ func TestLostDealPlan(t *testing.T) {
 	if _, err := review.MarkLost(ctx, st, review.LostInput{DealID: "O-9999", AsOf: asOf}); cartera.ErrorCode(err) != cartera.ENOTFOUND {
 		t.Errorf("unknown deal: %v", err)
 	}
+	if _, err := review.CompleteReconnect(ctx, st, cartera.Reconnect{DealID: open.ID, Day: asOf.AddDays(1)}, asOf); cartera.ErrorCode(err) != cartera.EINVALID {
+		t.Errorf("a call after the as-of day: %v", err)
+	}
+	if _, err := review.SaveDebrief(ctx, st, cartera.Debrief{DealID: open.ID, Day: asOf.AddDays(1), Happened: "x"}, asOf); cartera.ErrorCode(err) != cartera.EINVALID {
+		t.Errorf("a debrief after the as-of day: %v", err)
+	}
 	v, err = review.CompleteReconnect(ctx, st, cartera.Reconnect{DealID: open.ID, Day: asOf, ReallyNo: cartera.Yes, Respected: true,
 		Competitor: "Agencia Norte", Suggestions: "Responder antes", DoorOpen: true}, asOf)
 	if err != nil || v.Reconnect == nil || v.Tasks[1].Status != cartera.TaskDone {

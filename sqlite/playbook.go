@@ -292,7 +292,9 @@ func (db *DB) CompleteReconnect(ctx context.Context, r cartera.Reconnect) (carte
 		}
 	}
 	r.Competitor = strings.TrimSpace(r.Competitor)
-	if err := r.Validate(today()); err != nil {
+	// The day is judged by the caller against its as-of day: a demo or a
+	// replay may be anchored after the machine's clock.
+	if err := r.Validate(0); err != nil {
 		return r, err
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
@@ -342,7 +344,7 @@ func (db *DB) SaveDebrief(ctx context.Context, d cartera.Debrief) (cartera.Debri
 		l := &d.Lessons[i]
 		l.Text, l.Topic, l.Change = strings.TrimSpace(l.Text), strings.TrimSpace(l.Topic), strings.TrimSpace(l.Change)
 	}
-	if err := d.Validate(today()); err != nil {
+	if err := d.Validate(0); err != nil {
 		return d, err
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {

@@ -210,7 +210,7 @@ func testReconnect(t *testing.T, st cartera.Store) {
 		edit func(*cartera.Reconnect)
 	}{
 		{"no competitor won, yet one named", func(r *cartera.Reconnect) { r.CompetitorWon = cartera.No }},
-		{"a call in the future", func(r *cartera.Reconnect) { r.Day = AsOf.AddDays(400) }},
+		{"a call without a day", func(r *cartera.Reconnect) { r.Day = 0 }},
 		{"a bad answer", func(r *cartera.Reconnect) { r.ReallyNo = "quizá" }},
 		{"an old version", func(r *cartera.Reconnect) { r.Version = 7 }},
 	}

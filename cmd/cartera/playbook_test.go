@@ -197,3 +197,13 @@ func TestLostDealFromTheCommandLine(t *testing.T) {
 		t.Errorf("referrals:\n%s", out)
 	}
 }
+
+// The demo anchors on any day, even one after the machine's clock: its
+// calls and debriefs are judged against the demo's day, not the clock.
+func TestDemoPlaybooksOnAFutureDay(t *testing.T) {
+	t.Parallel()
+	r := runBin(t, nil, "agenda", "--demo", "--as-of", "2027-03-10", "--format", "json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"as_of": "2027-03-10"`) {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+}
