@@ -38,3 +38,28 @@ var unaccent = map[rune]string{
 	'ł': "l", 'ř': "r", 'ď': "d", 'ť': "t", 'ț': "t", 'ß': "ss", 'æ': "ae", 'œ': "oe",
 	'ª': "a", 'º': "o", '·': "",
 }
+
+// SearchWords splits a search into its words: the runs of letters, digits
+// and combining marks (so that a decomposed "gestión" stays one word),
+// everything else being a separator. A lesson matches when each
+// word starts one of its words, ignoring case and accents; every store
+// searches that way, and operators or quotes typed by the user are never
+// passed to the database's query language.
+func SearchWords(s string) []string {
+	var out []string
+	start := -1
+	for i, r := range s {
+		in := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+		switch {
+		case in && start < 0:
+			start = i
+		case !in && start >= 0:
+			out = append(out, s[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, s[start:])
+	}
+	return out
+}

@@ -41,6 +41,7 @@ type Store interface {
 	SettingsStore
 	OwnerStore
 	DealStore
+	PlaybookStore
 	Close() error
 }
 
@@ -283,4 +284,70 @@ type DealStore interface {
 	// SavePipeline validates and stores the pipeline; removing a stage
 	// that open deals are in is an ECONFLICT.
 	SavePipeline(ctx context.Context, p Pipeline) error
+}
+
+// PlaybookStore keeps what the playbooks write: the agenda's tasks, the
+// plans started by lost deals, the reconnect call's answers, debriefs and
+// their searchable lessons, referrals, holidays and calendar tokens.
+//
+// The methods that write more than one record (MarkLost, LogIncident,
+// CompleteReconnect, SaveDebrief, SaveTasks) write everything or nothing.
+type PlaybookStore interface {
+	// MarkLost closes an open deal as lost (d carries the outcome, close
+	// day, reason and competitor) and stores the plan's tasks with it. A
+	// deal that is not open is an ECONFLICT "deal.not_open".
+	MarkLost(ctx context.Context, d Deal, plan []Task) (Deal, error)
+	// LogIncident stores an incident and the tasks it starts (a follow-up
+	// with a client who will not listen) together.
+	LogIncident(ctx context.Context, in Incident, tasks []Task) (Incident, error)
+
+	// SaveTask inserts or updates a task (versions as in RecordStore).
+	SaveTask(ctx context.Context, t Task) (Task, error)
+	// SaveTasks inserts or replaces several tasks at once.
+	SaveTasks(ctx context.Context, tasks []Task) error
+	Task(ctx context.Context, id string) (Task, error)
+	// Tasks returns the selected tasks by agenda day, then id.
+	Tasks(ctx context.Context, q TaskQuery) ([]Task, error)
+
+	// CompleteReconnect records the call's answers on a lost deal, marks
+	// its reconnect tasks done, and records the competitor who won on the
+	// deal when it had none. A deal that is not lost is an EINVALID
+	// "reconnect.not_lost".
+	CompleteReconnect(ctx context.Context, r Reconnect) (Reconnect, error)
+	// Reconnect returns a deal's answers, or ENOTFOUND.
+	Reconnect(ctx context.Context, dealID string) (Reconnect, error)
+	// SaveDebrief stores the debrief of a lost deal, replaces its lessons
+	// and marks its debrief tasks done (EINVALID "debrief.not_lost" for a
+	// deal that is not lost).
+	SaveDebrief(ctx context.Context, d Debrief) (Debrief, error)
+	// Debrief returns a deal's debrief with its lessons, or ENOTFOUND.
+	Debrief(ctx context.Context, dealID string) (Debrief, error)
+	// SearchLessons finds lessons by their words, ignoring case and
+	// accents, best matches first; with no text, the most recent.
+	SearchLessons(ctx context.Context, q LessonQuery) ([]LessonHit, error)
+	// WinLoss aggregates closed deals by month, seller, outcome, reason and
+	// competitor, and lesson topics by how often they come back.
+	WinLoss(ctx context.Context, q WinLossQuery) (WinLossFacts, error)
+
+	SaveReferral(ctx context.Context, r Referral) (Referral, error)
+	Referral(ctx context.Context, id string) (Referral, error)
+	// Referrals lists every referral by service, then name.
+	Referrals(ctx context.Context) ([]Referral, error)
+	DeleteReferral(ctx context.Context, id string, version int64) error
+
+	// Holidays lists the configured holidays by day.
+	Holidays(ctx context.Context) ([]Holiday, error)
+	// SaveHoliday adds a holiday or renames it.
+	SaveHoliday(ctx context.Context, h Holiday) error
+	DeleteHoliday(ctx context.Context, day Date) error
+
+	// SetCalendarToken stores (replacing any earlier one) the hash of a
+	// user's secret calendar token, the key of their iCalendar
+	// subscription address.
+	SetCalendarToken(ctx context.Context, userID int64, hash string) error
+	// CalendarUser resolves a token hash to its (enabled) user, or
+	// EUNAUTHORIZED.
+	CalendarUser(ctx context.Context, hash string) (User, error)
+	// DeleteCalendarToken revokes a user's subscription address.
+	DeleteCalendarToken(ctx context.Context, userID int64) error
 }

@@ -3,6 +3,7 @@ package demo_test
 import (
 	"bytes"
 	"io"
+	"reflect"
 	"testing"
 
 	"github.com/cartera/cartera"
@@ -121,4 +122,54 @@ func (c *checker) Signal(s cartera.Signal) error {
 		c.t.Errorf("signal %+v: %v", s, err)
 	}
 	return nil
+}
+
+func TestPlaybooksAreDeterministicAndValid(t *testing.T) {
+	t.Parallel()
+	a, err := demo.NewPlaybooks(anchor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := demo.NewPlaybooks(anchor)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("two runs differ")
+	}
+	if len(a.Referrals) < 8 || len(a.Holidays) != 30 || len(a.Reconnects) != 3 || len(a.Debriefs) != 3 {
+		t.Errorf("referrals %d, holidays %d, reconnects %d, debriefs %d", len(a.Referrals), len(a.Holidays), len(a.Reconnects), len(a.Debriefs))
+	}
+	kinds := map[cartera.TaskKind]int{}
+	for _, task := range a.Tasks {
+		kinds[task.Kind]++
+		if err := task.Validate(); err != nil {
+			t.Errorf("%s: %v", task.ID, err)
+		}
+	}
+	if kinds[cartera.TaskReconnect] != 4 || kinds[cartera.TaskFollowUp] != 1 || kinds[cartera.TaskBoundaryReview] != 1 {
+		t.Errorf("tasks by kind %v", kinds)
+	}
+	for _, r := range a.Referrals {
+		if err := r.Validate(); err != nil {
+			t.Errorf("%s: %v", r.ID, err)
+		}
+	}
+	for _, r := range a.Reconnects {
+		if err := r.Validate(anchor); err != nil {
+			t.Errorf("%s: %v", r.DealID, err)
+		}
+	}
+	for _, d := range a.Debriefs {
+		if err := d.Validate(anchor); err != nil {
+			t.Errorf("%s: %v", d.DealID, err)
+		}
+	}
+	// Good Friday moves with Easter: 3 April 2026, 18 April 2025.
+	var fridays []string
+	for _, h := range a.Holidays {
+		if h.Name == "Viernes Santo" {
+			fridays = append(fridays, h.Day.String())
+		}
+	}
+	if len(fridays) != 3 || fridays[0] != "2025-04-18" || fridays[1] != "2026-04-03" || fridays[2] != "2027-03-26" {
+		t.Errorf("Good Fridays %v", fridays)
+	}
 }

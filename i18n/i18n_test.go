@@ -163,7 +163,8 @@ func TestDynamicKeysExist(t *testing.T) {
 		want = append(want, x)
 	}
 	for _, c := range []string{"main", "review", "import", "export", "demo", "policy", "version", "help", "serve", "users",
-		"forecast", "deals", "deal", "calibration", "pipeline", "backup", "restore", "mappings"} {
+		"forecast", "deals", "deal", "calibration", "pipeline", "backup", "restore", "mappings", "script", "incident", "lost",
+		"plan", "reconnect", "debrief", "lessons", "winloss", "agenda", "referrals", "holidays", "playbook"} {
 		want = append(want, "usage."+c)
 	}
 	for _, k := range want {

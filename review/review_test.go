@@ -49,6 +49,13 @@ func demoStore(t *testing.T) *sqlite.DB {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	pb, err := demo.NewPlaybooks(asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pb.Save(ctx, db); err != nil {
+		t.Fatal(err)
+	}
 	return db
 }
 

@@ -100,62 +100,71 @@ func scanSignal(s scanner) (cartera.Signal, error) {
 
 // SaveDeal validates and stores a deal.
 func (db *DB) SaveDeal(ctx context.Context, d cartera.Deal) (cartera.Deal, error) {
+	if err := db.validDeal(ctx, &d); err != nil {
+		return d, err
+	}
+	if err := db.write(ctx, func(tx *sql.Tx) error { return putDeal(ctx, tx, &d) }); err != nil {
+		return d, err
+	}
+	return db.Deal(ctx, d.ID)
+}
+
+// validDeal fills in the default outcome and checks the deal against the
+// pipeline's stages.
+func (db *DB) validDeal(ctx context.Context, d *cartera.Deal) error {
 	p, err := db.Pipeline(ctx)
 	if err != nil {
-		return d, err
+		return err
 	}
 	if d.Outcome == "" {
 		d.Outcome = cartera.OutcomeOpen
 	}
-	if err := d.Validate(p, today()); err != nil {
-		return d, err
+	return d.Validate(p, today())
+}
+
+// putDeal writes a validated deal inside tx: version and currency checks,
+// the stage day, and the evidence a won deal needs.
+func putDeal(ctx context.Context, tx *sql.Tx, d *cartera.Deal) error {
+	if err := checkVersion(ctx, tx, "deals", d.ID, d.Version); err != nil {
+		return err
 	}
-	err = db.write(ctx, func(tx *sql.Tx) error {
-		if err := checkVersion(ctx, tx, "deals", d.ID, d.Version); err != nil {
+	if d.ClientID != "" {
+		if err := sameCurrency(ctx, tx, d.ClientID, d.Value.Currency); err != nil {
 			return err
 		}
-		if d.ClientID != "" {
-			if err := sameCurrency(ctx, tx, d.ClientID, d.Value.Currency); err != nil {
-				return err
+	}
+	var oldStage, oldOutcome string
+	var oldSince int64
+	err := tx.QueryRowContext(ctx, `SELECT stage, stage_since, outcome FROM deals WHERE id = ?`, d.ID).Scan(&oldStage, &oldSince, &oldOutcome)
+	isNew := errors.Is(err, sql.ErrNoRows)
+	if err != nil && !isNew {
+		return err
+	}
+	if !isNew && oldStage != string(d.Stage) && d.StageSince == cartera.DateFromUnixDay(oldSince) {
+		d.StageSince = 0 // the day of the old stage, sent back unchanged
+	}
+	if d.StageSince.IsZero() {
+		switch {
+		case !isNew && oldStage == string(d.Stage):
+			d.StageSince = cartera.DateFromUnixDay(oldSince)
+		case isNew:
+			d.StageSince = d.Created
+		default:
+			d.StageSince = max(today()-1, d.Created) // today where the user is, at the latest
+			if !d.Closed.IsZero() {
+				d.StageSince = min(d.StageSince, d.Closed)
 			}
 		}
-		var oldStage, oldOutcome string
-		var oldSince int64
-		err := tx.QueryRowContext(ctx, `SELECT stage, stage_since, outcome FROM deals WHERE id = ?`, d.ID).Scan(&oldStage, &oldSince, &oldOutcome)
-		isNew := errors.Is(err, sql.ErrNoRows)
-		if err != nil && !isNew {
+	}
+	if d.Outcome == cartera.OutcomeWon && oldOutcome != string(cartera.OutcomeWon) {
+		if err := wonEvidence(ctx, tx, *d); err != nil {
 			return err
 		}
-		if !isNew && oldStage != string(d.Stage) && d.StageSince == cartera.DateFromUnixDay(oldSince) {
-			d.StageSince = 0 // the day of the old stage, sent back unchanged
-		}
-		if d.StageSince.IsZero() {
-			switch {
-			case !isNew && oldStage == string(d.Stage):
-				d.StageSince = cartera.DateFromUnixDay(oldSince)
-			case isNew:
-				d.StageSince = d.Created
-			default:
-				d.StageSince = max(today()-1, d.Created) // today where the user is, at the latest
-				if !d.Closed.IsZero() {
-					d.StageSince = min(d.StageSince, d.Closed)
-				}
-			}
-		}
-		if d.Outcome == cartera.OutcomeWon && oldOutcome != string(cartera.OutcomeWon) {
-			if err := wonEvidence(ctx, tx, d); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, dealsTable.upsertSQL(1), append(dealArgs(nil, &d), nil, nil)...); err != nil {
-			return fmt.Errorf("save deal: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return d, err
 	}
-	return db.Deal(ctx, d.ID)
+	if _, err := tx.ExecContext(ctx, dealsTable.upsertSQL(1), append(dealArgs(nil, d), nil, nil)...); err != nil {
+		return fmt.Errorf("save deal: %w", err)
+	}
+	return nil
 }
 
 // wonEvidence refuses to mark a deal won without a verified signal dated on

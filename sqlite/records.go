@@ -176,29 +176,33 @@ func (db *DB) SaveIncident(ctx context.Context, in cartera.Incident) (cartera.In
 		return in, err
 	}
 	err := db.save(ctx, incidentsTable, in.ID, in.Version, []string{in.ClientID, previousClient(ctx, db, "incidents", in.ID)},
-		func(tx *sql.Tx) error {
-			if _, err := clientCurrency(ctx, tx, in.ClientID); err != nil {
-				return err
-			}
-			if in.ContactID == "" {
-				return nil
-			}
-			var owner string
-			err := tx.QueryRowContext(ctx, `SELECT client_id FROM contacts WHERE id = ?`, in.ContactID).Scan(&owner)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				return cartera.FieldError("contact_id", "value.unknown_contact", "value", in.ContactID)
-			case err != nil:
-				return err
-			case owner != in.ClientID:
-				return cartera.FieldError("contact_id", "value.contact_other_client", "value", in.ContactID, "client", owner)
-			}
-			return nil
-		}, incidentArgs(nil, &in))
+		func(tx *sql.Tx) error { return incidentRefs(ctx, tx, in) }, incidentArgs(nil, &in))
 	if err != nil {
 		return in, err
 	}
 	return db.Incident(ctx, in.ID)
+}
+
+// incidentRefs checks that an incident's client exists and that its
+// contact, if any, is one of the client's.
+func incidentRefs(ctx context.Context, tx *sql.Tx, in cartera.Incident) error {
+	if _, err := clientCurrency(ctx, tx, in.ClientID); err != nil {
+		return err
+	}
+	if in.ContactID == "" {
+		return nil
+	}
+	var owner string
+	err := tx.QueryRowContext(ctx, `SELECT client_id FROM contacts WHERE id = ?`, in.ContactID).Scan(&owner)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return cartera.FieldError("contact_id", "value.unknown_contact", "value", in.ContactID)
+	case err != nil:
+		return err
+	case owner != in.ClientID:
+		return cartera.FieldError("contact_id", "value.contact_other_client", "value", in.ContactID, "client", owner)
+	}
+	return nil
 }
 
 func today() cartera.Date { return cartera.DateFromTime(time.Now().Add(14 * time.Hour)) } // the latest day anywhere
@@ -227,7 +231,7 @@ func (db *DB) Delete(ctx context.Context, e cartera.Entity, id string, version i
 			if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM contacts WHERE client_id = ?1)
 				+ (SELECT count(*) FROM invoices WHERE client_id = ?1) + (SELECT count(*) FROM time_entries WHERE client_id = ?1)
 				+ (SELECT count(*) FROM concessions WHERE client_id = ?1) + (SELECT count(*) FROM incidents WHERE client_id = ?1)
-				+ (SELECT count(*) FROM deals WHERE client_id = ?1)`, id).Scan(&n); err != nil {
+				+ (SELECT count(*) FROM deals WHERE client_id = ?1) + (SELECT count(*) FROM tasks WHERE client_id = ?1)`, id).Scan(&n); err != nil {
 				return err
 			}
 			if n > 0 {
@@ -242,9 +246,22 @@ func (db *DB) Delete(ctx context.Context, e cartera.Entity, id string, version i
 				return cartera.NewError(cartera.ECONFLICT, "contact.in_use", "id", id, "n", n)
 			}
 		case cartera.EntityDeals:
-			// A deal's signals are part of it and go with it.
-			if _, err := tx.ExecContext(ctx, `DELETE FROM signals WHERE deal_id = ?`, id); err != nil {
+			// Lessons are the team's, not the deal's: a deal with a
+			// debrief stays.
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM debriefs WHERE deal_id = ?`, id).Scan(&n); err != nil {
 				return err
+			}
+			if n > 0 {
+				return cartera.NewError(cartera.ECONFLICT, "deal.has_lessons", "id", id)
+			}
+			// Its signals, plan and call answers are part of it and go
+			// with it.
+			for _, q := range []string{`DELETE FROM signals WHERE deal_id = ?`, `DELETE FROM tasks WHERE deal_id = ?`,
+				`DELETE FROM reconnects WHERE deal_id = ?`} {
+				if _, err := tx.ExecContext(ctx, q, id); err != nil {
+					return err
+				}
 			}
 		case cartera.EntitySignals:
 			var deal, kind, outcome string

@@ -48,6 +48,17 @@ func Run(t *testing.T, open Opener) {
 		{"EvidenceFollowsEverySignalWrite", testEvidence},
 		{"CalibrationSeesOnlyEarlierSignals", testDealFactsAsOf},
 		{"PipelineIsStoredAndGuarded", testPipeline},
+		{"MarkLostClosesTheDealWithItsPlan", testMarkLost},
+		{"TasksSaveListSnoozeAndCheckReferences", testTasks},
+		{"ReconnectOnlyForLostDeals", testReconnect},
+		{"DebriefReplacesLessons", testDebrief},
+		{"LessonsSearchIgnoresAccentsInBothLanguages", testSearchLessons},
+		{"LessonsSearchDecomposedAccentsAndLongText", testSearchDecomposedAccents},
+		{"WinLossAggregates", testWinLoss},
+		{"ReferralsNeedContactData", testReferrals},
+		{"HolidaysAreKeptByDay", testHolidays},
+		{"CalendarTokensResolveToTheirUser", testCalendarTokens},
+		{"IncidentAndFollowUpAreSavedTogether", testLogIncident},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

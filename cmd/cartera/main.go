@@ -45,6 +45,18 @@ var commands = []command{
 	{"deal", runDeal},
 	{"calibration", runCalibration},
 	{"pipeline", runPipeline},
+	{"script", runScript},
+	{"incident", runIncident},
+	{"lost", runLost},
+	{"plan", runPlan},
+	{"reconnect", runReconnect},
+	{"debrief", runDebrief},
+	{"lessons", runLessons},
+	{"winloss", runWinLoss},
+	{"agenda", runAgenda},
+	{"referrals", runReferrals},
+	{"holidays", runHolidays},
+	{"playbook", runPlaybookConfig},
 	{"import", runImport},
 	{"mappings", runMappings},
 	{"export", runExport},
@@ -118,6 +130,8 @@ func (a *app) report(err error) int {
 	switch {
 	case errors.Is(err, errHelpShown):
 		return exitOK
+	case errors.Is(err, errShown):
+		return exitError
 	case errors.As(err, &ue):
 		fmt.Fprintln(a.stderr, ue.msg)
 		return exitUsage

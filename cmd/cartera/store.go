@@ -61,10 +61,16 @@ func loadDemo(ctx context.Context, st cartera.Store, asOf cartera.Date) error {
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	_, err = csvio.Import(ctx, st, mem.Sources(), csvio.Options{
+	if _, err = csvio.Import(ctx, st, mem.Sources(), csvio.Options{
 		Location: demo.Location,
 		Now:      asOf.AddDays(1).Time(demo.Location).Add(-time.Second),
 		Currency: "EUR",
-	})
-	return err
+	}); err != nil {
+		return err
+	}
+	pb, err := demo.NewPlaybooks(asOf)
+	if err != nil {
+		return err
+	}
+	return pb.Save(ctx, st)
 }
