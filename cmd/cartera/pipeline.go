@@ -148,6 +148,13 @@ func runDeal(ctx context.Context, a *app, args []string) error {
 	case "signal", "senal", "señal":
 		return dealSignal(ctx, a, args[1:])
 	case "close", "cerrar":
+		// A lost deal starts the plan after the "no": the same as cartera lost.
+		for i, x := range args[1:] {
+			if x == "--lost" || x == "-lost" {
+				rest := append(append([]string{}, args[1:i+1]...), args[i+2:]...)
+				return runLost(ctx, a, rest)
+			}
+		}
 		return dealClose(ctx, a, args[1:])
 	case "move", "mover":
 		return dealMove(ctx, a, args[1:])
@@ -310,10 +317,7 @@ func dealSignal(ctx context.Context, a *app, args []string) error {
 func dealClose(ctx context.Context, a *app, args []string) error {
 	fs := newFlags(a, "deal")
 	won := fs.Bool("won", false, "")
-	lost := fs.Bool("lost", false, "")
 	dateS := fs.String("date", "", "")
-	reason := fs.String("reason", "", "")
-	competitor := fs.String("competitor", "", "")
 	pc, rest, err := openPipeline(ctx, a, fs, args, 1)
 	if err != nil {
 		return err
@@ -322,7 +326,7 @@ func dealClose(ctx context.Context, a *app, args []string) error {
 	if len(rest) != 1 {
 		return &usageError{pc.p.T("cli.deal_needs_id")}
 	}
-	if *won == *lost {
+	if !*won {
 		return &usageError{pc.p.T("cli.deal_won_or_lost")}
 	}
 	d, err := pc.st.Deal(ctx, rest[0])
@@ -335,12 +339,7 @@ func dealClose(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 	}
-	d.Outcome = cartera.OutcomeLost
-	if *won {
-		d.Outcome = cartera.OutcomeWon
-	} else {
-		d.LostReason, d.Competitor = *reason, *competitor
-	}
+	d.Outcome = cartera.OutcomeWon
 	if _, err := pc.st.SaveDeal(ctx, d); err != nil {
 		return err
 	}

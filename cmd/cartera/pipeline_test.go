@@ -122,3 +122,21 @@ func TestPipelineConfigRoundTrip(t *testing.T) {
 		t.Errorf("empty pipeline: exit %d %q", r.code, r.stderr)
 	}
 }
+
+// Closing a deal as lost from the deal command starts the plan after the
+// "no", exactly as cartera lost does.
+func TestDealCloseLostStartsThePlan(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "c.db")
+	if r := runBin(t, nil, "deal", "add", "--db", db, "--id", "D-7", "--title", "Intranet", "--value", "9000", "--as-of", "2026-11-20"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	r := runBin(t, nil, "deal", "close", "D-7", "--lost", "--reason", "precio", "--competitor", "Grupo Cima", "--db", db,
+		"--as-of", "2026-11-25", "--lang", "en")
+	if r.code != 0 || !strings.Contains(r.stdout, "Plan after the \"no\"") {
+		t.Fatalf("close --lost: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runBin(t, nil, "plan", "D-7", "--db", db, "--as-of", "2026-11-25", "--format", "json"); r.code != 0 || !strings.Contains(r.stdout, "Grupo Cima") {
+		t.Errorf("plan: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
