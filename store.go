@@ -42,6 +42,7 @@ type Store interface {
 	OwnerStore
 	DealStore
 	PlaybookStore
+	ArchiveStore
 	Close() error
 }
 
@@ -208,6 +209,11 @@ type ImportTx interface {
 	PutIncidents(ctx context.Context, rows []Incident, pos []int64) ([]Duplicate, error)
 	PutDeals(ctx context.Context, rows []Deal, pos []int64) ([]Duplicate, error)
 	PutSignals(ctx context.Context, rows []Signal, pos []int64) ([]Duplicate, error)
+	// PutArchive writes an archive (see Archive) into a store that holds
+	// no users, settings or playbook records yet, keeping every id and
+	// version; the records it refers to (deals, clients) must be written
+	// in the same transaction or be stored already.
+	PutArchive(ctx context.Context, a *Archive) error
 	// Commit makes every record visible and brings derived figures up to
 	// date.
 	Commit(ctx context.Context) error

@@ -67,6 +67,13 @@ type Options struct {
 	Mappings []*Mapping
 	// Progress, when set, is called from time to time while reading.
 	Progress func(Progress)
+	// Pipeline, when set, is the pipeline deals are checked against
+	// instead of the store's: a move between stores brings its own.
+	Pipeline *cartera.Pipeline
+	// BeforeCommit, when set, runs after every record is written and
+	// before the commit, inside the same transaction: what it writes
+	// lands with the records or not at all.
+	BeforeCommit func(ctx context.Context, tx cartera.ImportTx) error
 }
 
 // Progress reports how far an import has read.
@@ -293,6 +300,11 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 	if o.DryRun {
 		return rep, tx.Rollback()
 	}
+	if o.BeforeCommit != nil {
+		if err := o.BeforeCommit(ctx, tx); err != nil {
+			return nil, err
+		}
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, err
 	}
@@ -328,9 +340,13 @@ func newValidator(ctx context.Context, st cartera.Store, o Options, probs *probl
 	if err := st.DealKeys(ctx, func(id string, c cartera.Currency) error { v.deals[id] = c; return nil }); err != nil {
 		return nil, err
 	}
-	var err error
-	if v.pipeline, err = st.Pipeline(ctx); err != nil {
-		return nil, err
+	if o.Pipeline != nil {
+		v.pipeline = *o.Pipeline
+	} else {
+		var err error
+		if v.pipeline, err = st.Pipeline(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if err := st.ContactKeys(ctx, func(id, client string) error { v.contacts[id] = client; return nil }); err != nil {
 		return nil, err

@@ -164,7 +164,7 @@ func TestDynamicKeysExist(t *testing.T) {
 	}
 	for _, c := range []string{"main", "review", "import", "export", "demo", "policy", "version", "help", "serve", "users",
 		"forecast", "deals", "deal", "calibration", "pipeline", "backup", "restore", "mappings", "script", "incident", "lost",
-		"plan", "reconnect", "debrief", "lessons", "winloss", "agenda", "referrals", "holidays", "playbook"} {
+		"plan", "reconnect", "debrief", "lessons", "winloss", "agenda", "referrals", "holidays", "playbook", "migrate-store"} {
 		want = append(want, "usage."+c)
 	}
 	for _, k := range want {

@@ -94,8 +94,13 @@ func (db *DB) ContactKeys(ctx context.Context, fn func(string, string) error) er
 	})
 }
 
+// querier is a pool or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // each runs a query and calls fn for every row.
-func each(ctx context.Context, q *sql.DB, query string, fn func(scanner) error, args ...any) error {
+func each(ctx context.Context, q querier, query string, fn func(scanner) error, args ...any) error {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("query: %w", err)

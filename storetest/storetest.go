@@ -68,6 +68,10 @@ func Run(t *testing.T, open Opener) {
 			tc.fn(t, st)
 		})
 	}
+	t.Run("ArchiveMovesWithTheRecordsIntoAnEmptyStore", func(t *testing.T) {
+		t.Parallel()
+		testArchive(t, open)
+	})
 }
 
 var ctx = context.Background()

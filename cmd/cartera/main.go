@@ -66,6 +66,7 @@ var commands = []command{
 	{"users", runUsers},
 	{"backup", runBackup},
 	{"restore", runRestore},
+	{"migrate-store", runMigrateStore},
 	{"version", runVersion},
 	{"help", runHelp},
 }
