@@ -33,7 +33,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	password := r.PostFormValue("password")
 	next := localPath(r.PostFormValue("next"))
 	now := s.cfg.Now()
-	if !s.logins.allow("ip:"+clientIP(r), 20, 30*time.Second, now) ||
+	if !s.logins.allow("ip:"+s.clientIP(r), 20, 30*time.Second, now) ||
 		!s.logins.allow("email:"+strings.ToLower(email), 8, time.Minute, now) {
 		w.WriteHeader(http.StatusTooManyRequests)
 		return s.page(w, r, "login", "", loginForm{Email: email, Next: next, Error: c.p.T("auth.too_many")})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"runtime/debug"
 	"strings"
@@ -70,7 +71,7 @@ func (s *Server) wrap(rt *route) http.Handler {
 				uid = c.user.ID
 			}
 			s.log.Info("request", "method", r.Method, "route", rt.pattern, "path", r.URL.Path, "status", sw.status,
-				"ms", float64(d.Microseconds())/1000, "bytes", sw.bytes, "user", uid, "remote", clientIP(r))
+				"ms", float64(d.Microseconds())/1000, "bytes", sw.bytes, "user", uid, "remote", s.clientIP(r))
 		}()
 		h := sw.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
@@ -259,13 +260,49 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 // clientIP is the caller's address, for logs and rate limits. Behind a
-// reverse proxy the proxy's address is seen; docs/operations.md explains.
-func clientIP(r *http.Request) string {
+// reverse proxy listed in Config.TrustedProxies it is the address the
+// proxy saw (docs/operations.md).
+func (s *Server) clientIP(r *http.Request) string {
 	host := r.RemoteAddr
 	if i := strings.LastIndexByte(host, ':'); i > 0 {
 		host = host[:i]
 	}
-	return strings.Trim(host, "[]")
+	host = strings.Trim(host, "[]")
+	if !s.trusted(host) {
+		return host
+	}
+	// Behind trusted proxies the visitor is the last address in
+	// X-Forwarded-For that is not one of them: addresses to its left were
+	// written by the visitor and can be anything.
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if _, err := netip.ParseAddr(hop); err != nil {
+			break
+		}
+		if !s.trusted(hop) {
+			return hop
+		}
+	}
+	return host
+}
+
+// trusted reports whether an address is one of the configured proxies.
+func (s *Server) trusted(addr string) bool {
+	if len(s.cfg.TrustedProxies) == 0 {
+		return false
+	}
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap()
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // demoSignIn signs the visitor in as the demo owner.

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -43,6 +44,10 @@ type Config struct {
 	UploadDir string
 	UploadTTL time.Duration
 	UploadMax int64
+	// TrustedProxies are the reverse proxies in front of the server: for
+	// requests from them the visitor's address is read from
+	// X-Forwarded-For (for login rate limits and logs). Empty trusts none.
+	TrustedProxies []netip.Prefix
 	// Logger receives access logs and errors.
 	Logger *slog.Logger
 	// Now is the clock (time.Now when nil); tests set it.

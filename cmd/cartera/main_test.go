@@ -343,6 +343,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"import", "/no/such/file.csv"}, 2, "No se puede leer"},
 		{[]string{"review", "-h"}, 0, "--as-of FECHA"},
 		{[]string{"version"}, 0, "cartera "},
+		{[]string{"serve", "--demo", "--trusted-proxies", "127.0.0.1,10.0.0.0/33"}, 2, "10.0.0.0/33 no es una dirección"},
+		{[]string{"migrate-store", "--to", "x.db"}, 2, "Uso: cartera migrate-store"},
 	}
 	for _, tc := range tests {
 		r := runBin(t, nil, tc.args...)

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strings"
 
 	"github.com/cartera/cartera"
@@ -20,6 +22,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	baseURL := fs.String("base-url", a.getenv("CARTERA_BASE_URL"), "")
 	logFormat := fs.String("log-format", envOr(a, "CARTERA_LOG_FORMAT", "text"), "")
 	logLevel := fs.String("log-level", envOr(a, "CARTERA_LOG_LEVEL", "info"), "")
+	proxiesS := fs.String("trusted-proxies", a.getenv("CARTERA_TRUSTED_PROXIES"), "")
 	rest, err := parse(a, fs, &c, args)
 	if err != nil {
 		return err
@@ -31,6 +34,10 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return &usageError{p.T("cli.bad_format", "value", *logLevel, "allowed", "debug, info, warn, error")}
+	}
+	proxies, err := parseProxies(*proxiesS)
+	if err != nil {
+		return &usageError{p.T("serve.bad_proxy", "value", err.Error())}
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	var handler slog.Handler
@@ -60,7 +67,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer done()
-	cfg := web.Config{Addr: *addr, BaseURL: *baseURL, Demo: c.demo, Logger: log}
+	cfg := web.Config{Addr: *addr, BaseURL: *baseURL, Demo: c.demo, Logger: log, TrustedProxies: proxies}
 	if c.demo {
 		if cfg.DemoEmail, err = web.DemoOwner(ctx, st); err != nil {
 			return err
@@ -94,4 +101,30 @@ func envOr(a *app, key, def string) string {
 		return v
 	}
 	return def
+}
+
+// parseProxies reads a comma-separated list of addresses and networks
+// (127.0.0.1, 10.0.0.0/8, ::1); it returns the offending item on error.
+func parseProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if strings.Contains(item, "/") {
+			p, err := netip.ParsePrefix(item)
+			if err != nil {
+				return nil, errors.New(item)
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		ip, err := netip.ParseAddr(item)
+		if err != nil {
+			return nil, errors.New(item)
+		}
+		out = append(out, netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen()))
+	}
+	return out, nil
 }
