@@ -1,63 +1,18 @@
 package main_test
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/cartera/cartera/postgres/pgtest"
 )
-
-// pgSchemaDSN returns a DSN for a schema of the test's own on the server
-// named by CARTERA_TEST_POSTGRES, dropped when the test ends, or skips the
-// test without that variable.
-func pgSchemaDSN(t *testing.T) string {
-	t.Helper()
-	dsn := os.Getenv("CARTERA_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("CARTERA_TEST_POSTGRES is not set; PostgreSQL end-to-end tests skipped")
-	}
-	ctx := context.Background()
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "cartera_t_" + hex.EncodeToString(b)
-	exec := func(sql string) error {
-		conn, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			return err
-		}
-		defer conn.Close(ctx)
-		_, err = conn.Exec(ctx, sql)
-		return err
-	}
-	if err := exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			t.Error(err)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("options", "-c search_path="+schema)
-	u.RawQuery = strings.ReplaceAll(q.Encode(), "+", "%20") // pgx reads + literally
-	return u.String()
-}
 
 // The demo imported into PostgreSQL with the real binary reviews, forecasts
 // and exports exactly as it does from SQLite.
 func TestPostgresGivesTheSameReportsAsSQLite(t *testing.T) {
 	t.Parallel()
-	dsn := pgSchemaDSN(t)
+	dsn := pgtest.DSN(t)
 	dir := t.TempDir()
 	files := filepath.Join(dir, "demo")
 	if r := runBin(t, nil, "demo", "--out", files, "--as-of", "2026-11-25"); r.code != 0 {
