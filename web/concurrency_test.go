@@ -8,6 +8,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/postgres"
+	"github.com/cartera/cartera/postgres/pgtest"
 )
 
 // Fifty writers update the same client through the API at once, each by
@@ -17,8 +21,25 @@ import (
 // the incidents they create must all be counted.
 func TestFiftyConcurrentWritersLoseNothing(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
-	hammer(t, f.ts.URL, f.tokens["owner"], "C-001")
+	for _, store := range []struct {
+		name string
+		open func(testing.TB) cartera.Store
+	}{
+		{"sqlite", openSQLite},
+		{"postgres", func(t testing.TB) cartera.Store {
+			st, err := postgres.Open(bg, pgtest.DSN(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st
+		}},
+	} {
+		t.Run(store.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixtureOn(t, store.open)
+			hammer(t, f.ts.URL, f.tokens["owner"], "C-001")
+		})
+	}
 }
 
 // hammer runs the concurrent writers against a server; it is the same test

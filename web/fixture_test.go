@@ -27,7 +27,7 @@ var now = time.Date(2026, 11, 25, 11, 0, 0, 0, time.UTC)
 
 type fixture struct {
 	t   testing.TB
-	st  *sqlite.DB
+	st  cartera.Store
 	srv *Server
 	ts  *httptest.Server
 	// tokens and passwords per role name: owner, manager, seller, other.
@@ -42,10 +42,22 @@ const testPassword = "correct horse battery"
 // them) and not others (C-004 is Carmen Ortega's).
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
+	return newFixtureOn(t, openSQLite)
+}
+
+// openSQLite opens a new SQLite store for a test.
+func openSQLite(t testing.TB) cartera.Store {
 	st, err := sqlite.Open(bg, filepath.Join(t.TempDir(), "web.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return st
+}
+
+// newFixtureOn is newFixture on the store open returns.
+func newFixtureOn(t testing.TB, open func(testing.TB) cartera.Store) *fixture {
+	t.Helper()
+	st := open(t)
 	t.Cleanup(func() { st.Close() })
 	anchor := cartera.DateFromTime(now.In(demo.Location))
 	w, mem, _ := csvio.NewMemoryWriter(csvio.FormatCSV, csvio.Style{Spanish: true})

@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/postgres"
 	"github.com/cartera/cartera/sqlite"
 )
 
@@ -72,7 +72,12 @@ func backupArgs(ctx context.Context, a *app, name string, args []string, force *
 	if err != nil {
 		return nil, "", err
 	}
-	if strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://") {
+	if postgres.IsDSN(path) {
+		// PostgreSQL has its own tools, which know its users, roles and
+		// point-in-time recovery; cartera does not wrap them.
+		if name == "restore" {
+			return nil, "", cartera.NewError(cartera.EINVALID, "restore.postgres")
+		}
 		return nil, "", cartera.NewError(cartera.EINVALID, "backup.postgres")
 	}
 	db, err := sqlite.Open(ctx, path)

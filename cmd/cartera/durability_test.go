@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,7 +17,10 @@ import (
 	"time"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/postgres"
+	"github.com/cartera/cartera/postgres/pgtest"
 	"github.com/cartera/cartera/sqlite"
+	"github.com/jackc/pgx/v5"
 )
 
 // Nothing is lost: a backup restores to the same data, an import killed
@@ -91,11 +95,82 @@ func openCheck(t *testing.T, path string) cartera.Counts {
 	return n
 }
 
+// killStore is one backend for the killed-import test: where its database
+// is, how to tell that an import is well under way, and what it holds.
+type killStore struct {
+	name     string
+	db       func(t *testing.T, dir string) string
+	underWay func(t *testing.T, db string) bool
+	check    func(t *testing.T, db string) cartera.Counts
+}
+
+var killStores = []killStore{
+	{
+		name: "sqlite",
+		db:   func(t *testing.T, dir string) string { return filepath.Join(dir, "c.db") },
+		// Its transaction has written a good part: the WAL grows.
+		underWay: func(t *testing.T, db string) bool {
+			fi, err := os.Stat(db + "-wal")
+			return err == nil && fi.Size() > 8<<20
+		},
+		check: openCheck,
+	},
+	{
+		// On PostgreSQL the killed import must be entirely absent (its
+		// transaction never committed), and every constraint must hold.
+		name: "postgres",
+		db: func(t *testing.T, dir string) string {
+			return pgtest.DSN(t, "application_name", "cartera_kill_"+filepath.Base(dir))
+		},
+		// Its session is copying or writing the time entries, well after
+		// the clients, contacts and invoices.
+		underWay: func(t *testing.T, db string) bool {
+			u, _ := url.Parse(db)
+			conn, err := pgx.Connect(context.Background(), pgtest.Server(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close(context.Background())
+			var n int
+			conn.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity
+				WHERE application_name = $1 AND query ILIKE '%time_entries%'`, u.Query().Get("application_name")).Scan(&n)
+			return n > 0
+		},
+		check: pgCheck,
+	},
+}
+
+// pgCheck opens a PostgreSQL store, checks that no import was left half
+// done and that references are whole, and counts its records.
+func pgCheck(t *testing.T, dsn string) cartera.Counts {
+	t.Helper()
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatalf("reopen after the kill: %v", err)
+	}
+	defer st.Close()
+	var unfinished, orphans int
+	if err := st.Pool().QueryRow(ctx, `SELECT (SELECT count(*) FROM imports WHERE finished IS NULL),
+		(SELECT count(*) FROM invoices i WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.id = i.client_id))
+		+ (SELECT count(*) FROM time_entries e WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.id = e.client_id))
+		+ (SELECT count(*) FROM signals s WHERE NOT EXISTS (SELECT 1 FROM deals d WHERE d.id = s.deal_id))`).Scan(&unfinished, &orphans); err != nil {
+		t.Fatal(err)
+	}
+	if unfinished != 0 || orphans != 0 {
+		t.Fatalf("after the kill: %d unfinished imports, %d dangling references", unfinished, orphans)
+	}
+	n, err := st.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 func TestImportKilledHalfWayLeavesNothing(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "c.db")
-	small, big := filepath.Join(dir, "small"), filepath.Join(dir, "big")
+	files := t.TempDir()
+	small, big := filepath.Join(files, "small"), filepath.Join(files, "big")
 	if r := runBin(t, nil, "demo", "--out", small, "--as-of", "2026-11-25"); r.code != 0 {
 		t.Fatal(r.stderr)
 	}
@@ -103,48 +178,51 @@ func TestImportKilledHalfWayLeavesNothing(t *testing.T) {
 		t.Fatal(r.stderr)
 	}
 	smallFiles, _ := filepath.Glob(filepath.Join(small, "*.csv"))
-	if r := runBin(t, nil, append([]string{"import", "--db", db}, smallFiles...)...); r.code != 0 {
-		t.Fatal(r.stderr)
-	}
-	before := openCheck(t, db)
-
-	// The big import writes a different portfolio over the same ids; kill
-	// it once it is well under way.
 	bigFiles, _ := filepath.Glob(filepath.Join(big, "*.csv"))
-	cmd := exec.Command(binary, append([]string{"import", "--db", db}, bigFiles...)...)
-	cmd.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH")}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	// Wait until its transaction has written a good part: the WAL grows.
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		if fi, err := os.Stat(db + "-wal"); err == nil && fi.Size() > 8<<20 {
-			break
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("the import finished before it could be killed (%v): make the data bigger", err)
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-	cmd.Process.Signal(syscall.SIGKILL)
-	<-done
+	for _, store := range killStores {
+		t.Run(store.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			db := store.db(t, dir)
+			if r := runBin(t, nil, append([]string{"import", "--db", db}, smallFiles...)...); r.code != 0 {
+				t.Fatal(r.stderr)
+			}
+			before := store.check(t, db)
 
-	after := openCheck(t, db)
-	for _, e := range cartera.Entities {
-		if after[e] != before[e] {
-			t.Errorf("%s: %d records before, %d after the killed import", e, before[e], after[e])
-		}
-	}
-	// And the same import then runs to the end.
-	if r := runBin(t, nil, append([]string{"import", "--db", db}, bigFiles...)...); r.code != 0 {
-		t.Fatalf("import after the kill: %s", r.stderr)
-	}
-	if n := openCheck(t, db); n[cartera.EntityClients] != 3000 {
-		t.Errorf("clients after the full import: %d", n[cartera.EntityClients])
+			// The big import writes a different portfolio over the same
+			// ids; kill it once it is well under way.
+			cmd := exec.Command(binary, append([]string{"import", "--db", db}, bigFiles...)...)
+			cmd.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH")}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			deadline := time.Now().Add(60 * time.Second)
+			for time.Now().Before(deadline) && !store.underWay(t, db) {
+				select {
+				case err := <-done:
+					t.Fatalf("the import finished before it could be killed (%v): make the data bigger", err)
+				case <-time.After(20 * time.Millisecond):
+				}
+			}
+			cmd.Process.Signal(syscall.SIGKILL)
+			<-done
+
+			after := store.check(t, db)
+			for _, e := range cartera.Entities {
+				if after[e] != before[e] {
+					t.Errorf("%s: %d records before, %d after the killed import", e, before[e], after[e])
+				}
+			}
+			// And the same import then runs to the end.
+			if r := runBin(t, nil, append([]string{"import", "--db", db}, bigFiles...)...); r.code != 0 {
+				t.Fatalf("import after the kill: %s", r.stderr)
+			}
+			if n := store.check(t, db); n[cartera.EntityClients] != 3000 {
+				t.Errorf("clients after the full import: %d", n[cartera.EntityClients])
+			}
+		})
 	}
 }
 

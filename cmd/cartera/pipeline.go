@@ -12,14 +12,13 @@ import (
 	"github.com/cartera/cartera/forecast"
 	"github.com/cartera/cartera/i18n"
 	"github.com/cartera/cartera/review"
-	"github.com/cartera/cartera/sqlite"
 )
 
 // pipelineCmd is what the pipeline commands share: the store, the day and
 // the printer in the store's zone.
 type pipelineCmd struct {
 	a      *app
-	st     *sqlite.DB
+	st     cartera.Store
 	p      *i18n.Printer
 	asOf   cartera.Date
 	format string

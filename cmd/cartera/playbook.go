@@ -14,7 +14,6 @@ import (
 	"github.com/cartera/cartera/i18n"
 	"github.com/cartera/cartera/playbook"
 	"github.com/cartera/cartera/review"
-	"github.com/cartera/cartera/sqlite"
 )
 
 // The playbook commands: scripts, referrals, holidays, lost deals and
@@ -28,7 +27,7 @@ var errShown = errors.New("explained")
 // playCmd is what the playbook commands share.
 type playCmd struct {
 	a      *app
-	st     *sqlite.DB
+	st     cartera.Store
 	p      *i18n.Printer
 	asOf   cartera.Date
 	format string

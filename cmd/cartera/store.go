@@ -9,18 +9,34 @@ import (
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/csvio"
 	"github.com/cartera/cartera/demo"
+	"github.com/cartera/cartera/postgres"
 	"github.com/cartera/cartera/sqlite"
 )
 
-// openStore opens the configured database, or with --demo a throwaway one
-// filled with the demo portfolio anchored on asOf.
-func (a *app) openStore(ctx context.Context, c common, asOf cartera.Date) (*sqlite.DB, func(), error) {
+// openStore opens the configured database — a SQLite file, or a
+// PostgreSQL database when --db or CARTERA_DB is a postgres:// or
+// postgresql:// DSN — or with --demo a throwaway one filled with the demo
+// portfolio anchored on asOf. Features only one backend has (SQLite's
+// backups) are reached by type assertion on the result.
+func (a *app) openStore(ctx context.Context, c common, asOf cartera.Date) (cartera.Store, func(), error) {
 	if c.demo {
 		return openDemo(ctx, asOf)
 	}
 	path, err := a.dbPath(c.db)
 	if err != nil {
 		return nil, nil, err
+	}
+	return openPath(ctx, path)
+}
+
+// openPath opens a SQLite file or a PostgreSQL DSN.
+func openPath(ctx context.Context, path string) (cartera.Store, func(), error) {
+	if postgres.IsDSN(path) {
+		db, err := postgres.Open(ctx, path)
+		if err != nil {
+			return nil, nil, err
+		}
+		return db, func() { db.Close() }, nil
 	}
 	db, err := sqlite.Open(ctx, path)
 	if err != nil {
@@ -31,7 +47,7 @@ func (a *app) openStore(ctx context.Context, c common, asOf cartera.Date) (*sqli
 
 // openDemo builds the demo in a temporary database: the real import path,
 // so the demo is also a check that import works.
-func openDemo(ctx context.Context, asOf cartera.Date) (*sqlite.DB, func(), error) {
+func openDemo(ctx context.Context, asOf cartera.Date) (cartera.Store, func(), error) {
 	dir, err := os.MkdirTemp("", "cartera-demo-")
 	if err != nil {
 		return nil, nil, err

@@ -1,0 +1,466 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/cartera/cartera"
+	"github.com/jackc/pgx/v5"
+)
+
+// The sales pipeline: deals, their signals and each deal's evidence
+// summary, which every signal write brings up to date in the same
+// transaction.
+
+var (
+	dealsTable = table{"deals", []string{"id", "client_id", "prospect", "title", "owner", "owner_key", "amount", "currency",
+		"stage", "stage_since", "expected_close", "claimed", "category", "created", "closed", "outcome", "lost_reason",
+		"competitor", "need", "capacity", "decision_maker"}}
+	signalsTable = table{"signals", []string{"id", "deal_id", "kind", "day", "source", "days", "note"}}
+)
+
+const signalColumns = `id, deal_id, kind, day, source, days, note, version`
+
+// dealColumns is the column list scanDeal reads.
+var dealColumns = dealColumnsOf("")
+
+// dealColumnsOf qualifies the deal columns with a table alias.
+func dealColumnsOf(alias string) string {
+	cols := `id, coalesce(client_id, ''), prospect, title, owner, amount, currency, stage, stage_since, expected_close,
+		claimed, category, created, closed, outcome, lost_reason, competitor, need, capacity, decision_maker, version`
+	if alias == "" {
+		return cols
+	}
+	return prefixed(alias+".", cols)
+}
+
+func dealArgs(a []any, d *cartera.Deal) []any {
+	q := d.Qualification
+	return append(a, d.ID, nullText(d.ClientID), d.Prospect, d.Title, d.Owner, cartera.Fold(strings.TrimSpace(d.Owner)), d.Value.Amount,
+		string(d.Value.Currency), string(d.Stage), d.StageSince.UnixDay(), nullDay(d.ExpectedClose), int64(d.Claimed),
+		string(d.Category), d.Created.UnixDay(), nullDay(d.Closed), string(d.Outcome), d.LostReason, d.Competitor,
+		answer(q.Need), answer(q.Capacity), answer(q.DecisionMaker))
+}
+
+func answer(a cartera.Answer) string {
+	if a == "" {
+		return string(cartera.Unknown)
+	}
+	return string(a)
+}
+
+func signalArgs(a []any, s *cartera.Signal) []any {
+	return append(a, s.ID, s.DealID, string(s.Kind), s.Day.UnixDay(), s.Source, int64(s.Days), s.Note)
+}
+
+func scanDeal(s scanner) (cartera.Deal, error) {
+	return scanDealWith(s)
+}
+
+// scanDealWith scans a deal and any extra columns after it.
+func scanDealWith(s scanner, extra ...any) (cartera.Deal, error) {
+	var d cartera.Deal
+	var cur, stage, cat, outcome, need, capa, dm string
+	var since, created, claimed int64
+	var expected, closed *int64
+	dst := []any{&d.ID, &d.ClientID, &d.Prospect, &d.Title, &d.Owner, &d.Value.Amount, &cur, &stage, &since, &expected,
+		&claimed, &cat, &created, &closed, &outcome, &d.LostReason, &d.Competitor, &need, &capa, &dm, &d.Version}
+	err := s.Scan(append(dst, extra...)...)
+	d.Value.Currency, d.Stage, d.StageSince = cartera.Currency(cur), cartera.Stage(stage), cartera.DateFromUnixDay(since)
+	d.ExpectedClose, d.Closed, d.Created = dayOf(expected), dayOf(closed), cartera.DateFromUnixDay(created)
+	d.Claimed, d.Category, d.Outcome = cartera.BasisPoints(claimed), cartera.ForecastCategory(cat), cartera.Outcome(outcome)
+	d.Qualification = cartera.Qualification{Need: cartera.Answer(need), Capacity: cartera.Answer(capa), DecisionMaker: cartera.Answer(dm)}
+	return d, err
+}
+
+func scanSignal(s scanner) (cartera.Signal, error) {
+	var x cartera.Signal
+	var kind string
+	var day, days int64
+	err := s.Scan(&x.ID, &x.DealID, &kind, &day, &x.Source, &days, &x.Note, &x.Version)
+	x.Kind, x.Day, x.Days = cartera.SignalKind(kind), cartera.DateFromUnixDay(day), int(days)
+	return x, err
+}
+
+// SaveDeal validates and stores a deal.
+func (db *DB) SaveDeal(ctx context.Context, d cartera.Deal) (cartera.Deal, error) {
+	if err := db.validDeal(ctx, &d); err != nil {
+		return d, err
+	}
+	if err := db.write(ctx, func(tx pgx.Tx) error { x := d; return putDeal(ctx, tx, &x) }); err != nil {
+		return d, err
+	}
+	return db.Deal(ctx, d.ID)
+}
+
+// validDeal fills in the default outcome and checks the deal against the
+// pipeline's stages.
+func (db *DB) validDeal(ctx context.Context, d *cartera.Deal) error {
+	p, err := db.Pipeline(ctx)
+	if err != nil {
+		return err
+	}
+	if d.Outcome == "" {
+		d.Outcome = cartera.OutcomeOpen
+	}
+	return d.Validate(p, today())
+}
+
+// putDeal writes a validated deal inside tx: version and currency checks,
+// the stage day, and the evidence a won deal needs.
+func putDeal(ctx context.Context, tx pgx.Tx, d *cartera.Deal) error {
+	if err := checkVersion(ctx, tx, "deals", d.ID, d.Version); err != nil {
+		return err
+	}
+	if d.ClientID != "" {
+		if err := sameCurrency(ctx, tx, d.ClientID, d.Value.Currency); err != nil {
+			return err
+		}
+	}
+	var oldStage, oldOutcome string
+	var oldSince int64
+	err := tx.QueryRow(ctx, `SELECT stage, stage_since, outcome FROM deals WHERE id = $1`, d.ID).Scan(&oldStage, &oldSince, &oldOutcome)
+	isNew := noRows(err)
+	if err != nil && !isNew {
+		return err
+	}
+	if !isNew && oldStage != string(d.Stage) && d.StageSince == cartera.DateFromUnixDay(oldSince) {
+		d.StageSince = 0 // the day of the old stage, sent back unchanged
+	}
+	if d.StageSince.IsZero() {
+		switch {
+		case !isNew && oldStage == string(d.Stage):
+			d.StageSince = cartera.DateFromUnixDay(oldSince)
+		case isNew:
+			d.StageSince = d.Created
+		default:
+			d.StageSince = max(today()-1, d.Created) // today where the user is, at the latest
+			if !d.Closed.IsZero() {
+				d.StageSince = min(d.StageSince, d.Closed)
+			}
+		}
+	}
+	if d.Outcome == cartera.OutcomeWon && oldOutcome != string(cartera.OutcomeWon) {
+		if err := wonEvidence(ctx, tx, *d); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.Exec(ctx, dealsTable.saveSQL(), dealArgs(nil, d)...); err != nil {
+		return fmt.Errorf("save deal: %w", err)
+	}
+	return nil
+}
+
+// wonEvidence refuses to mark a deal won without a verified signal dated on
+// or before its close day.
+func wonEvidence(ctx context.Context, tx pgx.Tx, d cartera.Deal) error {
+	var ok bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM signals WHERE deal_id = $1 AND day <= $2 AND kind = ANY($3))`,
+		d.ID, d.Closed.UnixDay(), verifiedKinds()).Scan(&ok); err != nil {
+		return err
+	}
+	if !ok {
+		return cartera.FieldError("outcome", "deal.won_needs_evidence", "deal", d.Name())
+	}
+	return nil
+}
+
+// Deal returns one deal.
+func (db *DB) Deal(ctx context.Context, id string) (cartera.Deal, error) {
+	return get(ctx, db, "deals", dealColumns, scanDeal, id)
+}
+
+// ListDeals returns a page of deals in id order.
+func (db *DB) ListDeals(ctx context.Context, q cartera.DealQuery) ([]cartera.Deal, string, error) {
+	after, err := decodeCursor(q.After)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := pageLimit(q.Limit, 500, 100)
+	var p params
+	where := "id > " + p.add(after)
+	for _, f := range []struct{ col, v string }{{"owner_key", cartera.Fold(strings.TrimSpace(q.Owner))},
+		{"stage", string(q.Stage)}, {"outcome", string(q.Outcome)}, {"client_id", q.ClientID}} {
+		if f.v != "" {
+			where += " AND " + f.col + " = " + p.add(f.v)
+		}
+	}
+	var out []cartera.Deal
+	err = eachRecord(ctx, db.pool, `SELECT `+dealColumns+` FROM deals WHERE `+where+` ORDER BY id LIMIT `+p.add(limit+1), scanDeal,
+		func(d cartera.Deal) error { out = append(out, d); return nil }, p...)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = encodeCursor(out[limit-1].ID)
+	}
+	return out, next, nil
+}
+
+// EachDeal streams deals in id order.
+func (db *DB) EachDeal(ctx context.Context, fn func(cartera.Deal) error) error {
+	return eachRecord(ctx, db.pool, `SELECT `+dealColumns+` FROM deals ORDER BY id`, scanDeal, fn)
+}
+
+// SaveSignal stores a signal and refreshes its deal's evidence.
+func (db *DB) SaveSignal(ctx context.Context, s cartera.Signal) (cartera.Signal, error) {
+	if err := s.Validate(today()); err != nil {
+		return s, err
+	}
+	err := db.write(ctx, func(tx pgx.Tx) error {
+		if err := checkVersion(ctx, tx, "signals", s.ID, s.Version); err != nil {
+			return err
+		}
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM deals WHERE id = $1)`, s.DealID).Scan(&exists); err != nil {
+			return err
+		}
+		if !exists {
+			return cartera.FieldError("deal_id", "signal.unknown_deal", "value", s.DealID)
+		}
+		var prev string
+		err := tx.QueryRow(ctx, `SELECT deal_id FROM signals WHERE id = $1`, s.ID).Scan(&prev)
+		if err != nil && !noRows(err) {
+			return err
+		}
+		if _, err := tx.Exec(ctx, signalsTable.saveSQL(), signalArgs(nil, &s)...); err != nil {
+			return fmt.Errorf("save signal: %w", err)
+		}
+		ids := []string{s.DealID}
+		if prev != "" && prev != s.DealID {
+			ids = append(ids, prev)
+		}
+		return refreshEvidence(ctx, tx, ids)
+	})
+	if err != nil {
+		return s, err
+	}
+	return db.Signal(ctx, s.ID)
+}
+
+// Signal returns one signal.
+func (db *DB) Signal(ctx context.Context, id string) (cartera.Signal, error) {
+	return get(ctx, db, "signals", signalColumns, scanSignal, id)
+}
+
+// Signals returns a deal's signals, newest first.
+func (db *DB) Signals(ctx context.Context, dealID string) ([]cartera.Signal, error) {
+	var out []cartera.Signal
+	err := eachRecord(ctx, db.pool, `SELECT `+signalColumns+` FROM signals WHERE deal_id = $1 ORDER BY day DESC, id DESC`, scanSignal,
+		func(s cartera.Signal) error { out = append(out, s); return nil }, dealID)
+	return out, err
+}
+
+// ListSignals returns a page of signals in id order.
+func (db *DB) ListSignals(ctx context.Context, q cartera.RecordQuery) ([]cartera.Signal, string, error) {
+	after, err := decodeCursor(q.After)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := pageLimit(q.Limit, 500, 100)
+	var p params
+	where := "id > " + p.add(after)
+	if q.DealID != "" {
+		where += " AND deal_id = " + p.add(q.DealID)
+	}
+	if q.Owner != "" {
+		where += " AND deal_id IN (SELECT id FROM deals WHERE owner_key = " + p.add(cartera.Fold(strings.TrimSpace(q.Owner))) + ")"
+	}
+	var out []cartera.Signal
+	err = eachRecord(ctx, db.pool, `SELECT `+signalColumns+` FROM signals WHERE `+where+` ORDER BY id LIMIT `+p.add(limit+1), scanSignal,
+		func(s cartera.Signal) error { out = append(out, s); return nil }, p...)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = encodeCursor(out[limit-1].ID)
+	}
+	return out, next, nil
+}
+
+// EachSignal streams signals in id order.
+func (db *DB) EachSignal(ctx context.Context, fn func(cartera.Signal) error) error {
+	return eachRecord(ctx, db.pool, `SELECT `+signalColumns+` FROM signals ORDER BY id`, scanSignal, fn)
+}
+
+// DealKeys streams every deal's id and currency.
+func (db *DB) DealKeys(ctx context.Context, fn func(string, cartera.Currency) error) error {
+	return each(ctx, db.pool, `SELECT id, currency FROM deals`, func(s scanner) error {
+		var id, cur string
+		if err := s.Scan(&id, &cur); err != nil {
+			return err
+		}
+		return fn(id, cartera.Currency(cur))
+	})
+}
+
+// DealOwners lists the distinct sellers named on deals.
+func (db *DB) DealOwners(ctx context.Context) ([]string, error) {
+	var out []string
+	err := each(ctx, db.pool, `SELECT min(owner) FROM deals WHERE owner_key <> '' GROUP BY owner_key ORDER BY 1`, func(s scanner) error {
+		var o string
+		err := s.Scan(&o)
+		out = append(out, o)
+		return err
+	})
+	return out, err
+}
+
+// ClosedByStage counts closed deals by the stage they ended in.
+func (db *DB) ClosedByStage(ctx context.Context, closedBefore cartera.Date) ([]cartera.StageTally, error) {
+	var p params
+	where := "outcome IN ('won', 'lost')"
+	if !closedBefore.IsZero() {
+		where += " AND closed < " + p.add(closedBefore.UnixDay())
+	}
+	var out []cartera.StageTally
+	err := each(ctx, db.pool, `SELECT stage, count(*) FILTER (WHERE outcome = 'won'), count(*) FILTER (WHERE outcome = 'lost')
+		FROM deals WHERE `+where+` GROUP BY stage ORDER BY stage`, func(s scanner) error {
+		var t cartera.StageTally
+		var st string
+		var won, lost int64
+		err := s.Scan(&st, &won, &lost)
+		t.Stage, t.Won, t.Lost = cartera.Stage(st), int(won), int(lost)
+		out = append(out, t)
+		return err
+	}, p...)
+	return out, err
+}
+
+// evidenceOf summarises the signals of deal d.id by kind, as stored in
+// deals.evidence: "kind count first last days", comma-separated, where days
+// are those of the kind's latest signal. %s is an extra condition on the
+// signals.
+const evidenceOf = `(SELECT string_agg(kind || ' ' || n || ' ' || first || ' ' || last || ' ' || days, ',' ORDER BY kind)
+	FROM (SELECT kind, count(*) AS n, min(day) AS first, max(day) AS last,
+		(array_agg(days ORDER BY day DESC, id DESC))[1] AS days
+		FROM signals WHERE deal_id = d.id %s GROUP BY kind) k)`
+
+// DealFacts streams deals with their evidence in id order: the stored
+// summary, or, for calibration (q.Horizon > 0), a summary of only the
+// signals dated up to Horizon days before each deal closed.
+func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*cartera.DealFacts) error) error {
+	var where []string
+	var p params
+	evidence := "d.evidence"
+	if q.Horizon > 0 {
+		// Each deal with a summary of the signals known by its cut-off
+		// day: the subquery reads the signal index of that deal only.
+		evidence = fmt.Sprintf(evidenceOf, "AND day <= coalesce(d.closed, "+p.add(today().UnixDay()+int64(q.Horizon))+") - "+
+			p.add(int64(q.Horizon)))
+	}
+	switch q.Outcome {
+	case "":
+	case cartera.OutcomeClosed:
+		where = append(where, "d.outcome IN ('won', 'lost')")
+	default:
+		where = append(where, "d.outcome = "+p.add(string(q.Outcome)))
+	}
+	if q.Owner != "" {
+		where = append(where, "d.owner_key = "+p.add(cartera.Fold(strings.TrimSpace(q.Owner))))
+	}
+	if q.IDs != nil {
+		where = append(where, "d.id = ANY("+p.add(q.IDs)+")")
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var f cartera.DealFacts
+	var summary *string
+	return each(ctx, db.pool, `SELECT `+dealColumnsOf("d")+`, `+evidence+` FROM deals d`+cond+` ORDER BY d.id`, func(s scanner) error {
+		d, err := scanDealWith(s, &summary)
+		if err != nil {
+			return err
+		}
+		f = cartera.DealFacts{Deal: d}
+		if q.Horizon > 0 && !d.Closed.IsZero() {
+			f.AsOf = max(d.Closed-cartera.Date(q.Horizon), d.Created)
+		}
+		if summary != nil {
+			if err := parseEvidence(*summary, &f.Evidence); err != nil {
+				return fmt.Errorf("deal %s: %w", d.ID, err)
+			}
+		}
+		return fn(&f)
+	}, p...)
+}
+
+// parseEvidence reads a summary built by evidenceOf.
+func parseEvidence(s string, ev *cartera.Evidence) error {
+	*ev = cartera.Evidence{}
+	if s == "" {
+		return nil
+	}
+	for _, part := range strings.Split(s, ",") {
+		var kind string
+		var n, days int
+		var first, last int64
+		if _, err := fmt.Sscan(part, &kind, &n, &first, &last, &days); err != nil {
+			return fmt.Errorf("evidence %q: %w", part, err)
+		}
+		if i := cartera.SignalKind(kind).Index(); i >= 0 {
+			ev[i] = cartera.KindEvidence{Count: n, First: cartera.DateFromUnixDay(first), Last: cartera.DateFromUnixDay(last), Days: days}
+		}
+	}
+	return nil
+}
+
+// refreshEvidence recomputes the evidence summary of the given deals, in
+// one statement.
+func refreshEvidence(ctx context.Context, tx pgx.Tx, ids []string) error {
+	_, err := tx.Exec(ctx, `UPDATE deals d SET evidence = `+fmt.Sprintf(evidenceOf, "")+` WHERE d.id = ANY($1)`, ids)
+	return err
+}
+
+// Pipeline returns the stored pipeline or the defaults.
+func (db *DB) Pipeline(ctx context.Context) (cartera.Pipeline, error) {
+	v, err := db.Setting(ctx, "pipeline")
+	if cartera.ErrorCode(err) == cartera.ENOTFOUND {
+		return cartera.DefaultPipeline(), nil
+	}
+	if err != nil {
+		return cartera.Pipeline{}, err
+	}
+	return cartera.UnmarshalPipeline([]byte(v))
+}
+
+// SavePipeline validates and stores the pipeline, refusing to drop a stage
+// that deals are in.
+func (db *DB) SavePipeline(ctx context.Context, p cartera.Pipeline) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	b, err := p.Marshal()
+	if err != nil {
+		return err
+	}
+	return db.write(ctx, func(tx pgx.Tx) error {
+		var inUse error
+		err := each(ctx, tx, `SELECT stage, count(*) FROM deals GROUP BY stage ORDER BY stage`, func(s scanner) error {
+			var st string
+			var n int64
+			if err := s.Scan(&st, &n); err != nil {
+				return err
+			}
+			if inUse == nil && !p.Has(cartera.Stage(st)) {
+				inUse = cartera.NewError(cartera.ECONFLICT, "pipeline.stage_in_use", "stage", st, "n", int(n))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if inUse != nil {
+			return inUse
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES ('pipeline', $1)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value, rev = settings.rev + 1`, string(b))
+		return err
+	})
+}

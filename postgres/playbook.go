@@ -1,0 +1,651 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/cartera/cartera"
+	"github.com/jackc/pgx/v5"
+)
+
+// The playbooks' records: tasks, the plans of lost deals, reconnect
+// answers, debriefs with their searchable lessons, referrals, holidays and
+// calendar tokens.
+
+const taskColumns = `id, kind, coalesce(deal_id, ''), coalesce(client_id, ''), owner, due, status, snoozed_until, done_on,
+	note, created, version`
+
+func scanTask(s scanner) (cartera.Task, error) {
+	var t cartera.Task
+	var kind, status string
+	var due, created int64
+	var snoozed, done *int64
+	err := s.Scan(&t.ID, &kind, &t.DealID, &t.ClientID, &t.Owner, &due, &status, &snoozed, &done, &t.Note, &created, &t.Version)
+	t.Kind, t.Status = cartera.TaskKind(kind), cartera.TaskStatus(status)
+	t.Due, t.Created = cartera.DateFromUnixDay(due), cartera.DateFromUnixDay(created)
+	t.SnoozedUntil, t.DoneOn = dayOf(snoozed), dayOf(done)
+	return t, err
+}
+
+// putTask validates and writes one task inside tx. check says whether to
+// compare versions (single saves) or replace whatever is stored (plans).
+func putTask(ctx context.Context, tx pgx.Tx, t cartera.Task, check bool) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	if check {
+		if err := checkVersion(ctx, tx, "tasks", t.ID, t.Version); err != nil {
+			return err
+		}
+	}
+	if t.DealID != "" {
+		var ok bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM deals WHERE id = $1)`, t.DealID).Scan(&ok); err != nil {
+			return err
+		}
+		if !ok {
+			return cartera.FieldError("deal_id", "signal.unknown_deal", "value", t.DealID)
+		}
+	}
+	if t.ClientID != "" {
+		if _, err := clientCurrency(ctx, tx, t.ClientID); err != nil {
+			return err
+		}
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO tasks (id, kind, deal_id, client_id, owner, owner_key, due, day, status,
+		snoozed_until, done_on, note, created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, deal_id = excluded.deal_id, client_id = excluded.client_id,
+		owner = excluded.owner, owner_key = excluded.owner_key, due = excluded.due, day = excluded.day,
+		status = excluded.status, snoozed_until = excluded.snoozed_until, done_on = excluded.done_on,
+		note = excluded.note, created = excluded.created, version = tasks.version + 1`,
+		t.ID, string(t.Kind), nullText(t.DealID), nullText(t.ClientID), t.Owner, cartera.Fold(strings.TrimSpace(t.Owner)),
+		t.Due.UnixDay(), t.Day().UnixDay(), string(t.Status), nullDay(t.SnoozedUntil), nullDay(t.DoneOn), t.Note,
+		t.Created.UnixDay())
+	if err != nil {
+		return fmt.Errorf("save task: %w", err)
+	}
+	return nil
+}
+
+// SaveTask inserts or updates one task.
+func (db *DB) SaveTask(ctx context.Context, t cartera.Task) (cartera.Task, error) {
+	if err := t.Validate(); err != nil {
+		return t, err
+	}
+	if err := db.write(ctx, func(tx pgx.Tx) error { return putTask(ctx, tx, t, true) }); err != nil {
+		return t, err
+	}
+	return db.Task(ctx, t.ID)
+}
+
+// SaveTasks writes several tasks in one transaction.
+func (db *DB) SaveTasks(ctx context.Context, tasks []cartera.Task) error {
+	for _, t := range tasks {
+		if err := t.Validate(); err != nil {
+			return err
+		}
+	}
+	return db.write(ctx, func(tx pgx.Tx) error {
+		for _, t := range tasks {
+			if err := putTask(ctx, tx, t, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Task returns one task.
+func (db *DB) Task(ctx context.Context, id string) (cartera.Task, error) {
+	t, err := scanTask(db.pool.QueryRow(ctx, `SELECT `+taskColumns+` FROM tasks WHERE id = $1`, id))
+	if noRows(err) {
+		return t, cartera.NewError(cartera.ENOTFOUND, "task.not_found", "id", id)
+	}
+	return t, err
+}
+
+// Tasks returns the selected tasks by agenda day, then id.
+func (db *DB) Tasks(ctx context.Context, q cartera.TaskQuery) ([]cartera.Task, error) {
+	where := []string{"true"}
+	var p params
+	if q.Owner != "" {
+		where = append(where, "owner_key = "+p.add(cartera.Fold(strings.TrimSpace(q.Owner))))
+	}
+	if !q.Through.IsZero() {
+		where = append(where, "day <= "+p.add(q.Through.UnixDay()))
+	}
+	if q.Pending {
+		where = append(where, "status <> 'done'")
+	}
+	if q.DealID != "" {
+		where = append(where, "deal_id = "+p.add(q.DealID))
+	}
+	if q.ClientID != "" {
+		where = append(where, "client_id = "+p.add(q.ClientID))
+	}
+	limit := pageLimit(q.Limit, 10000, 1000)
+	var out []cartera.Task
+	err := eachRecord(ctx, db.pool, `SELECT `+taskColumns+` FROM tasks WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY day, id LIMIT `+p.add(limit), scanTask, func(t cartera.Task) error { out = append(out, t); return nil }, p...)
+	return out, err
+}
+
+// MarkLost closes an open deal as lost and stores its plan.
+func (db *DB) MarkLost(ctx context.Context, d cartera.Deal, plan []cartera.Task) (cartera.Deal, error) {
+	if d.Outcome != cartera.OutcomeLost {
+		return d, cartera.FieldError("outcome", "deal.bad_outcome", "value", string(d.Outcome))
+	}
+	if err := db.validDeal(ctx, &d); err != nil {
+		return d, err
+	}
+	for _, t := range plan {
+		if err := t.Validate(); err != nil {
+			return d, err
+		}
+		if t.DealID != d.ID {
+			return d, cartera.FieldError("deal_id", "task.other_deal", "value", t.DealID, "deal", d.ID)
+		}
+	}
+	err := db.write(ctx, func(tx pgx.Tx) error {
+		var outcome string
+		var closed *int64
+		err := tx.QueryRow(ctx, `SELECT outcome, closed FROM deals WHERE id = $1`, d.ID).Scan(&outcome, &closed)
+		if noRows(err) {
+			return cartera.NewError(cartera.ENOTFOUND, "deal.not_found", "id", d.ID)
+		}
+		if err != nil {
+			return err
+		}
+		if outcome != string(cartera.OutcomeOpen) {
+			return cartera.NewError(cartera.ECONFLICT, "deal.not_open", "id", d.ID, "outcome", outcome, "closed", dayOf(closed))
+		}
+		x := d
+		if err := putDeal(ctx, tx, &x); err != nil {
+			return err
+		}
+		for _, t := range plan {
+			if err := putTask(ctx, tx, t, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return d, err
+	}
+	return db.Deal(ctx, d.ID)
+}
+
+// LogIncident stores an incident and the tasks it starts together.
+func (db *DB) LogIncident(ctx context.Context, in cartera.Incident, tasks []cartera.Task) (cartera.Incident, error) {
+	if err := in.Validate(time.Now()); err != nil {
+		return in, err
+	}
+	for _, t := range tasks {
+		if err := t.Validate(); err != nil {
+			return in, err
+		}
+	}
+	err := db.write(ctx, func(tx pgx.Tx) error {
+		if err := checkVersion(ctx, tx, "incidents", in.ID, in.Version); err != nil {
+			return err
+		}
+		if err := incidentRefs(ctx, tx, in); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, incidentsTable.saveSQL(), incidentArgs(nil, &in)...); err != nil {
+			return fmt.Errorf("save incident: %w", err)
+		}
+		for _, t := range tasks {
+			if err := putTask(ctx, tx, t, false); err != nil {
+				return err
+			}
+		}
+		return invalidate(ctx, tx, []string{in.ClientID})
+	})
+	if err != nil {
+		return in, err
+	}
+	return db.Incident(ctx, in.ID)
+}
+
+// lostDeal reads a deal's outcome and owner inside tx and refuses a deal
+// that is not lost with the given message key.
+func lostDeal(ctx context.Context, tx pgx.Tx, id, key string) (owner string, err error) {
+	var outcome string
+	err = tx.QueryRow(ctx, `SELECT outcome, owner FROM deals WHERE id = $1`, id).Scan(&outcome, &owner)
+	if noRows(err) {
+		return "", cartera.NewError(cartera.ENOTFOUND, "deal.not_found", "id", id)
+	}
+	if err != nil {
+		return "", err
+	}
+	if outcome != string(cartera.OutcomeLost) {
+		return "", &cartera.Error{Code: cartera.EINVALID, Field: "deal_id", Msg: cartera.M(key, "id", id, "outcome", outcome)}
+	}
+	return owner, nil
+}
+
+// checkVersionBy is checkVersion for tables keyed by deal.
+func checkVersionBy(ctx context.Context, tx pgx.Tx, table, dealID string, version int64) error {
+	if version == 0 {
+		return nil
+	}
+	var stored int64
+	err := tx.QueryRow(ctx, `SELECT version FROM `+table+` WHERE deal_id = $1`, dealID).Scan(&stored)
+	if noRows(err) {
+		return cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", dealID)
+	}
+	if err != nil {
+		return err
+	}
+	if stored != version {
+		return cartera.NewError(cartera.ECONFLICT, "record.stale", "id", dealID, "version", version, "current", stored)
+	}
+	return nil
+}
+
+// finishTasks marks a deal's pending tasks of one kind done.
+func finishTasks(ctx context.Context, tx pgx.Tx, dealID string, k cartera.TaskKind, day cartera.Date) error {
+	_, err := tx.Exec(ctx, `UPDATE tasks SET status = 'done', done_on = $1, snoozed_until = NULL, day = due,
+		version = version + 1 WHERE deal_id = $2 AND kind = $3 AND status <> 'done'`, day.UnixDay(), dealID, string(k))
+	return err
+}
+
+const reconnectColumns = `deal_id, day, really_no, respected, competitor_won, competitor, suggestions, door_open, note, version`
+
+func scanReconnect(s scanner) (cartera.Reconnect, error) {
+	var r cartera.Reconnect
+	var day int64
+	var reallyNo, won string
+	err := s.Scan(&r.DealID, &day, &reallyNo, &r.Respected, &won, &r.Competitor, &r.Suggestions, &r.DoorOpen, &r.Note, &r.Version)
+	r.Day, r.ReallyNo, r.CompetitorWon = cartera.DateFromUnixDay(day), cartera.Answer(reallyNo), cartera.Answer(won)
+	return r, err
+}
+
+// CompleteReconnect records the call's answers on a lost deal.
+func (db *DB) CompleteReconnect(ctx context.Context, r cartera.Reconnect) (cartera.Reconnect, error) {
+	if r.ReallyNo == "" {
+		r.ReallyNo = cartera.Unknown
+	}
+	if r.CompetitorWon == "" {
+		r.CompetitorWon = cartera.Unknown
+		if strings.TrimSpace(r.Competitor) != "" {
+			r.CompetitorWon = cartera.Yes
+		}
+	}
+	r.Competitor = strings.TrimSpace(r.Competitor)
+	// The day is judged by the caller against its as-of day: a demo or a
+	// replay may be anchored after the machine's clock.
+	if err := r.Validate(0); err != nil {
+		return r, err
+	}
+	err := db.write(ctx, func(tx pgx.Tx) error {
+		if _, err := lostDeal(ctx, tx, r.DealID, "reconnect.not_lost"); err != nil {
+			return err
+		}
+		if err := checkVersionBy(ctx, tx, "reconnects", r.DealID, r.Version); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO reconnects (deal_id, day, really_no, respected, competitor_won, competitor,
+			suggestions, door_open, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (deal_id) DO UPDATE SET day = excluded.day, really_no = excluded.really_no,
+			respected = excluded.respected, competitor_won = excluded.competitor_won, competitor = excluded.competitor,
+			suggestions = excluded.suggestions, door_open = excluded.door_open, note = excluded.note,
+			version = reconnects.version + 1`,
+			r.DealID, r.Day.UnixDay(), string(r.ReallyNo), r.Respected, string(r.CompetitorWon), r.Competitor,
+			r.Suggestions, r.DoorOpen, r.Note)
+		if err != nil {
+			return fmt.Errorf("save reconnect: %w", err)
+		}
+		if r.CompetitorWon == cartera.Yes && r.Competitor != "" {
+			if _, err := tx.Exec(ctx, `UPDATE deals SET competitor = $1, version = version + 1
+				WHERE id = $2 AND competitor = ''`, r.Competitor, r.DealID); err != nil {
+				return err
+			}
+		}
+		return finishTasks(ctx, tx, r.DealID, cartera.TaskReconnect, r.Day)
+	})
+	if err != nil {
+		return r, err
+	}
+	return db.Reconnect(ctx, r.DealID)
+}
+
+// Reconnect returns a deal's answers.
+func (db *DB) Reconnect(ctx context.Context, dealID string) (cartera.Reconnect, error) {
+	r, err := scanReconnect(db.pool.QueryRow(ctx, `SELECT `+reconnectColumns+` FROM reconnects WHERE deal_id = $1`, dealID))
+	if noRows(err) {
+		return r, cartera.NewError(cartera.ENOTFOUND, "reconnect.not_found", "id", dealID)
+	}
+	return r, err
+}
+
+// searchFold is the search key of lessons and of the words searched: the
+// store-wide fold, after dropping combining marks, so that a decomposed
+// "gestión" (o followed by U+0301) folds as the composed one does.
+func searchFold(s string) string {
+	return cartera.Fold(strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Mn, r) {
+			return -1
+		}
+		return r
+	}, s))
+}
+
+// SaveDebrief stores a lost deal's debrief and replaces its lessons.
+func (db *DB) SaveDebrief(ctx context.Context, d cartera.Debrief) (cartera.Debrief, error) {
+	for i := range d.Lessons {
+		l := &d.Lessons[i]
+		l.Text, l.Topic, l.Change = strings.TrimSpace(l.Text), strings.TrimSpace(l.Topic), strings.TrimSpace(l.Change)
+	}
+	if err := d.Validate(0); err != nil {
+		return d, err
+	}
+	err := db.write(ctx, func(tx pgx.Tx) error {
+		owner, err := lostDeal(ctx, tx, d.DealID, "debrief.not_lost")
+		if err != nil {
+			return err
+		}
+		if err := checkVersionBy(ctx, tx, "debriefs", d.DealID, d.Version); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO debriefs (deal_id, day, happened, better) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (deal_id) DO UPDATE SET day = excluded.day, happened = excluded.happened, better = excluded.better,
+			version = debriefs.version + 1`, d.DealID, d.Day.UnixDay(), d.Happened, d.Better); err != nil {
+			return fmt.Errorf("save debrief: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM lessons WHERE deal_id = $1`, d.DealID); err != nil {
+			return err
+		}
+		for _, l := range d.Lessons {
+			if _, err := tx.Exec(ctx, `INSERT INTO lessons (deal_id, owner, owner_key, day, topic, topic_key, text, change, search_text)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, d.DealID, owner, cartera.Fold(strings.TrimSpace(owner)), d.Day.UnixDay(),
+				l.Topic, cartera.Fold(l.Topic), l.Text, l.Change, searchFold(l.Text+"\n"+l.Change+"\n"+l.Topic)); err != nil {
+				return fmt.Errorf("save lesson: %w", err)
+			}
+		}
+		return finishTasks(ctx, tx, d.DealID, cartera.TaskDebrief, d.Day)
+	})
+	if err != nil {
+		return d, err
+	}
+	return db.Debrief(ctx, d.DealID)
+}
+
+const lessonColumns = `l.id, l.deal_id, l.owner, l.day, l.topic, l.text, l.change`
+
+func scanLesson(s scanner, extra ...any) (cartera.Lesson, error) {
+	var l cartera.Lesson
+	var day int64
+	err := s.Scan(append([]any{&l.ID, &l.DealID, &l.Owner, &day, &l.Topic, &l.Text, &l.Change}, extra...)...)
+	l.Day = cartera.DateFromUnixDay(day)
+	return l, err
+}
+
+// Debrief returns a deal's debrief with its lessons.
+func (db *DB) Debrief(ctx context.Context, dealID string) (cartera.Debrief, error) {
+	var d cartera.Debrief
+	var day int64
+	err := db.pool.QueryRow(ctx, `SELECT deal_id, day, happened, better, version FROM debriefs WHERE deal_id = $1`, dealID).
+		Scan(&d.DealID, &day, &d.Happened, &d.Better, &d.Version)
+	if noRows(err) {
+		return d, cartera.NewError(cartera.ENOTFOUND, "debrief.not_found", "id", dealID)
+	}
+	if err != nil {
+		return d, err
+	}
+	d.Day = cartera.DateFromUnixDay(day)
+	err = each(ctx, db.pool, `SELECT `+lessonColumns+` FROM lessons l WHERE l.deal_id = $1 ORDER BY l.id`, func(s scanner) error {
+		l, err := scanLesson(s)
+		d.Lessons = append(d.Lessons, l)
+		return err
+	}, dealID)
+	return d, err
+}
+
+// maxSearchWords bounds a lesson search: past a sentence, more words only
+// make the query slower.
+const maxSearchWords = 32
+
+// SearchLessons finds lessons whose words start with every word searched,
+// ignoring case and accents: both sides are folded in Go, and each word
+// becomes a quoted prefix term of a tsquery, so nothing typed is read as
+// an operator. Best matches first (ts_rank), then the most recent.
+func (db *DB) SearchLessons(ctx context.Context, q cartera.LessonQuery) ([]cartera.LessonHit, error) {
+	limit := pageLimit(q.Limit, 500, 50)
+	owner := cartera.Fold(strings.TrimSpace(q.Owner))
+	words := cartera.SearchWords(q.Text)
+	if len(words) > maxSearchWords {
+		words = words[:maxSearchWords]
+	}
+	var terms []string
+	for _, w := range words {
+		if f := searchFold(w); f != "" {
+			terms = append(terms, "'"+strings.ReplaceAll(f, "'", "''")+"':*")
+		}
+	}
+	var query string
+	var p params
+	if len(terms) == 0 {
+		if strings.TrimSpace(q.Text) != "" {
+			return nil, cartera.FieldError("text", "lessons.empty_query")
+		}
+		o := p.add(owner)
+		query = `SELECT ` + lessonColumns + `, coalesce(nullif(d.title, ''), d.prospect, '') FROM lessons l
+			LEFT JOIN deals d ON d.id = l.deal_id WHERE (` + o + ` = '' OR l.owner_key = ` + o + `)
+			ORDER BY l.day DESC, l.id DESC LIMIT ` + p.add(limit)
+	} else {
+		tq := p.add(strings.Join(terms, " & "))
+		o := p.add(owner)
+		query = `SELECT ` + lessonColumns + `, coalesce(nullif(d.title, ''), d.prospect, '') FROM lessons l
+			LEFT JOIN deals d ON d.id = l.deal_id
+			WHERE l.search @@ to_tsquery('simple', ` + tq + `) AND (` + o + ` = '' OR l.owner_key = ` + o + `)
+			ORDER BY ts_rank(l.search, to_tsquery('simple', ` + tq + `)) DESC, l.day DESC, l.id DESC LIMIT ` + p.add(limit)
+	}
+	var out []cartera.LessonHit
+	err := each(ctx, db.pool, query, func(s scanner) error {
+		var h cartera.LessonHit
+		var err error
+		h.Lesson, err = scanLesson(s, &h.Deal)
+		out = append(out, h)
+		return err
+	}, p...)
+	return out, err
+}
+
+// WinLoss aggregates closed deals and lesson topics in SQL.
+func (db *DB) WinLoss(ctx context.Context, q cartera.WinLossQuery) (cartera.WinLossFacts, error) {
+	var f cartera.WinLossFacts
+	from, to := int64(-1<<40), int64(1<<40)
+	if !q.From.IsZero() {
+		from = q.From.UnixDay()
+	}
+	if !q.To.IsZero() {
+		to = q.To.UnixDay()
+	}
+	owner := cartera.Fold(strings.TrimSpace(q.Owner))
+	err := each(ctx, db.pool, `SELECT (date_trunc('month', date '1970-01-01' + closed::integer)::date - date '1970-01-01')::bigint AS month,
+		min(owner), outcome, lost_reason, competitor, currency, count(*), sum(amount)::bigint
+		FROM deals WHERE outcome IN ('won', 'lost') AND closed BETWEEN $1 AND $2 AND ($3 = '' OR owner_key = $3)
+		GROUP BY month, owner_key, outcome, lost_reason, competitor, currency
+		ORDER BY month, owner_key, outcome, lost_reason, competitor, currency`, func(s scanner) error {
+		var r cartera.WinLossRow
+		var month, n int64
+		var outcome, cur string
+		if err := s.Scan(&month, &r.Owner, &outcome, &r.Reason, &r.Competitor, &cur, &n, &r.Value.Amount); err != nil {
+			return err
+		}
+		r.Month, r.Outcome, r.Value.Currency, r.Deals = cartera.DateFromUnixDay(month), cartera.Outcome(outcome), cartera.Currency(cur), int(n)
+		f.Rows = append(f.Rows, r)
+		return nil
+	}, from, to, owner)
+	if err != nil {
+		return f, err
+	}
+	err = each(ctx, db.pool, `SELECT
+		(SELECT l2.topic FROM lessons l2 WHERE l2.topic_key = l.topic_key ORDER BY l2.day DESC, l2.id DESC LIMIT 1),
+		count(DISTINCT l.deal_id), count(*), max(l.day),
+		(SELECT l2.text FROM lessons l2 WHERE l2.topic_key = l.topic_key ORDER BY l2.day DESC, l2.id DESC LIMIT 1)
+		FROM lessons l WHERE l.topic_key <> '' AND l.day BETWEEN $1 AND $2 AND ($3 = '' OR l.owner_key = $3)
+		GROUP BY l.topic_key ORDER BY count(DISTINCT l.deal_id) DESC, max(l.day) DESC, l.topic_key`, func(s scanner) error {
+		var t cartera.TopicCount
+		var last, deals, lessons int64
+		err := s.Scan(&t.Topic, &deals, &lessons, &last, &t.Text)
+		t.Last, t.Deals, t.Lessons = cartera.DateFromUnixDay(last), int(deals), int(lessons)
+		f.Topics = append(f.Topics, t)
+		return err
+	}, from, to, owner)
+	return f, err
+}
+
+const referralColumns = `id, service, name, contact, email, phone, url, note, version`
+
+func scanReferral(s scanner) (cartera.Referral, error) {
+	var r cartera.Referral
+	err := s.Scan(&r.ID, &r.Service, &r.Name, &r.Contact, &r.Email, &r.Phone, &r.URL, &r.Note, &r.Version)
+	return r, err
+}
+
+// SaveReferral inserts or updates a referral.
+func (db *DB) SaveReferral(ctx context.Context, r cartera.Referral) (cartera.Referral, error) {
+	for _, s := range []*string{&r.Service, &r.Name, &r.Contact, &r.Email, &r.Phone, &r.URL} {
+		*s = strings.TrimSpace(*s)
+	}
+	if err := r.Validate(); err != nil {
+		return r, err
+	}
+	err := db.write(ctx, func(tx pgx.Tx) error {
+		if err := checkVersion(ctx, tx, "referrals", r.ID, r.Version); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO referrals (id, service, service_key, name, contact, email, phone, url, note)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO UPDATE SET service = excluded.service,
+			service_key = excluded.service_key, name = excluded.name, contact = excluded.contact, email = excluded.email,
+			phone = excluded.phone, url = excluded.url, note = excluded.note, version = referrals.version + 1`,
+			r.ID, r.Service, cartera.Fold(r.Service), r.Name, r.Contact, r.Email, r.Phone, r.URL, r.Note)
+		return err
+	})
+	if err != nil {
+		return r, err
+	}
+	return db.Referral(ctx, r.ID)
+}
+
+// Referral returns one referral.
+func (db *DB) Referral(ctx context.Context, id string) (cartera.Referral, error) {
+	r, err := scanReferral(db.pool.QueryRow(ctx, `SELECT `+referralColumns+` FROM referrals WHERE id = $1`, id))
+	if noRows(err) {
+		return r, cartera.NewError(cartera.ENOTFOUND, "referral.not_found", "id", id)
+	}
+	return r, err
+}
+
+// Referrals lists every referral by service, then name.
+func (db *DB) Referrals(ctx context.Context) ([]cartera.Referral, error) {
+	var out []cartera.Referral
+	err := eachRecord(ctx, db.pool, `SELECT `+referralColumns+` FROM referrals ORDER BY service_key, name, id`, scanReferral,
+		func(r cartera.Referral) error { out = append(out, r); return nil })
+	return out, err
+}
+
+// DeleteReferral removes a referral.
+func (db *DB) DeleteReferral(ctx context.Context, id string, version int64) error {
+	return db.write(ctx, func(tx pgx.Tx) error {
+		if err := checkVersion(ctx, tx, "referrals", id, version); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM referrals WHERE id = $1`, id)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return cartera.NewError(cartera.ENOTFOUND, "referral.not_found", "id", id)
+		}
+		return nil
+	})
+}
+
+// Holidays lists the holidays by day.
+func (db *DB) Holidays(ctx context.Context) ([]cartera.Holiday, error) {
+	var out []cartera.Holiday
+	err := each(ctx, db.pool, `SELECT day, name FROM holidays ORDER BY day`, func(s scanner) error {
+		var h cartera.Holiday
+		var day int64
+		err := s.Scan(&day, &h.Name)
+		h.Day = cartera.DateFromUnixDay(day)
+		out = append(out, h)
+		return err
+	})
+	return out, err
+}
+
+// SaveHoliday adds or renames a holiday.
+func (db *DB) SaveHoliday(ctx context.Context, h cartera.Holiday) error {
+	if h.Day.IsZero() {
+		return cartera.FieldError("date", "value.required")
+	}
+	if len(h.Name) > 200 {
+		return cartera.FieldError("name", "value.too_long", "max", 200)
+	}
+	return db.write(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO holidays (day, name) VALUES ($1, $2)
+			ON CONFLICT (day) DO UPDATE SET name = excluded.name`, h.Day.UnixDay(), strings.TrimSpace(h.Name))
+		return err
+	})
+}
+
+// DeleteHoliday removes a holiday.
+func (db *DB) DeleteHoliday(ctx context.Context, day cartera.Date) error {
+	return db.write(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM holidays WHERE day = $1`, day.UnixDay())
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return cartera.NewError(cartera.ENOTFOUND, "holiday.not_found", "day", day)
+		}
+		return nil
+	})
+}
+
+// SetCalendarToken stores the hash of a user's calendar token.
+func (db *DB) SetCalendarToken(ctx context.Context, userID int64, hash string) error {
+	if hash == "" {
+		return cartera.FieldError("token", "value.required")
+	}
+	return db.write(ctx, func(tx pgx.Tx) error {
+		var ok bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)`, userID).Scan(&ok); err != nil {
+			return err
+		}
+		if !ok {
+			return cartera.NewError(cartera.ENOTFOUND, "user.not_found")
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO calendar_tokens (user_id, hash, created) VALUES ($1, $2, $3)
+			ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, created = excluded.created`,
+			userID, hash, time.Now().Unix())
+		return err
+	})
+}
+
+// CalendarUser resolves a calendar token hash to its enabled user.
+func (db *DB) CalendarUser(ctx context.Context, hash string) (cartera.User, error) {
+	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+prefixed("u.", userColumns)+`
+		FROM calendar_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1 AND NOT u.disabled`, hash))
+	if noRows(err) {
+		return u, cartera.NewError(cartera.EUNAUTHORIZED, "calendar.bad_token")
+	}
+	return u, err
+}
+
+// DeleteCalendarToken revokes a user's calendar address.
+func (db *DB) DeleteCalendarToken(ctx context.Context, userID int64) error {
+	return db.write(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `DELETE FROM calendar_tokens WHERE user_id = $1`, userID)
+		return err
+	})
+}

@@ -1,0 +1,209 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/postgres"
+	"github.com/cartera/cartera/postgres/pgtest"
+	"github.com/cartera/cartera/storetest"
+)
+
+func open(t *testing.T) cartera.Store {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), pgtest.DSN(t, "pool_max_conns", "4"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func TestContract(t *testing.T) {
+	pgtest.Server(t)
+	storetest.Run(t, open)
+}
+
+// Two servers starting at once on a new database both end up with the
+// whole schema, applied once.
+func TestConcurrentOpensMigrateOnce(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	ctx := context.Background()
+	type opened struct {
+		db  *postgres.DB
+		err error
+	}
+	results := make(chan opened)
+	for i := 0; i < 4; i++ {
+		go func() {
+			db, err := postgres.Open(ctx, dsn)
+			results <- opened{db, err}
+		}()
+	}
+	var db *postgres.DB
+	for i := 0; i < 4; i++ {
+		r := <-results
+		if r.err != nil {
+			t.Error(r.err)
+			continue
+		}
+		defer r.db.Close()
+		db = r.db
+	}
+	if db == nil {
+		t.FailNow()
+	}
+	var n, versions int
+	if err := db.Pool().QueryRow(ctx, `SELECT count(*), count(DISTINCT version) FROM schema_migrations`).Scan(&n, &versions); err != nil {
+		t.Fatal(err)
+	}
+	if n != 5 || versions != 5 {
+		t.Errorf("schema_migrations: %d rows, %d versions", n, versions)
+	}
+}
+
+// A large import computes every touched deal's evidence in one statement
+// at commit, and a signal moved to another deal leaves its old deal's
+// evidence right too.
+func TestImportEvidenceAndMovedSignals(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := open(t)
+	defer st.Close()
+	const n = 2500
+	var deals []cartera.Deal
+	var sigs []cartera.Signal
+	for i := 0; i < n; i++ {
+		id := fmt.Sprintf("D%05d", i)
+		deals = append(deals, cartera.Deal{ID: id, Title: "x", Value: cartera.Money{Amount: 100, Currency: "EUR"}, Stage: "lead",
+			Created: cartera.DateOf(2026, 1, 1), Outcome: cartera.OutcomeOpen})
+		if i%3 == 0 {
+			continue // some deals without signals
+		}
+		for j := 0; j < 1+i%4; j++ {
+			sigs = append(sigs, cartera.Signal{ID: fmt.Sprintf("S%05d-%d", i, j), DealID: id, Kind: cartera.SignalNoReply,
+				Day: cartera.DateOf(2026, 2, 1+j), Days: 10 * j})
+		}
+	}
+	load := func(deals []cartera.Deal, sigs []cartera.Signal) {
+		t.Helper()
+		tx, err := st.BeginImport(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.PutDeals(ctx, deals, positions(len(deals))); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.PutSignals(ctx, sigs, positions(len(sigs))); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	load(deals, sigs)
+	// S00001-0, one of D00001's two signals, moves to D00000.
+	load(nil, []cartera.Signal{{ID: "S00001-0", DealID: "D00000", Kind: cartera.SignalNoReply, Day: cartera.DateOf(2026, 2, 1)}})
+	seen := 0
+	err := st.DealFacts(ctx, cartera.DealFactsQuery{}, func(f *cartera.DealFacts) error {
+		var i int
+		fmt.Sscanf(f.Deal.ID, "D%05d", &i)
+		nr := f.Evidence.Of(cartera.SignalNoReply)
+		want := 0
+		if i%3 != 0 {
+			want = 1 + i%4
+		}
+		switch i {
+		case 0:
+			want = 1
+		case 1:
+			want = 1 // of its two
+		}
+		if nr.Count != want || (want > 1 && (nr.Last != cartera.DateOf(2026, 2, want) || nr.Days != 10*(want-1))) {
+			t.Errorf("%s: %+v, want %d signals", f.Deal.ID, nr, want)
+		}
+		seen++
+		return nil
+	})
+	if err != nil || seen != n {
+		t.Fatalf("%d deals, %v", seen, err)
+	}
+}
+
+// An import that refers to a missing client fails and leaves nothing, not
+// even what it wrote before.
+func TestImportWithABadReferenceLeavesNothing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := open(t)
+	defer st.Close()
+	g0, _ := st.Generation(ctx)
+	tx, err := st.BeginImport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tx.PutClients(ctx, []cartera.Client{{ID: "C1", Name: "Uno", Currency: "EUR"}}, []int64{2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = tx.PutInvoices(ctx, []cartera.Invoice{{ID: "F1", ClientID: "ghost", Issued: storetest.AsOf, Due: storetest.AsOf,
+		Amount: cartera.Money{Amount: 1, Currency: "EUR"}}}, []int64{2})
+	if err == nil {
+		err = tx.Commit(ctx)
+	}
+	tx.Rollback()
+	if err == nil {
+		t.Fatal("an invoice of an unknown client was accepted")
+	}
+	if n, _ := st.Counts(ctx); n[cartera.EntityClients] != 0 {
+		t.Errorf("the failed import left %d clients", n[cartera.EntityClients])
+	}
+	if g, _ := st.Generation(ctx); g != g0 {
+		t.Errorf("a failed import counted as a write: %d → %d", g0, g)
+	}
+}
+
+// While a long import holds the writers' lock, a review neither waits for
+// it nor sees it: the facts come from the review's own snapshot.
+func TestFactsDoNotWaitForAnImport(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	st := open(t)
+	defer st.Close()
+	storetest.Load(t, st, storetest.NewFixture())
+	tx, err := st.BeginImport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.PutTimeEntries(ctx, []cartera.TimeEntry{{ID: "HN", ClientID: "C2", Day: storetest.AsOf, Hours: 100}}, []int64{2}); err != nil {
+		t.Fatal(err)
+	}
+	q := cartera.FactsQuery{AsOf: storetest.AsOf, From: storetest.AsOf.AddMonths(-12), IncidentsFrom: storetest.AsOf.AddMonths(-24),
+		MaxDaysLate: 30, GraceDays: 5, MaxDiscount: 1500}
+	var c2 cartera.Hours
+	if err := st.Facts(ctx, q, func(f *cartera.ClientFacts) error {
+		if f.Client.ID == "C2" {
+			c2 = f.Hours
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if c2 != 300 {
+		t.Errorf("C2 hours during the import: %d, want 300", c2)
+	}
+}
+
+func positions(n int) []int64 {
+	p := make([]int64, n)
+	for i := range p {
+		p[i] = int64(i + 2)
+	}
+	return p
+}

@@ -1,0 +1,484 @@
+package postgres
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cartera/cartera"
+	"github.com/jackc/pgx/v5"
+)
+
+// table describes how records of one entity are written.
+type table struct {
+	name string
+	cols []string // the first is the id
+}
+
+var (
+	clientsTable     = table{"clients", []string{"id", "name", "name_key", "owner", "owner_key", "family_friend", "currency", "service", "since", "email", "phone", "notes"}}
+	contactsTable    = table{"contacts", []string{"id", "client_id", "name", "role", "seniority", "email", "phone"}}
+	invoicesTable    = table{"invoices", []string{"id", "client_id", "number", "issued", "due", "paid", "amount", "currency"}}
+	timeTable        = table{"time_entries", []string{"id", "client_id", "day", "hours", "billable", "note"}}
+	concessionsTable = table{"concessions", []string{"id", "client_id", "day", "kind", "amount", "currency", "hours", "percent", "note"}}
+	incidentsTable   = table{"incidents", []string{"id", "client_id", "contact_id", "at", "kind", "severity", "note"}}
+)
+
+// updateSet is the SET list of an upsert: every column from excluded, the
+// version counted up.
+func (t table) updateSet() string {
+	var b strings.Builder
+	for i, c := range t.cols[1:] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s = excluded.%s", c, c)
+	}
+	fmt.Fprintf(&b, ", import_id = excluded.import_id, import_pos = excluded.import_pos, version = %s.version + 1", t.name)
+	return b.String()
+}
+
+// saveSQL inserts or updates one record outside any import.
+func (t table) saveSQL() string {
+	ph := make([]string, len(t.cols))
+	for i := range ph {
+		ph[i] = fmt.Sprintf("$%d", i+1)
+	}
+	return fmt.Sprintf("INSERT INTO %s (%s, import_id, import_pos) VALUES (%s, NULL, NULL) ON CONFLICT (id) DO UPDATE SET %s",
+		t.name, strings.Join(t.cols, ", "), strings.Join(ph, ", "), t.updateSet())
+}
+
+// save writes one record in its own transaction: version check, reference
+// checks, upsert, cache invalidation, generation bump.
+func (db *DB) save(ctx context.Context, tb table, id string, version int64, clientIDs []string,
+	check func(pgx.Tx) error, args []any) error {
+	return db.write(ctx, func(tx pgx.Tx) error {
+		if err := checkVersion(ctx, tx, tb.name, id, version); err != nil {
+			return err
+		}
+		if check != nil {
+			if err := check(tx); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, tb.saveSQL(), args...); err != nil {
+			return fmt.Errorf("save %s: %w", tb.name, err)
+		}
+		return invalidate(ctx, tx, clientIDs)
+	})
+}
+
+// checkVersion fails with ECONFLICT when version is set and differs from the
+// stored one (or the record is gone).
+func checkVersion(ctx context.Context, tx pgx.Tx, table, id string, version int64) error {
+	if version == 0 {
+		return nil
+	}
+	var stored int64
+	err := tx.QueryRow(ctx, `SELECT version FROM `+table+` WHERE id = $1`, id).Scan(&stored)
+	if noRows(err) {
+		return cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", id)
+	}
+	if err != nil {
+		return err
+	}
+	if stored != version {
+		return cartera.NewError(cartera.ECONFLICT, "record.stale", "id", id, "version", version, "current", stored)
+	}
+	return nil
+}
+
+// clientCurrency returns the currency of a client inside tx, or a field
+// error naming the unknown client.
+func clientCurrency(ctx context.Context, tx pgx.Tx, id string) (cartera.Currency, error) {
+	var cur string
+	err := tx.QueryRow(ctx, `SELECT currency FROM clients WHERE id = $1`, id).Scan(&cur)
+	if noRows(err) {
+		return "", cartera.FieldError("client_id", "value.unknown_client", "value", id)
+	}
+	return cartera.Currency(cur), err
+}
+
+func sameCurrency(ctx context.Context, tx pgx.Tx, client string, c cartera.Currency) error {
+	cur, err := clientCurrency(ctx, tx, client)
+	if err != nil {
+		return err
+	}
+	if cur != c {
+		return cartera.FieldError("currency", "value.currency_mismatch", "value", string(c), "client", string(cur))
+	}
+	return nil
+}
+
+// SaveClient inserts or updates a client. Its currency cannot change once
+// it has amounts.
+func (db *DB) SaveClient(ctx context.Context, c cartera.Client) (cartera.Client, error) {
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
+	err := db.save(ctx, clientsTable, c.ID, c.Version, []string{c.ID}, func(tx pgx.Tx) error {
+		var cur string
+		err := tx.QueryRow(ctx, `SELECT currency FROM clients WHERE id = $1`, c.ID).Scan(&cur)
+		if noRows(err) || (err == nil && cur == string(c.Currency)) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var n int64
+		if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM invoices WHERE client_id = $1) +
+			(SELECT count(*) FROM concessions WHERE client_id = $1)`, c.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return cartera.FieldError("currency", "value.currency_change", "value", string(c.Currency), "old", cur)
+		}
+		return nil
+	}, clientArgs(nil, &c))
+	if err != nil {
+		return c, err
+	}
+	return db.Client(ctx, c.ID)
+}
+
+// SaveContact inserts or updates a contact.
+func (db *DB) SaveContact(ctx context.Context, c cartera.Contact) (cartera.Contact, error) {
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
+	err := db.save(ctx, contactsTable, c.ID, c.Version, []string{c.ClientID}, func(tx pgx.Tx) error {
+		_, err := clientCurrency(ctx, tx, c.ClientID)
+		return err
+	}, contactArgs(nil, &c))
+	if err != nil {
+		return c, err
+	}
+	return db.Contact(ctx, c.ID)
+}
+
+// SaveInvoice inserts or updates an invoice. Moving it to another client
+// makes the old client's facts stale too, which the trigger sees to.
+func (db *DB) SaveInvoice(ctx context.Context, v cartera.Invoice) (cartera.Invoice, error) {
+	if err := v.Validate(today()); err != nil {
+		return v, err
+	}
+	err := db.save(ctx, invoicesTable, v.ID, v.Version, []string{v.ClientID},
+		func(tx pgx.Tx) error { return sameCurrency(ctx, tx, v.ClientID, v.Amount.Currency) }, invoiceArgs(nil, &v))
+	if err != nil {
+		return v, err
+	}
+	return db.Invoice(ctx, v.ID)
+}
+
+// SaveTimeEntry inserts or updates a time entry.
+func (db *DB) SaveTimeEntry(ctx context.Context, e cartera.TimeEntry) (cartera.TimeEntry, error) {
+	if err := e.Validate(today()); err != nil {
+		return e, err
+	}
+	err := db.save(ctx, timeTable, e.ID, e.Version, []string{e.ClientID},
+		func(tx pgx.Tx) error { _, err := clientCurrency(ctx, tx, e.ClientID); return err }, timeArgs(nil, &e))
+	if err != nil {
+		return e, err
+	}
+	return db.TimeEntry(ctx, e.ID)
+}
+
+// SaveConcession inserts or updates a concession.
+func (db *DB) SaveConcession(ctx context.Context, c cartera.Concession) (cartera.Concession, error) {
+	if err := c.Validate(today()); err != nil {
+		return c, err
+	}
+	err := db.save(ctx, concessionsTable, c.ID, c.Version, []string{c.ClientID},
+		func(tx pgx.Tx) error { return sameCurrency(ctx, tx, c.ClientID, c.Amount.Currency) }, concessionArgs(nil, &c))
+	if err != nil {
+		return c, err
+	}
+	return db.Concession(ctx, c.ID)
+}
+
+// SaveIncident inserts or updates an incident.
+func (db *DB) SaveIncident(ctx context.Context, in cartera.Incident) (cartera.Incident, error) {
+	if err := in.Validate(time.Now()); err != nil {
+		return in, err
+	}
+	err := db.save(ctx, incidentsTable, in.ID, in.Version, []string{in.ClientID},
+		func(tx pgx.Tx) error { return incidentRefs(ctx, tx, in) }, incidentArgs(nil, &in))
+	if err != nil {
+		return in, err
+	}
+	return db.Incident(ctx, in.ID)
+}
+
+// incidentRefs checks that an incident's client exists and that its
+// contact, if any, is one of the client's.
+func incidentRefs(ctx context.Context, tx pgx.Tx, in cartera.Incident) error {
+	if _, err := clientCurrency(ctx, tx, in.ClientID); err != nil {
+		return err
+	}
+	if in.ContactID == "" {
+		return nil
+	}
+	var owner string
+	err := tx.QueryRow(ctx, `SELECT client_id FROM contacts WHERE id = $1`, in.ContactID).Scan(&owner)
+	switch {
+	case noRows(err):
+		return cartera.FieldError("contact_id", "value.unknown_contact", "value", in.ContactID)
+	case err != nil:
+		return err
+	case owner != in.ClientID:
+		return cartera.FieldError("contact_id", "value.contact_other_client", "value", in.ContactID, "client", owner)
+	}
+	return nil
+}
+
+// Delete removes one record. A client with contacts or events, or a
+// contact named in incidents, cannot be deleted.
+func (db *DB) Delete(ctx context.Context, e cartera.Entity, id string, version int64) error {
+	t := tableOf(e)
+	if !entityKnown(e) {
+		return cartera.NewError(cartera.EINVALID, "record.unknown_entity", "value", string(e))
+	}
+	return db.write(ctx, func(tx pgx.Tx) error {
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+t+` WHERE id = $1)`, id).Scan(&exists); err != nil {
+			return err
+		}
+		if !exists {
+			return cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", id)
+		}
+		if err := checkVersion(ctx, tx, t, id, version); err != nil {
+			return err
+		}
+		switch e {
+		case cartera.EntityClients:
+			var n int64
+			if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM contacts WHERE client_id = $1)
+				+ (SELECT count(*) FROM invoices WHERE client_id = $1) + (SELECT count(*) FROM time_entries WHERE client_id = $1)
+				+ (SELECT count(*) FROM concessions WHERE client_id = $1) + (SELECT count(*) FROM incidents WHERE client_id = $1)
+				+ (SELECT count(*) FROM deals WHERE client_id = $1) + (SELECT count(*) FROM tasks WHERE client_id = $1)`, id).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return cartera.NewError(cartera.ECONFLICT, "client.has_records", "id", id, "n", int(n))
+			}
+		case cartera.EntityContacts:
+			var n int64
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM incidents WHERE contact_id = $1`, id).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return cartera.NewError(cartera.ECONFLICT, "contact.in_use", "id", id, "n", int(n))
+			}
+		case cartera.EntityDeals:
+			// Lessons are the team's, not the deal's: a deal with a
+			// debrief stays.
+			var n int64
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM debriefs WHERE deal_id = $1`, id).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return cartera.NewError(cartera.ECONFLICT, "deal.has_lessons", "id", id)
+			}
+			// Its signals, plan and call answers are part of it and go
+			// with it.
+			for _, q := range []string{`DELETE FROM signals WHERE deal_id = $1`, `DELETE FROM tasks WHERE deal_id = $1`,
+				`DELETE FROM reconnects WHERE deal_id = $1`} {
+				if _, err := tx.Exec(ctx, q, id); err != nil {
+					return err
+				}
+			}
+		case cartera.EntitySignals:
+			var deal, kind, outcome string
+			if err := tx.QueryRow(ctx, `SELECT s.deal_id, s.kind, d.outcome FROM signals s JOIN deals d ON d.id = s.deal_id
+				WHERE s.id = $1`, id).Scan(&deal, &kind, &outcome); err != nil {
+				return err
+			}
+			if cartera.SignalKind(kind).Verified() && outcome == string(cartera.OutcomeWon) {
+				var others int64
+				if err := tx.QueryRow(ctx, `SELECT count(*) FROM signals WHERE deal_id = $1 AND id <> $2 AND kind = ANY($3)`,
+					deal, id, verifiedKinds()).Scan(&others); err != nil {
+					return err
+				}
+				if others == 0 {
+					return cartera.NewError(cartera.ECONFLICT, "signal.proves_won", "id", id)
+				}
+			}
+			if _, err := tx.Exec(ctx, `DELETE FROM signals WHERE id = $1`, id); err != nil {
+				return err
+			}
+			return refreshEvidence(ctx, tx, []string{deal})
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM `+t+` WHERE id = $1`, id)
+		return err
+	})
+}
+
+// verifiedKinds lists the signal kinds that prove a deal won.
+func verifiedKinds() []string {
+	var kinds []string
+	for _, k := range cartera.SignalKinds {
+		if k.Verified() {
+			kinds = append(kinds, string(k))
+		}
+	}
+	return kinds
+}
+
+func entityKnown(e cartera.Entity) bool {
+	for _, x := range cartera.Entities {
+		if x == e {
+			return true
+		}
+	}
+	return false
+}
+
+// get reads one record by id.
+func get[T any](ctx context.Context, db *DB, table, cols string, scan func(scanner) (T, error), id string) (T, error) {
+	x, err := scan(db.pool.QueryRow(ctx, `SELECT `+cols+` FROM `+table+` WHERE id = $1`, id))
+	if noRows(err) {
+		return x, cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", id)
+	}
+	return x, err
+}
+
+// Contact returns one contact.
+func (db *DB) Contact(ctx context.Context, id string) (cartera.Contact, error) {
+	return get(ctx, db, "contacts", contactColumns, scanContact, id)
+}
+
+// Invoice returns one invoice.
+func (db *DB) Invoice(ctx context.Context, id string) (cartera.Invoice, error) {
+	return get(ctx, db, "invoices", invoiceColumns, scanInvoice, id)
+}
+
+// TimeEntry returns one time entry.
+func (db *DB) TimeEntry(ctx context.Context, id string) (cartera.TimeEntry, error) {
+	return get(ctx, db, "time_entries", timeColumns, scanTime, id)
+}
+
+// Concession returns one concession.
+func (db *DB) Concession(ctx context.Context, id string) (cartera.Concession, error) {
+	return get(ctx, db, "concessions", concessionColumns, scanConcession, id)
+}
+
+// Incident returns one incident.
+func (db *DB) Incident(ctx context.Context, id string) (cartera.Incident, error) {
+	return get(ctx, db, "incidents", incidentColumns, scanIncident, id)
+}
+
+// pageLimit bounds a page size, with def when unset or too large.
+func pageLimit(n, most, def int) int {
+	if n <= 0 || n > most {
+		return def
+	}
+	return n
+}
+
+// list reads one page of records in id order. The cursor is the last id of
+// the previous page, base64url-encoded.
+func list[T any](ctx context.Context, db *DB, table, cols string, scan func(scanner) (T, error), id func(T) string,
+	q cartera.RecordQuery, clientCol string) ([]T, string, error) {
+	after, err := decodeCursor(q.After)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := pageLimit(q.Limit, 500, 100)
+	var p params
+	where := "id > " + p.add(after)
+	if q.ClientID != "" {
+		where += " AND " + clientCol + " = " + p.add(q.ClientID)
+	}
+	if q.Owner != "" {
+		if table == "clients" {
+			where += " AND owner_key = " + p.add(cartera.Fold(q.Owner))
+		} else {
+			where += " AND " + clientCol + " IN (SELECT id FROM clients WHERE owner_key = " + p.add(cartera.Fold(q.Owner)) + ")"
+		}
+	}
+	var out []T
+	err = eachRecord(ctx, db.pool, `SELECT `+cols+` FROM `+table+` WHERE `+where+` ORDER BY id LIMIT `+p.add(limit+1), scan,
+		func(x T) error { out = append(out, x); return nil }, p...)
+	if err != nil {
+		return nil, "", fmt.Errorf("list %s: %w", table, err)
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = encodeCursor(id(out[limit-1]))
+	}
+	return out, next, nil
+}
+
+func encodeCursor(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+func decodeCursor(s string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || strings.IndexByte(string(b), 0) >= 0 {
+		return "", cartera.FieldError("cursor", "record.bad_cursor")
+	}
+	return string(b), nil
+}
+
+// ListClients returns a page of clients in id order.
+func (db *DB) ListClients(ctx context.Context, q cartera.RecordQuery) ([]cartera.Client, string, error) {
+	q.ClientID = ""
+	return list(ctx, db, "clients", clientColumns, scanClient, func(c cartera.Client) string { return c.ID }, q, "id")
+}
+
+// ListContacts returns a page of contacts.
+func (db *DB) ListContacts(ctx context.Context, q cartera.RecordQuery) ([]cartera.Contact, string, error) {
+	return list(ctx, db, "contacts", contactColumns, scanContact, func(c cartera.Contact) string { return c.ID }, q, "client_id")
+}
+
+// ListInvoices returns a page of invoices.
+func (db *DB) ListInvoices(ctx context.Context, q cartera.RecordQuery) ([]cartera.Invoice, string, error) {
+	return list(ctx, db, "invoices", invoiceColumns, scanInvoice, func(v cartera.Invoice) string { return v.ID }, q, "client_id")
+}
+
+// ListTimeEntries returns a page of time entries.
+func (db *DB) ListTimeEntries(ctx context.Context, q cartera.RecordQuery) ([]cartera.TimeEntry, string, error) {
+	return list(ctx, db, "time_entries", timeColumns, scanTime, func(e cartera.TimeEntry) string { return e.ID }, q, "client_id")
+}
+
+// ListConcessions returns a page of concessions.
+func (db *DB) ListConcessions(ctx context.Context, q cartera.RecordQuery) ([]cartera.Concession, string, error) {
+	return list(ctx, db, "concessions", concessionColumns, scanConcession, func(c cartera.Concession) string { return c.ID }, q, "client_id")
+}
+
+// ListIncidents returns a page of incidents.
+func (db *DB) ListIncidents(ctx context.Context, q cartera.RecordQuery) ([]cartera.Incident, string, error) {
+	return list(ctx, db, "incidents", incidentColumns, scanIncident, func(in cartera.Incident) string { return in.ID }, q, "client_id")
+}
+
+// The column values of each record, in its table's column order; shared by
+// imports and single saves.
+
+func clientArgs(a []any, c *cartera.Client) []any {
+	return append(a, c.ID, c.Name, cartera.Fold(c.Name), c.Owner, cartera.Fold(strings.TrimSpace(c.Owner)), c.FamilyFriend,
+		string(c.Currency), c.Service, nullDay(c.Since), c.Email, c.Phone, c.Notes)
+}
+
+func contactArgs(a []any, c *cartera.Contact) []any {
+	return append(a, c.ID, c.ClientID, c.Name, c.Role, int32(c.Seniority), c.Email, c.Phone)
+}
+
+func invoiceArgs(a []any, v *cartera.Invoice) []any {
+	return append(a, v.ID, v.ClientID, v.Number, v.Issued.UnixDay(), v.Due.UnixDay(), nullDay(v.Paid),
+		v.Amount.Amount, string(v.Amount.Currency))
+}
+
+func timeArgs(a []any, e *cartera.TimeEntry) []any {
+	return append(a, e.ID, e.ClientID, e.Day.UnixDay(), int64(e.Hours), e.Billable, e.Note)
+}
+
+func concessionArgs(a []any, c *cartera.Concession) []any {
+	return append(a, c.ID, c.ClientID, c.Day.UnixDay(), string(c.Kind), c.Amount.Amount, string(c.Amount.Currency),
+		int64(c.Hours), int64(c.Percent), c.Note)
+}
+
+func incidentArgs(a []any, in *cartera.Incident) []any {
+	return append(a, in.ID, in.ClientID, nullText(in.ContactID), in.At.Unix(), string(in.Kind), int32(in.Severity), in.Note)
+}
