@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -62,75 +61,6 @@ func TestConcurrentOpensMigrateOnce(t *testing.T) {
 	}
 	if n != 5 || versions != 5 {
 		t.Errorf("schema_migrations: %d rows, %d versions", n, versions)
-	}
-}
-
-// A large import computes every touched deal's evidence in one statement
-// at commit, and a signal moved to another deal leaves its old deal's
-// evidence right too.
-func TestImportEvidenceAndMovedSignals(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	st := open(t)
-	defer st.Close()
-	const n = 2500
-	var deals []cartera.Deal
-	var sigs []cartera.Signal
-	for i := 0; i < n; i++ {
-		id := fmt.Sprintf("D%05d", i)
-		deals = append(deals, cartera.Deal{ID: id, Title: "x", Value: cartera.Money{Amount: 100, Currency: "EUR"}, Stage: "lead",
-			Created: cartera.DateOf(2026, 1, 1), Outcome: cartera.OutcomeOpen})
-		if i%3 == 0 {
-			continue // some deals without signals
-		}
-		for j := 0; j < 1+i%4; j++ {
-			sigs = append(sigs, cartera.Signal{ID: fmt.Sprintf("S%05d-%d", i, j), DealID: id, Kind: cartera.SignalNoReply,
-				Day: cartera.DateOf(2026, 2, 1+j), Days: 10 * j})
-		}
-	}
-	load := func(deals []cartera.Deal, sigs []cartera.Signal) {
-		t.Helper()
-		tx, err := st.BeginImport(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer tx.Rollback()
-		if _, err := tx.PutDeals(ctx, deals, positions(len(deals))); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tx.PutSignals(ctx, sigs, positions(len(sigs))); err != nil {
-			t.Fatal(err)
-		}
-		if err := tx.Commit(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	load(deals, sigs)
-	// S00001-0, one of D00001's two signals, moves to D00000.
-	load(nil, []cartera.Signal{{ID: "S00001-0", DealID: "D00000", Kind: cartera.SignalNoReply, Day: cartera.DateOf(2026, 2, 1)}})
-	seen := 0
-	err := st.DealFacts(ctx, cartera.DealFactsQuery{}, func(f *cartera.DealFacts) error {
-		var i int
-		fmt.Sscanf(f.Deal.ID, "D%05d", &i)
-		nr := f.Evidence.Of(cartera.SignalNoReply)
-		want := 0
-		if i%3 != 0 {
-			want = 1 + i%4
-		}
-		switch i {
-		case 0:
-			want = 1
-		case 1:
-			want = 1 // of its two
-		}
-		if nr.Count != want || (want > 1 && (nr.Last != cartera.DateOf(2026, 2, want) || nr.Days != 10*(want-1))) {
-			t.Errorf("%s: %+v, want %d signals", f.Deal.ID, nr, want)
-		}
-		seen++
-		return nil
-	})
-	if err != nil || seen != n {
-		t.Fatalf("%d deals, %v", seen, err)
 	}
 }
 

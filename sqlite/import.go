@@ -71,6 +71,10 @@ type importTx struct {
 	// deals holds the deals written or given signals: their evidence
 	// summaries are recomputed at commit.
 	deals map[string]struct{}
+	// signalsBefore is whether signals were stored before this import
+	// (nil until the first PutSignals asks): only then can an imported
+	// signal move away from a deal whose evidence must be redone.
+	signalsBefore *bool
 }
 
 // BeginImport starts the single write transaction an import runs in.
@@ -256,7 +260,52 @@ func (t *importTx) PutSignals(ctx context.Context, rows []cartera.Signal, pos []
 		ids[i] = rows[i].ID
 		t.touchDeal(rows[i].DealID)
 	}
+	if err := t.touchPreviousDeals(ctx, ids); err != nil {
+		return nil, err
+	}
 	return t.put(ctx, signalsTable, ids, pos, func(i int, a []any) []any { return signalArgs(a, &rows[i]) })
+}
+
+// touchPreviousDeals marks the deals that stored signals with these ids
+// are on now: a signal re-imported on another deal takes its evidence
+// away from the old one. Into a database that had no signals (the bulk
+// case) there is nothing to look up.
+func (t *importTx) touchPreviousDeals(ctx context.Context, ids []string) error {
+	if t.signalsBefore == nil {
+		var found bool
+		if err := t.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM signals)`).Scan(&found); err != nil {
+			return err
+		}
+		t.signalsBefore = &found
+	}
+	if !*t.signalsBefore {
+		return nil
+	}
+	const chunk = 500
+	args := make([]any, 0, chunk)
+	for start := 0; start < len(ids); start += chunk {
+		args = args[:0]
+		for _, id := range ids[start:min(start+chunk, len(ids))] {
+			args = append(args, id)
+		}
+		rows, err := t.tx.QueryContext(ctx, `SELECT DISTINCT deal_id FROM signals WHERE id IN (`+placeholders(len(args))+`)`, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var deal string
+			if err := rows.Scan(&deal); err != nil {
+				rows.Close()
+				return err
+			}
+			t.touchDeal(deal)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // touchDeal records a deal whose evidence must be recomputed. The id is

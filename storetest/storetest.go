@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 		{"EvidenceFollowsEverySignalWrite", testEvidence},
 		{"CalibrationSeesOnlyEarlierSignals", testDealFactsAsOf},
 		{"PipelineIsStoredAndGuarded", testPipeline},
+		{"ImportRefreshesEvidenceOfMovedSignals", testImportEvidence},
 		{"MarkLostClosesTheDealWithItsPlan", testMarkLost},
 		{"TasksSaveListSnoozeAndCheckReferences", testTasks},
 		{"ReconnectOnlyForLostDeals", testReconnect},

@@ -9,7 +9,7 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/csvio"
-	"github.com/cartera/cartera/sqlite"
+	"github.com/cartera/cartera/postgres"
 )
 
 // runMigrateStore moves everything from one store to another, empty one,
@@ -81,16 +81,12 @@ func runMigrateStore(ctx context.Context, a *app, args []string) error {
 }
 
 // isFile tells a SQLite path from a server address.
-func isFile(dsn string) bool {
-	return !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://")
-}
+func isFile(dsn string) bool { return !postgres.IsDSN(dsn) }
 
 // openAt opens the store at a path or address.
 func openAt(ctx context.Context, dsn string) (cartera.Store, error) {
-	if !isFile(dsn) {
-		return nil, cartera.NewError(cartera.EINVALID, "db.postgres_unavailable")
-	}
-	return sqlite.Open(ctx, dsn)
+	st, _, err := openPath(ctx, dsn)
+	return st, err
 }
 
 // removeSQLite deletes a database file and its journal files.

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cartera/cartera/postgres/pgtest"
 )
 
 // migrate-store moves a database with everything in it — records, users
@@ -68,6 +70,27 @@ func TestMigrateStoreMovesEverything(t *testing.T) {
 	// And back, into a new file.
 	back := filepath.Join(dir, "vuelta.db")
 	must("migrate-store", "--from", dst, "--to", back, "--lang", "en")
+
+	// Through PostgreSQL: a solo user's file into a team server and back.
+	t.Run("PostgreSQL", func(t *testing.T) {
+		team := pgtest.DSN(t)
+		if out := must("migrate-store", "--from", src, "--to", team); !strings.Contains(out, "Comprobado") {
+			t.Errorf("into PostgreSQL:\n%s", out)
+		}
+		if out := must("lessons", "search", "gestion", "--db", team); !strings.Contains(out, "gestión del seguimiento") {
+			t.Errorf("lessons on PostgreSQL:\n%s", out)
+		}
+		if r := runBin(t, nil, "migrate-store", "--from", src, "--to", team); r.code == 0 || !strings.Contains(r.stderr, "no está vacío") {
+			t.Errorf("into a PostgreSQL database with data: exit %d %s", r.code, r.stderr)
+		}
+		home := filepath.Join(t.TempDir(), "casa.db")
+		must("migrate-store", "--from", team, "--to", home)
+		p, h := filepath.Join(t.TempDir(), "p"), filepath.Join(t.TempDir(), "h")
+		must("export", "--db", team, "--format", "csv", p)
+		must("export", "--db", home, "--format", "csv", h)
+		sameDirs(t, a, p)
+		sameDirs(t, a, h)
+	})
 
 	for _, tc := range []struct {
 		args []string

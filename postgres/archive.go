@@ -1,0 +1,212 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cartera/cartera"
+	"github.com/jackc/pgx/v5"
+)
+
+// Archive reads everything outside the records in one repeatable-read
+// transaction, so that the lists agree with each other.
+func (db *DB) Archive(ctx context.Context) (*cartera.Archive, error) {
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx)
+	a := &cartera.Archive{}
+	steps := []struct {
+		query string
+		fn    func(scanner) error
+	}{
+		{`SELECT ` + userColumns + ` FROM users ORDER BY id`, func(s scanner) error {
+			u, err := scanUser(s)
+			a.Users = append(a.Users, u)
+			return err
+		}},
+		{`SELECT ` + tokenColumns + `, t.hash FROM api_tokens t ORDER BY t.id`, func(s scanner) error {
+			var at cartera.ArchivedToken
+			var err error
+			at.APIToken, err = scanToken(scanWith{s, []any{&at.Hash}})
+			a.Tokens = append(a.Tokens, at)
+			return err
+		}},
+		{`SELECT user_id, hash, created FROM calendar_tokens ORDER BY user_id`, func(s scanner) error {
+			var c cartera.CalendarToken
+			var created int64
+			err := s.Scan(&c.UserID, &c.Hash, &created)
+			c.Created = time.Unix(created, 0).UTC()
+			a.CalendarTokens = append(a.CalendarTokens, c)
+			return err
+		}},
+		{`SELECT key, value FROM settings ORDER BY key`, func(s scanner) error {
+			var kv cartera.SettingValue
+			err := s.Scan(&kv.Key, &kv.Value)
+			a.Settings = append(a.Settings, kv)
+			return err
+		}},
+		{`SELECT ` + taskColumns + ` FROM tasks ORDER BY id`, func(s scanner) error {
+			t, err := scanTask(s)
+			a.Tasks = append(a.Tasks, t)
+			return err
+		}},
+		{`SELECT ` + reconnectColumns + ` FROM reconnects ORDER BY deal_id`, func(s scanner) error {
+			r, err := scanReconnect(s)
+			a.Reconnects = append(a.Reconnects, r)
+			return err
+		}},
+		{`SELECT deal_id, day, happened, better, version FROM debriefs ORDER BY deal_id`, func(s scanner) error {
+			var d cartera.Debrief
+			var day int64
+			err := s.Scan(&d.DealID, &day, &d.Happened, &d.Better, &d.Version)
+			d.Day = cartera.DateFromUnixDay(day)
+			a.Debriefs = append(a.Debriefs, d)
+			return err
+		}},
+		{`SELECT ` + lessonColumns + ` FROM lessons l ORDER BY l.deal_id, l.id`, func(s scanner) error {
+			l, err := scanLesson(s)
+			if err != nil {
+				return err
+			}
+			// Lessons come in deal order, as the debriefs: one pass.
+			for i := range a.Debriefs {
+				if d := &a.Debriefs[i]; d.DealID == l.DealID {
+					d.Lessons = append(d.Lessons, l)
+					return nil
+				}
+			}
+			return fmt.Errorf("lesson %d: no debrief for deal %s", l.ID, l.DealID)
+		}},
+		{`SELECT ` + referralColumns + ` FROM referrals ORDER BY id`, func(s scanner) error {
+			r, err := scanReferral(s)
+			a.Referrals = append(a.Referrals, r)
+			return err
+		}},
+		{`SELECT day, name FROM holidays ORDER BY day`, func(s scanner) error {
+			var h cartera.Holiday
+			var day int64
+			err := s.Scan(&day, &h.Name)
+			h.Day = cartera.DateFromUnixDay(day)
+			a.Holidays = append(a.Holidays, h)
+			return err
+		}},
+	}
+	for _, st := range steps {
+		if err := each(ctx, tx, st.query, st.fn); err != nil {
+			return nil, fmt.Errorf("archive: %w", err)
+		}
+	}
+	return a, nil
+}
+
+// PutArchive writes an archive inside the import's transaction, keeping
+// ids and versions. The destination must hold no accounts and no playbook
+// records yet; settings it has are replaced by the archive's.
+func (t *importTx) PutArchive(ctx context.Context, a *cartera.Archive) error {
+	var n int
+	if err := t.tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM tasks) +
+		(SELECT count(*) FROM reconnects) + (SELECT count(*) FROM debriefs) + (SELECT count(*) FROM referrals) +
+		(SELECT count(*) FROM holidays)`).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return cartera.NewError(cartera.ECONFLICT, "archive.not_empty")
+	}
+	exec := func(query string, args ...any) error {
+		if _, err := t.tx.Exec(ctx, query, args...); err != nil {
+			return fmt.Errorf("archive: %w", err)
+		}
+		return nil
+	}
+	for _, u := range a.Users {
+		if err := exec(`INSERT INTO users (id, email, email_key, name, role, lang, password_hash, created, disabled, version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, u.ID, u.Email, emailKey(u.Email), u.Name, string(u.Role), u.Lang,
+			u.PasswordHash, u.Created.Unix(), u.Disabled, u.Version); err != nil {
+			return err
+		}
+	}
+	for _, tk := range a.Tokens {
+		var last any
+		if !tk.LastUsed.IsZero() {
+			last = tk.LastUsed.Unix()
+		}
+		if err := exec(`INSERT INTO api_tokens (id, user_id, name, prefix, hash, created, last_used) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			tk.ID, tk.UserID, tk.Name, tk.Prefix, tk.Hash, tk.Created.Unix(), last); err != nil {
+			return err
+		}
+	}
+	for _, c := range a.CalendarTokens {
+		if err := exec(`INSERT INTO calendar_tokens (user_id, hash, created) VALUES ($1, $2, $3)`,
+			c.UserID, c.Hash, c.Created.Unix()); err != nil {
+			return err
+		}
+	}
+	for _, kv := range a.Settings {
+		if err := exec(`INSERT INTO settings (key, value) VALUES ($1, $2)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value, rev = settings.rev + 1`, kv.Key, kv.Value); err != nil {
+			return err
+		}
+	}
+	for _, tk := range a.Tasks {
+		if err := tk.Validate(); err != nil {
+			return err
+		}
+		if err := exec(`INSERT INTO tasks (id, kind, deal_id, client_id, owner, owner_key, due, day, status, snoozed_until,
+			done_on, note, created, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			tk.ID, string(tk.Kind), nullText(tk.DealID), nullText(tk.ClientID), tk.Owner,
+			cartera.Fold(strings.TrimSpace(tk.Owner)), tk.Due.UnixDay(), tk.Day().UnixDay(), string(tk.Status),
+			nullDay(tk.SnoozedUntil), nullDay(tk.DoneOn), tk.Note, tk.Created.UnixDay(), tk.Version); err != nil {
+			return err
+		}
+	}
+	for _, r := range a.Reconnects {
+		if err := exec(`INSERT INTO reconnects (deal_id, day, really_no, respected, competitor_won, competitor, suggestions,
+			door_open, note, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, r.DealID, r.Day.UnixDay(), string(r.ReallyNo),
+			r.Respected, string(r.CompetitorWon), r.Competitor, r.Suggestions, r.DoorOpen, r.Note,
+			r.Version); err != nil {
+			return err
+		}
+	}
+	for _, d := range a.Debriefs {
+		if err := exec(`INSERT INTO debriefs (deal_id, day, happened, better, version) VALUES ($1, $2, $3, $4, $5)`,
+			d.DealID, d.Day.UnixDay(), d.Happened, d.Better, d.Version); err != nil {
+			return err
+		}
+		for _, l := range d.Lessons {
+			if err := exec(`INSERT INTO lessons (id, deal_id, owner, owner_key, day, topic, topic_key, text, change, search_text)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, l.ID, d.DealID, l.Owner, cartera.Fold(strings.TrimSpace(l.Owner)),
+				l.Day.UnixDay(), l.Topic, cartera.Fold(l.Topic), l.Text, l.Change,
+				searchFold(l.Text+"\n"+l.Change+"\n"+l.Topic)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, r := range a.Referrals {
+		if err := r.Validate(); err != nil {
+			return err
+		}
+		if err := exec(`INSERT INTO referrals (id, service, service_key, name, contact, email, phone, url, note, version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, r.ID, r.Service, cartera.Fold(r.Service), r.Name, r.Contact, r.Email,
+			r.Phone, r.URL, r.Note, r.Version); err != nil {
+			return err
+		}
+	}
+	for _, h := range a.Holidays {
+		if err := exec(`INSERT INTO holidays (day, name) VALUES ($1, $2)`, h.Day.UnixDay(), h.Name); err != nil {
+			return err
+		}
+	}
+	// Rows written with their own ids leave the identity sequences behind:
+	// the next new user, token or lesson must not reuse one.
+	for _, table := range []string{"users", "api_tokens", "lessons"} {
+		if err := exec(`SELECT setval(pg_get_serial_sequence('` + table + `', 'id'), greatest((SELECT max(id) FROM ` + table +
+			`), 1), (SELECT max(id) FROM ` + table + `) IS NOT NULL)`); err != nil {
+			return err
+		}
+	}
+	return nil
+}
