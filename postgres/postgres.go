@@ -20,6 +20,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
@@ -300,3 +301,17 @@ func nullText(s string) any {
 func today() cartera.Date { return cartera.DateFromTime(time.Now().Add(14 * time.Hour)) }
 
 func noRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
+
+// PoolStats reports the connection pool in database/sql's terms, for
+// /metrics: a wait is an acquire that found no idle connection.
+func (db *DB) PoolStats() map[string]sql.DBStats {
+	s := db.pool.Stat()
+	return map[string]sql.DBStats{"postgres": {
+		MaxOpenConnections: int(s.MaxConns()),
+		OpenConnections:    int(s.TotalConns()),
+		InUse:              int(s.AcquiredConns()),
+		Idle:               int(s.IdleConns()),
+		WaitCount:          s.EmptyAcquireCount(),
+		WaitDuration:       s.EmptyAcquireWaitTime(),
+	}}
+}

@@ -137,3 +137,17 @@ func positions(n int) []int64 {
 	}
 	return p
 }
+
+// The pool reports itself in /metrics' terms.
+func TestPoolStatsForMetrics(t *testing.T) {
+	t.Parallel()
+	st := open(t)
+	defer st.Close()
+	if _, err := st.Counts(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ps := st.(*postgres.DB).PoolStats()["postgres"]
+	if ps.MaxOpenConnections != 4 || ps.OpenConnections < 1 || ps.InUse != 0 {
+		t.Errorf("pool stats %+v", ps)
+	}
+}

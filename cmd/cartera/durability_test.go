@@ -228,8 +228,18 @@ func TestImportKilledHalfWayLeavesNothing(t *testing.T) {
 
 func TestAPIWritesSurviveAKill(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "c.db")
+	for _, store := range killStores {
+		t.Run(store.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			apiWritesSurviveAKill(t, dir, store.db(t, dir), store.check)
+		})
+	}
+}
+
+// apiWritesSurviveAKill kills a server taking writes from eight clients,
+// then checks the database is whole and holds every write it confirmed.
+func apiWritesSurviveAKill(t *testing.T, dir, db string, check func(t *testing.T, db string) cartera.Counts) {
 	cmd := exec.Command(binary, "users", "add", "dueña@example.com", "--role", "owner", "--db", db)
 	cmd.Stdin = strings.NewReader("una-clave-larga-1\n")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -309,15 +319,31 @@ func TestAPIWritesSurviveAKill(t *testing.T) {
 	if len(confirmed) < 10 {
 		t.Fatalf("only %d writes confirmed before the kill", len(confirmed))
 	}
-	openCheck(t, db)
-	st, err := sqlite.Open(context.Background(), db)
+	check(t, db)
+	st, done, err := openStoreAt(db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	defer done()
 	for _, id := range confirmed {
 		if _, err := st.Incident(context.Background(), id); err != nil {
 			t.Errorf("incident %s was confirmed (201) and is gone after the kill: %v", id, err)
 		}
 	}
+}
+
+// openStoreAt opens either store, as cartera does.
+func openStoreAt(db string) (cartera.Store, func(), error) {
+	if postgres.IsDSN(db) {
+		st, err := postgres.Open(context.Background(), db)
+		if err != nil {
+			return nil, nil, err
+		}
+		return st, func() { st.Close() }, nil
+	}
+	st, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, func() { st.Close() }, nil
 }
