@@ -62,6 +62,7 @@ func (s *Server) routeTable() []*route {
 		page("GET", "/dashboard", permUser, s.dashboardShow),
 		page("GET", "/clients", permUser, s.clientList),
 		page("GET", "/clients/{id}", permUser, s.clientShow),
+		page("GET", "/clients/{id}/script", permUser, s.scriptShow),
 		page("GET", "/clients/{id}/incidents/new", permUser, s.incidentNew),
 		page("POST", "/clients/{id}/incidents", permUser, s.incidentCreate),
 		page("GET", "/pipeline", permUser, s.pipelineBoard),
