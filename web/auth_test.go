@@ -27,6 +27,7 @@ func (f *fixture) recordIDs() map[string]string {
 	}
 	if x, _, _ := f.st.ListIncidents(bg, q); len(x) > 0 {
 		ids["incidents"] = x[0].ID
+		ids["incident"] = x[0].ID
 	}
 	ids["concessions"] = "no-such-concession"
 	// An open deal of the seller's, with its first signal.

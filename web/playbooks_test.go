@@ -2,9 +2,12 @@ package web
 
 import (
 	"encoding/json"
+	"github.com/cartera/cartera"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cartera/cartera/review"
 )
@@ -91,5 +94,133 @@ func TestScriptAPIFormats(t *testing.T) {
 	}
 	if res, _ := f.api("seller", "GET", "/api/v1/clients/C-004/script", ""); res.StatusCode != 404 {
 		t.Errorf("seller on another's client: %d", res.StatusCode)
+	}
+}
+
+// incidentCount is how many incidents a client has.
+func (f *fixture) incidentCount(clientID string) int {
+	f.t.Helper()
+	n := 0
+	for after := ""; ; {
+		xs, next, err := f.st.ListIncidents(bg, cartera.RecordQuery{ClientID: clientID, After: after, Limit: 500})
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		n += len(xs)
+		if next == "" {
+			return n
+		}
+		after = next
+	}
+}
+
+func TestGuidedIncidentFlowOneStepPerScreen(t *testing.T) {
+	f := newFixture(t)
+	b := f.signIn("seller")
+	csrf := b.csrf("/clients/C-001/incidents/new")
+	res := b.post("/clients/C-001/incidents", url.Values{"csrf": {csrf}, "kind": {"insult"}, "severity": {"3"}})
+	loc := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/clients/C-001/incidents/I-") {
+		t.Fatalf("log: %d %s", res.StatusCode, loc)
+	}
+	_, body := b.get(loc)
+	for _, want := range []string{"Incidente registrado", "Paso 1 de", `id="verdict"`, `data-step="separate"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("first step lacks %q", want)
+		}
+	}
+	path := strings.TrimSuffix(loc, "?ok=incident")
+	// The redirect question: yes leads to steering, no to leaving politely.
+	_, body = b.get(path + "?step=redirect")
+	if !strings.Contains(body, `data-step="proceed"`) || !strings.Contains(body, `data-step="close"`) {
+		t.Errorf("redirect step lacks its two answers")
+	}
+	_, body = b.get(path + "?step=close")
+	if !strings.Contains(body, `data-step="end"`) {
+		t.Errorf("the last step does not end the flow")
+	}
+	if res, _ := b.get(path + "?step=nope"); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("unknown step: %d", res.StatusCode)
+	}
+	en := f.english("owner")
+	if _, body := en.get(path + "?step=reins"); !strings.Contains(body, "Take the reins back") {
+		t.Errorf("English step")
+	}
+	// Someone else's client, or an incident of another client, is not found.
+	other := f.signIn("other")
+	if res, _ := other.get(path); res.StatusCode != http.StatusNotFound {
+		t.Errorf("another seller's client: %d", res.StatusCode)
+	}
+	if res, _ := f.signIn("owner").get(strings.Replace(path, "C-001", "C-004", 1)); res.StatusCode != http.StatusNotFound {
+		t.Errorf("incident under the wrong client: %d", res.StatusCode)
+	}
+}
+
+func TestNotListeningPlansTheFollowUpAroundHolidays(t *testing.T) {
+	f := newFixture(t)
+	// Wednesday 25 November; Thursday is made a holiday: two working days
+	// later is Monday.
+	for _, h := range []cartera.Holiday{{Day: cartera.DateOf(2026, time.November, 26), Name: "Fiesta local"},
+		{Day: cartera.DateOf(2026, time.December, 8), Name: "Inmaculada"}} {
+		if err := f.st.SaveHoliday(bg, h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, body := f.api("owner", "POST", "/api/v1/clients/C-005/incidents", `{"kind":"not_listening","severity":3,"note":"Ignora el alcance"}`)
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("log: %d %s", res.StatusCode, body)
+	}
+	var out review.IncidentOut
+	if err := json.Unmarshal([]byte(body), &out); err != nil || out.Listen == nil {
+		t.Fatalf("%v %s", err, body)
+	}
+	if got := out.Listen.FollowUp.Due.String(); got != "2026-11-30" {
+		t.Errorf("follow-up on %s, want Monday 2026-11-30", got)
+	}
+	if out.Listen.Lean.Text == "" || out.Listen.Interlocutor.Reason.Text == "" || out.Listen.Offer.Month.String() != "2026-11-01" {
+		t.Errorf("plan incomplete: %+v", out.Listen)
+	}
+	if _, err := f.st.Task(bg, out.Listen.FollowUp.ID); err != nil {
+		t.Errorf("follow-up not on the agenda: %v", err)
+	}
+	// The page shows the same plan.
+	b := f.signIn("owner")
+	_, page := b.get("/clients/C-005/incidents/" + out.Incident.ID)
+	for _, want := range []string{"Segunda conversación", "30 nov 2026", `id="offer"`, `id="interlocutor"`, `id="framing"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("listen page lacks %q", want)
+		}
+	}
+	// A follow-up on a holiday is refused, and nothing is written.
+	before := f.incidentCount("C-005")
+	for _, lang := range []string{"es", "en"} {
+		res, body = f.api("owner", "POST", "/api/v1/clients/C-005/incidents", `{"kind":"not_listening","severity":3,"follow_up":"2026-12-08"}`,
+			"Accept-Language", lang)
+		p := problemOf(t, res, body)
+		if res.StatusCode != 422 || p.Field != "follow_up" || !strings.Contains(p.Detail, map[string]string{"es": "festivo", "en": "holiday"}[lang]) {
+			t.Errorf("holiday follow-up (%s): %d %+v", lang, res.StatusCode, p)
+		}
+	}
+	if n := f.incidentCount("C-005"); n != before {
+		t.Errorf("a refused incident was written: %d → %d", before, n)
+	}
+	// Bad input on the form keeps the values and writes nothing.
+	csrf := b.csrf("/clients/C-005/incidents/new")
+	res2, html := b.postBody("/clients/C-005/incidents", url.Values{"csrf": {csrf}, "kind": {"not_listening"}, "severity": {"3"},
+		"follow_up": {"2026-11-29"}, "note": {"domingo"}})
+	if res2.StatusCode != 422 || !strings.Contains(html, "domingo") || f.incidentCount("C-005") != before {
+		t.Errorf("a Sunday follow-up: %d", res2.StatusCode)
+	}
+	// Unknown kinds and sellers on other clients are refused.
+	res, body = f.api("owner", "POST", "/api/v1/clients/C-005/incidents", `{"kind":"rudeness","severity":3}`)
+	if p := problemOf(t, res, body); res.StatusCode != 422 || p.Field != "kind" {
+		t.Errorf("bad kind: %d %+v", res.StatusCode, p)
+	}
+	if res, _ := f.api("seller", "POST", "/api/v1/clients/C-004/incidents", `{"kind":"insult","severity":3}`); res.StatusCode != 404 {
+		t.Errorf("seller on another's client: %d", res.StatusCode)
+	}
+	res, body = f.api("seller", "POST", "/api/v1/clients/C-001/incidents", `{"kind":"yelling","severity":5}`)
+	if res.StatusCode != 201 || !strings.Contains(body, `"guide"`) || !strings.Contains(body, `"level":"leave"`) {
+		t.Errorf("yelling flow: %d %s", res.StatusCode, body)
 	}
 }

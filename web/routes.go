@@ -65,6 +65,7 @@ func (s *Server) routeTable() []*route {
 		page("GET", "/clients/{id}/script", permUser, s.scriptShow),
 		page("GET", "/clients/{id}/incidents/new", permUser, s.incidentNew),
 		page("POST", "/clients/{id}/incidents", permUser, s.incidentCreate),
+		page("GET", "/clients/{id}/incidents/{incident}", permUser, s.incidentShow),
 		page("GET", "/pipeline", permUser, s.pipelineBoard),
 		page("GET", "/pipeline/new", permUser, s.dealNew),
 		page("POST", "/pipeline/deals", permUser, s.dealCreate),

@@ -413,3 +413,55 @@ func TestBrowserMappingStep(t *testing.T) {
 		t.Errorf("saved mappings: %q", got)
 	}
 }
+
+// TestBrowserGuidedIncidentOnAPhone walks the guided flow on a phone held
+// in one hand (390×844) with taps only: rate the incident, read the lines
+// to separate the remark from the person and to take the reins back,
+// answer that the proposal cannot be steered, close politely — and the
+// incident is on the client's history.
+func TestBrowserGuidedIncidentOnAPhone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	d := startDriver(t)
+	srv := startServe(t, "--demo")
+	d.resize(390, 844)
+	d.open(srv.url + "/clients/C-008")
+	d.click("main .actions a.button")
+	d.waitText("h1", "Registrar un incidente")
+	d.click("label[for=k-belittling]")
+	d.click("label[for=s-4]")
+	d.click("main form button[type=submit]")
+	d.waitText(".flash", "Incidente registrado")
+	d.waitText("#step", "Paso 1 de")
+	d.screenshot("flow-1-triage-390")
+	over, _ := d.eval("return document.documentElement.scrollWidth - window.innerWidth").(float64)
+	if over > 1 {
+		t.Errorf("the flow scrolls sideways by %v px", over)
+	}
+	// Every answer is a full-width button at least 48 px tall.
+	if h, _ := d.eval(`return document.querySelector(".flow-choices a").getBoundingClientRect().height`).(float64); h < 48 {
+		t.Errorf("the answer button is %v px tall", h)
+	}
+	d.click(".flow-choices a[data-step=separate]")
+	d.waitText("#step", "Separa el comentario")
+	if s := d.text("#step"); !strings.Contains(s, "«") {
+		t.Errorf("no line to say: %q", s)
+	}
+	d.screenshot("flow-2-separate-390")
+	d.click(".flow-choices a[data-step=refocus]")
+	d.waitText("#step", "Paso 3 de")
+	d.click(".flow-choices a[data-step=reins]")
+	d.waitText("#step", "Recupera el control")
+	d.click(".flow-choices a[data-step=redirect]")
+	d.waitText("#step", "¿Se puede reconducir")
+	d.screenshot("flow-5-redirect-390")
+	d.click(".flow-choices a[data-step=close]")
+	d.waitText("#step", "Cierra con educación")
+	d.screenshot("flow-7-close-390")
+	d.click(".flow-choices a[data-step=end]")
+	d.waitText("h1", "Distribuciones Peña")
+	if h := d.text("main"); !strings.Contains(h, "Menosprecio") {
+		t.Errorf("the incident is not on the client's history")
+	}
+}
