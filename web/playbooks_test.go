@@ -224,3 +224,137 @@ func TestNotListeningPlansTheFollowUpAroundHolidays(t *testing.T) {
 		t.Errorf("yelling flow: %d %s", res.StatusCode, body)
 	}
 }
+
+func TestClosingAsLostOnTheWebStartsThePlan(t *testing.T) {
+	f := newFixture(t)
+	b := f.signIn("seller")
+	d := f.someDeal("Lucía Ferrer")
+	csrf := b.csrf(dealURL(d.ID))
+	res := b.post(dealURL(d.ID)+"/close", url.Values{"csrf": {csrf}, "outcome": {"lost"}, "lost_reason": {"precio"},
+		"competitor": {"Agencia Norte"}, "version": {itoa64(d.Version)}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("close as lost: %d", res.StatusCode)
+	}
+	tasks, err := f.st.Tasks(bg, cartera.TaskQuery{DealID: d.ID})
+	if err != nil || len(tasks) != 4 {
+		t.Fatalf("the plan has %d tasks (%v), want 4", len(tasks), err)
+	}
+	_, body := b.get(dealURL(d.ID))
+	if !strings.Contains(body, `href="/deals/`+d.ID+`/plan"`) {
+		t.Errorf("the lost deal does not link to its plan")
+	}
+	_, body = b.get(planURL(d.ID))
+	for _, want := range []string{"Plan tras el «no»", "Recuperarse", "Llamada tras el «no»", "Puesta en común", "Volver a empezar",
+		"¿El «no» es definitivo?", "Próximos clientes a trabajar"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("plan page lacks %q", want)
+		}
+	}
+	// The checklist is recorded, and the call's task is done.
+	csrf = b.csrf(planURL(d.ID))
+	res = b.post(planURL(d.ID)+"/reconnect", url.Values{"csrf": {csrf}, "really_no": {"yes"}, "respected": {"yes"},
+		"competitor_won": {"yes"}, "competitor": {"Agencia Norte"}, "suggestions": {"Llamar antes de enviar el presupuesto"},
+		"door_open": {"yes"}, "date": {"2026-11-25"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reconnect: %d", res.StatusCode)
+	}
+	rec, err := f.st.Reconnect(bg, d.ID)
+	if err != nil || rec.ReallyNo != cartera.Yes || !rec.Respected || !rec.DoorOpen || rec.Suggestions != "Llamar antes de enviar el presupuesto" {
+		t.Errorf("answers: %+v %v", rec, err)
+	}
+	// The debrief: lessons with topics and changes, searchable after.
+	res = b.post(planURL(d.ID)+"/debrief", url.Values{"csrf": {csrf}, "happened": {"El cliente eligió el precio más bajo"},
+		"better": {"Entender antes su presupuesto"}, "lesson": {"presupuesto: Preguntar por la gestión del presupuesto", ""},
+		"change": {"Pregunta de presupuesto en la primera reunión", ""}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("debrief: %d", res.StatusCode)
+	}
+	hits, _ := f.st.SearchLessons(bg, cartera.LessonQuery{Text: "gestion"})
+	if len(hits) == 0 || hits[0].Topic != "presupuesto" || hits[0].Change == "" {
+		t.Errorf("lesson not stored as typed: %+v", hits)
+	}
+	_, body = b.get(planURL(d.ID))
+	if !strings.Contains(body, "Pregunta de presupuesto en la primera reunión") || !strings.Contains(body, "Llamar antes de enviar") {
+		t.Errorf("the plan does not show the answers and the change")
+	}
+	// Another seller cannot reach it.
+	if res, _ := f.signIn("other").get(planURL(d.ID)); res.StatusCode != http.StatusNotFound {
+		t.Errorf("another seller's plan: %d", res.StatusCode)
+	}
+}
+
+func TestChecklistOfADealNotLostIsRefused(t *testing.T) {
+	f := newFixture(t)
+	b := f.signIn("seller")
+	d := f.someDeal("Lucía Ferrer")
+	res, body := b.get(planURL(d.ID))
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "no está perdida") {
+		t.Errorf("plan of an open deal: %d", res.StatusCode)
+	}
+	csrf := b.csrf(dealURL(d.ID))
+	res, body = b.postBody(planURL(d.ID)+"/reconnect", url.Values{"csrf": {csrf}, "really_no": {"yes"}, "suggestions": {"nada"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "no está perdida") {
+		t.Errorf("checklist on an open deal: %d", res.StatusCode)
+	}
+	if _, err := f.st.Reconnect(bg, d.ID); cartera.ErrorCode(err) != cartera.ENOTFOUND {
+		t.Errorf("something was written: %v", err)
+	}
+	for _, lang := range []string{"es", "en"} {
+		res, body = f.api("seller", "PUT", "/api/v1/deals/"+d.ID+"/reconnect", `{"really_no":"yes"}`, "Accept-Language", lang)
+		p := problemOf(t, res, body)
+		if res.StatusCode != 422 || !strings.Contains(p.Detail, map[string]string{"es": "no está perdida", "en": "not lost"}[lang]) {
+			t.Errorf("API checklist on an open deal (%s): %d %+v", lang, res.StatusCode, p)
+		}
+	}
+	if got, _ := f.st.Deal(bg, d.ID); got.Outcome != cartera.OutcomeOpen {
+		t.Errorf("the deal changed: %s", got.Outcome)
+	}
+}
+
+func TestLostPlanAPI(t *testing.T) {
+	f := newFixture(t)
+	d := f.someDeal("Lucía Ferrer")
+	base := "/api/v1/deals/" + d.ID
+	// A stale version is a conflict, and the deal stays open.
+	res, body := f.api("seller", "POST", base+"/lost", `{"reason":"precio"}`, "If-Match", `"999"`)
+	if p := problemOf(t, res, body); res.StatusCode != http.StatusConflict || p.Current == nil {
+		t.Errorf("stale lost: %d %s", res.StatusCode, body)
+	}
+	if res, _ := f.api("other", "POST", base+"/lost", `{}`); res.StatusCode != 404 {
+		t.Errorf("another seller's deal: %d", res.StatusCode)
+	}
+	res, body = f.api("seller", "POST", base+"/lost", `{"reason":"precio","competitor":"Grupo Cima"}`)
+	var plan review.PlanOut
+	if res.StatusCode != 200 || json.Unmarshal([]byte(body), &plan) != nil || len(plan.Tasks) != 4 || len(plan.Checklist) != 6 ||
+		plan.Deal.Outcome != cartera.OutcomeLost {
+		t.Fatalf("lost: %d %s", res.StatusCode, body)
+	}
+	if res, _ := f.api("seller", "POST", base+"/lost", `{}`); res.StatusCode != http.StatusConflict {
+		t.Errorf("losing a lost deal again: %d", res.StatusCode)
+	}
+	if res, body := f.api("seller", "GET", base+"/plan", ""); res.StatusCode != 200 || !strings.Contains(body, `"debrief_prompts"`) {
+		t.Errorf("plan: %d", res.StatusCode)
+	}
+	res, body = f.api("seller", "PUT", base+"/reconnect", `{"really_no":"yes","respected":true,"competitor_won":"yes","door_open":true}`)
+	if res.StatusCode != 200 || res.Header.Get("ETag") != `"1"` {
+		t.Fatalf("reconnect: %d %s", res.StatusCode, body)
+	}
+	// Changing the answers needs the version read.
+	if res, _ := f.api("seller", "PUT", base+"/reconnect", `{"really_no":"no"}`); res.StatusCode != http.StatusPreconditionRequired {
+		t.Errorf("reconnect without version: %d", res.StatusCode)
+	}
+	if res, _ := f.api("seller", "PUT", base+"/reconnect", `{"really_no":"no","version":7}`); res.StatusCode != http.StatusConflict {
+		t.Errorf("reconnect with a stale version: %d", res.StatusCode)
+	}
+	res, body = f.api("seller", "PUT", base+"/debrief", `{"happened":"Precio","lessons":[{"topic":"precio","text":"Anclar el valor antes","change":"Caso de éxito en la propuesta"}]}`)
+	if res.StatusCode != 200 || !strings.Contains(body, "Caso de éxito en la propuesta") {
+		t.Errorf("debrief: %d %s", res.StatusCode, body)
+	}
+	res, body = f.api("seller", "PUT", base+"/debrief", `{"version":1}`)
+	if p := problemOf(t, res, body); res.StatusCode != 422 || p.Field != "happened" {
+		t.Errorf("empty debrief: %d %+v", res.StatusCode, p)
+	}
+	if db, _ := f.st.Debrief(bg, d.ID); len(db.Lessons) != 1 {
+		t.Errorf("a refused debrief changed the lessons: %+v", db)
+	}
+}

@@ -465,3 +465,57 @@ func TestBrowserGuidedIncidentOnAPhone(t *testing.T) {
 		t.Errorf("the incident is not on the client's history")
 	}
 }
+
+// TestBrowserLostDealChecklist closes a deal as lost from its page, opens
+// the plan that starts with it, fills in the reconnect call's checklist
+// and saves it; opened again, the plan shows the answers as recorded.
+func TestBrowserLostDealChecklist(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	d := startDriver(t)
+	srv := startServe(t, "--demo")
+	d.open(srv.url + "/pipeline/deals/O-0002")
+	d.waitText("h1", "Portal de clientes")
+	d.click("label[for=out-lost]")
+	d.typeInto("#lost-reason", "precio")
+	d.typeInto("#competitor", "Agencia Norte")
+	d.click("#close button[type=submit]")
+	d.waitText(".flash", "Oportunidad cerrada")
+	d.click("#plan-link")
+	d.waitText("h1", "Plan tras el «no»")
+	if tasks := d.text("#tasks"); !strings.Contains(tasks, "Recuperarse") || !strings.Contains(tasks, "Llamada tras el «no»") {
+		t.Errorf("tasks: %q", tasks)
+	}
+	d.click("label[for=really_no-yes]")
+	d.click("label[for=respected-yes]")
+	d.click("label[for=competitor_won-yes]")
+	d.typeInto("#rc-competitor", "Agencia Norte")
+	d.typeInto("#rc-suggestions", "Enseñar antes un caso parecido")
+	d.click("label[for=door_open-yes]")
+	d.screenshot("plan-checklist-1440")
+	d.click("#reconnect button[type=submit]")
+	d.waitText(".flash", "Respuestas de la llamada guardadas")
+	// Opened afresh, the answers are those recorded.
+	d.open(d.url())
+	d.waitText("#reconnect-saved", "Llamada registrada")
+	for _, id := range []string{"really_no-yes", "respected-yes", "competitor_won-yes", "door_open-yes"} {
+		if on, _ := d.eval(`return document.getElementById(arguments[0]).checked`, id).(bool); !on {
+			t.Errorf("%s is not recorded", id)
+		}
+	}
+	if v, _ := d.eval(`return document.getElementById("rc-suggestions").value`).(string); v != "Enseñar antes un caso parecido" {
+		t.Errorf("suggestions: %q", v)
+	}
+	if s := d.text("#tasks"); !strings.Contains(s, "hecha el") {
+		t.Errorf("the call's task is not done: %q", s)
+	}
+	d.resize(390, 844)
+	d.open(d.url())
+	d.find("#reconnect")
+	over, _ := d.eval("return document.documentElement.scrollWidth - window.innerWidth").(float64)
+	if over > 1 {
+		t.Errorf("the plan scrolls sideways by %v px on a phone", over)
+	}
+	d.screenshot("plan-390")
+}
