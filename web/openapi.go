@@ -13,7 +13,7 @@ var schemasJSON []byte
 
 // queryDocs describes every query parameter the API uses.
 var queryDocs = map[string]map[string]any{
-	"q":         {"description": "Part of a name, or an exact id; case and accents ignored.", "schema": map[string]any{"type": "string"}},
+	"q":         {"description": "Search text, case and accents ignored: part of a name or an exact id (clients); words or their starts (lessons).", "schema": map[string]any{"type": "string"}},
 	"owner":     {"description": "Only the clients of this owner (ignored for sellers, who only see their own).", "schema": map[string]any{"type": "string"}},
 	"verdict":   {"description": "Only this verdict.", "schema": map[string]any{"type": "string", "enum": []string{"end", "renegotiate", "boundaries", "keep"}}},
 	"breached":  {"description": "Only clients that crossed a red line.", "schema": map[string]any{"type": "boolean"}},
@@ -29,9 +29,11 @@ var queryDocs = map[string]map[string]any{
 	"stage":     {"description": "Only deals in this stage of the pipeline.", "schema": map[string]any{"type": "string"}},
 	"outcome":   {"description": "Only open, won or lost deals.", "schema": map[string]any{"type": "string", "enum": []string{"open", "won", "lost"}}},
 	"stale":     {"description": "Only the open deals nobody has checked within their stage's limit, most overdue first (limit defaults to 50).", "schema": map[string]any{"type": "boolean"}},
+	"from":      {"description": "First day (default: a year before to).", "schema": map[string]any{"type": "string", "format": "date"}},
+	"to":        {"description": "Last day (default: today).", "schema": map[string]any{"type": "string", "format": "date"}},
 	"archetype": {"description": "Only this archetype's script (the client must fit it).", "schema": map[string]any{"type": "string", "enum": []string{"late_payer", "diva", "family_friend", "yeller", "non_listener"}}},
 	"format":    {"description": "json (default), text or markdown.", "schema": map[string]any{"type": "string", "enum": []string{"json", "text", "markdown"}}},
-	"period":    {"description": "2026-Q4, 2026-11, 2026-H2 or 2026; default: the current quarter.", "schema": map[string]any{"type": "string", "examples": []string{"2026-Q4"}}},
+	"period":    {"description": "Forecast: 2026-Q4, 2026-11, 2026-H2 or 2026 (default: the current quarter). Win/loss: month, quarter (default) or year, the size of each bucket.", "schema": map[string]any{"type": "string", "examples": []string{"2026-Q4"}}},
 }
 
 // openAPI builds the OpenAPI 3.1 document from the route table: every API

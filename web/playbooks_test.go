@@ -358,3 +358,97 @@ func TestLostPlanAPI(t *testing.T) {
 		t.Errorf("a refused debrief changed the lessons: %+v", db)
 	}
 }
+
+// loseWithLesson closes a seller's open deal as lost through the API and
+// saves a debrief with one lesson.
+func (f *fixture) loseWithLesson(role, seller, competitor, lesson string) cartera.Deal {
+	f.t.Helper()
+	d := f.someDeal(seller)
+	base := "/api/v1/deals/" + d.ID
+	if res, body := f.api(role, "POST", base+"/lost", `{"reason":"Precio","competitor":"`+competitor+`"}`); res.StatusCode != 200 {
+		f.t.Fatalf("lost: %d %s", res.StatusCode, body)
+	}
+	if res, body := f.api(role, "PUT", base+"/debrief", `{"happened":"Se fue por precio","lessons":[{"topic":"presupuesto","text":"`+lesson+`"}]}`); res.StatusCode != 200 {
+		f.t.Fatalf("debrief: %d %s", res.StatusCode, body)
+	}
+	return d
+}
+
+func TestLessonsSearchIgnoresAccentsAndMarksMatches(t *testing.T) {
+	f := newFixture(t)
+	f.loseWithLesson("seller", "Lucía Ferrer", "Agencia Norte", "Preguntar por la gestión del presupuesto al principio")
+	f.loseWithLesson("owner", "Carmen Ortega", "Grupo Cima", "Follow up the demo within two days")
+	b := f.signIn("owner")
+	_, body := b.get("/lessons?q=GESTION")
+	if !strings.Contains(body, "<mark>gestión</mark>") || strings.Contains(body, "Follow up") {
+		t.Errorf("accent-insensitive search with highlight:\n%s", body[strings.Index(body, "<main"):])
+	}
+	_, body = f.english("manager").get("/lessons?q=follow+dem")
+	if !strings.Contains(body, "<mark>Follow</mark> up the <mark>dem</mark>o") || !strings.Contains(body, "Lessons learned") {
+		t.Errorf("English search with prefixes")
+	}
+	// Hostile input is text, never query syntax, and escaped on the page.
+	if res, body := b.get(`/lessons?q=%22%3Cscript%3E+OR+*`); res.StatusCode != 200 || strings.Contains(body, "<script>") {
+		t.Errorf("hostile search: %d", res.StatusCode)
+	}
+	res, body := f.api("owner", "GET", "/api/v1/lessons?q=gestion", "")
+	if res.StatusCode != 200 || !strings.Contains(body, "gestión del presupuesto") {
+		t.Errorf("api: %d %s", res.StatusCode, body)
+	}
+	// A seller finds only the lessons of their own deals.
+	if _, body := f.api("other", "GET", "/api/v1/lessons?q=gestion", ""); strings.Contains(body, "gestión") {
+		t.Errorf("another seller's lessons leak: %s", body)
+	}
+	if res, body := f.api("owner", "GET", "/api/v1/lessons?limit=0", ""); res.StatusCode != 422 || problemOf(t, res, body).Field != "limit" {
+		t.Errorf("bad limit: %d", res.StatusCode)
+	}
+}
+
+func TestWinLossPageAndAPI(t *testing.T) {
+	f := newFixture(t)
+	f.loseWithLesson("seller", "Lucía Ferrer", "Agencia Norte", "Anclar el valor antes del precio")
+	b := f.signIn("owner")
+	res, body := b.get("/winloss?period=month")
+	if res.StatusCode != 200 {
+		t.Fatalf("page: %d", res.StatusCode)
+	}
+	for _, want := range []string{"Ganadas y perdidas", "Quién nos gana", "Agencia Norte", "Motivos de pérdida", `class="chart hbars winloss"`,
+		`id="sellers"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("win/loss page lacks %q", want)
+		}
+	}
+	_, body = f.signIn("seller").get("/winloss")
+	if strings.Contains(body, `id="sellers"`) {
+		t.Errorf("a seller sees the per-seller table")
+	}
+	res, body = f.api("owner", "GET", "/api/v1/winloss?period=year", "")
+	var wl struct {
+		Competitors []struct {
+			Label string `json:"label"`
+			Deals int    `json:"deals"`
+		} `json:"competitors"`
+		Lost int `json:"lost"`
+	}
+	if res.StatusCode != 200 || json.Unmarshal([]byte(body), &wl) != nil || wl.Lost == 0 {
+		t.Fatalf("api: %d %s", res.StatusCode, body)
+	}
+	found := false
+	for _, c := range wl.Competitors {
+		found = found || (c.Label == "Agencia Norte" && c.Deals >= 1)
+	}
+	if !found {
+		t.Errorf("the competitor who won is not counted: %+v", wl.Competitors)
+	}
+	for q, field := range map[string]string{"period=decade": "period", "from=2026-12-01&to=2026-01-01": "from", "to=mañana": "to"} {
+		for _, lang := range []string{"es", "en"} {
+			res, body := f.api("owner", "GET", "/api/v1/winloss?"+q, "", "Accept-Language", lang)
+			if p := problemOf(t, res, body); res.StatusCode != 422 || p.Field != field || p.Detail == "" {
+				t.Errorf("%s (%s): %d %+v", q, lang, res.StatusCode, p)
+			}
+		}
+	}
+	if res, _ := b.get("/winloss?period=decade"); res.StatusCode != 422 {
+		t.Errorf("bad period on the page: %d", res.StatusCode)
+	}
+}

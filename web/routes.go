@@ -76,6 +76,8 @@ func (s *Server) routeTable() []*route {
 		page("GET", "/deals/{id}/plan", permUser, s.planShow),
 		page("POST", "/deals/{id}/plan/reconnect", permUser, s.reconnectSubmit),
 		page("POST", "/deals/{id}/plan/debrief", permUser, s.debriefSubmit),
+		page("GET", "/lessons", permUser, s.lessonsShow),
+		page("GET", "/winloss", permUser, s.winlossShow),
 		page("GET", "/forecast", permUser, s.forecastShow),
 		page("GET", "/import", permManager, s.importShow),
 		page("POST", "/import", permManager, s.importSubmit),
