@@ -41,6 +41,8 @@ func (f *fixture) recordIDs() map[string]string {
 	ids["tokens"] = "999999"
 	ids["map"] = "no-such-upload"
 	ids["name"] = "no-such-mapping"
+	ids["tasks"] = "no-such-task"
+	ids["file"] = "cal_no-such-token.ics"
 	return ids
 }
 

@@ -14,7 +14,7 @@ var schemasJSON []byte
 // queryDocs describes every query parameter the API uses.
 var queryDocs = map[string]map[string]any{
 	"q":         {"description": "Search text, case and accents ignored: part of a name or an exact id (clients); words or their starts (lessons).", "schema": map[string]any{"type": "string"}},
-	"owner":     {"description": "Only the clients of this owner (ignored for sellers, who only see their own).", "schema": map[string]any{"type": "string"}},
+	"owner":     {"description": "Only this owner's clients, or tasks (ignored for sellers, who only see their own).", "schema": map[string]any{"type": "string"}},
 	"verdict":   {"description": "Only this verdict.", "schema": map[string]any{"type": "string", "enum": []string{"end", "renegotiate", "boundaries", "keep"}}},
 	"breached":  {"description": "Only clients that crossed a red line.", "schema": map[string]any{"type": "boolean"}},
 	"sort":      {"description": "Order.", "schema": map[string]any{"type": "string", "enum": []string{"urgency", "name", "margin", "revenue", "relational"}}},
@@ -31,6 +31,7 @@ var queryDocs = map[string]map[string]any{
 	"stale":     {"description": "Only the open deals nobody has checked within their stage's limit, most overdue first (limit defaults to 50).", "schema": map[string]any{"type": "boolean"}},
 	"from":      {"description": "First day (default: a year before to).", "schema": map[string]any{"type": "string", "format": "date"}},
 	"to":        {"description": "Last day (default: today).", "schema": map[string]any{"type": "string", "format": "date"}},
+	"view":      {"description": "today (late and due today), week (the next 7 days), overdue, done (with finished tasks); default: the next 14 days.", "schema": map[string]any{"type": "string", "enum": []string{"today", "week", "overdue", "done"}}},
 	"archetype": {"description": "Only this archetype's script (the client must fit it).", "schema": map[string]any{"type": "string", "enum": []string{"late_payer", "diva", "family_friend", "yeller", "non_listener"}}},
 	"format":    {"description": "json (default), text or markdown.", "schema": map[string]any{"type": "string", "enum": []string{"json", "text", "markdown"}}},
 	"period":    {"description": "Forecast: 2026-Q4, 2026-11, 2026-H2 or 2026 (default: the current quarter). Win/loss: month, quarter (default) or year, the size of each bucket.", "schema": map[string]any{"type": "string", "examples": []string{"2026-Q4"}}},

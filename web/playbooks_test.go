@@ -3,8 +3,10 @@ package web
 import (
 	"encoding/json"
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/ical/icaltest"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -450,5 +452,146 @@ func TestWinLossPageAndAPI(t *testing.T) {
 	}
 	if res, _ := b.get("/winloss?period=decade"); res.StatusCode != 422 {
 		t.Errorf("bad period on the page: %d", res.StatusCode)
+	}
+}
+
+func TestAgendaPageAndTaskButtons(t *testing.T) {
+	f := newFixture(t)
+	d := f.loseWithLesson("seller", "Lucía Ferrer", "Agencia Norte", "Llamar antes")
+	b := f.signIn("seller")
+	_, body := b.get("/agenda?view=today")
+	recover := "recover:" + d.ID
+	if !strings.Contains(body, `id="t-`+recover+`"`) || !strings.Contains(body, "Recuperarte del «no»") {
+		t.Fatalf("today's agenda lacks the recover task")
+	}
+	if _, body := f.signIn("other").get("/agenda"); strings.Contains(body, recover) {
+		t.Errorf("another seller sees Lucía's tasks")
+	}
+	if _, body := f.signIn("owner").get("/agenda?owner=Carmen+Ortega"); strings.Contains(body, recover) {
+		t.Errorf("the owner filter does not filter")
+	}
+	if _, body := f.signIn("manager").get("/agenda?view=week"); !strings.Contains(body, recover) {
+		t.Errorf("a manager does not see the team's tasks")
+	}
+	csrf := b.csrf("/agenda")
+	res := b.post("/agenda/tasks/"+recover+"/done", url.Values{"csrf": {csrf}, "back": {"/agenda?view=today"}})
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/agenda?view=today&ok=task_done") {
+		t.Fatalf("done: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if tk, _ := f.st.Task(bg, recover); tk.Status != cartera.TaskDone {
+		t.Errorf("task is %s", tk.Status)
+	}
+	res = b.post("/agenda/tasks/"+recover+"/reopen", url.Values{"csrf": {csrf}})
+	if tk, _ := f.st.Task(bg, recover); res.StatusCode != http.StatusSeeOther || tk.Status != cartera.TaskOpen {
+		t.Errorf("reopen: %d %s", res.StatusCode, tk.Status)
+	}
+	// Snoozing onto a holiday is refused with the engine's reason.
+	if err := f.st.SaveHoliday(bg, cartera.Holiday{Day: cartera.DateOf(2026, time.December, 8), Name: "Inmaculada"}); err != nil {
+		t.Fatal(err)
+	}
+	res, body = b.postBody("/agenda/tasks/"+recover+"/snooze", url.Values{"csrf": {csrf}, "until": {"2026-12-08"}})
+	if tk, _ := f.st.Task(bg, recover); res.StatusCode != 422 || !strings.Contains(body, "festivo") || tk.Status != cartera.TaskOpen {
+		t.Errorf("snooze on a holiday: %d %s", res.StatusCode, tk.Status)
+	}
+	res = b.post("/agenda/tasks/"+recover+"/snooze", url.Values{"csrf": {csrf}, "until": {"2026-12-09"}})
+	if tk, _ := f.st.Task(bg, recover); res.StatusCode != http.StatusSeeOther || tk.Status != cartera.TaskSnoozed {
+		t.Errorf("snooze: %d %s", res.StatusCode, tk.Status)
+	}
+	// Without the CSRF token nothing happens.
+	if res := b.post("/agenda/tasks/"+recover+"/reopen", url.Values{}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("no csrf: %d", res.StatusCode)
+	}
+}
+
+func TestAgendaAPIAndTaskVersions(t *testing.T) {
+	f := newFixture(t)
+	d := f.loseWithLesson("seller", "Lucía Ferrer", "Agencia Norte", "Llamar antes")
+	res, body := f.api("seller", "GET", "/api/v1/agenda?view=today", "")
+	var a review.AgendaOut
+	if res.StatusCode != 200 || json.Unmarshal([]byte(body), &a) != nil || len(a.Items) == 0 {
+		t.Fatalf("agenda: %d %s", res.StatusCode, body)
+	}
+	id := "recover:" + d.ID
+	path := "/api/v1/tasks/" + id
+	if res, _ := f.api("other", "POST", path+"/done", ""); res.StatusCode != 404 {
+		t.Errorf("another seller's task: %d", res.StatusCode)
+	}
+	res, body = f.api("seller", "POST", path+"/done", "", "If-Match", `"42"`)
+	if p := problemOf(t, res, body); res.StatusCode != http.StatusConflict || p.Current == nil {
+		t.Errorf("stale version: %d %s", res.StatusCode, body)
+	}
+	res, body = f.api("seller", "POST", path+"/done", "")
+	if res.StatusCode != 200 || !strings.Contains(body, `"status":"done"`) || res.Header.Get("ETag") == "" {
+		t.Errorf("done: %d %s", res.StatusCode, body)
+	}
+	if res, body := f.api("seller", "POST", path+"/reopen", `{}`); res.StatusCode != 200 || !strings.Contains(body, `"status":"open"`) {
+		t.Errorf("reopen: %d %s", res.StatusCode, body)
+	}
+	res, body = f.api("seller", "POST", path+"/snooze", `{"until":"2026-11-28"}`, "Accept-Language", "en")
+	if p := problemOf(t, res, body); res.StatusCode != 422 || p.Field != "until" || !strings.Contains(p.Detail, "Saturday") {
+		t.Errorf("snooze to a Saturday: %d %+v", res.StatusCode, p)
+	}
+	if res, _ := f.api("seller", "GET", "/api/v1/agenda?view=someday", ""); res.StatusCode != 422 {
+		t.Errorf("bad view: %d", res.StatusCode)
+	}
+	if res, body := f.api("owner", "POST", "/api/v1/tasks/touch_ground:"+d.ID+"/done", ""); res.StatusCode != 422 ||
+		problemOf(t, res, body).Code != cartera.EINVALID {
+		t.Errorf("derived task: %d %s", res.StatusCode, body)
+	}
+}
+
+func TestCalendarFeedRoundTripsAndWrongTokensLearnNothing(t *testing.T) {
+	f := newFixture(t)
+	d := f.loseWithLesson("seller", "Lucía Ferrer", "Agencia Norte", "Llamar antes")
+	f.loseWithLesson("owner", "Carmen Ortega", "Grupo Cima", "Otra cosa")
+	b := f.signIn("seller")
+	csrf := b.csrf("/agenda")
+	res, body := b.postBody("/agenda/calendar", url.Values{"csrf": {csrf}})
+	m := regexp.MustCompile(`http://cartera\.test(/calendar/cal_[A-Za-z0-9_-]+\.ics)`).FindStringSubmatch(body)
+	if res.StatusCode != 200 || m == nil {
+		t.Fatalf("no subscription address shown: %d", res.StatusCode)
+	}
+	feed := m[1]
+	anon := f.browser()
+	res, ics := anon.get(feed)
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/calendar; charset=utf-8" {
+		t.Fatalf("feed: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	root, err := icaltest.Parse(ics)
+	if err != nil {
+		t.Fatalf("the feed does not parse: %v\n%s", err, ics)
+	}
+	uids := map[string]bool{}
+	for _, c := range root.Subs {
+		uids[c.Text("UID")] = true
+		if c.Name != "VEVENT" || c.Text("SUMMARY") == "" {
+			t.Errorf("entry %s: %s %q", c.Text("UID"), c.Name, c.Text("SUMMARY"))
+		}
+	}
+	if !uids["reconnect:"+d.ID+"@cartera"] {
+		t.Errorf("the feed lacks the seller's call: %v", uids)
+	}
+	for uid := range uids {
+		if strings.Contains(uid, "Carmen") {
+			t.Errorf("another seller's task in the feed: %s", uid)
+		}
+	}
+	// Wrong, malformed and revoked tokens all get the same bare 404.
+	wrong := []string{"/calendar/cal_guess.ics", "/calendar/" + strings.TrimSuffix(strings.TrimPrefix(feed, "/calendar/"), ".ics"),
+		"/calendar/..%2Fetc.ics", "/calendar/cal_" + strings.Repeat("x", 200) + ".ics"}
+	res = b.post("/agenda/calendar/delete", url.Values{"csrf": {csrf}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("revoke: %d", res.StatusCode)
+	}
+	for _, p := range append(wrong, feed) {
+		res, body := anon.get(p)
+		if res.StatusCode != 404 || body != "404\n" {
+			t.Errorf("%s: %d %q", p, res.StatusCode, body)
+		}
+	}
+	// The API makes addresses too.
+	res, body = f.api("manager", "POST", "/api/v1/calendar-token", "")
+	if res.StatusCode != 201 || !strings.Contains(body, "/calendar/cal_") {
+		t.Errorf("api token: %d %s", res.StatusCode, body)
 	}
 }

@@ -215,7 +215,8 @@ func TestBrowserDemoPagesAtBothWidths(t *testing.T) {
 	srv := startServe(t, "--demo")
 	pages := map[string]string{"dashboard": "/dashboard", "clients": "/clients", "client": "/clients/C-004",
 		"incident": "/clients/C-004/incidents/new", "import": "/import", "settings": "/settings",
-		"pipeline": "/pipeline", "deal": "/pipeline/deals/O-0002", "deal-new": "/pipeline/new", "forecast": "/forecast"}
+		"pipeline": "/pipeline", "deal": "/pipeline/deals/O-0002", "deal-new": "/pipeline/new", "forecast": "/forecast",
+		"script": "/clients/C-005/script", "agenda": "/agenda", "lessons": "/lessons?q=precio", "winloss": "/winloss"}
 	for _, w := range []int{375, 1440} {
 		for name, path := range pages {
 			d.resize(w, 900)
