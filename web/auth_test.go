@@ -42,6 +42,8 @@ func (f *fixture) recordIDs() map[string]string {
 	ids["map"] = "no-such-upload"
 	ids["name"] = "no-such-mapping"
 	ids["tasks"] = "no-such-task"
+	ids["referrals"] = "no-such-referral"
+	ids["date"] = "2031-01-02"
 	ids["file"] = "cal_no-such-token.ics"
 	return ids
 }

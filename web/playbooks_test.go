@@ -595,3 +595,81 @@ func TestCalendarFeedRoundTripsAndWrongTokensLearnNothing(t *testing.T) {
 		t.Errorf("api token: %d %s", res.StatusCode, body)
 	}
 }
+
+func TestReferralsNeedContactData(t *testing.T) {
+	f := newFixture(t)
+	for _, lang := range []string{"es", "en"} {
+		res, body := f.api("manager", "POST", "/api/v1/referrals", `{"service":"Diseño web","name":"Estudio Alba"}`, "Accept-Language", lang)
+		if p := problemOf(t, res, body); res.StatusCode != 422 || p.Detail == "" {
+			t.Errorf("referral without contact (%s): %d %+v", lang, res.StatusCode, p)
+		}
+	}
+	if _, body := f.api("seller", "GET", "/api/v1/referrals", ""); strings.Contains(body, "Estudio Alba") {
+		t.Errorf("a refused referral was saved")
+	}
+	res, body := f.api("manager", "POST", "/api/v1/referrals", `{"service":"Diseño web","name":"Estudio Alba","email":"hola@alba.example"}`)
+	if res.StatusCode != 201 {
+		t.Fatalf("referral: %d %s", res.StatusCode, body)
+	}
+	var ref cartera.Referral
+	json.Unmarshal([]byte(body), &ref)
+	if _, body := f.api("seller", "GET", "/api/v1/referrals", ""); !strings.Contains(body, "hola@alba.example") {
+		t.Errorf("the list lacks the referral: %s", body)
+	}
+	if res, _ := f.api("seller", "POST", "/api/v1/referrals", `{"service":"x","name":"y","email":"a@b.example"}`); res.StatusCode != 403 {
+		t.Errorf("a seller adds referrals: %d", res.StatusCode)
+	}
+	if res, _ := f.api("manager", "DELETE", "/api/v1/referrals/"+ref.ID, "", "If-Match", `"9"`); res.StatusCode != http.StatusConflict {
+		t.Errorf("stale delete: %d", res.StatusCode)
+	}
+	if res, _ := f.api("manager", "DELETE", "/api/v1/referrals/"+ref.ID, ""); res.StatusCode != 204 {
+		t.Errorf("delete: %d", res.StatusCode)
+	}
+	// The settings form keeps what was typed and says what is missing.
+	b := f.signIn("owner")
+	csrf := b.csrf("/settings")
+	res, html := b.postBody("/settings/referrals", url.Values{"csrf": {csrf}, "service": {"Fotografía"}, "name": {"Luz Norte"}})
+	if res.StatusCode != 422 || !strings.Contains(html, `id="referrals-error"`) || !strings.Contains(html, "Luz Norte") {
+		t.Errorf("settings form without contact: %d", res.StatusCode)
+	}
+	res = b.post("/settings/referrals", url.Values{"csrf": {csrf}, "service": {"Fotografía"}, "name": {"Luz Norte"}, "phone": {"+34 600 000 000"}})
+	if _, html := b.get("/settings"); res.StatusCode != http.StatusSeeOther || !strings.Contains(html, "Luz Norte") {
+		t.Errorf("settings form: %d", res.StatusCode)
+	}
+}
+
+func TestHolidaysMoveAndRefuseFollowUps(t *testing.T) {
+	f := newFixture(t)
+	res, body := f.api("owner", "POST", "/api/v1/holidays", `{"date":"2026-11-27","name":"Fiesta local"}`)
+	if res.StatusCode != 201 {
+		t.Fatalf("holiday: %d %s", res.StatusCode, body)
+	}
+	if _, body := f.api("seller", "GET", "/api/v1/holidays", ""); !strings.Contains(body, "2026-11-27") {
+		t.Errorf("list: %s", body)
+	}
+	// Two working days after Wednesday skip the Friday holiday.
+	res, body = f.api("owner", "POST", "/api/v1/clients/C-005/incidents", `{"kind":"not_listening","severity":2}`)
+	if res.StatusCode != 201 || !strings.Contains(body, `"due":"2026-11-30"`) {
+		t.Errorf("follow-up around the holiday: %d %s", res.StatusCode, body)
+	}
+	// Choosing the holiday itself is refused, and nothing is written.
+	before := f.incidentCount("C-005")
+	res, body = f.api("owner", "POST", "/api/v1/clients/C-005/incidents", `{"kind":"not_listening","severity":2,"follow_up":"2026-11-27"}`)
+	if p := problemOf(t, res, body); res.StatusCode != 422 || p.Field != "follow_up" || f.incidentCount("C-005") != before {
+		t.Errorf("follow-up on the holiday: %d %+v", res.StatusCode, p)
+	}
+	if res, _ := f.api("owner", "POST", "/api/v1/holidays", `{"name":"sin día"}`); res.StatusCode != 422 {
+		t.Errorf("holiday without a day: %d", res.StatusCode)
+	}
+	b := f.signIn("manager")
+	csrf := b.csrf("/settings")
+	if res := b.post("/settings/holidays/2026-11-27/delete", url.Values{"csrf": {csrf}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("delete from settings: %d", res.StatusCode)
+	}
+	if res, _ := f.api("owner", "DELETE", "/api/v1/holidays/2026-11-27", ""); res.StatusCode != 404 {
+		t.Errorf("deleting a deleted holiday: %d", res.StatusCode)
+	}
+	if res, _ := f.api("seller", "POST", "/api/v1/holidays", `{"date":"2026-12-24"}`); res.StatusCode != 403 {
+		t.Errorf("a seller adds holidays: %d", res.StatusCode)
+	}
+}
