@@ -71,7 +71,7 @@ func (s *Server) planView(w http.ResponseWriter, r *http.Request, code int, edit
 		w.WriteHeader(c)
 		return s.page(w, r, "plan", "pipeline", data)
 	}
-	out := review.PlanJSON(v, rc(r).p)
+	out := planJSON(r, v)
 	data.Plan = &out
 	if v.Reconnect != nil {
 		data.Reconnect = *v.Reconnect
@@ -103,6 +103,23 @@ func (s *Server) planView(w http.ResponseWriter, r *http.Request, code int, edit
 }
 
 func itoa(n int) string { return cartera.FormatDecimal(int64(n), 0, '.') }
+
+// planJSON renders a plan for the user: a seller's next prospects are
+// only their own deals (the engine falls back to the whole team's when a
+// seller has none open, which a seller may not see).
+func planJSON(r *http.Request, v *review.PlanView) review.PlanOut {
+	out := review.PlanJSON(v, rc(r).p)
+	if o := rc(r).owner(); o != "" {
+		mine := out.Restart.Prospects[:0:0]
+		for _, p := range out.Restart.Prospects {
+			if cartera.Fold(strings.TrimSpace(p.Owner)) == cartera.Fold(o) {
+				mine = append(mine, p)
+			}
+		}
+		out.Restart.Prospects = mine
+	}
+	return out
+}
 
 // formAnswer reads a yes / no / don't know field.
 func formAnswer(field, v string) (cartera.Answer, error) {
@@ -256,7 +273,7 @@ func (s *Server) apiDealLost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	etag(w, plan.Deal.Version)
-	return writeJSON(w, http.StatusOK, review.PlanJSON(plan, rc(r).p))
+	return writeJSON(w, http.StatusOK, planJSON(r, plan))
 }
 
 // apiPlan answers a lost deal's plan, as cartera plan --format json.
@@ -269,7 +286,7 @@ func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, review.PlanJSON(v, rc(r).p))
+	return writeJSON(w, http.StatusOK, planJSON(r, v))
 }
 
 // putVersion is what a PUT on a deal's reconnect or debrief does with
@@ -315,7 +332,7 @@ func (s *Server) apiReconnect(w http.ResponseWriter, r *http.Request) error {
 		return s.withCurrent(err, old, gerr == nil)
 	}
 	etag(w, v.Reconnect.Version)
-	return writeJSON(w, http.StatusOK, review.PlanJSON(v, rc(r).p))
+	return writeJSON(w, http.StatusOK, planJSON(r, v))
 }
 
 // withCurrent adds the stored record to a version conflict.
@@ -356,5 +373,5 @@ func (s *Server) apiDebrief(w http.ResponseWriter, r *http.Request) error {
 		return s.withCurrent(err, old, gerr == nil)
 	}
 	etag(w, v.Debrief.Version)
-	return writeJSON(w, http.StatusOK, review.PlanJSON(v, rc(r).p))
+	return writeJSON(w, http.StatusOK, planJSON(r, v))
 }

@@ -331,6 +331,11 @@ func TestLostPlanAPI(t *testing.T) {
 		plan.Deal.Outcome != cartera.OutcomeLost {
 		t.Fatalf("lost: %d %s", res.StatusCode, body)
 	}
+	for _, pr := range plan.Restart.Prospects {
+		if pr.Owner != "Lucía Ferrer" {
+			t.Errorf("a seller's plan proposes %s's deal %s", pr.Owner, pr.DealID)
+		}
+	}
 	if res, _ := f.api("seller", "POST", base+"/lost", `{}`); res.StatusCode != http.StatusConflict {
 		t.Errorf("losing a lost deal again: %d", res.StatusCode)
 	}
