@@ -1,9 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/ical/icaltest"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -33,6 +35,12 @@ func TestScriptPageShowsEachArchetypeWithCopyableText(t *testing.T) {
 	}
 	if strings.Contains(body, "{{") || strings.Contains(body, "<no value>") {
 		t.Errorf("a placeholder is left on the page")
+	}
+	// The copy button's text is the plain script, lines and all.
+	copyText := regexp.MustCompile(`(?s)<pre class="copy-source" id="script-late_payer-text" hidden>(.*?)</pre>`).FindStringSubmatch(body)
+	if copyText == nil || !strings.Contains(copyText[1], "✗ Tentación:") || !strings.Contains(copyText[1], "✓ Di mejor:") ||
+		!strings.Contains(copyText[1], "Talleres Ruiz") || strings.Contains(copyText[1], "<") {
+		t.Errorf("copy text: %q", copyText)
 	}
 	_, body = en.get("/clients/C-003/script")
 	for _, want := range []string{"Script for Panadería Hermanos Gil", "Say instead:", "Boundaries: a message ready to send",
@@ -557,6 +565,8 @@ func TestCalendarFeedRoundTripsAndWrongTokensLearnNothing(t *testing.T) {
 		t.Fatalf("no subscription address shown: %d", res.StatusCode)
 	}
 	feed := m[1]
+	var logs bytes.Buffer
+	f.srv.log = slog.New(slog.NewTextHandler(&logs, nil))
 	anon := f.browser()
 	res, ics := anon.get(feed)
 	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/calendar; charset=utf-8" {
@@ -580,6 +590,9 @@ func TestCalendarFeedRoundTripsAndWrongTokensLearnNothing(t *testing.T) {
 		if strings.Contains(uid, "Carmen") {
 			t.Errorf("another seller's task in the feed: %s", uid)
 		}
+	}
+	if strings.Contains(logs.String(), "cal_") || !strings.Contains(logs.String(), "/calendar/{file}") {
+		t.Errorf("the access log shows the secret path:\n%s", logs.String())
 	}
 	// Wrong, malformed and revoked tokens all get the same bare 404.
 	wrong := []string{"/calendar/cal_guess.ics", "/calendar/" + strings.TrimSuffix(strings.TrimPrefix(feed, "/calendar/"), ".ics"),

@@ -44,6 +44,18 @@ type route struct {
 	api             bool // JSON in and out, errors as problem+json
 	h               handlerFunc
 	doc             *opDoc // the OpenAPI description of an API route
+	// secretPath marks a route whose path carries a secret (the calendar
+	// feed's token): access logs show the pattern instead.
+	secretPath bool
+}
+
+// logPath is the path the logs show: the pattern when the path carries a
+// secret.
+func (rt *route) logPath(r *http.Request) string {
+	if rt.secretPath {
+		return rt.pattern
+	}
+	return r.URL.Path
 }
 
 // routeTable lists every route of the app: pages, operations, API.
@@ -84,7 +96,7 @@ func (s *Server) routeTable() []*route {
 		page("POST", "/agenda/tasks/{id}/reopen", permUser, s.taskSubmit("reopen")),
 		page("POST", "/agenda/calendar", permUser, s.calendarCreate),
 		page("POST", "/agenda/calendar/delete", permUser, s.calendarDelete),
-		page("GET", "/calendar/{file}", permPublic, s.calendarFeed),
+		{method: "GET", pattern: "/calendar/{file}", perm: permPublic, h: s.calendarFeed, secretPath: true},
 		page("GET", "/forecast", permUser, s.forecastShow),
 		page("GET", "/import", permManager, s.importShow),
 		page("POST", "/import", permManager, s.importSubmit),

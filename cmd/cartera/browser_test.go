@@ -427,6 +427,13 @@ func TestBrowserGuidedIncidentOnAPhone(t *testing.T) {
 	d := startDriver(t)
 	srv := startServe(t, "--demo")
 	d.resize(390, 844)
+	// The scripts page: the copy button appears once the small script
+	// runs under the page's CSP, and copies the plain script.
+	d.open(srv.url + "/clients/C-005/script")
+	d.waitText("h1", "Guion para")
+	if shown, _ := d.eval(`return !document.querySelector("button[data-copy]").hidden`).(bool); !shown {
+		t.Errorf("the copy button stays hidden: the script did not run")
+	}
 	d.open(srv.url + "/clients/C-008")
 	d.click("main .actions a.button")
 	d.waitText("h1", "Registrar un incidente")
