@@ -163,14 +163,22 @@ func (s *Server) taskSubmit(action string) handlerFunc {
 		if err == nil {
 			_, err = s.taskAction(r, action, r.PathValue("id"), formVersion(r), until)
 		}
+		// Back to the agenda or to the plan the button was on; nowhere else.
 		back := r.PostFormValue("back")
-		if !strings.HasPrefix(back, "/agenda") || strings.HasPrefix(back, "//") {
+		if !(strings.HasPrefix(back, "/agenda") || strings.HasPrefix(back, "/deals/")) || strings.Contains(back, "//") {
 			back = "/agenda"
 		}
 		if err != nil {
 			msg, _, code, ok := formError(r, err)
 			if !ok {
 				return err
+			}
+			if rest, ok := strings.CutPrefix(back, "/deals/"); ok {
+				id, _, _ := strings.Cut(rest, "/")
+				if id, err := url.PathUnescape(id); err == nil {
+					r.SetPathValue("id", id)
+				}
+				return s.planView(w, r, code, func(p *planPage) { p.Error, p.Form = msg, "tasks" })
 			}
 			if u, perr := url.Parse(back); perr == nil {
 				r.URL.RawQuery = u.RawQuery

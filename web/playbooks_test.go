@@ -134,6 +134,9 @@ func TestGuidedIncidentFlowOneStepPerScreen(t *testing.T) {
 		t.Fatalf("log: %d %s", res.StatusCode, loc)
 	}
 	_, body := b.get(loc)
+	if !regexp.MustCompile(`coste relacional (bajo|medio|alto)`).MatchString(body) {
+		t.Errorf("the standing does not name the relational level")
+	}
 	for _, want := range []string{"Incidente registrado", "Paso 1 de", `id="verdict"`, `data-step="separate"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("first step lacks %q", want)
@@ -689,5 +692,29 @@ func TestHolidaysMoveAndRefuseFollowUps(t *testing.T) {
 	}
 	if res, _ := f.api("seller", "POST", "/api/v1/holidays", `{"date":"2026-12-24"}`); res.StatusCode != 403 {
 		t.Errorf("a seller adds holidays: %d", res.StatusCode)
+	}
+}
+
+func TestPlanTaskButtonsComeBackToThePlan(t *testing.T) {
+	f := newFixture(t)
+	d := f.loseWithLesson("seller", "Lucía Ferrer", "Agencia Norte", "Llamar antes")
+	b := f.signIn("seller")
+	_, body := b.get(planURL(d.ID))
+	if !strings.Contains(body, `data-task="recover"`) {
+		t.Fatalf("the plan has no task buttons")
+	}
+	csrf := b.csrf(planURL(d.ID))
+	res := b.post("/agenda/tasks/recover:"+d.ID+"/done", url.Values{"csrf": {csrf}, "back": {planURL(d.ID) + "#tasks"}})
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, planURL(d.ID)) {
+		t.Errorf("done from the plan: %d %s", res.StatusCode, loc)
+	}
+	// Elsewhere is not a place to go back to.
+	res = b.post("/agenda/tasks/recover:"+d.ID+"/reopen", url.Values{"csrf": {csrf}, "back": {"//evil.example/agenda"}})
+	if loc := res.Header.Get("Location"); !strings.HasPrefix(loc, "/agenda?") {
+		t.Errorf("open redirect: %s", loc)
+	}
+	res = b.post("/agenda/tasks/recover:"+d.ID+"/done", url.Values{"csrf": {csrf}, "version": {"99"}, "back": {planURL(d.ID)}})
+	if res.StatusCode != http.StatusConflict {
+		t.Errorf("stale version from the plan: %d", res.StatusCode)
 	}
 }
