@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/cartera/cartera"
@@ -94,15 +95,13 @@ func (s *Server) planView(w http.ResponseWriter, r *http.Request, code int, edit
 		data.Debrief.Lessons = append(data.Debrief.Lessons, lessonRow{})
 	}
 	for i := range data.Debrief.Lessons {
-		data.Debrief.Lessons[i].N = itoa(i + 1)
+		data.Debrief.Lessons[i].N = strconv.Itoa(i + 1)
 	}
 	if code != http.StatusOK {
 		w.WriteHeader(code)
 	}
 	return s.page(w, r, "plan", "pipeline", data)
 }
-
-func itoa(n int) string { return cartera.FormatDecimal(int64(n), 0, '.') }
 
 // planJSON renders a plan for the user: a seller's next prospects are
 // only their own deals (the engine falls back to the whole team's when a

@@ -458,6 +458,11 @@ func TestWinLossPageAndAPI(t *testing.T) {
 	if !found {
 		t.Errorf("the competitor who won is not counted: %+v", wl.Competitors)
 	}
+	// Another seller's analysis does not count Lucía's loss, whatever
+	// seller they ask for.
+	if _, body := f.api("other", "GET", "/api/v1/winloss?seller=Lucía+Ferrer", ""); strings.Contains(body, "Agencia Norte") {
+		t.Errorf("a seller sees another seller's losses: %s", body)
+	}
 	for q, field := range map[string]string{"period=decade": "period", "from=2026-12-01&to=2026-01-01": "from", "to=mañana": "to"} {
 		for _, lang := range []string{"es", "en"} {
 			res, body := f.api("owner", "GET", "/api/v1/winloss?"+q, "", "Accept-Language", lang)
