@@ -98,7 +98,11 @@ func (s *Server) incidentCreate(w http.ResponseWriter, r *http.Request) error {
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		return s.page(w, r, "incident", "clients", f)
 	}
-	http.Redirect(w, r, incidentURL(cl.ID, res.Incident.ID)+"?ok=incident", http.StatusSeeOther)
+	next := incidentURL(cl.ID, res.Incident.ID) + "?ok=incident"
+	if res.Before.Verdict != res.After.Verdict {
+		next += "&was=" + url.QueryEscape(string(res.Before.Verdict)) // the flow's first screen says the verdict moved
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
 

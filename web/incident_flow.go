@@ -24,6 +24,9 @@ type flowPage struct {
 	Next          string
 	NextAdvice    string
 	Listen        *review.ListenOut
+	// Was is the verdict before the incident, when logging it changed it
+	// (from ?was=, only a known verdict different from today's).
+	Was cartera.Verdict
 }
 
 // incidentShow is the guided flow of a logged incident, one step per
@@ -46,6 +49,11 @@ func (s *Server) incidentShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := rc(r).p
 	data := flowPage{Client: cl, Incident: res.Incident, After: res.After}
+	for _, v := range cartera.Verdicts {
+		if string(v) == r.URL.Query().Get("was") && v != res.After.Verdict {
+			data.Was = v
+		}
+	}
 	if res.Incident.ContactID != "" {
 		if ct, err := s.st.Contact(r.Context(), res.Incident.ContactID); err == nil {
 			data.Contact = ct.Name
