@@ -18,6 +18,9 @@ type LostInput struct {
 	Closed     cartera.Date
 	Reason     string
 	Competitor string
+	// Version, when not 0, is the deal's version the caller read: a deal
+	// changed since is a conflict, and nothing is written.
+	Version int64
 }
 
 // PlanView is a lost deal with its plan: the tasks, the reconnect call's
@@ -52,6 +55,9 @@ func MarkLost(ctx context.Context, st cartera.Store, in LostInput) (*PlanView, e
 	cal, err := WorkCalendar(ctx, st, cfg)
 	if err != nil {
 		return nil, err
+	}
+	if in.Version != 0 {
+		d.Version = in.Version
 	}
 	d.Outcome, d.Closed = cartera.OutcomeLost, in.AsOf
 	if !in.Closed.IsZero() {

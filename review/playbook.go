@@ -294,18 +294,55 @@ func LogIncident(ctx context.Context, st cartera.Store, in IncidentInput) (*Inci
 	}
 	res := &IncidentResult{Incident: saved, Client: after.Input.Assessment.Client, Before: before.Input.Assessment,
 		After: after.Input.Assessment}
-	if g, ok := playbook.NewGuide(in.Kind, in.Severity, after.Policy); ok {
+	var fu cartera.Task
+	if len(tasks) > 0 {
+		fu = tasks[0]
+	}
+	guide(res, after, fu, in.AsOf)
+	return res, nil
+}
+
+// guide fills in what to do after an incident: the guided flow for one
+// against the person, the plan around the follow-up for a client who
+// would not listen, or the next step for the other kinds.
+func guide(res *IncidentResult, cc *ClientContext, followUp cartera.Task, asOf cartera.Date) {
+	in := res.Incident
+	if g, ok := playbook.NewGuide(in.Kind, in.Severity, cc.Policy); ok {
 		res.Guide = &g
 	} else if in.Kind != cartera.KindNotListening { // its plan says what to do
-
 		next := playbook.Next(in.Kind)
 		res.Next = &next
 	}
 	if in.Kind == cartera.KindNotListening {
-		lp := listenPlan(after, in.ContactID, in.AsOf)
-		lp.FollowUp = tasks[0]
+		lp := listenPlan(cc, in.ContactID, asOf)
+		lp.FollowUp = followUp
 		res.Listen = &lp
 	}
+}
+
+// IncidentGuidance rebuilds, for a logged incident, what LogIncident
+// answered: the guided flow, the next step, or the plan around the stored
+// follow-up — with the client's assessment as of asOf in After (Before is
+// nil). Pages that show the flow one step per screen read it again on
+// every step instead of carrying it along.
+func IncidentGuidance(ctx context.Context, st cartera.Store, incidentID string, asOf cartera.Date) (*IncidentResult, error) {
+	inc, err := st.Incident(ctx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	cc, err := LoadClient(ctx, st, inc.ClientID, asOf)
+	if err != nil {
+		return nil, err
+	}
+	var fu cartera.Task
+	if inc.Kind == cartera.KindNotListening {
+		fu, err = st.Task(ctx, playbook.TaskID(cartera.TaskFollowUp, inc.ClientID, inc.ID))
+		if err != nil && cartera.ErrorCode(err) != cartera.ENOTFOUND {
+			return nil, err
+		}
+	}
+	res := &IncidentResult{Incident: inc, Client: cc.Input.Assessment.Client, After: cc.Input.Assessment}
+	guide(res, cc, fu, asOf)
 	return res, nil
 }
 

@@ -288,3 +288,52 @@ func ScriptJSON(doc *ScriptDoc, p *i18n.Printer) ScriptOut {
 	}
 	return out
 }
+
+// ScriptText is one script (an archetype's, or the boundaries message) as
+// plain text without line wrapping: what the web page copies in one tap,
+// ready to paste into a message or a note.
+func ScriptText(blocks []playbook.Block, p *i18n.Printer) string {
+	var b strings.Builder
+	para := func(s string) {
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(s)
+	}
+	line := func(s string) {
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(s)
+	}
+	for i, x := range blocks {
+		switch x.Kind {
+		case "title", "intro", "section", "msg", "say":
+			para(x.Text)
+		case "tempted":
+			para("✗ " + p.T("script.label.tempted") + " " + p.T("script.quote", "text", x.Text))
+		case "instead":
+			line("✓ " + p.T("script.label.instead") + " " + p.T("script.quote", "text", x.Text))
+		case "why":
+			line("  " + p.T("script.label.why") + " " + x.Text)
+		case "reply":
+			s := "? " + p.T("script.label.reply") + " " + x.Text
+			if i > 0 && blocks[i-1].Kind == "answer" || i > 0 && blocks[i-1].Kind == "reply" {
+				line(s)
+			} else {
+				para(s)
+			}
+		case "answer":
+			line("  → " + x.Text)
+		case "item":
+			if i > 0 && blocks[i-1].Kind == "item" {
+				line("• " + x.Text)
+			} else {
+				para("• " + x.Text)
+			}
+		case "note":
+			para(p.T("script.label.note") + " " + x.Text)
+		}
+	}
+	return b.String()
+}

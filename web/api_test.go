@@ -257,6 +257,9 @@ func TestLoggingAnIncidentChangesTheVerdict(t *testing.T) {
 		t.Fatalf("log: %d", res.StatusCode)
 	}
 	_, after := b.get(res.Header.Get("Location"))
+	if !strings.Contains(after, `id="verdict-changed"`) {
+		t.Errorf("the flow does not say the verdict changed")
+	}
 	if !strings.Contains(after, "Terminar la relación") || !strings.Contains(after, "Amenaza por teléfono") {
 		t.Errorf("the verdict and history must show the new threat")
 	}

@@ -27,6 +27,7 @@ func (f *fixture) recordIDs() map[string]string {
 	}
 	if x, _, _ := f.st.ListIncidents(bg, q); len(x) > 0 {
 		ids["incidents"] = x[0].ID
+		ids["incident"] = x[0].ID
 	}
 	ids["concessions"] = "no-such-concession"
 	// An open deal of the seller's, with its first signal.
@@ -40,6 +41,10 @@ func (f *fixture) recordIDs() map[string]string {
 	ids["tokens"] = "999999"
 	ids["map"] = "no-such-upload"
 	ids["name"] = "no-such-mapping"
+	ids["tasks"] = "no-such-task"
+	ids["referrals"] = "no-such-referral"
+	ids["date"] = "2031-01-02"
+	ids["file"] = "cal_no-such-token.ics"
 	return ids
 }
 

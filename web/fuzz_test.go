@@ -25,6 +25,13 @@ var fuzzTargets = []struct{ method, path string }{
 	{"PUT", "/api/v1/pipeline"},
 	{"POST", "/api/v1/users"},
 	{"POST", "/api/v1/tokens"},
+	{"POST", "/api/v1/clients/C-005/incidents"},
+	{"POST", "/api/v1/deals/O-0004/lost"},
+	{"PUT", "/api/v1/deals/O-0001/reconnect"},
+	{"PUT", "/api/v1/deals/O-0001/debrief"},
+	{"POST", "/api/v1/tasks/reconnect:O-0001/snooze"},
+	{"POST", "/api/v1/referrals"},
+	{"POST", "/api/v1/holidays"},
 }
 
 // FuzzAPIDecoders sends arbitrary bodies to every JSON write endpoint and
@@ -39,6 +46,9 @@ func FuzzAPIDecoders(f *testing.F) {
 		`{"outcome":"won","date":"2026-11-21"}`,
 		`{"claimed":140}`, `{"claimed":"alta"}`, `{"value":{"amount":-1}}`, `{"stage":"firmado"}`,
 		`{"id":"x","name":"<script>alert(1)</script>","currency":"EUR"}`, `{"name":"'; DROP TABLE clients; --"}`,
+		`{"kind":"not_listening","severity":3,"follow_up":"2026-12-08"}`, `{"reason":"precio","competitor":"Norte","date":"2030-01-01"}`,
+		`{"really_no":"maybe","respected":"sí"}`, `{"lessons":[{"text":""}],"version":-1}`, `{"until":"2026-11-28"}`,
+		`{"service":"x","name":"y"}`, `{"date":"2026-02-30"}`,
 		`null`, `[]`, `{}`, `{"a":`, "\x00\xff", `{"id":"` + strings.Repeat("x", 300) + `"}`,
 	}
 	for i, s := range seeds {

@@ -70,7 +70,7 @@ func (s *Server) wrap(rt *route) http.Handler {
 			if c.user != nil {
 				uid = c.user.ID
 			}
-			s.log.Info("request", "method", r.Method, "route", rt.pattern, "path", r.URL.Path, "status", sw.status,
+			s.log.Info("request", "method", r.Method, "route", rt.pattern, "path", rt.logPath(r), "status", sw.status,
 				"ms", float64(d.Microseconds())/1000, "bytes", sw.bytes, "user", uid, "remote", s.clientIP(r))
 		}()
 		h := sw.Header()
@@ -233,7 +233,7 @@ func (s *Server) cookie(name, value string, maxAge time.Duration) *http.Cookie {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, rt *route, err error) {
 	st := status(err)
 	if st == http.StatusInternalServerError {
-		s.log.Error("internal error", "route", rt.pattern, "path", r.URL.Path, "err", err)
+		s.log.Error("internal error", "route", rt.pattern, "path", rt.logPath(r), "err", err)
 	}
 	if rt.api {
 		writeProblem(w, s.problem(r, err))

@@ -128,11 +128,20 @@ func (s *Server) closeDeal(r *http.Request, d cartera.Deal, outcome cartera.Outc
 	if day.IsZero() {
 		day = s.asOf(r)
 	}
+	if outcome == cartera.OutcomeLost {
+		// The same path as cartera lost: the deal and its plan after the
+		// "no", in one write.
+		if !rc(r).user.SeesDeal(d) {
+			return d, cartera.FieldError("owner", "api.not_your_deal")
+		}
+		v, err := s.markLost(r, d, d.Version, day, reason, competitor)
+		if err != nil {
+			return d, err
+		}
+		return v.Deal, nil
+	}
 	d.Outcome, d.Closed = outcome, day
 	d.LostReason, d.Competitor = "", ""
-	if outcome == cartera.OutcomeLost {
-		d.LostReason, d.Competitor = strings.TrimSpace(reason), strings.TrimSpace(competitor)
-	}
 	return s.saveDeal(r, d)
 }
 

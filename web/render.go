@@ -32,6 +32,7 @@ var funcs = template.FuncMap{
 	"verdictClass": func(v cartera.Verdict) string { return "v-" + string(v) },
 	"lower":        strings.ToLower,
 	"add":          func(a, b int) int { return a + b },
+	"list":         func(xs ...string) []string { return xs },
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {

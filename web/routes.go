@@ -44,6 +44,18 @@ type route struct {
 	api             bool // JSON in and out, errors as problem+json
 	h               handlerFunc
 	doc             *opDoc // the OpenAPI description of an API route
+	// secretPath marks a route whose path carries a secret (the calendar
+	// feed's token): access logs show the pattern instead.
+	secretPath bool
+}
+
+// logPath is the path the logs show: the pattern when the path carries a
+// secret.
+func (rt *route) logPath(r *http.Request) string {
+	if rt.secretPath {
+		return rt.pattern
+	}
+	return r.URL.Path
 }
 
 // routeTable lists every route of the app: pages, operations, API.
@@ -62,8 +74,10 @@ func (s *Server) routeTable() []*route {
 		page("GET", "/dashboard", permUser, s.dashboardShow),
 		page("GET", "/clients", permUser, s.clientList),
 		page("GET", "/clients/{id}", permUser, s.clientShow),
+		page("GET", "/clients/{id}/script", permUser, s.scriptShow),
 		page("GET", "/clients/{id}/incidents/new", permUser, s.incidentNew),
 		page("POST", "/clients/{id}/incidents", permUser, s.incidentCreate),
+		page("GET", "/clients/{id}/incidents/{incident}", permUser, s.incidentShow),
 		page("GET", "/pipeline", permUser, s.pipelineBoard),
 		page("GET", "/pipeline/new", permUser, s.dealNew),
 		page("POST", "/pipeline/deals", permUser, s.dealCreate),
@@ -71,6 +85,18 @@ func (s *Server) routeTable() []*route {
 		page("POST", "/pipeline/deals/{id}/signals", permUser, s.dealSignalCreate),
 		page("POST", "/pipeline/deals/{id}/stage", permUser, s.dealMove),
 		page("POST", "/pipeline/deals/{id}/close", permUser, s.dealCloseSubmit),
+		page("GET", "/deals/{id}/plan", permUser, s.planShow),
+		page("POST", "/deals/{id}/plan/reconnect", permUser, s.reconnectSubmit),
+		page("POST", "/deals/{id}/plan/debrief", permUser, s.debriefSubmit),
+		page("GET", "/lessons", permUser, s.lessonsShow),
+		page("GET", "/winloss", permUser, s.winlossShow),
+		page("GET", "/agenda", permUser, s.agendaShow),
+		page("POST", "/agenda/tasks/{id}/done", permUser, s.taskSubmit("done")),
+		page("POST", "/agenda/tasks/{id}/snooze", permUser, s.taskSubmit("snooze")),
+		page("POST", "/agenda/tasks/{id}/reopen", permUser, s.taskSubmit("reopen")),
+		page("POST", "/agenda/calendar", permUser, s.calendarCreate),
+		page("POST", "/agenda/calendar/delete", permUser, s.calendarDelete),
+		{method: "GET", pattern: "/calendar/{file}", perm: permPublic, h: s.calendarFeed, secretPath: true},
 		page("GET", "/forecast", permUser, s.forecastShow),
 		page("GET", "/import", permManager, s.importShow),
 		page("POST", "/import", permManager, s.importSubmit),
@@ -84,6 +110,10 @@ func (s *Server) routeTable() []*route {
 		page("POST", "/settings/users/{id}", permOwner, s.userUpdate),
 		page("POST", "/settings/tokens", permUser, s.tokenCreate),
 		page("POST", "/settings/tokens/{id}/delete", permUser, s.tokenDelete),
+		page("POST", "/settings/referrals", permManager, s.referralCreate),
+		page("POST", "/settings/referrals/{id}/delete", permManager, s.referralDelete),
+		page("POST", "/settings/holidays", permManager, s.holidayCreate),
+		page("POST", "/settings/holidays/{date}/delete", permManager, s.holidayDelete),
 		page("GET", "/healthz", permPublic, s.healthz),
 		page("GET", "/metrics", permPublic, s.metricsShow),
 		page("GET", "/api/openapi.json", permPublic, s.openAPIShow),

@@ -23,6 +23,12 @@ type settingsPage struct {
 	Error       string
 	Field       string
 	Section     string
+	// Referrals and Holidays are the team's lists; the forms keep what
+	// was typed when a save is refused.
+	Referrals    []cartera.Referral
+	Holidays     []cartera.Holiday
+	ReferralForm cartera.Referral
+	HolidayForm  holidayForm
 }
 
 type weightRow struct {
@@ -55,6 +61,12 @@ func (s *Server) settingsData(r *http.Request) (*settingsPage, error) {
 		d.Weights = append(d.Weights, weightRow{k, pol.Weight(k)})
 	}
 	if d.Tokens, err = s.st.Tokens(r.Context(), c.user.ID); err != nil {
+		return nil, err
+	}
+	if d.Referrals, err = s.st.Referrals(r.Context()); err != nil {
+		return nil, err
+	}
+	if d.Holidays, err = s.st.Holidays(r.Context()); err != nil {
 		return nil, err
 	}
 	if c.user.Role == cartera.RoleOwner {

@@ -215,7 +215,8 @@ func TestBrowserDemoPagesAtBothWidths(t *testing.T) {
 	srv := startServe(t, "--demo")
 	pages := map[string]string{"dashboard": "/dashboard", "clients": "/clients", "client": "/clients/C-004",
 		"incident": "/clients/C-004/incidents/new", "import": "/import", "settings": "/settings",
-		"pipeline": "/pipeline", "deal": "/pipeline/deals/O-0002", "deal-new": "/pipeline/new", "forecast": "/forecast"}
+		"pipeline": "/pipeline", "deal": "/pipeline/deals/O-0002", "deal-new": "/pipeline/new", "forecast": "/forecast",
+		"script": "/clients/C-005/script", "agenda": "/agenda", "lessons": "/lessons?q=precio", "winloss": "/winloss"}
 	for _, w := range []int{375, 1440} {
 		for name, path := range pages {
 			d.resize(w, 900)
@@ -412,4 +413,117 @@ func TestBrowserMappingStep(t *testing.T) {
 	if got := d.text("#mapping"); !strings.Contains(got, "seguimiento") {
 		t.Errorf("saved mappings: %q", got)
 	}
+}
+
+// TestBrowserGuidedIncidentOnAPhone walks the guided flow on a phone held
+// in one hand (390×844) with taps only: rate the incident, read the lines
+// to separate the remark from the person and to take the reins back,
+// answer that the proposal cannot be steered, close politely — and the
+// incident is on the client's history.
+func TestBrowserGuidedIncidentOnAPhone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	d := startDriver(t)
+	srv := startServe(t, "--demo")
+	d.resize(390, 844)
+	// The scripts page: the copy button appears once the small script
+	// runs under the page's CSP, and copies the plain script.
+	d.open(srv.url + "/clients/C-005/script")
+	d.waitText("h1", "Guion para")
+	if shown, _ := d.eval(`return !document.querySelector("button[data-copy]").hidden`).(bool); !shown {
+		t.Errorf("the copy button stays hidden: the script did not run")
+	}
+	d.open(srv.url + "/clients/C-008")
+	d.click("main .actions a.button")
+	d.waitText("h1", "Registrar un incidente")
+	d.click("label[for=k-belittling]")
+	d.click("label[for=s-4]")
+	d.click("main form button[type=submit]")
+	d.waitText(".flash", "Incidente registrado")
+	d.waitText("#step", "Paso 1 de")
+	d.screenshot("flow-1-triage-390")
+	over, _ := d.eval("return document.documentElement.scrollWidth - window.innerWidth").(float64)
+	if over > 1 {
+		t.Errorf("the flow scrolls sideways by %v px", over)
+	}
+	// Every answer is a full-width button at least 48 px tall.
+	if h, _ := d.eval(`return document.querySelector(".flow-choices a").getBoundingClientRect().height`).(float64); h < 48 {
+		t.Errorf("the answer button is %v px tall", h)
+	}
+	d.click(".flow-choices a[data-step=separate]")
+	d.waitText("#step", "Separa el comentario")
+	if s := d.text("#step"); !strings.Contains(s, "«") {
+		t.Errorf("no line to say: %q", s)
+	}
+	d.screenshot("flow-2-separate-390")
+	d.click(".flow-choices a[data-step=refocus]")
+	d.waitText("#step", "Paso 3 de")
+	d.click(".flow-choices a[data-step=reins]")
+	d.waitText("#step", "Recupera el control")
+	d.click(".flow-choices a[data-step=redirect]")
+	d.waitText("#step", "¿Se puede reconducir")
+	d.screenshot("flow-5-redirect-390")
+	d.click(".flow-choices a[data-step=close]")
+	d.waitText("#step", "Cierra con educación")
+	d.screenshot("flow-7-close-390")
+	d.click(".flow-choices a[data-step=end]")
+	d.waitText("h1", "Distribuciones Peña")
+	if h := d.text("main"); !strings.Contains(h, "Menosprecio") {
+		t.Errorf("the incident is not on the client's history")
+	}
+}
+
+// TestBrowserLostDealChecklist closes a deal as lost from its page, opens
+// the plan that starts with it, fills in the reconnect call's checklist
+// and saves it; opened again, the plan shows the answers as recorded.
+func TestBrowserLostDealChecklist(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	d := startDriver(t)
+	srv := startServe(t, "--demo")
+	d.open(srv.url + "/pipeline/deals/O-0002")
+	d.waitText("h1", "Portal de clientes")
+	d.click("label[for=out-lost]")
+	d.typeInto("#lost-reason", "precio")
+	d.typeInto("#competitor", "Agencia Norte")
+	d.click("#close button[type=submit]")
+	d.waitText(".flash", "Oportunidad cerrada")
+	d.click("#plan-link")
+	d.waitText("h1", "Plan tras el «no»")
+	if tasks := d.text("#tasks"); !strings.Contains(tasks, "Recuperarse") || !strings.Contains(tasks, "Llamada tras el «no»") {
+		t.Errorf("tasks: %q", tasks)
+	}
+	d.click("label[for=really_no-yes]")
+	d.click("label[for=respected-yes]")
+	d.click("label[for=competitor_won-yes]")
+	d.typeInto("#rc-competitor", "Agencia Norte")
+	d.typeInto("#rc-suggestions", "Enseñar antes un caso parecido")
+	d.click("label[for=door_open-yes]")
+	d.screenshot("plan-checklist-1440")
+	d.click("#reconnect button[type=submit]")
+	d.waitText(".flash", "Respuestas de la llamada guardadas")
+	// Opened afresh, the answers are those recorded.
+	d.open(d.url())
+	d.waitText("#reconnect-saved", "Llamada registrada")
+	for _, id := range []string{"really_no-yes", "respected-yes", "competitor_won-yes", "door_open-yes"} {
+		if on, _ := d.eval(`return document.getElementById(arguments[0]).checked`, id).(bool); !on {
+			t.Errorf("%s is not recorded", id)
+		}
+	}
+	if v, _ := d.eval(`return document.getElementById("rc-suggestions").value`).(string); v != "Enseñar antes un caso parecido" {
+		t.Errorf("suggestions: %q", v)
+	}
+	if s := d.text("#tasks"); !strings.Contains(s, "hecha el") {
+		t.Errorf("the call's task is not done: %q", s)
+	}
+	d.resize(390, 844)
+	d.open(d.url())
+	d.find("#reconnect")
+	over, _ := d.eval("return document.documentElement.scrollWidth - window.innerWidth").(float64)
+	if over > 1 {
+		t.Errorf("the plan scrolls sideways by %v px on a phone", over)
+	}
+	d.screenshot("plan-390")
 }
