@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -60,7 +62,15 @@ func (s *Server) loadAgenda(r *http.Request, view string) (*playbook.Agenda, err
 	default:
 		return nil, cartera.FieldError("view", "web.agenda_bad_view", "value", view)
 	}
-	return review.Agenda(r.Context(), s.st, o)
+	return s.agenda(r, o)
+}
+
+// agenda builds an agenda once per store generation and options: the
+// page, the API and calendar apps polling the feed read every open deal
+// to find the stale ones, which at a million deals takes seconds.
+func (s *Server) agenda(r *http.Request, o review.AgendaOptions) (*playbook.Agenda, error) {
+	key := fmt.Sprintf("agenda|%s|%s|%t|%t|%d", cartera.Fold(o.Owner), o.AsOf, o.Today, o.Done, o.Days)
+	return cached(s, r, key, func(ctx context.Context) (*playbook.Agenda, error) { return review.Agenda(ctx, s.st, o) })
 }
 
 // agendaShow is the agenda page: late first, then today and later, with
@@ -306,7 +316,7 @@ func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) error {
 	if u.Role == cartera.RoleSeller {
 		o.Owner = u.Name
 	}
-	a, err := review.Agenda(r.Context(), s.st, o)
+	a, err := s.agenda(r, o)
 	if err != nil {
 		return err
 	}
