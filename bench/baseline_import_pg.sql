@@ -7,6 +7,7 @@
 --
 --   psql -X -v ON_ERROR_STOP=1 -d DB -f baseline_import_pg.sql
 \set ON_ERROR_STOP on
+SET client_min_messages = warning;
 BEGIN;
 DROP TABLE IF EXISTS clientes, contactos, facturas, horas, concesiones, incidencias;
 CREATE TABLE clientes (id TEXT COLLATE "C" PRIMARY KEY, nombre TEXT, responsable TEXT, familia_amistad TEXT,

@@ -54,7 +54,7 @@ for i in $(seq "$runs"); do
   fresh cartera_bench
   measure "cartera import ($i)" "$cartera" import --db "$db" "$data"/*.csv >/dev/null
   fresh cartera_bench_copy
-  (cd "$data" && measure "psql \\copy ($i)" psql -X -q -d "$copydb" -f ../../baseline_import_pg.sql >/dev/null)
+  (cd "$data" && measure "psql copy ($i)" psql -X -q -d "$copydb" -f ../../baseline_import_pg.sql >/dev/null)
 done
 
 echo "== review: cartera vs the same aggregates as raw SQL in psql, same database"
@@ -67,7 +67,8 @@ for i in $(seq "$runs"); do
   measure "cartera review (warm $i)" "$cartera" review --db "$db" --as-of 2026-11-25 >/dev/null
   measure "psql raw aggregate SQL ($i)" psql -X -q -d "$db" -f bench/baseline_review_pg.sql >/dev/null
 done
-measure "cartera review one client" "$cartera" review --db "$db" --as-of 2026-11-25 --client C-50001 >/dev/null
+middle=$(psql -X -At -d "$db" -c "SELECT id FROM clients ORDER BY id OFFSET (SELECT count(*) / 2 FROM clients) LIMIT 1")
+measure "cartera review one client ($middle)" "$cartera" review --db "$db" --as-of 2026-11-25 --client "$middle" >/dev/null
 
 echo "== API: GET /api/v1/clients?limit=50, one replica vs two on the same database, 16 connections in all"
 "$cartera" users add bench@cartera.invalid --role owner --db "$db" <<<"a bench password" >/dev/null 2>&1 || true
