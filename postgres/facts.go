@@ -142,11 +142,11 @@ func (db *DB) Facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.
 	}
 	key := factsKey(q)
 	for attempt := 0; attempt < 3; attempt++ {
-		done, err := db.streamCache(ctx, key, fn)
+		done, cached, err := db.streamCache(ctx, key, fn)
 		if err != nil || done {
 			return err
 		}
-		filled, err := db.fillCache(ctx, q, key)
+		filled, err := db.fillCache(ctx, q, key, cached == 0)
 		if err != nil {
 			return err
 		}
@@ -178,24 +178,27 @@ func (db *DB) computeFacts(ctx context.Context, q cartera.FactsQuery, fn func(*c
 // streamCache streams every client with its cached facts when the cache is
 // complete for key, in one snapshot; done is false, and fn not called,
 // when it is not.
-func (db *DB) streamCache(ctx context.Context, key string, fn func(*cartera.ClientFacts) error) (done bool, err error) {
+func (db *DB) streamCache(ctx context.Context, key string, fn func(*cartera.ClientFacts) error) (done bool, cached int64, err error) {
 	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
-		return false, fmt.Errorf("facts: %w", err)
+		return false, 0, fmt.Errorf("facts: %w", err)
 	}
 	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '`+fillWorkMem+`'`); err != nil {
+		return false, 0, fmt.Errorf("facts: %w", err)
+	}
 	// Counting is enough to know the cache is complete: an entry exists
 	// only for an existing client, and at most one per client.
-	var total, cached int64
+	var total int64
 	if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM clients), (SELECT count(*) FROM facts_cache WHERE key = $1)`,
 		key).Scan(&total, &cached); err != nil {
-		return false, fmt.Errorf("facts cache: %w", err)
+		return false, 0, fmt.Errorf("facts cache: %w", err)
 	}
 	if total == 0 {
-		return true, nil
+		return true, cached, nil
 	}
 	if cached < total {
-		return false, nil
+		return false, cached, nil
 	}
 	var r factsRow
 	err = each(ctx, tx, `SELECT `+prefixed("c.", clientColumns)+`, `+prefixed("f.", factsColumns)+`
@@ -205,12 +208,20 @@ func (db *DB) streamCache(ctx context.Context, key string, fn func(*cartera.Clie
 		}
 		return fn(&r.f)
 	}, key)
-	return err == nil, err
+	return err == nil, cached, err
 }
 
 // fillCache computes the missing or stale entries for key. It reports
 // false, doing nothing, when a write is in progress.
-func (db *DB) fillCache(ctx context.Context, q cartera.FactsQuery, key string) (bool, error) {
+//
+// When no entry is cached for key (the first review of a day or of a
+// policy, or after a bulk import), every client is computed: the events
+// are then aggregated whole, each table read once, instead of looked up
+// client by client through the list of missing ones. Either way the
+// session may use fillWorkMem for the aggregates' hash tables: with the
+// default 4 MB, grouping ten million events by 100,000 clients spilled a
+// quarter of a gigabyte to temporary files.
+func (db *DB) fillCache(ctx context.Context, q cartera.FactsQuery, key string, all bool) (bool, error) {
 	filled := false
 	err := retry(ctx, func() error {
 		tx, err := db.pool.Begin(ctx)
@@ -225,10 +236,42 @@ func (db *DB) fillCache(ctx context.Context, q cartera.FactsQuery, key string) (
 			}
 			return fmt.Errorf("facts cache: %w", err)
 		}
+		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '`+fillWorkMem+`'`); err != nil {
+			return fmt.Errorf("facts cache: %w", err)
+		}
 		missing := `IN (SELECT id FROM missing)`
 		set := make([]string, 0, 25)
 		for _, c := range append([]string{"key"}, splitCols(factsColumns)...) {
 			set = append(set, c+" = excluded."+c)
+		}
+		if all {
+			// CREATE TABLE AS may aggregate with parallel workers, which
+			// INSERT ... SELECT may not; the figures are then moved into
+			// the cache. Its parameters are written into the statement
+			// (numbers, and a key of digits and slashes).
+			query := `CREATE TEMP TABLE facts_fill (client_id, key, ` + factsColumns + `) ON COMMIT DROP AS
+				SELECT c.id, $8::text, ` + factsExprs + fmt.Sprintf(factsFrom, "", "")
+			args := append(factsArgs(q), key)
+			for i := len(args); i >= 1; i-- {
+				lit := fmt.Sprintf("(%d::bigint)", args[i-1])
+				if i == 8 {
+					lit = "'" + strings.ReplaceAll(key, "'", "''") + "'"
+				}
+				query = strings.ReplaceAll(query, fmt.Sprintf("$%d", i), lit)
+			}
+			if _, err := tx.Exec(ctx, query); err != nil {
+				return fmt.Errorf("facts cache: %w", err)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO facts_cache (client_id, key, `+factsColumns+`)
+				SELECT client_id, key, `+factsColumns+` FROM facts_fill ORDER BY client_id
+				ON CONFLICT (client_id) DO UPDATE SET `+strings.Join(set, ", ")); err != nil {
+				return fmt.Errorf("facts cache: %w", err)
+			}
+			if err := tx.Commit(ctx); err != nil {
+				return fmt.Errorf("facts cache: %w", err)
+			}
+			filled = true
+			return nil
 		}
 		query := `INSERT INTO facts_cache (client_id, key, ` + factsColumns + `)
 			WITH missing AS MATERIALIZED (SELECT id FROM clients c
@@ -247,6 +290,10 @@ func (db *DB) fillCache(ctx context.Context, q cartera.FactsQuery, key string) (
 	})
 	return filled, err
 }
+
+// fillWorkMem is the work_mem of the transaction that fills the facts
+// cache.
+const fillWorkMem = "128MB"
 
 // invalidate forgets the cached facts and summaries of the given clients,
 // inside tx.

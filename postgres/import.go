@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -22,7 +24,8 @@ import (
 //   - the duplicates, reported with the position that was kept, are the
 //     staged rows whose stored import_pos is not their own.
 //
-// Foreign keys check references as the rows land, as in SQLite. The
+// References are checked once per statement, by the triggers of
+// migration 0006, as the rows land. The
 // transaction holds the generation row's lock from the start, like every
 // write.
 
@@ -34,6 +37,20 @@ type importTx struct {
 	done bool
 	// staged holds the staging tables created so far.
 	staged map[string]bool
+	// cached is whether any facts or summaries were cached when the
+	// import began; if not, there is nothing for its batches to forget
+	// (no cache can be filled while the import holds the generation row).
+	cached bool
+	// slow counts, per table, the batches to stage before trying to COPY
+	// straight into the table again (see put).
+	slow map[string]int
+	// high holds, per table, an id at least as large (in byte order, the
+	// "C" collation's) as every id stored in it: read once, then moved on
+	// by each batch (see direct).
+	high map[string]string
+	// written names the tables this import wrote to, to ANALYZE after a
+	// large import.
+	written map[string]bool
 }
 
 // BeginImport starts the single write transaction an import runs in.
@@ -42,8 +59,13 @@ func (db *DB) BeginImport(ctx context.Context) (cartera.ImportTx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
-	t := &importTx{db: db, tx: tx, staged: map[string]bool{}}
+	t := &importTx{db: db, tx: tx, staged: map[string]bool{}, slow: map[string]int{}, written: map[string]bool{},
+		high: map[string]string{}}
 	if err := bump(ctx, tx); err != nil {
+		tx.Rollback(ctx)
+		return nil, fmt.Errorf("begin import: %w", err)
+	}
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM facts_cache) OR EXISTS (SELECT 1 FROM client_summary)`).Scan(&t.cached); err != nil {
 		tx.Rollback(ctx)
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
@@ -77,13 +99,27 @@ func (t *importTx) stage(ctx context.Context, tb table) (string, error) {
 // put loads one batch; row(i) returns the column values of record i, in
 // tb's column order. before and after run SQL on the staged rows (to
 // remember the clients and deals they touch).
+//
+// When keys is set (it returns record i's id and the client whose cached
+// figures it changes, or ""), a batch that may go straight into the table
+// does (see direct).
 func (t *importTx) put(ctx context.Context, tb table, n int, pos []int64, row func(i int) []any,
-	before ...string) ([]cartera.Duplicate, error) {
+	keys func(i int) (id, client string), before ...string) ([]cartera.Duplicate, error) {
 	if t.done {
 		return nil, fmt.Errorf("import already finished")
 	}
 	if n == 0 {
 		return nil, nil
+	}
+	t.written[tb.name] = true
+	if keys != nil {
+		ok, err := t.direct(ctx, tb, n, pos, row, keys)
+		if err != nil {
+			return nil, fmt.Errorf("write %s: %w", tb.name, err)
+		}
+		if ok {
+			return nil, nil
+		}
 	}
 	name, err := t.stage(ctx, tb)
 	if err != nil {
@@ -137,6 +173,102 @@ func (t *importTx) put(ctx context.Context, tb table, n int, pos []int64, row fu
 	return dups, nil
 }
 
+// slowAfterConflict is how many batches of a table go through the staging
+// table after one that updated or repeated stored ids, before a batch is
+// probed again: a re-import updates every row, and probing each batch
+// would be wasted.
+const slowAfterConflict = 16
+
+// direct COPYs a batch straight into its table when none of its ids is
+// stored yet or repeated within it, as in a first import or new rows of a
+// growing export. Such a batch needs neither the staging table nor the
+// upsert, and has no duplicates to report; COPY into the table is what
+// makes a large first import run near psql's \copy. It reports false,
+// having written nothing, when the batch must be staged: one of its ids is
+// repeated in it or already stored (by an earlier import or by this one).
+// No other writer can store one of the ids in between: the import holds
+// the generation row.
+//
+// Exports usually list ids in ascending order. A batch whose ids ascend
+// strictly from above every stored id (t.high) can hold neither, and is
+// written without asking the database; any other batch is checked with
+// one lookup of its ids.
+func (t *importTx) direct(ctx context.Context, tb table, n int, pos []int64, row func(i int) []any,
+	keys func(i int) (id, client string)) (bool, error) {
+	high, known := t.high[tb.name]
+	if !known {
+		var max *string
+		if err := t.tx.QueryRow(ctx, `SELECT max(id) FROM `+tb.name).Scan(&max); err != nil {
+			return false, err
+		}
+		if max != nil {
+			high = *max
+		}
+		t.high[tb.name] = high
+	}
+	ids := make([]string, n)
+	var clients []string
+	ascending := true
+	prev := high
+	for i := 0; i < n; i++ {
+		id, client := keys(i)
+		ids[i] = id
+		if id <= prev {
+			ascending = false
+		}
+		prev = id
+		if client != "" && (len(clients) == 0 || clients[len(clients)-1] != client) {
+			clients = append(clients, client)
+		}
+	}
+	top := slices.Max(ids)
+	if top > high {
+		t.high[tb.name] = top // whichever way the batch is written
+	}
+	if !ascending {
+		if t.slow[tb.name] > 0 {
+			t.slow[tb.name]--
+			return false, nil
+		}
+		seen := make(map[string]struct{}, n)
+		for _, id := range ids {
+			if _, dup := seen[id]; dup {
+				return false, nil
+			}
+			seen[id] = struct{}{}
+		}
+		var stored bool
+		if err := t.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+tb.name+` WHERE id = ANY($1))`, ids).Scan(&stored); err != nil {
+			return false, err
+		}
+		if stored {
+			t.slow[tb.name] = slowAfterConflict
+			return false, nil
+		}
+	}
+	if t.cached && len(clients) > 0 {
+		if _, err := t.tx.Exec(ctx, `WITH f AS (DELETE FROM facts_cache WHERE client_id = ANY($1))
+			DELETE FROM client_summary WHERE client_id = ANY($1)`, clients); err != nil {
+			return false, err
+		}
+	}
+	cols := append(append([]string{}, tb.cols...), "import_id", "import_pos")
+	i := 0
+	copied, err := t.tx.CopyFrom(ctx, pgx.Identifier{tb.name}, cols, pgx.CopyFromFunc(func() ([]any, error) {
+		if i >= n {
+			return nil, nil
+		}
+		vals := append(row(i), t.id, pos[i])
+		i++
+		return vals, nil
+	}))
+	if err != nil {
+		return false, err
+	}
+	t.rows += copied
+	return true, nil
+}
+
 // forgetClients drops the cached facts and summaries of the clients a
 // batch writes to (a moved event's old client is the trigger's business).
 // %[1]s is the staging table; %[2]s its client column.
@@ -149,27 +281,33 @@ func forget(col string) string {
 }
 
 func (t *importTx) PutClients(ctx context.Context, rows []cartera.Client, pos []int64) ([]cartera.Duplicate, error) {
-	return t.put(ctx, clientsTable, len(rows), pos, func(i int) []any { return clientArgs(nil, &rows[i]) }, forget("id"))
+	return t.put(ctx, clientsTable, len(rows), pos, func(i int) []any { return clientArgs(nil, &rows[i]) },
+		func(i int) (string, string) { return rows[i].ID, rows[i].ID }, forget("id"))
 }
 
 func (t *importTx) PutContacts(ctx context.Context, rows []cartera.Contact, pos []int64) ([]cartera.Duplicate, error) {
-	return t.put(ctx, contactsTable, len(rows), pos, func(i int) []any { return contactArgs(nil, &rows[i]) })
+	return t.put(ctx, contactsTable, len(rows), pos, func(i int) []any { return contactArgs(nil, &rows[i]) },
+		func(i int) (string, string) { return rows[i].ID, "" })
 }
 
 func (t *importTx) PutInvoices(ctx context.Context, rows []cartera.Invoice, pos []int64) ([]cartera.Duplicate, error) {
-	return t.put(ctx, invoicesTable, len(rows), pos, func(i int) []any { return invoiceArgs(nil, &rows[i]) }, forget("client_id"))
+	return t.put(ctx, invoicesTable, len(rows), pos, func(i int) []any { return invoiceArgs(nil, &rows[i]) },
+		func(i int) (string, string) { return rows[i].ID, rows[i].ClientID }, forget("client_id"))
 }
 
 func (t *importTx) PutTimeEntries(ctx context.Context, rows []cartera.TimeEntry, pos []int64) ([]cartera.Duplicate, error) {
-	return t.put(ctx, timeTable, len(rows), pos, func(i int) []any { return timeArgs(nil, &rows[i]) }, forget("client_id"))
+	return t.put(ctx, timeTable, len(rows), pos, func(i int) []any { return timeArgs(nil, &rows[i]) },
+		func(i int) (string, string) { return rows[i].ID, rows[i].ClientID }, forget("client_id"))
 }
 
 func (t *importTx) PutConcessions(ctx context.Context, rows []cartera.Concession, pos []int64) ([]cartera.Duplicate, error) {
-	return t.put(ctx, concessionsTable, len(rows), pos, func(i int) []any { return concessionArgs(nil, &rows[i]) }, forget("client_id"))
+	return t.put(ctx, concessionsTable, len(rows), pos, func(i int) []any { return concessionArgs(nil, &rows[i]) },
+		func(i int) (string, string) { return rows[i].ID, rows[i].ClientID }, forget("client_id"))
 }
 
 func (t *importTx) PutIncidents(ctx context.Context, rows []cartera.Incident, pos []int64) ([]cartera.Duplicate, error) {
-	return t.put(ctx, incidentsTable, len(rows), pos, func(i int) []any { return incidentArgs(nil, &rows[i]) }, forget("client_id"))
+	return t.put(ctx, incidentsTable, len(rows), pos, func(i int) []any { return incidentArgs(nil, &rows[i]) },
+		func(i int) (string, string) { return rows[i].ID, rows[i].ClientID }, forget("client_id"))
 }
 
 func (t *importTx) PutDeals(ctx context.Context, rows []cartera.Deal, pos []int64) ([]cartera.Duplicate, error) {
@@ -182,13 +320,13 @@ func (t *importTx) PutDeals(ctx context.Context, rows []cartera.Deal, pos []int6
 			d.Outcome = cartera.OutcomeOpen
 		}
 		return dealArgs(nil, &d)
-	}, `INSERT INTO import_deals SELECT DISTINCT id FROM %s ON CONFLICT DO NOTHING`)
+	}, nil, `INSERT INTO import_deals SELECT DISTINCT id FROM %s ON CONFLICT DO NOTHING`)
 }
 
 // PutSignals remembers the deals the signals go to and, for a signal moved
 // from another deal, the deal it leaves.
 func (t *importTx) PutSignals(ctx context.Context, rows []cartera.Signal, pos []int64) ([]cartera.Duplicate, error) {
-	return t.put(ctx, signalsTable, len(rows), pos, func(i int) []any { return signalArgs(nil, &rows[i]) },
+	return t.put(ctx, signalsTable, len(rows), pos, func(i int) []any { return signalArgs(nil, &rows[i]) }, nil,
 		`INSERT INTO import_deals SELECT DISTINCT deal_id FROM %s ON CONFLICT DO NOTHING`,
 		`INSERT INTO import_deals SELECT DISTINCT r.deal_id FROM %s s JOIN signals r ON r.id = s.id ON CONFLICT DO NOTHING`)
 }
@@ -215,7 +353,29 @@ func (t *importTx) Commit(ctx context.Context) error {
 	if err := t.tx.Commit(ctx); err != nil {
 		return fmt.Errorf("commit import: %w", dbError(err))
 	}
+	t.analyze(ctx)
 	return nil
+}
+
+// analyzeAfter is the number of rows from which an import refreshes the
+// planner's statistics of the tables it wrote to.
+const analyzeAfter = 10000
+
+// analyze refreshes the statistics of the tables a large import wrote to,
+// as SQLite's store runs PRAGMA optimize: the first review after loading
+// millions of events into empty tables would otherwise be planned for
+// empty tables until autovacuum came by. It is best effort: the import is
+// committed whatever happens here.
+func (t *importTx) analyze(ctx context.Context) {
+	if t.rows < analyzeAfter {
+		return
+	}
+	names := make([]string, 0, len(t.written))
+	for name := range t.written {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	t.db.pool.Exec(ctx, `ANALYZE `+strings.Join(names, ", "))
 }
 
 // Rollback discards the import. It is a no-op after Commit.

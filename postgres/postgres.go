@@ -12,8 +12,11 @@
 //   - The facts cache is filled by one INSERT ... SELECT aggregating inside
 //     the database; PL/pgSQL triggers forget a client's cache and summary
 //     when one of its events moves or is deleted.
-//   - Imports COPY each batch into a temporary staging table and upsert
-//     from it with INSERT ... SELECT ... ON CONFLICT.
+//   - Imports COPY a batch of new ids straight into its table, and any
+//     other batch into a temporary staging table to upsert from it with
+//     INSERT ... SELECT ... ON CONFLICT. References of contacts and events
+//     are checked once per statement by triggers (migration 0006), not by
+//     per-row foreign keys.
 //   - Lessons are searched with a tsvector of a copy of their text folded in
 //     Go (see cartera.Fold), with no extension required.
 package postgres

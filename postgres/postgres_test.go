@@ -2,6 +2,8 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -9,6 +11,7 @@ import (
 	"github.com/cartera/cartera/postgres"
 	"github.com/cartera/cartera/postgres/pgtest"
 	"github.com/cartera/cartera/storetest"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 func open(t *testing.T) cartera.Store {
@@ -59,7 +62,7 @@ func TestConcurrentOpensMigrateOnce(t *testing.T) {
 	if err := db.Pool().QueryRow(ctx, `SELECT count(*), count(DISTINCT version) FROM schema_migrations`).Scan(&n, &versions); err != nil {
 		t.Fatal(err)
 	}
-	if n != 5 || versions != 5 {
+	if n != 6 || versions != 6 {
 		t.Errorf("schema_migrations: %d rows, %d versions", n, versions)
 	}
 }
@@ -149,5 +152,64 @@ func TestPoolStatsForMetrics(t *testing.T) {
 	ps := st.(*postgres.DB).PoolStats()["postgres"]
 	if ps.MaxOpenConnections != 4 || ps.OpenConnections < 1 || ps.InUse != 0 {
 		t.Errorf("pool stats %+v", ps)
+	}
+}
+
+// The references of contacts and events (checked once per statement, see
+// migration 0006) hold as foreign keys did: for rows COPied straight into
+// a table and for upserted ones, and for the parents' side.
+func TestReferencesHold(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := open(t)
+	defer st.Close()
+	storetest.Load(t, st, storetest.NewFixture())
+	pool := st.(*postgres.DB).Pool()
+	fkViolation := func(what string, err error) {
+		t.Helper()
+		var pe *pgconn.PgError
+		if !errors.As(err, &pe) || pe.Code != "23503" {
+			t.Errorf("%s: %v, want a foreign-key violation", what, err)
+		}
+	}
+	for _, q := range []string{
+		`INSERT INTO invoices (id, client_id, issued, due, amount, currency) VALUES ('FX', 'ghost', 1, 1, 1, 'EUR')`,
+		`UPDATE time_entries SET client_id = 'ghost' WHERE id IN (SELECT id FROM time_entries LIMIT 1)`,
+		`INSERT INTO contacts (id, client_id, name) VALUES ('PX', 'ghost', 'x')`,
+		`INSERT INTO incidents (id, client_id, contact_id, at, kind, severity) VALUES ('IX', 'C1', 'ghost', 1, 'x', 1)`,
+		`DELETE FROM clients WHERE id IN (SELECT client_id FROM invoices)`,
+		`UPDATE clients SET id = id || 'x' WHERE id IN (SELECT client_id FROM invoices LIMIT 1)`,
+		`DELETE FROM contacts WHERE id IN (SELECT contact_id FROM incidents)`,
+	} {
+		_, err := pool.Exec(ctx, q)
+		fkViolation(q, err)
+	}
+	// An import: the first batch of a table is COPied straight in, a batch
+	// that updates stored rows is staged and upserted.
+	for _, staged := range []bool{false, true} {
+		tx, err := st.BeginImport(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := "ZZ-new" // the second time round, stored: its batch is staged
+		_, err = tx.PutTimeEntries(ctx, []cartera.TimeEntry{{ID: id, ClientID: "C1", Day: storetest.AsOf, Hours: 100}}, []int64{2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		tx, err = st.BeginImport(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad := fmt.Sprintf("ZZ-bad-%v", staged)
+		rows := []cartera.TimeEntry{{ID: bad, ClientID: "ghost", Day: storetest.AsOf, Hours: 100}}
+		if staged {
+			rows = append(rows, cartera.TimeEntry{ID: id, ClientID: "C1", Day: storetest.AsOf, Hours: 200})
+		}
+		_, err = tx.PutTimeEntries(ctx, rows, positions(len(rows)))
+		tx.Rollback()
+		fkViolation(fmt.Sprintf("import (staged %v)", staged), err)
 	}
 }
