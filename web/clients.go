@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -31,13 +32,25 @@ func (s *Server) ensureSummaries(r *http.Request) (cartera.Date, error) {
 	if same {
 		return asOf, nil
 	}
-	if _, err := review.Refresh(ctx, s.st, asOf); err != nil {
+	if err := s.refreshSummaries(ctx, gen, asOf, key); err != nil {
 		return 0, err
 	}
 	s.freshness.mu.Lock()
 	s.freshness.key, s.freshness.gen = key, gen
 	s.freshness.mu.Unlock()
 	return asOf, nil
+}
+
+// refreshSummaries runs review.Refresh once for every caller of one store
+// generation: at start, or on the first requests of a day, each request
+// (and the background refresher) would otherwise assess the whole
+// portfolio at the same time, and on PostgreSQL wait on each other's
+// writes.
+func (s *Server) refreshSummaries(ctx context.Context, gen int64, asOf cartera.Date, key string) error {
+	_, err := s.pipes.do(ctx, gen, "summaries|"+key, func(ctx context.Context) (any, error) {
+		return review.Refresh(ctx, s.st, asOf)
+	})
+	return err
 }
 
 // clientQuery reads the list's filters from the URL; a seller's list is

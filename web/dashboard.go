@@ -29,6 +29,9 @@ func (s *Server) dashboard(ctx context.Context, u *cartera.User) (*review.Dashbo
 	if d, ok := s.dash.get(key, gen); ok {
 		return d.(*review.Dashboard), nil
 	}
+	if err := s.refreshSummaries(ctx, gen, asOf, s.summaryKey(gen, asOf, pol)); err != nil {
+		return nil, err
+	}
 	d, err := review.BuildDashboard(ctx, s.st, asOf, owner)
 	if err != nil {
 		return nil, err
