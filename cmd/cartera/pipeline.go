@@ -4,71 +4,19 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
-	"flag"
 	"strings"
-	"time"
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/forecast"
-	"github.com/cartera/cartera/i18n"
 	"github.com/cartera/cartera/review"
 )
-
-// pipelineCmd is what the pipeline commands share: the store, the day and
-// the printer in the store's zone.
-type pipelineCmd struct {
-	a      *app
-	st     cartera.Store
-	p      *i18n.Printer
-	asOf   cartera.Date
-	format string
-	loc    *time.Location
-	done   func()
-}
-
-// openPipeline parses the shared flags and opens the store.
-func openPipeline(ctx context.Context, a *app, fs *flag.FlagSet, args []string, positional int) (*pipelineCmd, []string, error) {
-	var c common
-	c.register(fs, true)
-	asOfS := fs.String("as-of", "", "")
-	format := fs.String("format", "text", "")
-	rest, err := parse(a, fs, &c, args)
-	if err != nil {
-		return nil, nil, err
-	}
-	p := a.printer()
-	if len(rest) > positional {
-		return nil, nil, &usageError{p.T("cli.unexpected_args", "args", strings.Join(rest[positional:], " "), "command", fs.Name())}
-	}
-	if *format != "text" && *format != "json" {
-		return nil, nil, &usageError{p.T("cli.bad_format", "value", *format, "allowed", "text, json")}
-	}
-	loc := cartera.DefaultPolicy().Location()
-	asOf, err := parseDay(a, *asOfS, loc)
-	if err != nil {
-		return nil, nil, err
-	}
-	st, done, err := a.openStore(ctx, c, asOf)
-	if err != nil {
-		return nil, nil, err
-	}
-	pol, err := st.Policy(ctx)
-	if err != nil {
-		done()
-		return nil, nil, err
-	}
-	return &pipelineCmd{a: a, st: st, p: i18n.New(a.lang, pol.Location()), asOf: asOf, format: *format, loc: pol.Location(),
-		done: done}, rest, nil
-}
-
-func (pc *pipelineCmd) text() review.TextOptions { return review.TextOptions{Color: pc.a.useColor()} }
 
 func runForecast(ctx context.Context, a *app, args []string) error {
 	fs := newFlags(a, "forecast")
 	period := fs.String("period", "", "")
 	by := fs.String("by", "", "")
 	seller := fs.String("seller", "", "")
-	pc, _, err := openPipeline(ctx, a, fs, args, 0)
+	pc, _, err := openCmd(ctx, a, fs, args, 0)
 	if err != nil {
 		return err
 	}
@@ -96,7 +44,7 @@ func runDeals(ctx context.Context, a *app, args []string) error {
 	seller := fs.String("seller", "", "")
 	stage := fs.String("stage", "", "")
 	limit := fs.Int("limit", 30, "")
-	pc, _, err := openPipeline(ctx, a, fs, args, 0)
+	pc, _, err := openCmd(ctx, a, fs, args, 0)
 	if err != nil {
 		return err
 	}
@@ -116,7 +64,7 @@ func runCalibration(ctx context.Context, a *app, args []string) error {
 	fs := newFlags(a, "calibration")
 	by := fs.String("by", "seller", "")
 	seller := fs.String("seller", "", "")
-	pc, _, err := openPipeline(ctx, a, fs, args, 0)
+	pc, _, err := openCmd(ctx, a, fs, args, 0)
 	if err != nil {
 		return err
 	}
@@ -210,7 +158,7 @@ func dealAdd(ctx context.Context, a *app, args []string) error {
 	need := fs.String("need", "", "")
 	capacity := fs.String("capacity", "", "")
 	decision := fs.String("decision-maker", "", "")
-	pc, _, err := openPipeline(ctx, a, fs, args, 0)
+	pc, _, err := openCmd(ctx, a, fs, args, 0)
 	if err != nil {
 		return err
 	}
@@ -271,7 +219,7 @@ func dealAdd(ctx context.Context, a *app, args []string) error {
 }
 
 // showSaved prints a confirmation and the deal as it now stands.
-func (pc *pipelineCmd) showSaved(ctx context.Context, id, msg string) error {
+func (pc *storeCmd) showSaved(ctx context.Context, id, msg string) error {
 	det, err := review.Deal(ctx, pc.st, id, pc.asOf)
 	if err != nil {
 		return err
@@ -292,7 +240,7 @@ func dealSignal(ctx context.Context, a *app, args []string) error {
 	source := fs.String("source", "", "")
 	days := fs.Int("days", 0, "")
 	note := fs.String("note", "", "")
-	pc, rest, err := openPipeline(ctx, a, fs, args, 1)
+	pc, rest, err := openCmd(ctx, a, fs, args, 1)
 	if err != nil {
 		return err
 	}
@@ -317,7 +265,7 @@ func dealClose(ctx context.Context, a *app, args []string) error {
 	fs := newFlags(a, "deal")
 	won := fs.Bool("won", false, "")
 	dateS := fs.String("date", "", "")
-	pc, rest, err := openPipeline(ctx, a, fs, args, 1)
+	pc, rest, err := openCmd(ctx, a, fs, args, 1)
 	if err != nil {
 		return err
 	}
@@ -347,7 +295,7 @@ func dealClose(ctx context.Context, a *app, args []string) error {
 
 func dealMove(ctx context.Context, a *app, args []string) error {
 	fs := newFlags(a, "deal")
-	pc, rest, err := openPipeline(ctx, a, fs, args, 2)
+	pc, rest, err := openCmd(ctx, a, fs, args, 2)
 	if err != nil {
 		return err
 	}
@@ -368,7 +316,7 @@ func dealMove(ctx context.Context, a *app, args []string) error {
 
 func dealShow(ctx context.Context, a *app, args []string) error {
 	fs := newFlags(a, "deal")
-	pc, rest, err := openPipeline(ctx, a, fs, args, 1)
+	pc, rest, err := openCmd(ctx, a, fs, args, 1)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ import (
 //	cartera pipeline reset           back to the defaults
 func runPipeline(ctx context.Context, a *app, args []string) error {
 	fs := newFlags(a, "pipeline")
-	pc, rest, err := openPipeline(ctx, a, fs, args, 2)
+	pc, rest, err := openCmd(ctx, a, fs, args, 2)
 	if err != nil {
 		return err
 	}

@@ -24,8 +24,9 @@ import (
 // on standard error: the exit code is 1 and nothing more is printed.
 var errShown = errors.New("explained")
 
-// playCmd is what the playbook commands share.
-type playCmd struct {
+// storeCmd is what the pipeline and playbook commands share: the store,
+// the day, the output format and the printer in the policy's zone.
+type storeCmd struct {
 	a      *app
 	st     cartera.Store
 	p      *i18n.Printer
@@ -38,10 +39,10 @@ type playCmd struct {
 	asOfGiven bool
 }
 
-// openPlay parses the shared flags (--db, --demo, --lang, --as-of,
+// openCmd parses the shared flags (--db, --demo, --lang, --as-of,
 // --format among formats) and opens the store; positional is the most
 // positional arguments accepted.
-func openPlay(ctx context.Context, a *app, fs *flag.FlagSet, args []string, positional int, formats ...string) (*playCmd, []string, error) {
+func openCmd(ctx context.Context, a *app, fs *flag.FlagSet, args []string, positional int, formats ...string) (*storeCmd, []string, error) {
 	var c common
 	c.register(fs, true)
 	asOfS := fs.String("as-of", "", "")
@@ -78,16 +79,16 @@ func openPlay(ctx context.Context, a *app, fs *flag.FlagSet, args []string, posi
 		done()
 		return nil, nil, err
 	}
-	pc := &playCmd{a: a, st: st, p: i18n.New(a.lang, pol.Location()), asOf: asOf, format: *format, loc: pol.Location(),
+	pc := &storeCmd{a: a, st: st, p: i18n.New(a.lang, pol.Location()), asOf: asOf, format: *format, loc: pol.Location(),
 		done: done}
 	fs.Visit(func(f *flag.Flag) { pc.asOfGiven = pc.asOfGiven || f.Name == "as-of" })
 	return pc, rest, nil
 }
 
-func (pc *playCmd) text() review.TextOptions { return review.TextOptions{Color: pc.a.useColor()} }
+func (pc *storeCmd) text() review.TextOptions { return review.TextOptions{Color: pc.a.useColor()} }
 
 // day reads a date flag, or returns zero when empty.
-func (pc *playCmd) day(s string) (cartera.Date, error) {
+func (pc *storeCmd) day(s string) (cartera.Date, error) {
 	if s == "" {
 		return 0, nil
 	}
@@ -137,7 +138,7 @@ func runScript(ctx context.Context, a *app, args []string) error {
 	fs := newFlags(a, "script")
 	archetype := fs.String("archetype", "", "")
 	sent := fs.Bool("sent", false, "")
-	pc, rest, err := openPlay(ctx, a, fs, args, 1, "text", "markdown", "md", "json")
+	pc, rest, err := openCmd(ctx, a, fs, args, 1, "text", "markdown", "md", "json")
 	if err != nil {
 		return err
 	}
@@ -198,7 +199,7 @@ func runReferrals(ctx context.Context, a *app, args []string) error {
 	phone := fs.String("phone", "", "")
 	url := fs.String("url", "", "")
 	note := fs.String("note", "", "")
-	pc, rest, err := openPlay(ctx, a, fs, args, 2)
+	pc, rest, err := openCmd(ctx, a, fs, args, 2)
 	if err != nil {
 		return err
 	}
@@ -280,7 +281,7 @@ func runReferrals(ctx context.Context, a *app, args []string) error {
 func runHolidays(ctx context.Context, a *app, args []string) error {
 	fs := newFlags(a, "holidays")
 	name := fs.String("name", "", "")
-	pc, rest, err := openPlay(ctx, a, fs, args, 2)
+	pc, rest, err := openCmd(ctx, a, fs, args, 2)
 	if err != nil {
 		return err
 	}
@@ -341,7 +342,7 @@ func pad(s string, n int) string {
 }
 
 // showPlan prints a lost deal's plan.
-func (pc *playCmd) showPlan(v *review.PlanView, msg string) error {
+func (pc *storeCmd) showPlan(v *review.PlanView, msg string) error {
 	if pc.format == "json" {
 		return writeJSON(pc.a.stdout, review.PlanJSON(v, pc.p))
 	}
@@ -356,7 +357,7 @@ func runLost(ctx context.Context, a *app, args []string) error {
 	reason := fs.String("reason", "", "")
 	competitor := fs.String("competitor", "", "")
 	dateS := fs.String("date", "", "")
-	pc, rest, err := openPlay(ctx, a, fs, args, 1)
+	pc, rest, err := openCmd(ctx, a, fs, args, 1)
 	if err != nil {
 		return err
 	}
@@ -378,7 +379,7 @@ func runLost(ctx context.Context, a *app, args []string) error {
 
 func runPlan(ctx context.Context, a *app, args []string) error {
 	fs := newFlags(a, "plan")
-	pc, rest, err := openPlay(ctx, a, fs, args, 1)
+	pc, rest, err := openCmd(ctx, a, fs, args, 1)
 	if err != nil {
 		return err
 	}
@@ -403,7 +404,7 @@ func runReconnect(ctx context.Context, a *app, args []string) error {
 	door := fs.String("door-open", "no", "")
 	note := fs.String("note", "", "")
 	dateS := fs.String("date", "", "")
-	pc, rest, err := openPlay(ctx, a, fs, args, 1)
+	pc, rest, err := openCmd(ctx, a, fs, args, 1)
 	if err != nil {
 		return err
 	}
@@ -447,7 +448,7 @@ func runDebrief(ctx context.Context, a *app, args []string) error {
 	fs.Var(&lessons, "lesson", "")
 	fs.Var(&changes, "change", "")
 	dateS := fs.String("date", "", "")
-	pc, rest, err := openPlay(ctx, a, fs, args, 1)
+	pc, rest, err := openCmd(ctx, a, fs, args, 1)
 	if err != nil {
 		return err
 	}
@@ -483,7 +484,7 @@ func runLessons(ctx context.Context, a *app, args []string) error {
 	fs := newFlags(a, "lessons")
 	seller := fs.String("seller", "", "")
 	limit := fs.Int("limit", 20, "")
-	pc, rest, err := openPlay(ctx, a, fs, args, 100)
+	pc, rest, err := openCmd(ctx, a, fs, args, 100)
 	if err != nil {
 		return err
 	}
@@ -514,7 +515,7 @@ func runWinLoss(ctx context.Context, a *app, args []string) error {
 	fromS := fs.String("from", "", "")
 	toS := fs.String("to", "", "")
 	seller := fs.String("seller", "", "")
-	pc, _, err := openPlay(ctx, a, fs, args, 0)
+	pc, _, err := openCmd(ctx, a, fs, args, 0)
 	if err != nil {
 		return err
 	}
@@ -552,7 +553,7 @@ func runWinLoss(ctx context.Context, a *app, args []string) error {
 
 // parseAt reads --at: "YYYY-MM-DD HH:MM", "HH:MM" (on the as-of day) or
 // a date (at noon); empty is now, or noon of an earlier as-of day.
-func (pc *playCmd) parseAt(s string) (time.Time, error) {
+func (pc *storeCmd) parseAt(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	now := time.Now().In(pc.loc)
 	if s == "" {
@@ -586,7 +587,7 @@ func runIncident(ctx context.Context, a *app, args []string) error {
 	note := fs.String("note", "", "")
 	atS := fs.String("at", "", "")
 	followS := fs.String("follow-up", "", "")
-	pc, rest, err := openPlay(ctx, a, fs, args, 1)
+	pc, rest, err := openCmd(ctx, a, fs, args, 1)
 	if err != nil {
 		return err
 	}
@@ -673,7 +674,7 @@ func runAgenda(ctx context.Context, a *app, args []string) error {
 	todo := fs.Bool("todo", false, "")
 	until := fs.String("until", "", "")
 	baseURL := fs.String("base-url", "", "")
-	pc, rest, err := openPlay(ctx, a, fs, args, 2, "text", "json", "ics")
+	pc, rest, err := openCmd(ctx, a, fs, args, 2, "text", "json", "ics")
 	if err != nil {
 		return err
 	}
@@ -756,7 +757,7 @@ func runAgenda(ctx context.Context, a *app, args []string) error {
 // runPlaybookConfig shows or replaces the playbooks' configuration.
 func runPlaybookConfig(ctx context.Context, a *app, args []string) error {
 	fs := newFlags(a, "playbook")
-	pc, rest, err := openPlay(ctx, a, fs, args, 2)
+	pc, rest, err := openCmd(ctx, a, fs, args, 2)
 	if err != nil {
 		return err
 	}
