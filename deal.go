@@ -332,6 +332,15 @@ type DealFactsQuery struct {
 	IDs []string
 }
 
+// OpenCut is the day an open deal's evidence is cut at: AsOf, or today
+// when AsOf is zero.
+func (q DealFactsQuery) OpenCut(today Date) Date {
+	if q.AsOf.IsZero() {
+		return today
+	}
+	return q.AsOf
+}
+
 // OutcomeClosed selects won and lost deals in a DealFactsQuery.
 const OutcomeClosed Outcome = "closed"
 

@@ -4,6 +4,6 @@
 // interface every storage backend implements.
 //
 // The package imports only the standard library. The assessment engine lives
-// in package assess, storage in sqlite (and later postgres), file formats in
+// in package assess, storage in sqlite and postgres, file formats in
 // csvio, and the command line in cmd/cartera.
 package cartera

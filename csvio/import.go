@@ -53,7 +53,8 @@ type Options struct {
 	Decimal decimalMode
 	// Location is the time zone of times written without one.
 	Location *time.Location
-	// Now is the current time: incidents and payments may not be later.
+	// Now is the current time, from the caller's clock (required by Import
+	// and Preview): incidents and payments may not be later.
 	Now time.Time
 	// Currency is used for clients whose file has no currency column.
 	Currency cartera.Currency
@@ -189,6 +190,9 @@ type batch struct {
 // or nothing. Files may come in any order: they are processed clients
 // first, then contacts, then events, so that references resolve.
 func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*Report, error) {
+	if o.Now.IsZero() {
+		return nil, errNoClock
+	}
 	o = o.withDefaults()
 	probs := &problems{max: o.MaxProblems}
 	if len(o.Mappings) > 0 {
@@ -311,6 +315,9 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 	return rep, nil
 }
 
+// errNoClock is a caller's mistake: csvio never reads the wall clock.
+var errNoClock = errors.New("csvio: Options.Now is not set")
+
 // withDefaults fills in the options left zero.
 func (o Options) withDefaults() Options {
 	if o.MaxProblems <= 0 {
@@ -318,9 +325,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Location == nil {
 		o.Location = time.UTC
-	}
-	if o.Now.IsZero() {
-		o.Now = time.Now()
 	}
 	if !o.Currency.Valid() {
 		o.Currency = "EUR"

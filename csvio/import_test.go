@@ -26,7 +26,7 @@ var now = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
 func newStore(t *testing.T) *sqlite.DB {
 	t.Helper()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"), cartera.FixedClock(now))
 	if err != nil {
 		t.Fatal(err)
 	}

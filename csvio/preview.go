@@ -47,6 +47,9 @@ type PreviewRow struct {
 // client); a row that refers to a record in another file of the same
 // import shows that as a problem here.
 func Preview(ctx context.Context, st cartera.Store, src Source, m *Mapping, n int, o Options) (*PreviewResult, error) {
+	if o.Now.IsZero() {
+		return nil, errNoClock
+	}
 	o = o.withDefaults()
 	if m != nil {
 		if err := m.Compile(); err != nil {

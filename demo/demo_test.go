@@ -5,6 +5,7 @@ import (
 	"io"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/csvio"
@@ -65,61 +66,78 @@ func TestScaleMeetsItsEventBudget(t *testing.T) {
 	}
 }
 
+// The demo is anchored on whatever day it is run: on no day of the year
+// may a record fall after it (the first of a month on a weekend once put
+// hours on the Monday after).
 func TestNothingAfterTheAnchor(t *testing.T) {
 	t.Parallel()
-	w := &checker{t: t}
-	if err := demo.Generate(anchor, w); err != nil {
-		t.Fatal(err)
-	}
+	w := &checker{t: t, anchor: anchor}
 	if err := demo.Scale(anchor, 50, 5000, 3, w); err != nil {
 		t.Fatal(err)
 	}
 	if err := demo.ScalePipeline(anchor, 200, 2000, 3, w); err != nil {
 		t.Fatal(err)
 	}
+	for day := cartera.DateOf(2027, 1, 1); day < cartera.DateOf(2028, 1, 1); day++ {
+		w := &checker{t: t, anchor: day}
+		if err := demo.Generate(day, w); err != nil {
+			t.Fatal(err)
+		}
+		if day.Weekday() == time.Saturday && day == day.Month() {
+			if err := demo.Scale(day, 50, 5000, 3, w); err != nil {
+				t.Fatal(err)
+			}
+			if err := demo.ScalePipeline(day, 200, 2000, 3, w); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
 
 // checker fails on any record dated after the anchor, which an import
 // would refuse.
-type checker struct{ t *testing.T }
+type checker struct {
+	t      *testing.T
+	anchor cartera.Date
+}
 
 func (c *checker) Client(cartera.Client) error   { return nil }
 func (c *checker) Contact(cartera.Contact) error { return nil }
 func (c *checker) Invoice(v cartera.Invoice) error {
-	if v.Issued > anchor || v.Paid > anchor || v.Due < v.Issued {
-		c.t.Errorf("invoice %+v", v)
+	if v.Issued > c.anchor || v.Paid > c.anchor || v.Due < v.Issued {
+		c.t.Errorf("anchor %v: invoice %+v", c.anchor, v)
 	}
 	return nil
 }
 func (c *checker) TimeEntry(e cartera.TimeEntry) error {
-	if e.Day > anchor {
-		c.t.Errorf("time entry %+v", e)
+	if e.Day > c.anchor {
+		c.t.Errorf("anchor %v: time entry %+v", c.anchor, e)
 	}
 	return nil
 }
 func (c *checker) Concession(x cartera.Concession) error {
-	if x.Day > anchor {
-		c.t.Errorf("concession %+v", x)
+	if x.Day > c.anchor {
+		c.t.Errorf("anchor %v: concession %+v", c.anchor, x)
 	}
 	return nil
 }
 func (c *checker) Incident(in cartera.Incident) error {
-	if in.At.After(anchor.AddDays(1).Time(demo.Location)) {
-		c.t.Errorf("incident %+v", in)
+	if in.At.After(c.anchor.AddDays(1).Time(demo.Location)) {
+		c.t.Errorf("anchor %v: incident %+v", c.anchor, in)
 	}
 	return nil
 }
 
 func (c *checker) Deal(d cartera.Deal) error {
-	if err := d.Validate(cartera.DefaultPipeline(), anchor); err != nil {
-		c.t.Errorf("deal %+v: %v", d, err)
+	if err := d.Validate(cartera.DefaultPipeline(), c.anchor); err != nil {
+		c.t.Errorf("anchor %v: deal %+v: %v", c.anchor, d, err)
 	}
 	return nil
 }
 
 func (c *checker) Signal(s cartera.Signal) error {
-	if err := s.Validate(anchor); err != nil {
-		c.t.Errorf("signal %+v: %v", s, err)
+	if err := s.Validate(c.anchor); err != nil {
+		c.t.Errorf("anchor %v: signal %+v: %v", c.anchor, s, err)
 	}
 	return nil
 }

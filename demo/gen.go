@@ -171,7 +171,9 @@ func (g *gen) timeEntries(clientID string, month cartera.Date, monthsAgo int, p 
 }
 
 // workday draws a day among the first span days of month, moving weekends
-// to the Friday before (or the Monday after, at the start of a month).
+// to the Friday before (or the Monday after, at the start of a month). It
+// is never after the anchor: when a month has begun on a weekend the
+// anchor falls in, the anchor itself is the day (weekend work happens).
 func (g *gen) workday(month cartera.Date, span int) cartera.Date {
 	day := month.AddDays(g.rng.IntN(span))
 	for day.Weekday() == time.Saturday || day.Weekday() == time.Sunday {
@@ -180,7 +182,7 @@ func (g *gen) workday(month cartera.Date, span int) cartera.Date {
 	for day < month {
 		day += 3
 	}
-	return day
+	return min(day, g.anchor)
 }
 
 func (g *gen) concessions(clientID string, month cartera.Date, monthsAgo int, p profile) error {

@@ -88,7 +88,7 @@ func (db *DB) SaveDeal(ctx context.Context, d cartera.Deal) (cartera.Deal, error
 	if err := db.validDeal(ctx, &d); err != nil {
 		return d, err
 	}
-	if err := db.write(ctx, func(tx pgx.Tx) error { x := d; return putDeal(ctx, tx, &x) }); err != nil {
+	if err := db.write(ctx, func(tx pgx.Tx) error { x := d; return putDeal(ctx, tx, &x, db.today()) }); err != nil {
 		return d, err
 	}
 	return db.Deal(ctx, d.ID)
@@ -104,12 +104,13 @@ func (db *DB) validDeal(ctx context.Context, d *cartera.Deal) error {
 	if d.Outcome == "" {
 		d.Outcome = cartera.OutcomeOpen
 	}
-	return d.Validate(p, today())
+	return d.Validate(p, db.today())
 }
 
 // putDeal writes a validated deal inside tx: version and currency checks,
-// the stage day, and the evidence a won deal needs.
-func putDeal(ctx context.Context, tx pgx.Tx, d *cartera.Deal) error {
+// the stage day (a stage changed without one started on today, the
+// latest day anywhere), and the evidence a won deal needs.
+func putDeal(ctx context.Context, tx pgx.Tx, d *cartera.Deal, today cartera.Date) error {
 	if err := checkVersion(ctx, tx, "deals", d.ID, d.Version); err != nil {
 		return err
 	}
@@ -135,7 +136,7 @@ func putDeal(ctx context.Context, tx pgx.Tx, d *cartera.Deal) error {
 		case isNew:
 			d.StageSince = d.Created
 		default:
-			d.StageSince = max(today()-1, d.Created) // today where the user is, at the latest
+			d.StageSince = max(today-1, d.Created) // today where the user is, at the latest
 			if !d.Closed.IsZero() {
 				d.StageSince = min(d.StageSince, d.Closed)
 			}
@@ -207,7 +208,7 @@ func (db *DB) EachDeal(ctx context.Context, fn func(cartera.Deal) error) error {
 
 // SaveSignal stores a signal and refreshes its deal's evidence.
 func (db *DB) SaveSignal(ctx context.Context, s cartera.Signal) (cartera.Signal, error) {
-	if err := s.Validate(today()); err != nil {
+	if err := s.Validate(db.today()); err != nil {
 		return s, err
 	}
 	err := db.write(ctx, func(tx pgx.Tx) error {
@@ -351,7 +352,7 @@ func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*
 	if q.Horizon > 0 {
 		// Each deal with a summary of the signals known by its cut-off
 		// day: the subquery reads the signal index of that deal only.
-		evidence = fmt.Sprintf(evidenceOf, "AND day <= coalesce(d.closed, "+p.add(today().UnixDay()+int64(q.Horizon))+") - "+
+		evidence = fmt.Sprintf(evidenceOf, "AND day <= coalesce(d.closed, "+p.add(q.OpenCut(db.today()).UnixDay()+int64(q.Horizon))+") - "+
 			p.add(int64(q.Horizon)))
 	}
 	switch q.Outcome {

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/cartera/cartera"
 	"github.com/jackc/pgx/v5"
@@ -69,7 +68,7 @@ func (db *DB) BeginImport(ctx context.Context) (cartera.ImportTx, error) {
 		tx.Rollback(ctx)
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
-	if err := tx.QueryRow(ctx, `INSERT INTO imports (started) VALUES ($1) RETURNING id`, time.Now().Unix()).Scan(&t.id); err != nil {
+	if err := tx.QueryRow(ctx, `INSERT INTO imports (started) VALUES ($1) RETURNING id`, db.now().Unix()).Scan(&t.id); err != nil {
 		tx.Rollback(ctx)
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
@@ -347,7 +346,7 @@ func (t *importTx) Commit(ctx context.Context) error {
 		return fail(err)
 	}
 	if _, err := t.tx.Exec(ctx, `UPDATE imports SET finished = $1, rows = $2 WHERE id = $3`,
-		time.Now().Unix(), t.rows, t.id); err != nil {
+		t.db.now().Unix(), t.rows, t.id); err != nil {
 		return fail(err)
 	}
 	if err := t.tx.Commit(ctx); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/cartera/cartera"
@@ -163,7 +162,7 @@ func (db *DB) MarkLost(ctx context.Context, d cartera.Deal, plan []cartera.Task)
 			return cartera.NewError(cartera.ECONFLICT, "deal.not_open", "id", d.ID, "outcome", outcome, "closed", dayOf(closed))
 		}
 		x := d
-		if err := putDeal(ctx, tx, &x); err != nil {
+		if err := putDeal(ctx, tx, &x, db.today()); err != nil {
 			return err
 		}
 		for _, t := range plan {
@@ -181,7 +180,7 @@ func (db *DB) MarkLost(ctx context.Context, d cartera.Deal, plan []cartera.Task)
 
 // LogIncident stores an incident and the tasks it starts together.
 func (db *DB) LogIncident(ctx context.Context, in cartera.Incident, tasks []cartera.Task) (cartera.Incident, error) {
-	if err := in.Validate(time.Now()); err != nil {
+	if err := in.Validate(db.now()); err != nil {
 		return in, err
 	}
 	for _, t := range tasks {
@@ -627,7 +626,7 @@ func (db *DB) SetCalendarToken(ctx context.Context, userID int64, hash string) e
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO calendar_tokens (user_id, hash, created) VALUES ($1, $2, $3)
 			ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, created = excluded.created`,
-			userID, hash, time.Now().Unix())
+			userID, hash, db.now().Unix())
 		return err
 	})
 }

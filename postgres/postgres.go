@@ -46,6 +46,9 @@ var migrationFS embed.FS
 // DB is a cartera.Store backed by a PostgreSQL database.
 type DB struct {
 	pool *pgxpool.Pool
+	// now is the clock the caller gave Open: the day a write is checked
+	// against ("not in the future"), and the time of sessions and imports.
+	now cartera.Clock
 	// where names the server and database, without the password, for
 	// messages.
 	where string
@@ -65,8 +68,12 @@ const migrationLock = 0x63617274657261 // "cartera"
 
 // Open connects to the database named by dsn (a postgres:// URL; pgx's
 // parameters such as pool_max_conns and options=-c search_path=… apply) and
-// applies any pending migrations.
-func Open(ctx context.Context, dsn string) (*DB, error) {
+// applies any pending migrations. now is the clock the store reads when
+// it needs the time (the entry point's clock).
+func Open(ctx context.Context, dsn string, now cartera.Clock) (*DB, error) {
+	if now == nil {
+		return nil, errors.New("postgres.Open: no clock")
+	}
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, cartera.NewError(cartera.EINVALID, "db.postgres_bad_dsn", "reason", cleanReason(err))
@@ -80,7 +87,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		pool.Close()
 		return nil, cartera.NewError(cartera.EINVALID, "db.postgres_unreachable", "where", where, "reason", cleanReason(err))
 	}
-	db := &DB{pool: pool, where: where}
+	db := &DB{pool: pool, now: now, where: where}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -300,8 +307,8 @@ func nullText(s string) any {
 	return s
 }
 
-// today is the latest day anywhere on Earth, as in the SQLite store.
-func today() cartera.Date { return cartera.DateFromTime(time.Now().Add(14 * time.Hour)) }
+// today is the latest calendar day anywhere by the store's clock.
+func (db *DB) today() cartera.Date { return cartera.LatestDay(db.now()) }
 
 func noRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
 

@@ -16,7 +16,7 @@ import (
 
 func open(t *testing.T) cartera.Store {
 	t.Helper()
-	db, err := postgres.Open(context.Background(), pgtest.DSN(t, "pool_max_conns", "4"))
+	db, err := postgres.Open(context.Background(), pgtest.DSN(t, "pool_max_conns", "4"), storetest.Clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestConcurrentOpensMigrateOnce(t *testing.T) {
 	results := make(chan opened)
 	for i := 0; i < 4; i++ {
 		go func() {
-			db, err := postgres.Open(ctx, dsn)
+			db, err := postgres.Open(ctx, dsn, storetest.Clock)
 			results <- opened{db, err}
 		}()
 	}

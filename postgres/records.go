@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/cartera/cartera"
 	"github.com/jackc/pgx/v5"
@@ -161,7 +160,7 @@ func (db *DB) SaveContact(ctx context.Context, c cartera.Contact) (cartera.Conta
 // SaveInvoice inserts or updates an invoice. Moving it to another client
 // makes the old client's facts stale too, which the trigger sees to.
 func (db *DB) SaveInvoice(ctx context.Context, v cartera.Invoice) (cartera.Invoice, error) {
-	if err := v.Validate(today()); err != nil {
+	if err := v.Validate(db.today()); err != nil {
 		return v, err
 	}
 	err := db.save(ctx, invoicesTable, v.ID, v.Version, []string{v.ClientID},
@@ -174,7 +173,7 @@ func (db *DB) SaveInvoice(ctx context.Context, v cartera.Invoice) (cartera.Invoi
 
 // SaveTimeEntry inserts or updates a time entry.
 func (db *DB) SaveTimeEntry(ctx context.Context, e cartera.TimeEntry) (cartera.TimeEntry, error) {
-	if err := e.Validate(today()); err != nil {
+	if err := e.Validate(db.today()); err != nil {
 		return e, err
 	}
 	err := db.save(ctx, timeTable, e.ID, e.Version, []string{e.ClientID},
@@ -187,7 +186,7 @@ func (db *DB) SaveTimeEntry(ctx context.Context, e cartera.TimeEntry) (cartera.T
 
 // SaveConcession inserts or updates a concession.
 func (db *DB) SaveConcession(ctx context.Context, c cartera.Concession) (cartera.Concession, error) {
-	if err := c.Validate(today()); err != nil {
+	if err := c.Validate(db.today()); err != nil {
 		return c, err
 	}
 	err := db.save(ctx, concessionsTable, c.ID, c.Version, []string{c.ClientID},
@@ -200,7 +199,7 @@ func (db *DB) SaveConcession(ctx context.Context, c cartera.Concession) (cartera
 
 // SaveIncident inserts or updates an incident.
 func (db *DB) SaveIncident(ctx context.Context, in cartera.Incident) (cartera.Incident, error) {
-	if err := in.Validate(time.Now()); err != nil {
+	if err := in.Validate(db.now()); err != nil {
 		return in, err
 	}
 	err := db.save(ctx, incidentsTable, in.ID, in.Version, []string{in.ClientID},

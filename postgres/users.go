@@ -36,7 +36,7 @@ func (db *DB) CreateUser(ctx context.Context, u cartera.User) (cartera.User, err
 		return u, err
 	}
 	if u.Created.IsZero() {
-		u.Created = time.Now().UTC()
+		u.Created = db.now().UTC()
 	}
 	err := db.write(ctx, func(tx pgx.Tx) error {
 		var taken bool
@@ -155,7 +155,7 @@ func (db *DB) Session(ctx context.Context, id string, now time.Time) (cartera.Se
 // DeleteSession ends one session, and sweeps expired ones.
 func (db *DB) DeleteSession(ctx context.Context, id string) error {
 	return db.write(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id = $1 OR expires < $2`, id, time.Now().Unix())
+		_, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id = $1 OR expires < $2`, id, db.now().Unix())
 		return err
 	})
 }
@@ -174,7 +174,7 @@ func (db *DB) CreateToken(ctx context.Context, t cartera.APIToken, hash string) 
 		return t, cartera.FieldError("name", "token.bad_name")
 	}
 	if t.Created.IsZero() {
-		t.Created = time.Now().UTC()
+		t.Created = db.now().UTC()
 	}
 	err := db.write(ctx, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, prefix, hash, created) VALUES ($1, $2, $3, $4, $5)

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/csvio"
 	"github.com/cartera/cartera/demo"
 	"github.com/cartera/cartera/review"
@@ -40,7 +41,7 @@ func benchImport(b *testing.B, db *sqlite.DB, files []csvio.Source) *csvio.Repor
 }
 
 func benchStore(b *testing.B) *sqlite.DB {
-	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), cartera.FixedClock(asOf.AddDays(1).Time(demo.Location)))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -29,7 +29,7 @@ var asOf = cartera.DateOf(2026, 11, 25)
 
 func demoStore(t *testing.T) *sqlite.DB {
 	t.Helper()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"), cartera.FixedClock(asOf.AddDays(1).Time(demo.Location)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ func TestBackupWhileWritingAndRestore(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
-	src, err := sqlite.Open(ctx, filepath.Join(dir, "src.db"))
+	src, err := sqlite.Open(ctx, filepath.Join(dir, "src.db"), storetest.Clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestBackupWhileWritingAndRestore(t *testing.T) {
 
 	// The copy opens, is whole, and holds a consistent state: the fixture
 	// plus some prefix of the writes.
-	dst, err := sqlite.Open(ctx, filepath.Join(dir, "dst.db"))
+	dst, err := sqlite.Open(ctx, filepath.Join(dir, "dst.db"), storetest.Clock)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 // both ways of bringing the facts cache up to date are checked.
 func TestContractRebuildingTheCache(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) cartera.Store {
-		db, err := Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
+		db, err := Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), storetest.Clock)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -103,7 +103,7 @@ func (db *DB) SaveDeal(ctx context.Context, d cartera.Deal) (cartera.Deal, error
 	if err := db.validDeal(ctx, &d); err != nil {
 		return d, err
 	}
-	if err := db.write(ctx, func(tx *sql.Tx) error { return putDeal(ctx, tx, &d) }); err != nil {
+	if err := db.write(ctx, func(tx *sql.Tx) error { return putDeal(ctx, tx, &d, db.today()) }); err != nil {
 		return d, err
 	}
 	return db.Deal(ctx, d.ID)
@@ -119,12 +119,13 @@ func (db *DB) validDeal(ctx context.Context, d *cartera.Deal) error {
 	if d.Outcome == "" {
 		d.Outcome = cartera.OutcomeOpen
 	}
-	return d.Validate(p, today())
+	return d.Validate(p, db.today())
 }
 
 // putDeal writes a validated deal inside tx: version and currency checks,
-// the stage day, and the evidence a won deal needs.
-func putDeal(ctx context.Context, tx *sql.Tx, d *cartera.Deal) error {
+// the stage day (a stage changed without one started on today, the
+// latest day anywhere), and the evidence a won deal needs.
+func putDeal(ctx context.Context, tx *sql.Tx, d *cartera.Deal, today cartera.Date) error {
 	if err := checkVersion(ctx, tx, "deals", d.ID, d.Version); err != nil {
 		return err
 	}
@@ -150,7 +151,7 @@ func putDeal(ctx context.Context, tx *sql.Tx, d *cartera.Deal) error {
 		case isNew:
 			d.StageSince = d.Created
 		default:
-			d.StageSince = max(today()-1, d.Created) // today where the user is, at the latest
+			d.StageSince = max(today-1, d.Created) // today where the user is, at the latest
 			if !d.Closed.IsZero() {
 				d.StageSince = min(d.StageSince, d.Closed)
 			}
@@ -233,7 +234,7 @@ func (db *DB) EachDeal(ctx context.Context, fn func(cartera.Deal) error) error {
 
 // SaveSignal stores a signal and refreshes its deal's evidence.
 func (db *DB) SaveSignal(ctx context.Context, s cartera.Signal) (cartera.Signal, error) {
-	if err := s.Validate(today()); err != nil {
+	if err := s.Validate(db.today()); err != nil {
 		return s, err
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
@@ -414,7 +415,7 @@ func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*
 		FROM (SELECT kind, count(*) AS n, min(day) AS first, max(day) AS last, days FROM signals
 			WHERE deal_id = d.id AND day <= coalesce(d.closed, ?) - ? GROUP BY kind))
 		FROM deals d` + cond + ` ORDER BY d.id`
-	args = append([]any{today().UnixDay() + int64(q.Horizon), q.Horizon}, args...)
+	args = append([]any{q.OpenCut(db.today()).UnixDay() + int64(q.Horizon), q.Horizon}, args...)
 	var summary sql.NullString
 	return each(ctx, db.r, query, func(s scanner) error {
 		d, _, err := scanDealWith(s, &summary)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/cartera/cartera"
 )
@@ -83,7 +82,7 @@ func (db *DB) BeginImport(ctx context.Context) (cartera.ImportTx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO imports (started) VALUES (?)`, time.Now().Unix())
+	res, err := tx.ExecContext(ctx, `INSERT INTO imports (started) VALUES (?)`, db.now().Unix())
 	if err != nil {
 		tx.Rollback()
 		return nil, fmt.Errorf("begin import: %w", err)
@@ -349,7 +348,7 @@ func (t *importTx) Commit(ctx context.Context) error {
 		return fmt.Errorf("commit import: %w", err)
 	}
 	if _, err := t.tx.ExecContext(ctx, `UPDATE imports SET finished = ?, rows = ? WHERE id = ?`,
-		time.Now().Unix(), t.rows, t.id); err != nil {
+		t.db.now().Unix(), t.rows, t.id); err != nil {
 		t.tx.Rollback()
 		return fmt.Errorf("commit import: %w", err)
 	}

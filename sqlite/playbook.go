@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/cartera/cartera"
 )
@@ -172,7 +171,7 @@ func (db *DB) MarkLost(ctx context.Context, d cartera.Deal, plan []cartera.Task)
 		if outcome != string(cartera.OutcomeOpen) {
 			return cartera.NewError(cartera.ECONFLICT, "deal.not_open", "id", d.ID, "outcome", outcome, "closed", dayOf(closed))
 		}
-		if err := putDeal(ctx, tx, &d); err != nil {
+		if err := putDeal(ctx, tx, &d, db.today()); err != nil {
 			return err
 		}
 		for _, t := range plan {
@@ -190,7 +189,7 @@ func (db *DB) MarkLost(ctx context.Context, d cartera.Deal, plan []cartera.Task)
 
 // LogIncident stores an incident and the tasks it starts together.
 func (db *DB) LogIncident(ctx context.Context, in cartera.Incident, tasks []cartera.Task) (cartera.Incident, error) {
-	if err := in.Validate(time.Now()); err != nil {
+	if err := in.Validate(db.now()); err != nil {
 		return in, err
 	}
 	for _, t := range tasks {
@@ -630,7 +629,7 @@ func (db *DB) SetCalendarToken(ctx context.Context, userID int64, hash string) e
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO calendar_tokens (user_id, hash, created) VALUES (?, ?, ?)
 			ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, created = excluded.created`,
-			userID, hash, time.Now().Unix())
+			userID, hash, db.now().Unix())
 		return err
 	})
 }

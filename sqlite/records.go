@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/cartera/cartera"
 )
@@ -133,7 +132,7 @@ func previousClient(ctx context.Context, db *DB, table, id string) string {
 
 // SaveInvoice inserts or updates an invoice.
 func (db *DB) SaveInvoice(ctx context.Context, v cartera.Invoice) (cartera.Invoice, error) {
-	if err := v.Validate(today()); err != nil {
+	if err := v.Validate(db.today()); err != nil {
 		return v, err
 	}
 	err := db.save(ctx, invoicesTable, v.ID, v.Version, []string{v.ClientID, previousClient(ctx, db, "invoices", v.ID)},
@@ -146,7 +145,7 @@ func (db *DB) SaveInvoice(ctx context.Context, v cartera.Invoice) (cartera.Invoi
 
 // SaveTimeEntry inserts or updates a time entry.
 func (db *DB) SaveTimeEntry(ctx context.Context, e cartera.TimeEntry) (cartera.TimeEntry, error) {
-	if err := e.Validate(today()); err != nil {
+	if err := e.Validate(db.today()); err != nil {
 		return e, err
 	}
 	err := db.save(ctx, timeTable, e.ID, e.Version, []string{e.ClientID, previousClient(ctx, db, "time_entries", e.ID)},
@@ -159,7 +158,7 @@ func (db *DB) SaveTimeEntry(ctx context.Context, e cartera.TimeEntry) (cartera.T
 
 // SaveConcession inserts or updates a concession.
 func (db *DB) SaveConcession(ctx context.Context, c cartera.Concession) (cartera.Concession, error) {
-	if err := c.Validate(today()); err != nil {
+	if err := c.Validate(db.today()); err != nil {
 		return c, err
 	}
 	err := db.save(ctx, concessionsTable, c.ID, c.Version, []string{c.ClientID, previousClient(ctx, db, "concessions", c.ID)},
@@ -172,7 +171,7 @@ func (db *DB) SaveConcession(ctx context.Context, c cartera.Concession) (cartera
 
 // SaveIncident inserts or updates an incident.
 func (db *DB) SaveIncident(ctx context.Context, in cartera.Incident) (cartera.Incident, error) {
-	if err := in.Validate(time.Now()); err != nil {
+	if err := in.Validate(db.now()); err != nil {
 		return in, err
 	}
 	err := db.save(ctx, incidentsTable, in.ID, in.Version, []string{in.ClientID, previousClient(ctx, db, "incidents", in.ID)},
@@ -204,8 +203,6 @@ func incidentRefs(ctx context.Context, tx *sql.Tx, in cartera.Incident) error {
 	}
 	return nil
 }
-
-func today() cartera.Date { return cartera.DateFromTime(time.Now().Add(14 * time.Hour)) } // the latest day anywhere
 
 // Delete removes one record. A client with contacts or events, or a
 // contact named in incidents, cannot be deleted.

@@ -35,8 +35,11 @@ var migrationFS embed.FS
 // DB is a cartera.Store backed by one SQLite file.
 type DB struct {
 	path string
-	w    *sql.DB // one connection: every write
-	r    *sql.DB // reads
+	// now is the clock the caller gave Open: the day a write is checked
+	// against ("not in the future"), and the time of sessions and imports.
+	now cartera.Clock
+	w   *sql.DB // one connection: every write
+	r   *sql.DB // reads
 	// rebuildMin is how many stale facts-cache entries (and more than a
 	// tenth of the clients) make a review rebuild the whole cache rather
 	// than recompute the stale ones.
@@ -83,8 +86,12 @@ func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 var _ cartera.Store = (*DB)(nil)
 
 // Open opens (creating if needed) the database at path and applies any
-// pending migrations. The directory is created too.
-func Open(ctx context.Context, path string) (*DB, error) {
+// pending migrations. The directory is created too. now is the clock the
+// store reads when it needs the time (the entry point's clock).
+func Open(ctx context.Context, path string, now cartera.Clock) (*DB, error) {
+	if now == nil {
+		return nil, errors.New("sqlite.Open: no clock")
+	}
 	if path == "" {
 		return nil, cartera.NewError(cartera.EINVALID, "db.path_empty")
 	}
@@ -100,7 +107,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	db := &DB{path: path, w: w, rebuildMin: 1000}
+	db := &DB{path: path, now: now, w: w, rebuildMin: 1000}
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -135,6 +142,9 @@ func dsn(path string, readOnly bool) string {
 	}
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
+
+// today is the latest calendar day anywhere by the store's clock.
+func (db *DB) today() cartera.Date { return cartera.LatestDay(db.now()) }
 
 // Path returns the database file name.
 func (db *DB) Path() string { return db.path }

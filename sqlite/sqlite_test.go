@@ -12,7 +12,7 @@ import (
 
 func open(t *testing.T) cartera.Store {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "cartera.db"))
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "cartera.db"), storetest.Clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "sub", "dir", "cartera.db")
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlite.Open(ctx, path, storetest.Clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	db, err = sqlite.Open(ctx, path)
+	db, err = sqlite.Open(ctx, path, storetest.Clock)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,7 @@ func (db *DB) CreateUser(ctx context.Context, u cartera.User) (cartera.User, err
 		return u, err
 	}
 	if u.Created.IsZero() {
-		u.Created = time.Now().UTC()
+		u.Created = db.now().UTC()
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		var n int
@@ -168,7 +168,7 @@ func (p scanPrefix) Scan(dest ...any) error { return p.s.Scan(append(p.before, d
 // DeleteSession ends one session.
 func (db *DB) DeleteSession(ctx context.Context, id string) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ? OR expires < ?`, id, time.Now().Unix())
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ? OR expires < ?`, id, db.now().Unix())
 		return err
 	})
 }
@@ -187,7 +187,7 @@ func (db *DB) CreateToken(ctx context.Context, t cartera.APIToken, hash string) 
 		return t, cartera.FieldError("name", "token.bad_name")
 	}
 	if t.Created.IsZero() {
-		t.Created = time.Now().UTC()
+		t.Created = db.now().UTC()
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (user_id, name, prefix, hash, created) VALUES (?, ?, ?, ?, ?)`,

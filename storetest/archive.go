@@ -3,7 +3,6 @@ package storetest
 import (
 	"reflect"
 	"testing"
-	"time"
 
 	"github.com/cartera/cartera"
 )
@@ -34,7 +33,7 @@ func testArchive(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := src.TokenUser(ctx, "token-hash", time.Now()); err != nil { // records a last use
+	if _, _, err := src.TokenUser(ctx, "token-hash", Now); err != nil { // records a last use
 		t.Fatal(err)
 	}
 	if err := src.SetCalendarToken(ctx, owner.ID, "calendar-hash"); err != nil {
@@ -134,10 +133,10 @@ func testArchive(t *testing.T, open Opener) {
 	if u, err := dst.UserByEmail(ctx, "olga@x.es"); err != nil || u.ID != owner.ID || u.PasswordHash != owner.PasswordHash {
 		t.Errorf("owner: %+v %v", u, err)
 	}
-	if _, u, err := dst.TokenUser(ctx, "token-hash", time.Now()); err != nil || u.ID != owner.ID {
+	if _, u, err := dst.TokenUser(ctx, "token-hash", Now); err != nil || u.ID != owner.ID {
 		t.Errorf("token: %+v %v", u, err)
 	}
-	if _, _, err := dst.TokenUser(ctx, "token-hash", time.Now()); err != nil {
+	if _, _, err := dst.TokenUser(ctx, "token-hash", Now); err != nil {
 		t.Errorf("token %d: %v", tok.ID, err)
 	}
 	if u, err := dst.CalendarUser(ctx, "calendar-hash"); err != nil || u.ID != owner.ID {

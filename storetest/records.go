@@ -76,7 +76,7 @@ func testSaves(t *testing.T, st cartera.Store) {
 	if _, err := st.SaveInvoice(ctx, bad); field(err) != "currency" {
 		t.Errorf("currency mismatch: %v", err)
 	}
-	in := cartera.Incident{ID: "IX", ClientID: "C2", ContactID: "P1", At: time.Now().Add(-time.Hour), Kind: cartera.KindYelling, Severity: 3}
+	in := cartera.Incident{ID: "IX", ClientID: "C2", ContactID: "P1", At: Now.Add(-time.Hour), Kind: cartera.KindYelling, Severity: 3}
 	if _, err := st.SaveIncident(ctx, in); field(err) != "contact_id" {
 		t.Errorf("contact of another client: %v", err)
 	}
@@ -235,7 +235,7 @@ func testUsers(t *testing.T, st cartera.Store) {
 	if err != nil || len(list) != 2 || list[0].Name != "Ana" {
 		t.Errorf("users: %+v %v", list, err)
 	}
-	now := time.Now()
+	now := Now
 	sess := cartera.Session{ID: "s1", UserID: s2.ID, Created: now, Expires: now.Add(time.Hour), CSRF: "c"}
 	if err := st.CreateSession(ctx, sess); err != nil {
 		t.Fatal(err)

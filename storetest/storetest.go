@@ -80,6 +80,14 @@ var ctx = context.Background()
 // AsOf is the date the fixture is built around.
 var AsOf = cartera.DateOf(2026, 11, 25)
 
+// Now is the instant the suite runs at, noon UTC on AsOf, and Clock the
+// clock every store under test is opened with: the contract means the same
+// on any day the suite is run.
+var (
+	Now   = AsOf.Time(time.UTC).Add(12 * time.Hour)
+	Clock = cartera.FixedClock(Now)
+)
+
 func d(y int, m time.Month, day int) cartera.Date { return cartera.DateOf(y, m, day) }
 
 func eur(cents int64) cartera.Money { return cartera.Money{Amount: cents, Currency: "EUR"} }

@@ -27,7 +27,7 @@ func TestFiftyConcurrentWritersLoseNothing(t *testing.T) {
 	}{
 		{"sqlite", openSQLite},
 		{"postgres", func(t testing.TB) cartera.Store {
-			st, err := postgres.Open(bg, pgtest.DSN(t))
+			st, err := postgres.Open(bg, pgtest.DSN(t), cartera.FixedClock(now))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -47,7 +47,7 @@ func newFixture(t testing.TB) *fixture {
 
 // openSQLite opens a new SQLite store for a test.
 func openSQLite(t testing.TB) cartera.Store {
-	st, err := sqlite.Open(bg, filepath.Join(t.TempDir(), "web.db"))
+	st, err := sqlite.Open(bg, filepath.Join(t.TempDir(), "web.db"), cartera.FixedClock(now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +195,7 @@ func (f *fixture) api(role, method, path, body string, header ...string) (*http.
 // emptyFixture is a server on an empty database: no users, no clients.
 func emptyFixture(t testing.TB) *fixture {
 	t.Helper()
-	st, err := sqlite.Open(bg, filepath.Join(t.TempDir(), "empty.db"))
+	st, err := sqlite.Open(bg, filepath.Join(t.TempDir(), "empty.db"), cartera.FixedClock(now))
 	if err != nil {
 		t.Fatal(err)
 	}

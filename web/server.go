@@ -50,8 +50,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// Logger receives access logs and errors.
 	Logger *slog.Logger
-	// Now is the clock (time.Now when nil); tests set it.
-	Now func() time.Time
+	// Now is the clock each request reads "now" and "today" from, once
+	// (required: the command's clock, or a fixed one in tests).
+	Now cartera.Clock
 }
 
 // Server is the web app.
@@ -104,7 +105,7 @@ func New(cfg Config, st cartera.Store) (*Server, error) {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.Now == nil {
-		cfg.Now = time.Now
+		return nil, errors.New("web.New: no clock")
 	}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://" + cfg.Addr

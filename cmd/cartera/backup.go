@@ -80,7 +80,7 @@ func backupArgs(ctx context.Context, a *app, name string, args []string, force *
 		}
 		return nil, "", cartera.NewError(cartera.EINVALID, "backup.postgres")
 	}
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlite.Open(ctx, path, a.now)
 	if err != nil {
 		return nil, "", err
 	}

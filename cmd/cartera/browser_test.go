@@ -23,7 +23,7 @@ func startServe(t *testing.T, args ...string) *serveProcess {
 	port := freePort(t)
 	home := t.TempDir()
 	cmd := exec.Command(binary, append([]string{"serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port)}, args...)...)
-	cmd.Env = []string{"HOME=" + home, "XDG_DATA_HOME=" + filepath.Join(home, "data"), "PATH=" + os.Getenv("PATH")}
+	cmd.Env = append(baseEnv(home), "XDG_DATA_HOME="+filepath.Join(home, "data"))
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +129,7 @@ func TestBrowserFirstRunImportReviewAndIncident(t *testing.T) {
 	// An import with an error writes nothing and says where.
 	files := t.TempDir()
 	demoDir := filepath.Join(files, "demo")
-	if r := runBin(t, nil, "demo", "--out", demoDir, "--as-of", time.Now().Format("2006-01-02")); r.code != 0 {
+	if r := runBin(t, nil, "demo", "--out", demoDir, "--as-of", testClock().Format("2006-01-02")); r.code != 0 {
 		t.Fatal(r.stderr)
 	}
 	bad := writeFile(t, files, "facturas.csv", "id;cliente;emitida;vence;importe\nF-1;C-001;05/01/2026;04/02/2026;10\nF-2;C-001;05/13/2026;04/02/2026;10\n")

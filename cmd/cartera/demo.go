@@ -74,7 +74,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	start := time.Now()
+	start := a.now()
 	switch {
 	case *clients == 0 && *deals == 0:
 		err = demo.Generate(asOf, w)
@@ -109,7 +109,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	for _, n := range w.Rows() {
 		total += n
 	}
-	fmt.Fprintln(a.stdout, p.T("demo.done", "n", total, "dir", *out, "seconds", time.Since(start).Round(10*time.Millisecond).String()))
+	fmt.Fprintln(a.stdout, p.T("demo.done", "n", total, "dir", *out, "seconds", a.now().Sub(start).Round(10*time.Millisecond).String()))
 	for _, e := range cartera.Entities {
 		fmt.Fprintln(a.stdout, "  "+p.T("export.file_line", "path", filepath.Join(*out, csvio.FileName(e, *format, style)), "n", w.Rows()[e]))
 	}

@@ -80,7 +80,7 @@ func sameDirs(t *testing.T, a, b string) {
 func openCheck(t *testing.T, path string) cartera.Counts {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, path)
+	st, err := sqlite.Open(ctx, path, testClock)
 	if err != nil {
 		t.Fatalf("reopen after the kill: %v", err)
 	}
@@ -145,7 +145,7 @@ var killStores = []killStore{
 func pgCheck(t *testing.T, dsn string) cartera.Counts {
 	t.Helper()
 	ctx := context.Background()
-	st, err := postgres.Open(ctx, dsn)
+	st, err := postgres.Open(ctx, dsn, testClock)
 	if err != nil {
 		t.Fatalf("reopen after the kill: %v", err)
 	}
@@ -192,7 +192,7 @@ func TestImportKilledHalfWayLeavesNothing(t *testing.T) {
 			// The big import writes a different portfolio over the same
 			// ids; kill it once it is well under way.
 			cmd := exec.Command(binary, append([]string{"import", "--db", db}, bigFiles...)...)
-			cmd.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH")}
+			cmd.Env = baseEnv(dir)
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
@@ -250,7 +250,7 @@ func apiWritesSurviveAKill(t *testing.T, dir, db string, check func(t *testing.T
 	token := lines[len(lines)-1]
 	port := freePort(t)
 	srv := exec.Command(binary, "serve", "--db", db, "--addr", fmt.Sprintf("127.0.0.1:%d", port))
-	srv.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH")}
+	srv.Env = baseEnv(dir)
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -335,13 +335,13 @@ func apiWritesSurviveAKill(t *testing.T, dir, db string, check func(t *testing.T
 // openStoreAt opens either store, as cartera does.
 func openStoreAt(db string) (cartera.Store, func(), error) {
 	if postgres.IsDSN(db) {
-		st, err := postgres.Open(context.Background(), db)
+		st, err := postgres.Open(context.Background(), db, testClock)
 		if err != nil {
 			return nil, nil, err
 		}
 		return st, func() { st.Close() }, nil
 	}
-	st, err := sqlite.Open(context.Background(), db)
+	st, err := sqlite.Open(context.Background(), db, testClock)
 	if err != nil {
 		return nil, nil, err
 	}

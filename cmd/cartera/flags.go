@@ -123,7 +123,7 @@ func dataDir(getenv env) (string, error) {
 // parseDay reads --as-of: ISO or day-first.
 func parseDay(a *app, s string, loc *time.Location) (cartera.Date, error) {
 	if s == "" || strings.EqualFold(s, "today") || strings.EqualFold(s, "hoy") {
-		return cartera.DateFromTime(time.Now().In(loc)), nil
+		return cartera.DateFromTime(a.now().In(loc)), nil
 	}
 	d, err := cartera.ParseDate(s)
 	if err != nil {
@@ -149,4 +149,4 @@ func (a *app) useColor() bool {
 }
 
 // nowIn is the current time in the policy's zone.
-func nowIn(p cartera.Policy) time.Time { return time.Now().In(p.Location()) }
+func (a *app) nowIn(p cartera.Policy) time.Time { return a.now().In(p.Location()) }

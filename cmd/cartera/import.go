@@ -100,14 +100,14 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	p = i18n.New(a.lang, pol.Location())
 	o := csvio.Options{
 		Encoding: enc, Separator: sep, Decimal: mode, Location: pol.Location(), Currency: pol.Currency, DryRun: *dry,
-		Mappings: mappings,
+		Mappings: mappings, Now: a.now(),
 	}
 	var bar *progressBar
 	if isTerminal(a.stderr) {
 		bar = &progressBar{w: a.stderr, p: p}
 		o.Progress = bar.update
 	}
-	start := time.Now()
+	start := a.now()
 	rep, err := csvio.Import(ctx, st, srcs, o)
 	if bar != nil {
 		bar.clear()
@@ -122,7 +122,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	if *dry {
 		key = "import.dry_run_done"
 	}
-	fmt.Fprintln(a.stdout, p.T(key, "files", len(rep.Files), "n", rep.Rows, "seconds", time.Since(start).Round(10*time.Millisecond).String()))
+	fmt.Fprintln(a.stdout, p.T(key, "files", len(rep.Files), "n", rep.Rows, "seconds", a.now().Sub(start).Round(10*time.Millisecond).String()))
 	for _, f := range rep.Files {
 		fmt.Fprintln(a.stdout, "  "+p.T("import.file_line", "name", f.Name, "entity", string(f.Entity), "n", f.Rows,
 			"format", strings.ToUpper(f.Format), "encoding", strings.ToUpper(f.Encoding)))

@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/clock"
 	"github.com/cartera/cartera/csvio"
 	"github.com/cartera/cartera/i18n"
 )
@@ -78,6 +79,9 @@ type app struct {
 	stdout, stderr io.Writer
 	getenv         env
 	lang           i18n.Lang
+	// now is the program's one clock: the wall clock, or CARTERA_NOW's.
+	// Everything below the commands is handed it or the day it gives.
+	now cartera.Clock
 }
 
 // exit codes
@@ -97,6 +101,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if l, ok := i18n.Parse(getenv("CARTERA_LANG")); ok {
 		a.lang = l
 	}
+	now, err := clock.FromEnv(getenv)
+	if err != nil {
+		return a.report(err)
+	}
+	a.now = now
 	if len(args) == 0 {
 		printHelp(a, nil)
 		return exitUsage

@@ -11,14 +11,26 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/clock"
 )
 
 // binary is the cartera binary built once for the end-to-end tests, the
 // way a user builds it: CGO_ENABLED=0.
 var binary string
 
+// testClock is the tests' one clock, read as the binary reads its own:
+// the wall clock, or CARTERA_NOW's when it is set (CI runs the suite again
+// with the clock moved years ahead). baseEnv passes it to the binary.
+var testClock cartera.Clock
+
 func TestMain(m *testing.M) {
 	touchSources()
+	var err error
+	if testClock, err = clock.FromEnv(os.Getenv); err != nil {
+		panic(err)
+	}
 	dir, err := os.MkdirTemp("", "cartera-e2e-")
 	if err != nil {
 		panic(err)
@@ -62,13 +74,23 @@ type result struct {
 	code           int
 }
 
+// baseEnv is the environment every run of the binary starts from: a
+// home of its own, the PATH, and the moved clock when there is one.
+func baseEnv(home string) []string {
+	env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}
+	if v := os.Getenv(clock.Env); v != "" {
+		env = append(env, clock.Env+"="+v)
+	}
+	return env
+}
+
 // cartera runs the binary with a clean environment: no user database, no
 // colour, Spanish unless asked.
 func runBin(t *testing.T, env []string, args ...string) result {
 	t.Helper()
 	cmd := exec.CommandContext(context.Background(), binary, args...)
 	home := t.TempDir()
-	cmd.Env = append([]string{"HOME=" + home, "XDG_DATA_HOME=" + filepath.Join(home, "data"), "PATH=" + os.Getenv("PATH")}, env...)
+	cmd.Env = append(append(baseEnv(home), "XDG_DATA_HOME="+filepath.Join(home, "data")), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -355,5 +377,26 @@ func TestUsageErrors(t *testing.T) {
 		if strings.Contains(out, "goroutine ") || strings.Contains(out, "panic") {
 			t.Errorf("cartera %v printed a stack trace", tc.args)
 		}
+	}
+}
+
+// CARTERA_NOW replays a run on another day: the demo is anchored on it and
+// the report says so; a value that is not RFC 3339 is refused, in words.
+func TestCarteraNowMovesTheClock(t *testing.T) {
+	t.Parallel()
+	r := runBin(t, []string{"CARTERA_NOW=2031-03-01T10:00:00+01:00"}, "review", "--demo")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if first, _, _ := strings.Cut(r.stdout, "\n"); first != "Revisión de la cartera a 1 mar 2031" {
+		t.Errorf("header %q", first)
+	}
+	doc := decodeReview(t, runBin(t, []string{"CARTERA_NOW=2031-03-01T10:00:00+01:00"}, "review", "--demo", "--format", "json"))
+	if doc.AsOf != "2031-03-01" {
+		t.Errorf("as_of = %q", doc.AsOf)
+	}
+	r = runBin(t, []string{"CARTERA_NOW=mañana", "CARTERA_LANG=en"}, "review", "--demo")
+	if r.code == 0 || !strings.Contains(r.stderr, `CARTERA_NOW: "mañana" is not a time in RFC 3339 form`) {
+		t.Errorf("bad CARTERA_NOW: exit %d, %q", r.code, r.stderr)
 	}
 }

@@ -38,7 +38,7 @@ func runMigrateStore(ctx context.Context, a *app, args []string) error {
 			return cartera.NewError(cartera.ENOTFOUND, "migrate.no_source", "path", *from)
 		}
 	}
-	src, err := openAt(ctx, *from)
+	src, err := a.openAt(ctx, *from)
 	if err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func runMigrateStore(ctx context.Context, a *app, args []string) error {
 		_, err := os.Stat(*to)
 		created = errors.Is(err, os.ErrNotExist)
 	}
-	dst, err := openAt(ctx, *to)
+	dst, err := a.openAt(ctx, *to)
 	if err != nil {
 		return err
 	}
@@ -84,8 +84,8 @@ func runMigrateStore(ctx context.Context, a *app, args []string) error {
 func isFile(dsn string) bool { return !postgres.IsDSN(dsn) }
 
 // openAt opens the store at a path or address.
-func openAt(ctx context.Context, dsn string) (cartera.Store, error) {
-	st, _, err := openPath(ctx, dsn)
+func (a *app) openAt(ctx context.Context, dsn string) (cartera.Store, error) {
+	st, _, err := openPath(ctx, dsn, a.now)
 	return st, err
 }
 

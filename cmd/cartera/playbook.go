@@ -555,7 +555,7 @@ func runWinLoss(ctx context.Context, a *app, args []string) error {
 // a date (at noon); empty is now, or noon of an earlier as-of day.
 func (pc *storeCmd) parseAt(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	now := time.Now().In(pc.loc)
+	now := pc.a.now().In(pc.loc)
 	if s == "" {
 		if pc.asOf == cartera.DateFromTime(now) {
 			return now.Truncate(time.Minute), nil
@@ -745,7 +745,7 @@ func runAgenda(ctx context.Context, a *app, args []string) error {
 	case "json":
 		return writeJSON(a.stdout, review.AgendaJSON(ag, p))
 	case "ics":
-		stamp := time.Now().UTC().Truncate(time.Second)
+		stamp := a.now().UTC().Truncate(time.Second)
 		if pc.asOfGiven {
 			stamp = pc.asOf.Time(time.UTC) // reproducible: the same day gives the same file
 		}

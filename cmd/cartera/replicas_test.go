@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -50,7 +49,7 @@ func TestTwoReplicasShareOneState(t *testing.T) {
 	for i := range replicas {
 		port := freePort(t)
 		srv := exec.Command(binary, "serve", "--db", dsn, "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--log-level", "warn")
-		srv.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH")}
+		srv.Env = baseEnv(dir)
 		if err := srv.Start(); err != nil {
 			t.Fatal(err)
 		}

@@ -62,12 +62,12 @@ func runServe(ctx context.Context, a *app, args []string) error {
 			*addr = net.JoinHostPort("127.0.0.1", port)
 		}
 	}
-	st, done, err := a.openStore(ctx, c, cartera.DateFromTime(nowIn(cartera.DefaultPolicy())))
+	st, done, err := a.openStore(ctx, c, cartera.DateFromTime(a.nowIn(cartera.DefaultPolicy())))
 	if err != nil {
 		return err
 	}
 	defer done()
-	cfg := web.Config{Addr: *addr, BaseURL: *baseURL, Demo: c.demo, Logger: log, TrustedProxies: proxies}
+	cfg := web.Config{Addr: *addr, BaseURL: *baseURL, Demo: c.demo, Logger: log, TrustedProxies: proxies, Now: a.now}
 	if c.demo {
 		if cfg.DemoEmail, err = web.DemoOwner(ctx, st); err != nil {
 			return err

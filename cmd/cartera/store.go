@@ -20,25 +20,25 @@ import (
 // backups) are reached by type assertion on the result.
 func (a *app) openStore(ctx context.Context, c common, asOf cartera.Date) (cartera.Store, func(), error) {
 	if c.demo {
-		return openDemo(ctx, asOf)
+		return openDemo(ctx, asOf, a.now)
 	}
 	path, err := a.dbPath(c.db)
 	if err != nil {
 		return nil, nil, err
 	}
-	return openPath(ctx, path)
+	return openPath(ctx, path, a.now)
 }
 
 // openPath opens a SQLite file or a PostgreSQL DSN.
-func openPath(ctx context.Context, path string) (cartera.Store, func(), error) {
+func openPath(ctx context.Context, path string, now cartera.Clock) (cartera.Store, func(), error) {
 	if postgres.IsDSN(path) {
-		db, err := postgres.Open(ctx, path)
+		db, err := postgres.Open(ctx, path, now)
 		if err != nil {
 			return nil, nil, err
 		}
 		return db, func() { db.Close() }, nil
 	}
-	db, err := sqlite.Open(ctx, path)
+	db, err := sqlite.Open(ctx, path, now)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -47,13 +47,13 @@ func openPath(ctx context.Context, path string) (cartera.Store, func(), error) {
 
 // openDemo builds the demo in a temporary database: the real import path,
 // so the demo is also a check that import works.
-func openDemo(ctx context.Context, asOf cartera.Date) (cartera.Store, func(), error) {
+func openDemo(ctx context.Context, asOf cartera.Date, now cartera.Clock) (cartera.Store, func(), error) {
 	dir, err := os.MkdirTemp("", "cartera-demo-")
 	if err != nil {
 		return nil, nil, err
 	}
 	cleanup := func() { os.RemoveAll(dir) }
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "demo.db"))
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "demo.db"), now)
 	if err != nil {
 		cleanup()
 		return nil, nil, err
