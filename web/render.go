@@ -32,6 +32,8 @@ var funcs = template.FuncMap{
 	"verdictClass": func(v cartera.Verdict) string { return "v-" + string(v) },
 	"lower":        strings.ToLower,
 	"add":          func(a, b int) int { return a + b },
+	"sub":          func(a, b int) int { return a - b },
+	"periodName":   periodName,
 	"list":         func(xs ...string) []string { return xs },
 	"seq": func(n int) []int {
 		out := make([]int, n)
