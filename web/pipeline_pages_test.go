@@ -31,7 +31,7 @@ func TestPipelinePagesInBothLanguages(t *testing.T) {
 		path   string
 		es, en []string
 	}{
-		{"/pipeline", []string{"Ventas en curso", "contacto inicial", "negociación", "sin comprobar", "Comprobar cómo está ahora",
+		{"/pipeline", []string{"Ventas en curso", "Contacto inicial", "negociación", "sin comprobar", "Comprobar cómo está ahora",
 			"Declarado", "Fundado", "Portal de clientes", "declarado →", `class="probbars"`},
 			[]string{"Sales pipeline", "negotiation", "unchecked", "Check where it stands now", "Claimed", "Grounded", "claimed →"}},
 		{"/pipeline/deals/O-0002", []string{"Portal de clientes", "declarado a 5\u00a0% fundado", "Punto de partida", "Pruebas · 5",

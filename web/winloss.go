@@ -47,7 +47,10 @@ type winlossPage struct {
 	W      *playbook.WinLoss
 	Period string
 	Seller string
-	Chart  winlossChart
+	// Sellers are the people to choose from (none for a seller, who
+	// only sees their own).
+	Sellers []string
+	Chart   winlossChart
 	Error  string
 }
 
@@ -99,6 +102,11 @@ func newWinlossChart(w *playbook.WinLoss, label func(cartera.Date) string) winlo
 func (s *Server) winlossShow(w http.ResponseWriter, r *http.Request) error {
 	p := rc(r).p
 	data := winlossPage{Period: r.URL.Query().Get("period"), Seller: sellerFilter(r)}
+	sellers, err := s.dealSellers(r)
+	if err != nil {
+		return err
+	}
+	data.Sellers = sellers
 	o, err := s.winlossOptions(r)
 	if err == nil {
 		data.W, err = review.WinLoss(r.Context(), s.st, o)

@@ -204,7 +204,7 @@ var (
 	// Money: exact amounts always with cents; whole amounts for sums of
 	// probabilities; compact ones for tight columns and charts.
 	moneyES = regexp.MustCompile(`-?\d[\d.]*(?:,\d+)?\x{a0}(?:k|M)?(?:€|US\$|£|¥)|-?\d[\d.]*(?:,\d+)?\x{a0}?(?:k|M)(?:€|US\$|£|¥)`)
-	moneyEN = regexp.MustCompile(`-?(?:€|US\$|\$|£|¥)\d[\d,]*(?:\.\d+)?(?:k|M)?`)
+	moneyEN = regexp.MustCompile(`-?(?:€|US\$|\$|£|¥)\d+(?:,\d{3})*(?:\.\d+)?(?:k|M)?`)
 	// A figure is one of three forms.
 	exactES   = regexp.MustCompile(`^-?\d{1,3}(?:\.\d{3})*,\d{2}\x{a0}(?:€|US\$|£)$|^-?\d{1,3}(?:\.\d{3})*\x{a0}¥$`)
 	wholeES   = regexp.MustCompile(`^-?\d{1,3}(?:\.\d{3})*\x{a0}(?:€|US\$|£|¥)$`)

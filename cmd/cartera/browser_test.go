@@ -175,7 +175,7 @@ func TestBrowserFirstRunImportReviewAndIncident(t *testing.T) {
 	d.resize(375, 812)
 	d.open(clientURL)
 	d.screenshot("client-375")
-	d.click("main .actions a.button")
+	d.click("#log-incident")
 	d.waitText("h1", "Registrar un incidente")
 	d.screenshot("incident-375")
 	d.click("label[for=k-threat]")
@@ -248,7 +248,7 @@ func TestBrowserPipelineBoard(t *testing.T) {
 		if n, _ := d.eval("return document.querySelectorAll('.board .column').length").(float64); n != 4 {
 			t.Errorf("%d px: %v columns, want the 4 stages", w, n)
 		}
-		if got := d.text(".board .column:first-child h2"); !strings.Contains(got, "contacto inicial") {
+		if got := d.text(".board .column:first-child h2"); !strings.Contains(strings.ToLower(got), "contacto inicial") {
 			t.Errorf("%d px: the first column is %q", w, got)
 		}
 		if got := d.text(".board .deal-card.is-stale .badge.stale"); got != "sin comprobar" {
@@ -435,7 +435,7 @@ func TestBrowserGuidedIncidentOnAPhone(t *testing.T) {
 		t.Errorf("the copy button stays hidden: the script did not run")
 	}
 	d.open(srv.url + "/clients/C-008")
-	d.click("main .actions a.button")
+	d.click("#log-incident")
 	d.waitText("h1", "Registrar un incidente")
 	d.click("label[for=k-belittling]")
 	d.click("label[for=s-4]")
