@@ -178,8 +178,8 @@ func newQuadrant(size string, w, h int, rows, urgent []cartera.ClientRow, pol ca
 		taken = append(taken, z.box())
 	}
 	// Axes and their scales.
-	q.XLabel = chartLabel{X: q.Right, Y: float64(h) - 4, Anchor: "end", Text: p.T("web.axis_margin"), Class: "axis-chartLabel"}
-	q.YLabel = chartLabel{X: q.Left - 30, Y: q.Top, Anchor: "end", Text: p.T("web.axis_relational_sqrt"), Class: "axis-chartLabel"}
+	q.XLabel = chartLabel{X: q.Right, Y: float64(h) - 4, Anchor: "end", Text: p.T("web.axis_margin"), Class: "axis-label"}
+	q.YLabel = chartLabel{X: q.Left - 30, Y: q.Top, Anchor: "end", Text: p.T("web.axis_relational_sqrt"), Class: "axis-label"}
 	taken = append(taken, q.XLabel.box())
 	ticksX := []cartera.BasisPoints{-5000, 0, 5000, 10000}
 	for _, bp := range ticksX {
@@ -202,8 +202,8 @@ func newQuadrant(size string, w, h int, rows, urgent []cartera.ClientRow, pol ca
 	// Guides, each with its meaning.
 	q.MarginX = round1(x(pol.MinMargin))
 	q.MediumY = round1(y(pol.RelationalMedium))
-	q.MarginLabel = chartLabel{X: q.MarginX + 4, Y: q.Top + 2*chartFont + 4, Anchor: "start", Text: p.T("web.q_guide_margin", "pct", pol.MinMargin), Class: "guide-chartLabel"}
-	q.MediumLabel = chartLabel{X: q.Right - 4, Y: q.MediumY - 5, Anchor: "end", Text: p.T("web.q_guide_medium"), Class: "guide-chartLabel"}
+	q.MarginLabel = chartLabel{X: q.MarginX - 4, Y: q.Top + 2*chartFont + 4, Anchor: "end", Text: p.T("web.q_guide_margin", "pct", pol.MinMargin), Class: "guide-label"}
+	q.MediumLabel = chartLabel{X: q.Right - 4, Y: q.MediumY - 5, Anchor: "end", Text: p.T("web.q_guide_medium"), Class: "guide-label"}
 	if size == "narrow" {
 		q.MarginLabel.Y = q.Top + chartFont
 	}

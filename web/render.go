@@ -42,7 +42,7 @@ var funcs = template.FuncMap{
 		r, n := utf8.DecodeRuneInString(s)
 		return string(unicode.ToUpper(r)) + s[n:]
 	},
-	"list":         func(xs ...string) []string { return xs },
+	"list": func(xs ...string) []string { return xs },
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {

@@ -51,7 +51,7 @@ type winlossPage struct {
 	// only sees their own).
 	Sellers []string
 	Chart   winlossChart
-	Error  string
+	Error   string
 }
 
 // winlossChart draws won and lost deals per period as pairs of bars; the
