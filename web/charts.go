@@ -204,8 +204,8 @@ func newQuadrant(size string, w, h int, rows, urgent []cartera.ClientRow, pol ca
 	q.MediumY = round1(y(pol.RelationalMedium))
 	q.MarginLabel = chartLabel{X: q.MarginX - 4, Y: q.Top + 2*chartFont + 4, Anchor: "end", Text: p.T("web.q_guide_margin", "pct", pol.MinMargin), Class: "guide-label"}
 	q.MediumLabel = chartLabel{X: q.Right - 4, Y: q.MediumY - 5, Anchor: "end", Text: p.T("web.q_guide_medium"), Class: "guide-label"}
-	if size == "narrow" {
-		q.MarginLabel.Y = q.Top + chartFont
+	if size == "narrow" { // no zone names: the guide's label goes on the first line, right of it
+		q.MarginLabel.X, q.MarginLabel.Y, q.MarginLabel.Anchor = q.MarginX+4, q.Top+chartFont, "start"
 	}
 	for _, l := range []chartLabel{q.MarginLabel, q.MediumLabel} {
 		taken = append(taken, l.box())
@@ -216,8 +216,12 @@ func newQuadrant(size string, w, h int, rows, urgent []cartera.ClientRow, pol ca
 	for _, b := range q.Bubbles {
 		where[b.ID] = b
 	}
-	for _, b := range q.Bubbles {
-		taken = append(taken, box{b.X - b.R, b.Y - b.R, b.X + b.R, b.Y + b.R})
+	// The urgent clients' own marks are kept clear; other bubbles may sit
+	// under a name, which has a halo.
+	for _, r := range urgent {
+		if b, ok := where[r.Client.ID]; ok {
+			taken = append(taken, box{b.X - b.R, b.Y - b.R, b.X + b.R, b.Y + b.R})
+		}
 	}
 	names := urgent
 	if size == "narrow" && len(names) > 3 {
@@ -237,6 +241,9 @@ func newQuadrant(size string, w, h int, rows, urgent []cartera.ClientRow, pol ca
 			{X: b.X, Y: b.Y + gap + chartFont, Anchor: "middle"},
 			{X: b.X + gap, Y: b.Y - gap, Anchor: "start"},
 			{X: b.X - gap, Y: b.Y + gap + chartFont, Anchor: "end"},
+			{X: b.X + gap, Y: b.Y + gap + chartFont, Anchor: "start"},
+			{X: b.X, Y: b.Y + gap + 2*chartFont + 2, Anchor: "middle"},
+			{X: b.X, Y: b.Y - gap - chartFont - 4, Anchor: "middle"},
 		} {
 			c.Text, c.Class = text, "name"
 			bx := c.box()

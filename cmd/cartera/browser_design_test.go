@@ -128,6 +128,16 @@ document.querySelectorAll("input, select, textarea, button").forEach(function (e
     el.getAttribute("aria-label") || el.getAttribute("aria-labelledby");
   if (!ok) { out.push("control without a label: " + name(el) + " name=" + el.getAttribute("name")); }
 });
+// A select shows its chosen option whole.
+var canvas = document.createElement("canvas").getContext("2d");
+document.querySelectorAll("select").forEach(function (el) {
+  if (!visible(el) || el.selectedIndex < 0) { return; }
+  var cs = getComputedStyle(el);
+  canvas.font = cs.fontWeight + " " + cs.fontSize + " " + cs.fontFamily;
+  var text = el.options[el.selectedIndex].text;
+  var room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20; // the arrow
+  if (canvas.measureText(text).width > room + 1) { out.push("select cuts its option «" + text + "»: " + name(el)); }
+});
 // 4. Contrast, WCAG AA: 4.5:1, or 3:1 for large text (24 px, or 18.66 px bold).
 function rgba(s) {
   var m = s.match(/rgba?\(([^)]+)\)/);
