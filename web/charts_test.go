@@ -52,3 +52,23 @@ func TestQuadrantLabelsAndClamps(t *testing.T) {
 		}
 	}
 }
+
+// A client's page says each fact once: red lines in their own list, and a
+// reason that repeats a crossed red line's facts left to the red line.
+func TestReasonsByDirection(t *testing.T) {
+	reasons := []cartera.Message{
+		cartera.M("reason.incidents"), cartera.M("reason.late_payments"), cartera.M("breach.severity"),
+		cartera.M("reason.healthy_margin"), cartera.M("reason.pays_on_time"),
+	}
+	against, favour := reasonsByDirection(reasons, []cartera.Message{cartera.M("breach.severity"), cartera.M("breach.days_late")})
+	if len(against) != 1 || against[0].Key != "reason.incidents" {
+		t.Errorf("against: %v", against)
+	}
+	if len(favour) != 2 {
+		t.Errorf("for: %v", favour)
+	}
+	against, _ = reasonsByDirection(reasons, nil)
+	if len(against) != 2 {
+		t.Errorf("without the red line, the late payments are a reason: %v", against)
+	}
+}

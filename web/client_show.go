@@ -119,7 +119,7 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 			sparks[i].From, sparks[i].To = c.p.Month(months[0].Month), c.p.Month(last.Month)
 		}
 	}
-	against, favour := reasonsByDirection(a.Reasons)
+	against, favour := reasonsByDirection(a.Reasons, a.Breaches)
 	return s.page(w, r, "client", "clients", clientPage{
 		Client: cl, A: a, From: a.From.AddDays(1), Contacts: contacts, Months: len(months),
 		Against: against, For: favour,
@@ -129,13 +129,21 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
+// sameAsRedLine are reasons that state the very facts of a red line: when
+// the red line is crossed, the page says it once, as a red line.
+var sameAsRedLine = map[string]string{"reason.late_payments": "breach.days_late"}
+
 // reasonsByDirection splits a verdict's reasons into those against the
 // client and those for it. The red lines crossed are left out: the page
 // lists them once, in their own list.
-func reasonsByDirection(reasons []cartera.Message) (against, favour []cartera.Message) {
+func reasonsByDirection(reasons, breaches []cartera.Message) (against, favour []cartera.Message) {
+	crossed := map[string]bool{}
+	for _, b := range breaches {
+		crossed[b.Key] = true
+	}
 	for _, m := range reasons {
 		switch {
-		case strings.HasPrefix(m.Key, "breach."):
+		case strings.HasPrefix(m.Key, "breach."), crossed[sameAsRedLine[m.Key]]:
 		case assess.InFavour(m):
 			favour = append(favour, m)
 		default:

@@ -351,7 +351,7 @@ var designPages = []struct{ name, path string }{
 	{"dashboard", "/dashboard"},
 	{"clients", "/clients"},
 	{"client-end", "/clients/C-004"},
-	{"client-keep", "/clients/C-001"},
+	{"client-renegotiate", "/clients/C-001"},
 	{"script", "/clients/C-005/script"},
 	{"incident", "/clients/C-004/incidents/new"},
 	{"pipeline", "/pipeline"},
