@@ -76,6 +76,19 @@ func TestPolicySet(t *testing.T) {
 	if m, _ := p.CostPerHour("EUR"); m.Amount != 3500 {
 		t.Errorf("EUR cost must stay: %v", m)
 	}
+	// Amounts as the pages write them: the symbol names the currency.
+	for _, tc := range []struct {
+		in   string
+		cur  Currency
+		want int64
+	}{{"37,50\u00a0€", "EUR", 3750}, {"€38.25", "EUR", 3825}, {"£30.00", "GBP", 3000}, {"US$ 41,00", "USD", 4100}} {
+		if err := p.Set("hourly_cost", tc.in); err != nil {
+			t.Fatalf("hourly_cost %q: %v", tc.in, err)
+		}
+		if m, _ := p.CostPerHour(tc.cur); m.Amount != tc.want {
+			t.Errorf("hourly_cost %q: %v", tc.in, m)
+		}
+	}
 	if p.Weight(KindYelling) != 5 || p.EscalationFactor != 2.5 {
 		t.Errorf("weight %d factor %v", p.Weight(KindYelling), p.EscalationFactor)
 	}

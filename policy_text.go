@@ -17,7 +17,7 @@ var PolicyKeys = []string{
 
 // Set changes one policy value from text, as typed at the command line or
 // in a form: percentages as "15" or "15 %", hours as "4,5", amounts as
-// "EUR 35,00", protected hours as "lun-vie 21:00-08:00, sáb-dom". Both
+// "35,00 €", "€35.00" or "EUR 35,00", protected hours as "lun-vie 21:00-08:00, sáb-dom". Both
 // decimal comma and point are accepted. The caller validates the whole
 // policy afterwards.
 func (p *Policy) Set(key, value string) error {
@@ -133,6 +133,17 @@ func (p *Policy) setHourlyCost(value string) error {
 		if c, err := ParseCurrency(f); err == nil {
 			cur = c
 			amount = strings.TrimSpace(strings.Replace(value, f, "", 1))
+		}
+	}
+	// The pages write amounts as people read them ("35,00 €", "€35.00"):
+	// the symbol names the currency too.
+	for _, sy := range []struct {
+		sym string
+		cur Currency
+	}{{"US$", "USD"}, {"€", "EUR"}, {"£", "GBP"}, {"$", "USD"}, {"¥", "JPY"}} {
+		if strings.Contains(amount, sy.sym) {
+			cur, amount = sy.cur, strings.TrimSpace(strings.Replace(amount, sy.sym, "", 1))
+			break
 		}
 	}
 	v, err := ParseDecimal(amount, cur.Exponent(), DecimalAutoComma)

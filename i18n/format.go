@@ -103,6 +103,28 @@ func (p *Printer) MoneyShort(m cartera.Money) string {
 	return num + nbsp + unit + sym
 }
 
+// MoneyWhole formats an amount rounded to whole units, without
+// compacting: 283.832 € / €283,832. It is the form of sums of
+// probabilities (a forecast has no cents) and of money columns in tables,
+// where every row must read the same way (docs/design.md).
+func (p *Printer) MoneyWhole(m cartera.Money) string {
+	whole := m.Amount
+	for i := 0; i < m.Currency.Exponent(); i++ {
+		whole = cartera.MulDivRound(whole, 1, 10)
+	}
+	return p.withSymbol(p.Int(whole), m.Currency)
+}
+
+// Points formats a difference of two percentages as percentage points,
+// signed, with at most one decimal: +12,5 puntos / +12.5 points.
+func (p *Printer) Points(b cartera.BasisPoints) string {
+	s := p.trimmed(cartera.MulDivRound(int64(b), 1, 10), 1)
+	if b > 0 {
+		s = "+" + s
+	}
+	return p.T("unit.points", "n", s)
+}
+
 // withSymbol places the currency symbol as the language does: after the
 // number with a space in Spanish, before it in English.
 func (p *Printer) withSymbol(num string, c cartera.Currency) string {

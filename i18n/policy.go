@@ -28,7 +28,7 @@ func (p *Printer) PolicyValue(pol cartera.Policy, key string) string {
 	case "hourly_cost":
 		var parts []string
 		for _, m := range pol.HourlyCost {
-			parts = append(parts, string(m.Currency)+" "+cartera.FormatDecimal(m.Amount, m.Currency.Exponent(), ','))
+			parts = append(parts, p.Money(m))
 		}
 		return strings.Join(parts, "; ")
 	case "currency":

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -23,9 +24,12 @@ var agendaViews = []string{"today", "week", "overdue", "done"}
 
 // agendaPage is the agenda with its filters and the calendar section.
 type agendaPage struct {
-	View   string
-	Views  []string
-	Owner  string
+	View  string
+	Views []string
+	Owner string
+	// People are whose tasks can be shown: the sellers on deals and the
+	// owners of clients.
+	People []string
 	A      review.AgendaOut
 	Groups []agendaGroup
 	// CalendarURL is shown once, right after the address is made.
@@ -91,6 +95,17 @@ func (s *Server) agendaView(w http.ResponseWriter, r *http.Request, code int, er
 	}
 	out := review.AgendaJSON(a, rc(r).p)
 	data := agendaPage{View: view, Views: agendaViews, Owner: agendaOwner(r), A: out, Error: errMsg, CalendarURL: calURL}
+	if rc(r).owner() == "" {
+		sellers, err := s.dealSellers(r)
+		if err != nil {
+			return err
+		}
+		owners, err := s.st.Owners(r.Context())
+		if err != nil {
+			return err
+		}
+		data.People = mergeNames(sellers, owners)
+	}
 	groups := map[string]*agendaGroup{}
 	order := []string{"agenda.late", "agenda.today", "agenda.later", "agenda.done"}
 	for _, k := range order {
@@ -329,4 +344,21 @@ func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "private, max-age=300")
 	_, err = b.WriteTo(w)
 	return err
+}
+
+// mergeNames joins lists of people's names, sorted, each once (folded:
+// "lucía" and "Lucía" are one person).
+func mergeNames(lists ...[]string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range lists {
+		for _, n := range l {
+			if k := cartera.Fold(n); n != "" && !seen[k] {
+				seen[k] = true
+				out = append(out, n)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return cartera.Fold(out[i]) < cartera.Fold(out[j]) })
+	return out
 }

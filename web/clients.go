@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/cartera/cartera"
@@ -61,6 +62,12 @@ func clientQuery(r *http.Request) (cartera.ClientQuery, error) {
 		Search: v.Get("q"), Owner: v.Get("owner"), Verdict: cartera.Verdict(v.Get("verdict")),
 		Breached: v.Get("breached") == "1" || v.Get("breached") == "true",
 		Sort:     cartera.ClientSort(v.Get("sort")), Desc: v.Get("dir") == "desc", After: v.Get("after"),
+	}
+	// The page's one "order" select says both what and which way
+	// ("urgency-asc": most urgent first).
+	if o := v.Get("order"); o != "" {
+		sort, dir, _ := strings.Cut(o, "-")
+		q.Sort, q.Desc = cartera.ClientSort(sort), dir == "desc"
 	}
 	if q.Verdict != "" && !q.Verdict.Valid() {
 		return q, cartera.FieldError("verdict", "list.bad_verdict", "value", string(q.Verdict))

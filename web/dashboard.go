@@ -43,7 +43,7 @@ func (s *Server) dashboard(ctx context.Context, u *cartera.User) (*review.Dashbo
 
 type dashboardPage struct {
 	D        *review.Dashboard
-	Chart    template.HTML // the quadrant, rendered once per dashboard and language
+	Chart    template.HTML // the quadrant at both sizes, rendered once per dashboard and language
 	Verdicts []cartera.Verdict
 	Pipeline pipelineSummary
 }
@@ -89,9 +89,10 @@ func (s *Server) chart(d *review.Dashboard, p *i18n.Printer) (template.HTML, err
 	}
 	var buf bytes.Buffer
 	data := struct {
-		P *i18n.Printer
-		Q quadrant
-	}{p, newQuadrant(d.Points, d.Policy, p)}
+		P        *i18n.Printer
+		Qs       []quadrant
+		Verdicts []cartera.Verdict
+	}{p, newQuadrants(d.Points, d.Today, d.Policy, p), cartera.Verdicts}
 	if err := s.pages.set["dashboard"].ExecuteTemplate(&buf, "quadrant", data); err != nil {
 		return "", err
 	}

@@ -33,7 +33,7 @@ type factorRow struct {
 	F    forecast.Factor
 	Bar  factorBar
 	Base bool
-	// Effect is the change in percentage points, signed ("+5,8").
+	// Effect is the change in percentage points, signed ("+5,8 puntos").
 	Effect string
 }
 
@@ -121,10 +121,7 @@ func (s *Server) dealView(w http.ResponseWriter, r *http.Request, id string, cod
 	for i, f := range g.Factors {
 		row := factorRow{F: f, Bar: newFactorBar(f), Base: i == 0}
 		if e := f.Effect(); e != 0 {
-			row.Effect = c.p.Decimal(cartera.MulDivRound(int64(e), 1, 10), 1)
-			if e > 0 {
-				row.Effect = "+" + row.Effect
-			}
+			row.Effect = c.p.Points(e)
 		}
 		data.Factors = append(data.Factors, row)
 	}

@@ -28,7 +28,8 @@ type forecastPage struct {
 }
 
 type periodLink struct {
-	Label   string
+	Label   string // for the address: 2026-Q4
+	Name    string // for people: T4 2026
 	Current bool
 }
 
@@ -62,7 +63,7 @@ func (s *Server) forecastShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := forecastPage{F: f, Cal: cal, Seller: r.URL.Query().Get("seller"), Periods: periodLinks(s.asOf(r), period)}
+	data := forecastPage{F: f, Cal: cal, Seller: r.URL.Query().Get("seller"), Periods: periodLinks(c.p, s.asOf(r), period)}
 	if data.Sellers, err = s.dealSellers(r); err != nil {
 		return err
 	}
@@ -95,7 +96,7 @@ func (s *Server) forecastShow(w http.ResponseWriter, r *http.Request) error {
 
 // periodLinks offers the periods people ask about: this month, this
 // quarter and the next, this half and this year.
-func periodLinks(today cartera.Date, current forecast.Period) []periodLink {
+func periodLinks(pr *i18n.Printer, today cartera.Date, current forecast.Period) []periodLink {
 	y, m, _ := today.YMD()
 	q := (int(m)-1)/3 + 1
 	nq, ny := q+1, y
@@ -107,7 +108,7 @@ func periodLinks(today cartera.Date, current forecast.Period) []periodLink {
 	out := make([]periodLink, len(labels))
 	for i, l := range labels {
 		p, _ := forecast.ParsePeriod(l, today)
-		out[i] = periodLink{Label: l, Current: p.From == current.From && p.To == current.To}
+		out[i] = periodLink{Label: l, Name: periodName(pr, p), Current: p.From == current.From && p.To == current.To}
 	}
 	return out
 }
@@ -115,15 +116,6 @@ func periodLinks(today cartera.Date, current forecast.Period) []periodLink {
 // Money builds an amount for the template.
 func (forecastPage) Money(amount int64, cur cartera.Currency) cartera.Money {
 	return cartera.Money{Amount: amount, Currency: cur}
-}
-
-// Points shows an optimism as signed percentage points ("+12 pt").
-func (forecastPage) Points(p *i18n.Printer, b cartera.BasisPoints) string {
-	s := p.Decimal(cartera.MulDivRound(int64(b), 1, 100), 0)
-	if b > 0 {
-		s = "+" + s
-	}
-	return s + " " + p.T("calibration.points")
 }
 
 // Brier shows a Brier score as a plain decimal (0,18).

@@ -11,9 +11,10 @@ import (
 
 // lessonsPage is the lessons search.
 type lessonsPage struct {
-	Q      string
-	Seller string
-	Hits   []lessonView
+	Q       string
+	Seller  string
+	Sellers []string // the people to choose from
+	Hits    []lessonView
 }
 
 // lessonView is a lesson with the search's words marked.
@@ -46,6 +47,9 @@ func (s *Server) lessonsShow(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query().Get("q")
 	words := cartera.SearchWords(q)
 	data := lessonsPage{Q: q, Seller: sellerFilter(r)}
+	if data.Sellers, err = s.dealSellers(r); err != nil {
+		return err
+	}
 	for _, h := range hits {
 		data.Hits = append(data.Hits, lessonView{LessonHit: h, TextHTML: highlight(h.Text, words), TopicHTML: highlight(h.Topic, words),
 			ChangeHTML: highlight(h.Change, words)})

@@ -62,7 +62,7 @@ type sellerRow struct {
 
 func newSellerChart(id string, cur cartera.Currency, lines []*forecast.Line, p *i18n.Printer) sellerChart {
 	const row, bar = 64.0, 16.0
-	c := sellerChart{ID: id, Currency: cur, W: 560, Left: 4, Right: 400, Bar: bar, Lines: lines}
+	c := sellerChart{ID: id, Currency: cur, W: 380, Left: 4, Right: 240, Bar: bar, Lines: lines}
 	var top int64 = 1
 	for _, l := range lines {
 		top = max(top, l.Claimed, l.Grounded)
@@ -109,12 +109,13 @@ type relPoint struct {
 }
 
 type relTick struct {
-	X, Y  float64 // where the value falls on each axis
-	Label string
+	X, Y   float64 // where the value falls on each axis
+	Label  string
+	Anchor string // of the label under the horizontal axis
 }
 
 func newReliability(s *forecast.Score, p *i18n.Printer) reliabilityChart {
-	c := reliabilityChart{W: 420, H: 380, Left: 48, Right: 404, Top: 12, Base: 332}
+	c := reliabilityChart{W: 340, H: 330, Left: 70, Right: 328, Top: 10, Base: 282}
 	x := func(b cartera.BasisPoints) float64 { return round1(c.Left + float64(b)/10000*(c.Right-c.Left)) }
 	y := func(b cartera.BasisPoints) float64 { return round1(c.Base - float64(b)/10000*(c.Base-c.Top)) }
 	series := func(bands []forecast.Band, key string) ([]relPoint, string) {
@@ -137,9 +138,13 @@ func newReliability(s *forecast.Score, p *i18n.Printer) reliabilityChart {
 	c.Claimed, c.ClaimedLine = series(s.ClaimedBands, "web.rel_point_claimed")
 	c.Grounded, c.GroundedLine = series(s.GroundedBands, "web.rel_point_grounded")
 	for _, b := range []cartera.BasisPoints{0, 2500, 5000, 7500, 10000} {
-		c.Ticks = append(c.Ticks, relTick{X: x(b), Y: y(b), Label: p.Percent(b)})
+		t := relTick{X: x(b), Y: y(b), Label: p.Percent(b), Anchor: "middle"}
+		if b == 10000 {
+			t.Anchor = "end"
+		}
+		c.Ticks = append(c.Ticks, t)
 	}
-	c.LabelX = c.Base + 34
+	c.LabelX = c.Base + 40
 	return c
 }
 

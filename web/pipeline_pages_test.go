@@ -31,18 +31,18 @@ func TestPipelinePagesInBothLanguages(t *testing.T) {
 		path   string
 		es, en []string
 	}{
-		{"/pipeline", []string{"Ventas en curso", "contacto inicial", "negociación", "sin comprobar", "Comprobar cómo está ahora",
+		{"/pipeline", []string{"Ventas en curso", "Contacto inicial", "negociación", "sin comprobar", "Comprobar cómo está ahora",
 			"Declarado", "Fundado", "Portal de clientes", "declarado →", `class="probbars"`},
 			[]string{"Sales pipeline", "negotiation", "unchecked", "Check where it stands now", "Claimed", "Grounded", "claimed →"}},
 		{"/pipeline/deals/O-0002", []string{"Portal de clientes", "declarado a 5\u00a0% fundado", "Punto de partida", "Pruebas · 5",
 			"Segundo correo sin contestar", "Cualificación", "Registrar una señal", "Cerrar la oportunidad", "Cambiar de etapa", "Fisioterapia Moreno"},
 			[]string{"From 90% claimed to 5% grounded", "Evidence · 5", "Qualification", "Record a signal", "Close the deal"}},
 		{"/pipeline/new", []string{"Nueva oportunidad", "Probabilidad que le das", "Cualificación"}, []string{"New deal", "Probability you give it"}},
-		{"/forecast?period=2026-Q4", []string{"Previsión 2026-Q4", "Ilusión", "Ya ganado", "Declarado frente a fundado, por vendedor",
+		{"/forecast?period=2026-Q4", []string{"Previsión de ventas · T4 2026", "Ilusión", "Ya ganado", "Declarado frente a fundado, por vendedor",
 			`role="img"`, "<desc", "Andrés Molina", "Las que más ilusión cargan", "Calibración sobre 102 oportunidades cerradas",
 			"Fiabilidad", "calibración perfecta", "Todo el equipo"},
-			[]string{"Forecast 2026-Q4", "Illusion", "Already won", "Claimed against grounded, by seller", "Reliability", "perfect calibration"}},
-		{"/dashboard", []string{"Ventas: lo que hay y lo que se cuenta", "es ilusión", `href="/pipeline"`}, []string{"is illusion"}},
+			[]string{"Sales forecast · Q4 2026", "Illusion", "Already won", "Claimed against grounded, by seller", "Reliability", "perfect calibration"}},
+		{"/dashboard", []string{"Ventas de T4 2026: lo que hay y lo que se cuenta", "es ilusión", `href="/pipeline"`}, []string{"is illusion"}},
 	}
 	for _, tc := range tests {
 		for lang, b := range map[string]*client{"es": es, "en": en} {

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/i18n"
@@ -32,7 +34,15 @@ var funcs = template.FuncMap{
 	"verdictClass": func(v cartera.Verdict) string { return "v-" + string(v) },
 	"lower":        strings.ToLower,
 	"add":          func(a, b int) int { return a + b },
-	"list":         func(xs ...string) []string { return xs },
+	"sub":          func(a, b int) int { return a - b },
+	"periodName":   periodName,
+	// capital writes a heading's first letter in capitals ("Contacto
+	// inicial"): catalog names are lower case for use inside sentences.
+	"capital": func(s string) string {
+		r, n := utf8.DecodeRuneInString(s)
+		return string(unicode.ToUpper(r)) + s[n:]
+	},
+	"list": func(xs ...string) []string { return xs },
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {

@@ -114,6 +114,8 @@ func (s *Server) routeTable() []*route {
 		page("POST", "/settings/referrals/{id}/delete", permManager, s.referralDelete),
 		page("POST", "/settings/holidays", permManager, s.holidayCreate),
 		page("POST", "/settings/holidays/{date}/delete", permManager, s.holidayDelete),
+		page("GET", "/docs", permPublic, s.docsIndex),
+		page("GET", "/docs/{name}", permPublic, s.docShow),
 		page("GET", "/healthz", permPublic, s.healthz),
 		page("GET", "/metrics", permPublic, s.metricsShow),
 		page("GET", "/api/openapi.json", permPublic, s.openAPIShow),

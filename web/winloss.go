@@ -4,8 +4,10 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/forecast"
 	"github.com/cartera/cartera/i18n"
 	"github.com/cartera/cartera/playbook"
 	"github.com/cartera/cartera/review"
@@ -45,8 +47,11 @@ type winlossPage struct {
 	W      *playbook.WinLoss
 	Period string
 	Seller string
-	Chart  winlossChart
-	Error  string
+	// Sellers are the people to choose from (none for a seller, who
+	// only sees their own).
+	Sellers []string
+	Chart   winlossChart
+	Error   string
 }
 
 // winlossChart draws won and lost deals per period as pairs of bars; the
@@ -68,7 +73,7 @@ type winlossRow struct {
 
 func newWinlossChart(w *playbook.WinLoss, label func(cartera.Date) string) winlossChart {
 	const row, bar = 58.0, 14.0
-	c := winlossChart{W: 560, Left: 4, Right: 470, Bar: bar}
+	c := winlossChart{W: 380, Left: 4, Right: 340, Bar: bar}
 	top := 1
 	for _, p := range w.Periods {
 		top = max(top, p.Won, p.Lost)
@@ -97,6 +102,11 @@ func newWinlossChart(w *playbook.WinLoss, label func(cartera.Date) string) winlo
 func (s *Server) winlossShow(w http.ResponseWriter, r *http.Request) error {
 	p := rc(r).p
 	data := winlossPage{Period: r.URL.Query().Get("period"), Seller: sellerFilter(r)}
+	sellers, err := s.dealSellers(r)
+	if err != nil {
+		return err
+	}
+	data.Sellers = sellers
 	o, err := s.winlossOptions(r)
 	if err == nil {
 		data.W, err = review.WinLoss(r.Context(), s.st, o)
@@ -128,6 +138,22 @@ func winlossLabel(p *i18n.Printer, per playbook.Period, start cartera.Date) stri
 		return strconv.Itoa(y)
 	}
 	return p.T("winloss.quarter", "q", (int(m)-1)/3+1, "year", strconv.Itoa(y))
+}
+
+// periodName names a forecast period for people rather than for the
+// address bar: "T4 2026" for 2026-Q4, "S2 2026" for 2026-H2, "nov 2026"
+// for 2026-11, "2026" for a year.
+func periodName(p *i18n.Printer, per forecast.Period) string {
+	y, m, _ := per.From.YMD()
+	switch {
+	case strings.Contains(per.Label, "-Q"):
+		return p.T("winloss.quarter", "q", (int(m)-1)/3+1, "year", strconv.Itoa(y))
+	case strings.Contains(per.Label, "-H"):
+		return p.T("web.half", "h", (int(m)-1)/6+1, "year", strconv.Itoa(y))
+	case len(per.Label) == 7:
+		return p.Month(per.From)
+	}
+	return per.Label
 }
 
 // apiWinLoss answers the analysis, as cartera winloss --format json.

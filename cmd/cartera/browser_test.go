@@ -112,6 +112,7 @@ func TestBrowserFirstRunImportReviewAndIncident(t *testing.T) {
 	d.typeInto("#email", "marta@ejemplo.es")
 	d.typeInto("#password", "una clave bien larga")
 	d.typeInto("#password2", "una clave bien larga")
+	auditPage(t, d, "es", "setup", 1440)
 	d.screenshot("setup-1440")
 	d.click("main button[type=submit]")
 	d.waitText("h1", "Tu cartera")
@@ -120,11 +121,21 @@ func TestBrowserFirstRunImportReviewAndIncident(t *testing.T) {
 	// Sign out and back in.
 	d.click("header form button")
 	d.waitText("h1", "Entrar")
+	auditPage(t, d, "es", "login", 1440)
 	d.screenshot("login-1440")
+	d.resize(375, 812)
+	auditPage(t, d, "es", "login", 375)
+	d.screenshot("login-375")
+	d.resize(1440, 1000)
 	d.typeInto("#email", "MARTA@ejemplo.es")
 	d.typeInto("#password", "una clave bien larga")
 	d.click("main button[type=submit]")
 	d.waitText("h1", "Tu cartera")
+	// A signed-in user's navigation, name and sign-out button fit on one
+	// line at 1440 px (the demo has no sign-out button).
+	if h, _ := d.eval(`return document.querySelector("header.top .bar").getBoundingClientRect().height`).(float64); h > 64 {
+		t.Errorf("the top bar wraps at 1440 px: %v px tall", h)
+	}
 
 	// An import with an error writes nothing and says where.
 	files := t.TempDir()
@@ -175,7 +186,7 @@ func TestBrowserFirstRunImportReviewAndIncident(t *testing.T) {
 	d.resize(375, 812)
 	d.open(clientURL)
 	d.screenshot("client-375")
-	d.click("main .actions a.button")
+	d.click("#log-incident")
 	d.waitText("h1", "Registrar un incidente")
 	d.screenshot("incident-375")
 	d.click("label[for=k-threat]")
@@ -205,32 +216,6 @@ func TestBrowserFirstRunImportReviewAndIncident(t *testing.T) {
 	d.screenshot("settings-1440")
 }
 
-// TestBrowserDemoPagesAtBothWidths opens every page of the demo at a phone
-// and a desktop width and checks that nothing overflows sideways.
-func TestBrowserDemoPagesAtBothWidths(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
-	d := startDriver(t)
-	srv := startServe(t, "--demo")
-	pages := map[string]string{"dashboard": "/dashboard", "clients": "/clients", "client": "/clients/C-004",
-		"incident": "/clients/C-004/incidents/new", "import": "/import", "settings": "/settings",
-		"pipeline": "/pipeline", "deal": "/pipeline/deals/O-0002", "deal-new": "/pipeline/new", "forecast": "/forecast",
-		"script": "/clients/C-005/script", "agenda": "/agenda", "lessons": "/lessons?q=precio", "winloss": "/winloss"}
-	for _, w := range []int{375, 1440} {
-		for name, path := range pages {
-			d.resize(w, 900)
-			d.open(srv.url + path)
-			d.find("main h1")
-			over, _ := d.eval("return document.documentElement.scrollWidth - window.innerWidth").(float64)
-			if over > 1 {
-				t.Errorf("%s at %d px scrolls sideways by %v px", name, w, over)
-			}
-			d.screenshot(fmt.Sprintf("demo-%s-%d", name, w))
-		}
-	}
-}
-
 // TestBrowserPipelineBoard opens the demo's pipeline board on a desktop
 // and a phone: the stages side by side, then stacked; deals nobody has
 // checked carry the badge; the list of deals to check is there; nothing
@@ -248,7 +233,7 @@ func TestBrowserPipelineBoard(t *testing.T) {
 		if n, _ := d.eval("return document.querySelectorAll('.board .column').length").(float64); n != 4 {
 			t.Errorf("%d px: %v columns, want the 4 stages", w, n)
 		}
-		if got := d.text(".board .column:first-child h2"); !strings.Contains(got, "contacto inicial") {
+		if got := d.text(".board .column:first-child h2"); !strings.Contains(strings.ToLower(got), "contacto inicial") {
 			t.Errorf("%d px: the first column is %q", w, got)
 		}
 		if got := d.text(".board .deal-card.is-stale .badge.stale"); got != "sin comprobar" {
@@ -404,7 +389,7 @@ func TestBrowserMappingStep(t *testing.T) {
 	}
 	if got := d.eval(`var a = Array.from(document.querySelectorAll(".board .column")).find(function (c) {
 			return c.textContent.indexOf("Migración ERP tracker") >= 0; });
-		return a ? a.querySelector("h2").textContent : "";`); !strings.Contains(got.(string), "propuesta") {
+		return a ? a.querySelector("h2").textContent : "";`); !strings.Contains(strings.ToLower(got.(string)), "propuesta") {
 		t.Errorf("the deal is in column %q", got)
 	}
 
@@ -435,7 +420,7 @@ func TestBrowserGuidedIncidentOnAPhone(t *testing.T) {
 		t.Errorf("the copy button stays hidden: the script did not run")
 	}
 	d.open(srv.url + "/clients/C-008")
-	d.click("main .actions a.button")
+	d.click("#log-incident")
 	d.waitText("h1", "Registrar un incidente")
 	d.click("label[for=k-belittling]")
 	d.click("label[for=s-4]")
