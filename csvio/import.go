@@ -1,6 +1,7 @@
 package csvio
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -51,6 +52,9 @@ type Options struct {
 	Separator rune
 	// Decimal says how to read decimal numbers; auto decides per file.
 	Decimal decimalMode
+	// Sheet names the sheet of a spreadsheet (.xlsx) to import, or its
+	// 1-based number; empty means the first.
+	Sheet string
 	// Location is the time zone of times written without one.
 	Location *time.Location
 	// Now is the current time, from the caller's clock (required by Import
@@ -97,7 +101,9 @@ type FileReport struct {
 	Entity   cartera.Entity `json:"entity"`
 	Format   string         `json:"format"`
 	Encoding string         `json:"encoding"`
-	Rows     int64          `json:"rows"`
+	// Sheet is the sheet read from a spreadsheet.
+	Sheet string `json:"sheet,omitempty"`
+	Rows  int64  `json:"rows"`
 	// Ignored lists header columns that cartera does not use.
 	Ignored []string `json:"ignored_columns,omitempty"`
 	// Mapping names the mapping that read the file (a vendor export such
@@ -224,7 +230,12 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 		f, err := openSource(i, s, o)
 		if err != nil {
 			var pe *posError
-			if errors.As(err, &pe) {
+			var se *sourceError
+			switch {
+			case errors.As(err, &se):
+				probs.add(Problem{File: se.name, Line: se.pe.line, Column: se.pe.col, Msg: se.pe.msg})
+				continue
+			case errors.As(err, &pe):
 				probs.add(Problem{File: s.Name, Line: pe.line, Column: pe.col, Msg: pe.msg})
 				continue
 			}
@@ -234,6 +245,13 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 	}
 	if probs.count() > 0 {
 		return nil, &ProblemsError{Problems: probs.list, More: probs.more}
+	}
+	names := make([]string, len(srcs))
+	for i, s := range srcs {
+		names[i] = s.Name
+	}
+	for _, f := range files {
+		names[f.idx] = f.src.Name // a spreadsheet's problems are at file:sheet
 	}
 	order := map[cartera.Entity]int{}
 	for i, e := range cartera.Entities {
@@ -281,7 +299,7 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 		}
 		for _, d := range dups {
 			fi, line := int(d.FirstPos>>32), int(d.FirstPos&0xffffffff)
-			first := fmt.Sprintf("%s:%d", srcs[fi].Name, line)
+			first := fmt.Sprintf("%s:%d", names[fi], line)
 			probs.add(Problem{File: b.file.src.Name, Line: int(b.pos[d.Index] & 0xffffffff), Column: b.idCols[d.Index],
 				Msg: cartera.M("import.duplicate_id", "first", first)})
 		}
@@ -298,7 +316,7 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 		rep.Rows += f.rep.Rows
 	}
 	if probs.count() > 0 {
-		sortProblems(probs.list, srcs)
+		sortProblems(probs.list, names)
 		return rep, &ProblemsError{Problems: probs.list, More: probs.more}
 	}
 	if o.DryRun {
@@ -314,6 +332,15 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 	}
 	return rep, nil
 }
+
+// sourceError is a problem opening a source that is reported under
+// another name than the source's (a spreadsheet's file:sheet).
+type sourceError struct {
+	name string
+	pe   *posError
+}
+
+func (e *sourceError) Error() string { return e.name + ":" + e.pe.Error() }
 
 // errNoClock is a caller's mistake: csvio never reads the wall clock.
 var errNoClock = errors.New("csvio: Options.Now is not set")
@@ -364,10 +391,10 @@ func newValidator(ctx context.Context, st cartera.Store, o Options, probs *probl
 	return v, nil
 }
 
-func sortProblems(ps []Problem, srcs []Source) {
+func sortProblems(ps []Problem, names []string) {
 	idx := map[string]int{}
-	for i, s := range srcs {
-		idx[s.Name] = i
+	for i, n := range names {
+		idx[n] = i
 	}
 	sort.SliceStable(ps, func(i, j int) bool {
 		a, b := ps[i], ps[j]
@@ -386,7 +413,30 @@ func openSource(i int, s Source, o Options) (*opened, error) {
 	if err != nil {
 		return nil, &posError{1, 1, cartera.M("import.cannot_open", "reason", err.Error())}
 	}
-	d, err := decode(rc, o.Encoding)
+	br := bufio.NewReaderSize(rc, sniffSize)
+	if head, _ := br.Peek(len(zipMagic)); bytes.Equal(head, zipMagic) {
+		lay, rows, sheet, err := openWorkbook(s, rc, br, o)
+		if sheet != "" {
+			s.Name += ":" + sheet // problems are at file:sheet:row:column
+		}
+		if err != nil {
+			rc.Close()
+			var pe *posError
+			if errors.As(err, &pe) {
+				return nil, &sourceError{name: s.Name, pe: pe}
+			}
+			return nil, err
+		}
+		rep := &FileReport{Name: s.Name, Entity: lay.schema.entity, Format: "xlsx", Sheet: sheet, Ignored: append([]string(nil), lay.unknown...)}
+		if lay.mapping != nil {
+			rep.Mapping = lay.mapping.Name
+		}
+		return &opened{idx: i, src: s, rc: rc, lay: lay, rows: rows, rep: rep}, nil
+	}
+	d, err := decode(struct {
+		io.Reader
+		io.Closer
+	}{br, rc}, o.Encoding)
 	if err != nil {
 		rc.Close()
 		if errors.Is(err, errBinary) {

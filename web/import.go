@@ -129,6 +129,7 @@ func (s *Server) runImport(r *http.Request, srcs []csvio.Source, dryRun bool, m 
 		return nil, err
 	}
 	o.DryRun = dryRun
+	o.Sheet = strings.TrimSpace(r.FormValue("sheet"))
 	if m != nil {
 		o.Mappings = []*csvio.Mapping{m}
 	}

@@ -25,6 +25,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	decimal := fs.String("decimal", "auto", "")
 	separator := fs.String("separator", "", "")
 	format := fs.String("format", "text", "")
+	sheet := fs.String("sheet", "", "")
 	var maps []string
 	fs.Func("map", "", func(v string) error { maps = append(maps, v); return nil })
 	files, err := parse(a, fs, &c, args)
@@ -100,7 +101,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	p = i18n.New(a.lang, pol.Location())
 	o := csvio.Options{
 		Encoding: enc, Separator: sep, Decimal: mode, Location: pol.Location(), Currency: pol.Currency, DryRun: *dry,
-		Mappings: mappings, Now: a.now(),
+		Mappings: mappings, Now: a.now(), Sheet: *sheet,
 	}
 	var bar *progressBar
 	if isTerminal(a.stderr) {
