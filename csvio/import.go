@@ -116,6 +116,11 @@ type FileReport struct {
 	// after the data, from line FooterLine.
 	FooterLines int `json:"footer_lines,omitempty"`
 	FooterLine  int `json:"footer_line,omitempty"`
+	// Matched and Unmatched group a time tracker's rows by project: the
+	// client each project went to and how, and the projects no rule or
+	// client name explains, whose rows were left out.
+	Matched   []TrackerMatch `json:"matched,omitempty"`
+	Unmatched []TrackerMatch `json:"unmatched,omitempty"`
 }
 
 // Problem is one bad value, at file:line:column.
@@ -190,6 +195,8 @@ type batch struct {
 	rows   any // []cartera.Client, []cartera.Invoice, …
 	pos    []int64
 	idCols []int
+	// prov says where captured records came from (tracker exports).
+	prov []cartera.Provenance
 }
 
 // Import validates every source and writes all of them in one transaction,
@@ -261,13 +268,21 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 		return order[files[i].lay.schema.entity] < order[files[j].lay.schema.entity]
 	})
 
-	mapped := false
+	mapped, tracked := false, false
 	for _, f := range files {
 		mapped = mapped || f.lay.mapping != nil
+		tracked = tracked || (f.lay.mapping != nil && f.lay.schema.entity == cartera.EntityTime)
 	}
 	v, err := newValidator(ctx, st, o, probs, mapped)
 	if err != nil {
 		return nil, err
+	}
+	if tracked {
+		rules, err := st.MatchRules(ctx)
+		if err != nil {
+			return nil, err
+		}
+		v.trackers = newTrackerState(rules)
 	}
 
 	tx, err := st.BeginImport(ctx)
@@ -292,6 +307,9 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 			continue // drain so the reader can finish
 		}
 		dups, err := put(ctx, tx, b)
+		if err == nil && len(b.prov) > 0 {
+			err = tx.PutProvenance(ctx, b.prov)
+		}
 		if err != nil {
 			writeErr = err
 			cancel()
@@ -310,6 +328,10 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 	if writeErr != nil {
 		return nil, writeErr
 	}
+	var unmatched []cartera.Unmatched
+	if v.trackers != nil {
+		unmatched = v.trackers.report(files)
+	}
 	rep := &Report{DryRun: o.DryRun}
 	for _, f := range files {
 		rep.Files = append(rep.Files, *f.rep)
@@ -321,6 +343,11 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 	}
 	if o.DryRun {
 		return rep, tx.Rollback()
+	}
+	if len(unmatched) > 0 {
+		if err := tx.PutUnmatched(ctx, unmatched); err != nil {
+			return nil, err
+		}
 	}
 	if o.BeforeCommit != nil {
 		if err := o.BeforeCommit(ctx, tx); err != nil {
@@ -498,6 +525,8 @@ type validator struct {
 	// names finds clients by name for mapped files (nil otherwise).
 	names *clientNames
 	rows  int64
+	// trackers resolves time trackers' projects (nil without such files).
+	trackers *trackerState
 }
 
 // readAll reads every file in order and sends valid records in batches.
@@ -553,7 +582,15 @@ func (v *validator) readFile(ctx context.Context, f *opened, out chan<- batch) e
 		v.rows++
 		f.rep.Rows++
 		c := newChecker(v, f, &rec)
-		if id := c.id(); id != "" {
+		if c.m != nil && s.entity == cartera.EntityTime {
+			// A tracker's entry has no id column: its id is made from it.
+			if x, p, ok := c.trackerTime(); ok {
+				cur.rows = append(cur.rows.([]cartera.TimeEntry), x)
+				cur.prov = append(cur.prov, p)
+				cur.pos = append(cur.pos, int64(f.idx)<<32|int64(rec.line))
+				cur.idCols = append(cur.idCols, 1)
+			}
+		} else if id := c.id(); id != "" {
 			ok := c.appendTo(&cur, id)
 			if ok {
 				cur.pos = append(cur.pos, int64(f.idx)<<32|int64(rec.line))

@@ -135,6 +135,12 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		if len(f.Ignored) > 0 {
 			fmt.Fprintln(a.stdout, "    "+p.T("import.ignored", "columns", f.Ignored))
 		}
+		for _, m := range f.Matched {
+			fmt.Fprintln(a.stdout, "    "+p.T("import.project_matched", "project", m.Project, "client", m.ClientID, "by", p.T("import.by_"+m.By), "n", m.Rows))
+		}
+		for _, m := range f.Unmatched {
+			fmt.Fprintln(a.stdout, "    "+p.T("import.project_unmatched", "project", m.Project, "tracker_client", m.Client, "n", m.Rows))
+		}
 		if f.FooterLines > 0 {
 			fmt.Fprintln(a.stdout, "    "+p.T("import.footer_skipped", "n", f.FooterLines, "line", f.FooterLine))
 		}

@@ -60,6 +60,7 @@ var commands = []command{
 	{"playbook", runPlaybookConfig},
 	{"import", runImport},
 	{"mappings", runMappings},
+	{"match", runMatch},
 	{"export", runExport},
 	{"demo", runDemo},
 	{"policy", runPolicy},
