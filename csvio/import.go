@@ -75,6 +75,11 @@ type Options struct {
 	// Pipeline, when set, is the pipeline deals are checked against
 	// instead of the store's: a move between stores brings its own.
 	Pipeline *cartera.Pipeline
+	// Observe, when set, is told of every valid client, contact and deal
+	// read (cartera.Client, cartera.Contact, cartera.Deal values), from
+	// the reading goroutine: what a capture in the same run matches
+	// against besides what is stored.
+	Observe func(record any)
 	// BeforeCommit, when set, runs after every record is written and
 	// before the commit, inside the same transaction: what it writes
 	// lands with the records or not at all.
@@ -859,6 +864,7 @@ func (c *checker) appendTo(b *batch, id string) bool {
 			c.v.names.add(strings.Clone(x.Name), id)
 		}
 		b.rows = append(rows, x)
+		c.observe(x)
 	case []cartera.Contact:
 		client, _ := c.client()
 		x := cartera.Contact{ID: id, ClientID: client, Name: c.text("name", true), Role: c.text("role", false),
@@ -873,6 +879,7 @@ func (c *checker) appendTo(b *batch, id string) bool {
 		}
 		c.v.contacts[strings.Clone(id)] = strings.Clone(client)
 		b.rows = append(rows, x)
+		c.observe(x)
 	case []cartera.Invoice:
 		client, cur := c.client()
 		cur = c.currency(cur)
@@ -969,6 +976,7 @@ func (c *checker) appendTo(b *batch, id string) bool {
 			return false
 		}
 		b.rows = append(rows, x)
+		c.observe(x)
 	case []cartera.Signal:
 		x, ok := c.signal(id)
 		if !ok {
@@ -977,6 +985,13 @@ func (c *checker) appendTo(b *batch, id string) bool {
 		b.rows = append(rows, x)
 	}
 	return true
+}
+
+// observe tells Options.Observe of a valid record.
+func (c *checker) observe(x any) {
+	if c.v.o.Observe != nil {
+		c.v.o.Observe(x)
+	}
 }
 
 // enum reads an optional closed-set column.

@@ -23,7 +23,7 @@ func TestImportTrackersAndMatchTable(t *testing.T) {
 		}
 	}
 	r = runBin(t, nil, "match", "--db", db)
-	if r.code != 0 || !strings.Contains(r.stdout, "project catalogo otono (Óptica Sol S.L.) — tracker, 1 en la última importación") {
+	if r.code != 0 || !strings.Contains(r.stdout, "project catalogo otono (Óptica Sol S.L.) — control de horas, 1 en la última importación") {
 		t.Fatalf("match list: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	r = runBin(t, nil, "match", "add", "--db", db, "project", "Catálogo otoño", "C-002")

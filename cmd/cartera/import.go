@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/cartera/cartera/capture"
 	"github.com/cartera/cartera/csvio"
 	"github.com/cartera/cartera/i18n"
 )
@@ -76,7 +77,12 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		mappings = append(mappings, m)
 	}
 	var srcs []csvio.Source
+	var caps []capture.Source
 	for _, f := range files {
+		if capture.DetectFile(f) != "" {
+			caps = append(caps, capture.FileSource(f))
+			continue
+		}
 		if fi, err := os.Stat(f); err != nil || fi.IsDir() {
 			return &usageError{p.T("import.cannot_open_file", "path", f)}
 		}
@@ -108,8 +114,12 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		bar = &progressBar{w: a.stderr, p: p}
 		o.Progress = bar.update
 	}
+	co := capture.Options{Now: a.now(), Location: pol.Location(), DryRun: *dry, Policy: &pol}
+	if bar != nil {
+		co.Progress = bar.capture
+	}
 	start := a.now()
-	rep, err := csvio.Import(ctx, st, srcs, o)
+	rep, crep, err := importAll(ctx, st, srcs, caps, o, co)
 	if bar != nil {
 		bar.clear()
 	}
@@ -117,13 +127,23 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if *format == "json" {
-		return writeJSON(a.stdout, rep)
+		if crep == nil {
+			return writeJSON(a.stdout, rep)
+		}
+		return writeJSON(a.stdout, map[string]any{"files": rep.Files, "rows": rep.Rows, "dry_run": rep.DryRun, "capture": crep})
 	}
 	key := "import.done"
 	if *dry {
 		key = "import.dry_run_done"
 	}
-	fmt.Fprintln(a.stdout, p.T(key, "files", len(rep.Files), "n", rep.Rows, "seconds", a.now().Sub(start).Round(10*time.Millisecond).String()))
+	nfiles, rows := len(rep.Files), rep.Rows
+	if crep != nil {
+		nfiles += len(crep.Sources)
+		for _, s := range crep.Sources {
+			rows += int64(s.Items)
+		}
+	}
+	fmt.Fprintln(a.stdout, p.T(key, "files", nfiles, "n", rows, "seconds", a.now().Sub(start).Round(10*time.Millisecond).String()))
 	for _, f := range rep.Files {
 		fmt.Fprintln(a.stdout, "  "+p.T("import.file_line", "name", f.Name, "entity", string(f.Entity), "n", f.Rows,
 			"format", strings.ToUpper(f.Format), "encoding", strings.ToUpper(f.Encoding)))
@@ -144,6 +164,9 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		if f.FooterLines > 0 {
 			fmt.Fprintln(a.stdout, "    "+p.T("import.footer_skipped", "n", f.FooterLines, "line", f.FooterLine))
 		}
+	}
+	if crep != nil {
+		printCapture(a.stdout, p, crep)
 	}
 	return nil
 }

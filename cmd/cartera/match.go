@@ -78,7 +78,7 @@ func runMatch(ctx context.Context, a *app, args []string) error {
 		}
 		for _, u := range un {
 			fmt.Fprintln(a.stdout, "  "+p.T("match.unmatched_line", "kind", string(u.Kind), "value", u.Value, "hint", u.Hint,
-				"source", u.Source, "n", u.Seen, "last", u.Last))
+				"source", p.T("capture.kind_"+u.Source), "n", u.Seen, "last", u.Last))
 		}
 	case "add", "self", "ignore":
 		r := cartera.MatchRule{Kind: kind, Value: value, Role: cartera.RoleClient}

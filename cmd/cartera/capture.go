@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/capture"
+	"github.com/cartera/cartera/csvio"
+	"github.com/cartera/cartera/i18n"
+)
+
+// importAll imports tabular files (csvio) and captured ones (calendars,
+// e-invoices, mail) in one transaction: the captured records are written
+// just before the tabular import commits, matched against the clients,
+// contacts and deals stored and those of the same run.
+func importAll(ctx context.Context, st cartera.Store, srcs []csvio.Source, caps []capture.Source, o csvio.Options,
+	co capture.Options) (*csvio.Report, *capture.Report, error) {
+	if len(caps) == 0 {
+		rep, err := csvio.Import(ctx, st, srcs, o)
+		return rep, nil, err
+	}
+	if len(srcs) == 0 {
+		crep, err := capture.Import(ctx, st, caps, co)
+		return &csvio.Report{DryRun: o.DryRun}, crep, err
+	}
+	var mu sync.Mutex
+	var also []any
+	o.Observe = func(x any) { mu.Lock(); also = append(also, x); mu.Unlock() }
+	var crep *capture.Report
+	if o.DryRun {
+		rep, err := csvio.Import(ctx, st, srcs, o)
+		if err != nil {
+			return rep, nil, err
+		}
+		co.Also = also
+		crep, err = capture.Import(ctx, st, caps, co)
+		return rep, crep, err
+	}
+	o.BeforeCommit = func(ctx context.Context, tx cartera.ImportTx) error {
+		mu.Lock()
+		co.Also = also
+		mu.Unlock()
+		p, err := capture.Prepare(ctx, st, caps, co)
+		if err != nil {
+			return err
+		}
+		crep = p.Report()
+		return p.Write(ctx, tx)
+	}
+	rep, err := csvio.Import(ctx, st, srcs, o)
+	return rep, crep, err
+}
+
+// printCapture prints what a capture did or would do.
+func printCapture(w io.Writer, p *i18n.Printer, r *capture.Report) {
+	for _, s := range r.Sources {
+		fmt.Fprintln(w, "  "+p.T("capture.source_line", "name", s.Name, "kind", p.T("capture.kind_"+s.Kind), "format", s.Format,
+			"n", s.Items, "matched", s.Matched))
+		if len(s.Partial) > 0 {
+			fmt.Fprintln(w, "    "+p.T("capture.partial_rules", "lines", s.Partial))
+		}
+	}
+	counts := func(key string, m map[cartera.Entity]int) {
+		var es []string
+		for e := range m {
+			es = append(es, string(e))
+		}
+		sort.Strings(es)
+		for _, e := range es {
+			if m[cartera.Entity(e)] > 0 {
+				fmt.Fprintln(w, "  "+p.T(key, "entity", p.T("entity."+e), "n", m[cartera.Entity(e)]))
+			}
+		}
+	}
+	if r.DryRun {
+		counts("capture.would_create", r.Created)
+		counts("capture.would_update", r.Updated)
+	} else {
+		counts("capture.created", r.Created)
+		counts("capture.updated", r.Updated)
+	}
+	counts("capture.unchanged", r.Unchanged)
+	if r.DryRun {
+		for _, c := range r.Changes {
+			target := c.DealID
+			if target == "" {
+				target = c.ClientID
+			}
+			fmt.Fprintln(w, "    "+p.T("capture.change_"+c.Action, "what", p.Msg(c.What), "target", target, "date", c.Day,
+				"id", c.ID, "origin", c.Origin))
+		}
+	}
+	if len(r.Unmatched) > 0 {
+		fmt.Fprintln(w, "  "+p.T("capture.unmatched_title", "n", len(r.Unmatched)))
+		for i, u := range r.Unmatched {
+			if i == 10 {
+				fmt.Fprintln(w, "    "+p.T("capture.unmatched_more", "n", len(r.Unmatched)-10))
+				break
+			}
+			fmt.Fprintln(w, "    "+p.T("match.unmatched_line", "kind", string(u.Kind), "value", u.Value, "hint", u.Hint,
+				"source", p.T("capture.kind_"+u.Source), "n", u.Seen, "last", u.Last))
+		}
+	}
+}
+
+// capture shows a capture's progress on the bar.
+func (b *progressBar) capture(pr capture.Progress) {
+	b.update(csvio.Progress{File: pr.Source, Done: pr.Done, Total: pr.Total, Rows: pr.Items})
+}
