@@ -367,9 +367,11 @@ type run struct {
 	id    *cartera.Identity
 	today cartera.Date
 	deals map[string][]cartera.Deal // open deals by client, loaded when needed
-	rec   *records
-	probs []csvio.Problem
-	rep   *Report
+	// currencies caches clients' currencies.
+	currencies map[string]cartera.Currency
+	rec        *records
+	probs      []csvio.Problem
+	rep        *Report
 }
 
 // Import reads every source, matches what it finds and writes the records

@@ -9,7 +9,6 @@ type mailBatch struct{}
 var DefaultScopePhrases = []string{}
 
 func (r *run) readMail(s Source) error                   { r.problem(s.Name, 1, "capture.unknown_source"); return nil }
-func (r *run) readInvoice(s Source) error                { r.problem(s.Name, 1, "capture.unknown_source"); return nil }
 func (r *run) deriveMail() error                         { return nil }
 func (r *run) planMail() error                           { return nil }
 func (r *run) writeMail(_ any, _ cartera.ImportTx) error { return nil }
