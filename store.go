@@ -44,6 +44,7 @@ type Store interface {
 	PlaybookStore
 	ArchiveStore
 	MatchStore
+	MailStore
 	Close() error
 }
 
@@ -221,6 +222,12 @@ type ImportTx interface {
 	// PutUnmatched lists identifiers no rule explained, replacing the
 	// count and hint of the same identifiers and keeping the latest day.
 	PutUnmatched(ctx context.Context, rows []Unmatched) error
+	// PutMailMessages stores messages exchanged with clients (replacing
+	// those with the same id).
+	PutMailMessages(ctx context.Context, rows []MailMessage) error
+	// PutCandidates adds candidate incidents; a candidate already stored
+	// keeps its status (a dismissed one is not suggested again).
+	PutCandidates(ctx context.Context, rows []Candidate) error
 	// Commit makes every record visible and brings derived figures up to
 	// date.
 	Commit(ctx context.Context) error

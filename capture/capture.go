@@ -47,6 +47,8 @@ type Source struct {
 	// Via is the provenance source of a feed (caldav, imap, ics-url);
 	// empty uses the format's (ics, facturae, ubl, mbox…).
 	Via string
+	// Dir is set for a Maildir folder (Open is not used then).
+	Dir string
 }
 
 // FileSource captures a file from disk.
@@ -86,6 +88,11 @@ func Detect(head []byte) string {
 		return KindMail
 	}
 	return ""
+}
+
+// MaildirSource captures a Maildir folder.
+func MaildirSource(dir string) Source {
+	return Source{Name: filepath.Base(dir), Dir: dir, Kind: KindMail}
 }
 
 // DetectFile says what a file holds (see Detect); a Maildir folder is
@@ -150,7 +157,9 @@ type Report struct {
 	Changes []Change `json:"changes,omitempty"`
 	// Unmatched lists the identifiers nothing explained.
 	Unmatched []cartera.Unmatched `json:"unmatched,omitempty"`
-	DryRun    bool                `json:"dry_run"`
+	// Mail is what mailboxes showed (nil without mail).
+	Mail   *MailReport `json:"mail,omitempty"`
+	DryRun bool        `json:"dry_run"`
 }
 
 // SourceReport describes one source.

@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/cartera/cartera"
 )
@@ -133,5 +135,98 @@ func testMatchRules(t *testing.T, st cartera.Store) {
 	}
 	if rules, _ = st.MatchRules(ctx); len(rules) != 2 {
 		t.Fatalf("after delete: %+v", rules)
+	}
+}
+
+func testMailAndCandidates(t *testing.T, st cartera.Store) {
+	Load(t, st, NewFixture())
+	at := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, time.UTC) }
+	tx, err := st.BeginImport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := []cartera.MailMessage{
+		{ID: "m2", ClientID: "C1", ContactID: "P1", At: at(3, 10), Key: "k2", ReplyTo: "k1"},
+		{ID: "m1", ClientID: "C1", At: at(2, 9), Outbound: true, Key: "k1"},
+		{ID: "m3", ClientID: "C2", At: at(4, 9), Outbound: true, Key: "k3"},
+	}
+	if err := tx.PutMailMessages(ctx, msgs); err != nil {
+		t.Fatal(err)
+	}
+	cands := []cartera.Candidate{
+		{ID: "c1", ClientID: "C1", ContactID: "P1", At: at(8, 22), Kind: cartera.KindOutOfHours, Reason: cartera.M("candidate.protected_hours"),
+			Subject: "Urgente", Source: "mbox", Origin: "correo.mbox"},
+		{ID: "c2", ClientID: "C2", At: at(9, 11), Kind: cartera.KindScopeCreep, Reason: cartera.M("candidate.scope", "phrase", "ya que estás"),
+			Subject: "Otra cosa", Excerpt: "…y ya que estás, añade una tienda…", Source: "mbox", Origin: "correo.mbox"},
+	}
+	if err := tx.PutCandidates(ctx, cands); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	if err := st.EachMailMessage(ctx, []string{"C1", "C2"}, func(m cartera.MailMessage) error {
+		got = append(got, fmtValue(m))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || !strings.HasPrefix(got[0], "{ID:m1 ") || !strings.Contains(got[1], "ContactID:P1") || !strings.Contains(got[2], "ID:m3") {
+		t.Fatalf("messages: %v", got)
+	}
+	list, err := st.Candidates(ctx, cartera.CandidateQuery{Status: cartera.CandidatePending})
+	if err != nil || len(list) != 2 || list[0].ID != "c2" || list[0].Excerpt == "" {
+		t.Fatalf("pending: %+v %v", list, err)
+	}
+	if p, _ := list[0].Reason.Get("phrase"); p != "ya que estás" {
+		t.Fatalf("reason: %+v", list[0].Reason)
+	}
+	if list, _ = st.Candidates(ctx, cartera.CandidateQuery{Owner: "andres"}); len(list) != 1 || list[0].ClientID != "C2" {
+		t.Fatalf("by owner: %+v", list)
+	}
+	// Confirming writes the incident with it; a second answer conflicts.
+	in := cartera.Incident{ID: "cand-c1", ClientID: "C1", ContactID: "P1", At: at(8, 22), Kind: cartera.KindOutOfHours, Severity: 2}
+	c, err := st.ConfirmCandidate(ctx, "c1", 1, in)
+	if err != nil || c.Status != cartera.CandidateConfirmed || c.IncidentID != "cand-c1" || c.Version != 2 {
+		t.Fatalf("confirm: %+v %v", c, err)
+	}
+	if _, err := st.Incident(ctx, "cand-c1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DismissCandidate(ctx, "c1", 0); code(err) != cartera.ECONFLICT {
+		t.Fatalf("dismiss a confirmed one: %v", err)
+	}
+	if _, err := st.DismissCandidate(ctx, "c2", 5); code(err) != cartera.ECONFLICT {
+		t.Fatalf("stale dismiss: %v", err)
+	}
+	c, err = st.DismissCandidate(ctx, "c2", 1)
+	if err != nil || c.Status != cartera.CandidateDismissed || c.Subject != "" || c.Excerpt != "" {
+		t.Fatalf("dismiss: %+v %v", c, err)
+	}
+	if _, err := st.ConfirmCandidate(ctx, "nope", 0, in); code(err) != cartera.ENOTFOUND {
+		t.Fatalf("unknown: %v", err)
+	}
+	// A later import does not bring a dismissed candidate back.
+	tx, _ = st.BeginImport(ctx)
+	if err := tx.PutCandidates(ctx, cands); err != nil {
+		t.Fatal(err)
+	}
+	tx.Commit(ctx)
+	if list, _ = st.Candidates(ctx, cartera.CandidateQuery{Status: cartera.CandidatePending}); len(list) != 0 {
+		t.Fatalf("back in the queue: %+v", list)
+	}
+	// An incident that fails its checks leaves the candidate pending.
+	tx, _ = st.BeginImport(ctx)
+	tx.PutCandidates(ctx, []cartera.Candidate{{ID: "c3", ClientID: "C1", At: at(10, 23), Kind: cartera.KindOutOfHours,
+		Reason: cartera.M("candidate.protected_hours")}})
+	tx.Commit(ctx)
+	bad := in
+	bad.ID, bad.ContactID = "cand-c3", "P9"
+	if _, err := st.ConfirmCandidate(ctx, "c3", 1, bad); code(err) != cartera.EINVALID {
+		t.Fatalf("bad incident: %v", err)
+	}
+	if c, _ := st.Candidate(ctx, "c3"); c.Status != cartera.CandidatePending {
+		t.Fatalf("after a failed confirm: %+v", c)
 	}
 }

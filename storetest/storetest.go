@@ -61,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 		{"CalendarTokensResolveToTheirUser", testCalendarTokens},
 		{"IncidentAndFollowUpAreSavedTogether", testLogIncident},
 		{"MatchTableUnmatchedAndProvenance", testMatchRules},
+		{"MailMessagesAndCandidateReview", testMailAndCandidates},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

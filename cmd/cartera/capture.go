@@ -94,6 +94,18 @@ func printCapture(w io.Writer, p *i18n.Printer, r *capture.Report) {
 				"id", c.ID, "origin", c.Origin))
 		}
 	}
+	if m := r.Mail; m != nil {
+		fmt.Fprintln(w, "  "+p.T("capture.mail_summary", "n", m.Messages, "clients", len(m.Clients)))
+		if m.Unreadable > 0 {
+			fmt.Fprintln(w, "    "+p.T("capture.mail_unreadable", "n", m.Unreadable))
+		}
+		for _, c := range m.Clients {
+			printClientMail(w, p, c)
+		}
+		if len(m.NewCandidates) > 0 {
+			fmt.Fprintln(w, "  "+p.T("capture.new_candidates", "n", len(m.NewCandidates)))
+		}
+	}
 	if len(r.Unmatched) > 0 {
 		fmt.Fprintln(w, "  "+p.T("capture.unmatched_title", "n", len(r.Unmatched)))
 		for i, u := range r.Unmatched {
@@ -110,4 +122,27 @@ func printCapture(w io.Writer, p *i18n.Printer, r *capture.Report) {
 // capture shows a capture's progress on the bar.
 func (b *progressBar) capture(pr capture.Progress) {
 	b.update(csvio.Progress{File: pr.Source, Done: pr.Done, Total: pr.Total, Rows: pr.Items})
+}
+
+// printClientMail prints one client's mail: last sign of life, outreach
+// without an answer, and how fast they answer.
+func printClientMail(w io.Writer, p *i18n.Printer, c capture.ClientMail) {
+	line := p.T("capture.mail_client", "client", c.ClientID, "n", c.Messages)
+	if !c.LastInbound.IsZero() {
+		line += " · " + p.T("capture.last_sign", "date", cartera.DateFromTime(c.LastInbound.In(p.Loc)))
+	}
+	if c.UnansweredDays > 0 {
+		line += " · " + p.T("capture.unanswered", "days", c.UnansweredDays, "date", cartera.DateFromTime(c.UnansweredSince.In(p.Loc)))
+	}
+	if c.LatencyRecent >= 0 {
+		line += " · " + p.T("capture.latency", "hours", c.LatencyRecent, "n", c.AnswersRecent)
+		if c.LatencyBefore >= 0 {
+			key := "capture.latency_before"
+			if c.LatencyRising {
+				key = "capture.latency_rising"
+			}
+			line += " " + p.T(key, "hours", c.LatencyBefore)
+		}
+	}
+	fmt.Fprintln(w, "    "+line)
 }

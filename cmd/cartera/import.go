@@ -79,8 +79,12 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	var srcs []csvio.Source
 	var caps []capture.Source
 	for _, f := range files {
-		if capture.DetectFile(f) != "" {
-			caps = append(caps, capture.FileSource(f))
+		if kind := capture.DetectFile(f); kind != "" {
+			if fi, err := os.Stat(f); err == nil && fi.IsDir() {
+				caps = append(caps, capture.MaildirSource(f))
+			} else {
+				caps = append(caps, capture.FileSource(f))
+			}
 			continue
 		}
 		if fi, err := os.Stat(f); err != nil || fi.IsDir() {

@@ -61,6 +61,7 @@ var commands = []command{
 	{"import", runImport},
 	{"mappings", runMappings},
 	{"match", runMatch},
+	{"candidates", runCandidates},
 	{"export", runExport},
 	{"demo", runDemo},
 	{"policy", runPolicy},
