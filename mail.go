@@ -15,8 +15,8 @@ import (
 // MailMessage is one message exchanged with a client.
 type MailMessage struct {
 	// ID is a hash of the message's Message-ID and the client.
-	ID       string    `json:"id"`
-	ClientID string    `json:"client_id"`
+	ID       string `json:"id"`
+	ClientID string `json:"client_id"`
 	// ContactID is the client's contact who wrote or was written to,
 	// when known.
 	ContactID string    `json:"contact_id,omitempty"`
