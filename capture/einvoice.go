@@ -641,6 +641,11 @@ func (r *run) invoice(e *einvoiceReader, inv einvoice, origin string) (bool, err
 	}
 	v := cartera.Invoice{ID: id, ClientID: w.ClientID, Number: inv.number, Issued: inv.issued, Due: inv.due, Paid: inv.paid,
 		Amount: cartera.Money{Amount: inv.base, Currency: inv.currency}}
+	if inv.credit && inv.base < 0 {
+		// A credit note is settled when issued: it lowers what is owed,
+		// it is never a payment made late.
+		v.Due, v.Paid = inv.issued, inv.issued
+	}
 	if v.Paid == 0 {
 		// The document does not say it was paid: a payment recorded in
 		// cartera since stays.

@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -37,5 +38,125 @@ func TestImportTrackersAndMatchTable(t *testing.T) {
 	r = runBin(t, nil, "match", "add", "--db", db, "project", "x", "NOPE")
 	if r.code != 1 || !strings.Contains(r.stderr, "NOPE") {
 		t.Fatalf("unknown client: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// The issue's end-to-end case, on the real binary: a mailbox (mbox and
+// Maildir), a calendar and e-invoices imported in one command turn into
+// signals, unanswered-outreach flags, time entries, invoices and a review
+// and forecast whose reasons cite them; the candidates wait for review.
+func TestCaptureMailCalendarAndInvoicesEndToEnd(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "c.db")
+	env := []string{"CARTERA_NOW=2026-12-02T12:00:00Z"}
+	c := func(f string) string { return testdata("capture", f) }
+	run := func(args ...string) result {
+		t.Helper()
+		r := runBin(t, env, append(args, "--db", db)...)
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
+		}
+		return r
+	}
+	run("import", c("clientes.csv"), c("contactos.csv"), c("oportunidades.csv"))
+	run("match", "self", "domain", "agencia.example")
+	run("match", "add", "tax_id", "ES-B12345674", "C-001")
+	run("match", "meetings", "*", "non_billable")
+	files := []string{c("correo.mbox"), c("maildir"), c("agenda.ics"), c("facturae-2026-017.xml"), c("ubl-F-2026-042.xml"),
+		c("ubl-abono-AB-2026-003.xml")}
+	// A dry run says what it would do, and does nothing.
+	r := run(append([]string{"import", "--dry-run"}, files...)...)
+	for _, want := range []string{"se crearían: 14 señales", "se crearían: 4 facturas", "se crearían: 3 horas",
+		"+ Sin respuesta · D-003 · 12 nov 2026 · correo.mbox", "+ Reunión celebrada · D-001 · 3 nov 2026 · agenda.ics"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if r := run("deal", "show", "D-003"); strings.Contains(r.stdout, "Sin respuesta") {
+		t.Fatalf("the dry run wrote signals:\n%s", r.stdout)
+	}
+	r = run(append([]string{"import"}, files...)...)
+	for _, want := range []string{"creados: 14 señales", "creados: 4 facturas", "creados: 3 horas", "creados: 2 concesiones",
+		"C-003: 1 mensaje · sin respuesta desde hace 20 días", "2 posibles incidencias esperan tu revisión"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("import lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	// Again: nothing changes.
+	if r = run(append([]string{"import"}, files...)...); strings.Contains(r.stdout, "creados:") || !strings.Contains(r.stdout, "sin cambios: 14 señales") {
+		t.Errorf("re-import:\n%s", r.stdout)
+	}
+	// The forecast's reasons cite the unanswered outreach and the meetings.
+	var deal struct {
+		Assessment struct {
+			Unanswered int `json:"unanswered_days"`
+			Factors    []struct {
+				Reason struct {
+					Code string `json:"code"`
+					Text string `json:"text"`
+				} `json:"reason"`
+			} `json:"factors"`
+		} `json:"assessment"`
+	}
+	for id, want := range map[string][]string{"D-003": {"forecast.f.no_reply", "Aplazada"}, "D-001": {"Reunión celebrada", "Reunión con quien decide"}} {
+		r = run("deal", "show", id, "--format", "json")
+		if err := json.Unmarshal([]byte(r.stdout), &deal); err != nil {
+			t.Fatal(err)
+		}
+		var all []string
+		for _, f := range deal.Assessment.Factors {
+			all = append(all, f.Reason.Code+" "+f.Reason.Text)
+		}
+		for _, w := range want {
+			if !strings.Contains(strings.Join(all, "\n"), w) {
+				t.Errorf("%s: reasons lack %q:\n%s", id, w, strings.Join(all, "\n"))
+			}
+		}
+	}
+	if deal.Assessment.Unanswered != 14 { // D-001: the contract sent on 18 November
+		t.Errorf("D-001 unanswered days = %d", deal.Assessment.Unanswered)
+	}
+	// The review's reasons cite the invoices; a confirmed candidate becomes
+	// an incident it cites too.
+	var q []struct {
+		ID   string `json:"id"`
+		Kind string `json:"kind"`
+	}
+	r = run("candidates", "--format", "json")
+	if err := json.Unmarshal([]byte(r.stdout), &q); err != nil || len(q) != 2 {
+		t.Fatalf("candidates: %v\n%s", err, r.stdout)
+	}
+	for _, cand := range q {
+		if cand.Kind == "out_of_hours" {
+			run("candidates", "confirm", cand.ID, "--severity", "2")
+		} else {
+			run("candidates", "dismiss", cand.ID)
+		}
+	}
+	var doc struct {
+		Clients []struct {
+			ID       string `json:"id"`
+			Reasons  []struct{ Code, Text string }
+			Breaches []struct{ Code, Text string }
+		} `json:"clients"`
+	}
+	if err := json.Unmarshal([]byte(run("review", "--format", "json").stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[string]string{}
+	for _, cl := range doc.Clients {
+		for _, rs := range append(cl.Reasons, cl.Breaches...) {
+			reasons[cl.ID] += rs.Code + " " + rs.Text + "\n"
+		}
+	}
+	for id, want := range map[string][]string{
+		"C-001": {"reason.overdue", "1.080,00", "15 oct 2026"},
+		"C-002": {"breach.off_limits", "horario protegido (15 nov 2026, 22:40)"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(reasons[id], w) {
+				t.Errorf("%s: review reasons lack %q:\n%s", id, w, reasons[id])
+			}
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/capture"
 )
 
 // runMatch shows and edits the match table: which address, domain, tax id
@@ -33,13 +34,13 @@ func runMatch(ctx context.Context, a *app, args []string) error {
 	if len(rest) > 0 {
 		action, rest = rest[0], rest[1:]
 	}
-	want := map[string]int{"list": 0, "add": 3, "self": 2, "ignore": 2, "delete": 2}
+	want := map[string]int{"list": 0, "add": 3, "self": 2, "ignore": 2, "delete": 2, "meetings": 2}
 	if n, ok := want[action]; !ok || len(rest) != n || (*format != "text" && *format != "json") {
 		return &usageError{p.T("usage.match")}
 	}
 	var kind cartera.MatchKind
 	var value string
-	if len(rest) >= 2 {
+	if len(rest) >= 2 && action != "meetings" {
 		kind = cartera.MatchKind(strings.ToLower(rest[0]))
 		if !kind.Valid() {
 			return &usageError{p.T("match.bad_kind", "value", rest[0])}
@@ -96,6 +97,25 @@ func runMatch(ctx context.Context, a *app, args []string) error {
 		}
 		fmt.Fprintln(a.stdout, p.T("match.saved", "kind", string(saved.Kind), "value", saved.Value, "role", string(saved.Role),
 			"client", saved.ClientID))
+	case "meetings":
+		// Whether a client's meetings become time entries.
+		cfg, err := capture.LoadConfig(ctx, st)
+		if err != nil {
+			return err
+		}
+		if cfg.MeetingTime == nil {
+			cfg.MeetingTime = map[string]string{}
+		}
+		if rest[0] != "*" {
+			if _, err := st.Client(ctx, rest[0]); err != nil {
+				return err
+			}
+		}
+		cfg.MeetingTime[rest[0]] = rest[1]
+		if err := capture.SaveConfig(ctx, st, cfg); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stdout, p.T("match.meetings_saved", "client", rest[0], "value", rest[1]))
 	case "delete":
 		if err := st.DeleteMatchRule(ctx, kind, value, 0); err != nil {
 			return err
