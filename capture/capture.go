@@ -376,6 +376,8 @@ type run struct {
 	id    *cartera.Identity
 	today cartera.Date
 	deals map[string][]cartera.Deal // open deals by client, loaded when needed
+	// phrases are the scope phrases, indexed once.
+	phrases phraseIndex
 	// currencies caches clients' currencies.
 	currencies map[string]cartera.Currency
 	rec        *records

@@ -14,7 +14,7 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
+	"unicode"
 
 	"golang.org/x/text/encoding/charmap"
 
@@ -300,73 +300,91 @@ func (r *run) candidates(w cartera.Who, at time.Time, key string, h *mailHeader,
 		add(cartera.KindOutOfHours, cartera.M("candidate.protected_hours", "at", at), "")
 	}
 	text := decodeWords(h.subject) + "\n" + bodyText(h, body)
-	if phrase, excerpt, ok := findPhrase(text, r.cfg.ScopePhrases); ok {
+	if r.phrases == nil {
+		r.phrases = newPhraseIndex(r.cfg.ScopePhrases)
+	}
+	if phrase, excerpt, ok := findPhrase(text, r.phrases); ok {
 		add(cartera.KindScopeCreep, cartera.M("candidate.scope", "phrase", phrase, "at", at), excerpt)
 	}
 }
 
 // findPhrase finds the first scope phrase in a text, comparing folded
-// words, and returns it with up to 80 characters around it.
-func findPhrase(text string, phrases []string) (string, string, bool) {
-	// Fold rune by rune, remembering where each folded byte came from.
-	var folded strings.Builder
-	var from []int
-	for i, r := range text {
-		f := cartera.Fold(string(r))
-		for j := 0; j < len(f); j++ {
-			from = append(from, i)
-		}
-		folded.WriteString(f)
-	}
-	ft := folded.String()
-	best, bestAt := "", -1
-	for _, p := range phrases {
-		p = cartera.Fold(strings.TrimSpace(p))
-		if p == "" {
-			continue
-		}
-		i := strings.Index(ft, p)
-		for i >= 0 && !wordEdge(ft, i, i+len(p)) {
-			k := strings.Index(ft[i+1:], p)
-			if k < 0 {
-				i = -1
-				break
+// words, and returns it with up to 80 characters around it. The text is
+// folded once and walked word by word; only a match pays for the excerpt.
+func findPhrase(text string, first phraseIndex) (string, string, bool) {
+	words := foldedWords(cartera.Fold(text))
+	for i, w := range words {
+		for _, p := range first[w] {
+			if i+len(p) > len(words) {
+				continue
 			}
-			i += 1 + k
+			ok := true
+			for k := 1; k < len(p); k++ {
+				if words[i+k] != p[k] {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				phrase := strings.Join(p, " ")
+				return phrase, excerpt(text, i, len(p)), true
+			}
 		}
-		if i >= 0 && (bestAt < 0 || i < bestAt) {
-			best, bestAt = p, i
-		}
 	}
-	if bestAt < 0 {
-		return "", "", false
-	}
-	start := from[bestAt]
-	end := len(text)
-	if e := bestAt + len(best); e < len(from) {
-		end = from[e]
-	}
-	lo, hi := max(0, start-80), min(len(text), end+80)
-	for lo > 0 && !utf8.RuneStart(text[lo]) {
-		lo--
-	}
-	for hi < len(text) && !utf8.RuneStart(text[hi]) {
-		hi++
-	}
-	ex := strings.Join(strings.Fields(text[lo:hi]), " ")
-	if lo > 0 {
-		ex = "…" + ex
-	}
-	if hi < len(text) {
-		ex += "…"
-	}
-	return best, ex, true
+	return "", "", false
 }
 
-// wordEdge reports whether s[i:j] starts and ends at word boundaries.
-func wordEdge(s string, i, j int) bool {
-	isWord := func(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 0x80 }
-	return (i == 0 || !isWord(s[i-1])) && (j >= len(s) || !isWord(s[j]))
+// phraseIndex holds phrases as folded words, by their first word.
+type phraseIndex map[string][][]string
+
+func newPhraseIndex(phrases []string) phraseIndex {
+	first := phraseIndex{}
+	for _, p := range phrases {
+		w := foldedWords(cartera.Fold(p))
+		if len(w) > 0 {
+			first[w[0]] = append(first[w[0]], w)
+		}
+	}
+	return first
+}
+
+// foldedWords splits a folded text into words: letters, digits and the
+// apostrophe ("you're").
+func foldedWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '\'' || r >= 0x80 && unicode.IsLetter(r))
+	})
+}
+
+// excerpt returns the words around words [i, i+n) of text, as written.
+func excerpt(text string, i, n int) string {
+	var spans [][2]int // each word's byte span in text
+	start := -1
+	for j, r := range text {
+		isWord := unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\''
+		switch {
+		case isWord && start < 0:
+			start = j
+		case !isWord && start >= 0:
+			spans = append(spans, [2]int{start, j})
+			start = -1
+		}
+	}
+	if start >= 0 {
+		spans = append(spans, [2]int{start, len(text)})
+	}
+	if i+n > len(spans) {
+		return ""
+	}
+	lo, hi := spans[max(0, i-8)][0], spans[min(len(spans)-1, i+n-1+8)][1]
+	ex := strings.Join(strings.Fields(text[lo:hi]), " ")
+	if i-8 > 0 {
+		ex = "…" + ex
+	}
+	if i+n-1+8 < len(spans)-1 {
+		ex += "…"
+	}
+	return truncate(ex, 300)
 }
 
 // decodeWords decodes a header's encoded words (=?utf-8?q?…?=).

@@ -2,6 +2,8 @@ package capture
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"errors"
 	"io"
 	"os"
@@ -137,6 +139,56 @@ type rawMessage struct {
 	file string
 }
 
+// indexFrom returns the index of the next "\nFrom " in data, or -1. A
+// byte search for the newline would stop on every line; this looks at
+// eight bytes at a time for a newline (the classic "has zero byte" test
+// on the bytes xor '\n') and checks the five bytes after each one found.
+func indexFrom(data []byte) int {
+	const (
+		lows  = 0x0101010101010101
+		highs = 0x8080808080808080
+		nls   = 0x0a0a0a0a0a0a0a0a
+	)
+	zero := func(v uint64) uint64 { x := v ^ nls; return (x - lows) &^ x & highs }
+	d := data
+	for len(d) >= 32 {
+		a, b := binary.LittleEndian.Uint64(d), binary.LittleEndian.Uint64(d[8:])
+		c, e := binary.LittleEndian.Uint64(d[16:]), binary.LittleEndian.Uint64(d[24:])
+		if za, zb, zc, ze := zero(a), zero(b), zero(c), zero(e); za|zb|zc|ze != 0 {
+			base := len(data) - len(d)
+			for k, t := range [4]uint64{za, zb, zc, ze} {
+				for t != 0 {
+					j := base + k*8 + bits.TrailingZeros64(t)/8
+					if j+6 <= len(data) && string(data[j+1:j+6]) == "From " {
+						return j
+					}
+					t &= t - 1
+				}
+			}
+		}
+		d = d[32:]
+	}
+	for i := len(data) - len(d); i < len(data); i++ {
+		if data[i] == '\n' {
+			if r := tailFrom(data, i); r >= 0 {
+				return r
+			}
+		}
+	}
+	return -1
+}
+
+// tailFrom checks a newline too close to the end to hold "From ": only
+// a whole "\nFrom " counts.
+func tailFrom(data []byte, j int) int {
+	if j+6 <= len(data) && string(data[j+1:j+6]) == "From " {
+		return j
+	}
+	return -1
+}
+
+var fromWord = []byte("From ")
+
 // mboxReader splits an mbox into messages with one block buffer: a
 // message's header is parsed in place, and its body is skipped by
 // searching for the next "\nFrom ".
@@ -152,7 +204,9 @@ type mboxReader struct {
 }
 
 func newMboxReader(r io.Reader) *mboxReader {
-	return &mboxReader{r: r, buf: make([]byte, 4<<20), fromNL: []byte("\nFrom ")}
+	// A block that stays in the processor's cache: each one is searched
+	// right after the kernel copied it in.
+	return &mboxReader{r: r, buf: make([]byte, 128<<10), fromNL: []byte("\nFrom ")}
 }
 
 // fill moves the unread data to the front and reads more; false at the end.
@@ -221,10 +275,17 @@ func (m *mboxReader) next(msg *rawMessage, want func(*mailHeader) bool) error {
 		} else if i := bytes.Index(data, []byte("\n\r\n")); i >= 0 {
 			hend = i + 1
 		}
-		if f := bytes.Index(data, m.fromNL); f >= 0 && (hend < 0 || f < hend) {
+		if f := indexFrom(data); f >= 0 && (hend < 0 || f < hend) {
 			hend = f + 1 // a message without a body
 		}
-		if hend >= 0 || m.end-m.start >= maxHeader || !m.fill() {
+		if hend >= 0 || m.end-m.start >= maxHeader {
+			break
+		}
+		if m.start == 0 && m.end == len(m.buf) {
+			// A header longer than the block: grow it, up to maxHeader.
+			m.buf = append(m.buf, make([]byte, len(m.buf))...)
+		}
+		if !m.fill() {
 			break
 		}
 	}
@@ -238,7 +299,7 @@ func (m *mboxReader) next(msg *rawMessage, want func(*mailHeader) bool) error {
 	// The body, up to the next "\nFrom " line.
 	for {
 		data := m.buf[m.start:m.end]
-		if i := bytes.Index(data, m.fromNL); i >= 0 {
+		if i := indexFrom(data); i >= 0 {
 			if wanted && len(m.body) < maxBody {
 				m.body = append(m.body, data[:min(i, maxBody-len(m.body))]...)
 			}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cartera/cartera"
@@ -39,18 +40,37 @@ func (db *DB) EachMailMessage(ctx context.Context, clientIDs []string, fn func(c
 	return nil
 }
 
+// mailRowsPerStatement is how many messages one INSERT carries.
+const mailRowsPerStatement = 100
+
 func (t *importTx) PutMailMessages(ctx context.Context, rows []cartera.MailMessage) error {
-	st, err := t.tx.PrepareContext(ctx, `INSERT INTO mail_messages (id, client_id, contact_id, at, outbound, key, reply_to, import_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET client_id = excluded.client_id,
-		contact_id = excluded.contact_id, at = excluded.at, outbound = excluded.outbound, key = excluded.key,
-		reply_to = excluded.reply_to, import_id = excluded.import_id`)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	for _, m := range rows {
-		if _, err := st.ExecContext(ctx, m.ID, m.ClientID, nullText(m.ContactID), m.At.Unix(), boolInt(m.Outbound), m.Key, m.ReplyTo, t.id); err != nil {
-			return fmt.Errorf("write mail message: %w", err)
+	stmts := map[int]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	args := make([]any, 0, 8*mailRowsPerStatement)
+	for start := 0; start < len(rows); start += mailRowsPerStatement {
+		chunk := rows[start:min(start+mailRowsPerStatement, len(rows))]
+		st, ok := stmts[len(chunk)]
+		if !ok {
+			q := `INSERT INTO mail_messages (id, client_id, contact_id, at, outbound, key, reply_to, import_id) VALUES ` +
+				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?),", len(chunk)), ",") +
+				` ON CONFLICT (id) DO UPDATE SET client_id = excluded.client_id, contact_id = excluded.contact_id, at = excluded.at,
+				outbound = excluded.outbound, key = excluded.key, reply_to = excluded.reply_to, import_id = excluded.import_id`
+			var err error
+			if st, err = t.tx.PrepareContext(ctx, q); err != nil {
+				return err
+			}
+			stmts[len(chunk)] = st
+		}
+		args = args[:0]
+		for _, m := range chunk {
+			args = append(args, m.ID, m.ClientID, nullText(m.ContactID), m.At.Unix(), boolInt(m.Outbound), m.Key, m.ReplyTo, t.id)
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("write mail messages: %w", err)
 		}
 	}
 	return nil
