@@ -3,9 +3,9 @@ package capture
 import (
 	"bytes"
 	"encoding/binary"
-	"math/bits"
 	"errors"
 	"io"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"sort"

@@ -2,6 +2,9 @@ package main_test
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -158,5 +161,41 @@ func TestCaptureMailCalendarAndInvoicesEndToEnd(t *testing.T) {
 				t.Errorf("%s: review reasons lack %q:\n%s", id, w, reasons[id])
 			}
 		}
+	}
+}
+
+// A calendar subscription from the command line: its address is sealed
+// with a key next to the database, and a refresh captures it.
+func TestSubscribeAndRefreshACalendar(t *testing.T) {
+	t.Parallel()
+	ics, err := os.ReadFile(testdata("capture", "agenda.ics"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(ics) }))
+	defer feed.Close()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	env := []string{"CARTERA_NOW=2026-11-25T12:00:00Z"}
+	c := func(f string) string { return testdata("capture", f) }
+	for _, args := range [][]string{
+		{"import", c("clientes.csv"), c("contactos.csv"), c("oportunidades.csv")},
+		{"match", "self", "domain", "agencia.example"},
+		{"subscribe", "add", "agenda", "--ics", feed.URL + "/privado-9f2c/basic.ics", "--every", "30m"},
+	} {
+		if r := runBin(t, env, append(args, "--db", db)...); r.code != 0 {
+			t.Fatalf("%v: exit %d\n%s%s", args, r.code, r.stdout, r.stderr)
+		}
+	}
+	if b, err := os.ReadFile(db + ".key"); err != nil || len(b) < 40 {
+		t.Fatalf("key file: %v", err)
+	}
+	r := runBin(t, env, "subscribe", "refresh", "--db", db)
+	if r.code != 0 || !strings.Contains(r.stdout, "agenda: actualizada") || !strings.Contains(r.stdout, "creados: 6 señales") {
+		t.Fatalf("refresh: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runBin(t, env, "subscribe", "--db", db)
+	if r.code != 0 || !strings.Contains(r.stdout, "agenda · ics · 127.0.0.1") || strings.Contains(r.stdout, "privado-9f2c") {
+		t.Fatalf("list: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

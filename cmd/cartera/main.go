@@ -62,6 +62,7 @@ var commands = []command{
 	{"mappings", runMappings},
 	{"match", runMatch},
 	{"candidates", runCandidates},
+	{"subscribe", runSubscribe},
 	{"export", runExport},
 	{"demo", runDemo},
 	{"policy", runPolicy},
