@@ -1,59 +1,15 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"sort"
-	"sync"
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/capture"
 	"github.com/cartera/cartera/csvio"
 	"github.com/cartera/cartera/i18n"
 )
-
-// importAll imports tabular files (csvio) and captured ones (calendars,
-// e-invoices, mail) in one transaction: the captured records are written
-// just before the tabular import commits, matched against the clients,
-// contacts and deals stored and those of the same run.
-func importAll(ctx context.Context, st cartera.Store, srcs []csvio.Source, caps []capture.Source, o csvio.Options,
-	co capture.Options) (*csvio.Report, *capture.Report, error) {
-	if len(caps) == 0 {
-		rep, err := csvio.Import(ctx, st, srcs, o)
-		return rep, nil, err
-	}
-	if len(srcs) == 0 {
-		crep, err := capture.Import(ctx, st, caps, co)
-		return &csvio.Report{DryRun: o.DryRun}, crep, err
-	}
-	var mu sync.Mutex
-	var also []any
-	o.Observe = func(x any) { mu.Lock(); also = append(also, x); mu.Unlock() }
-	var crep *capture.Report
-	if o.DryRun {
-		rep, err := csvio.Import(ctx, st, srcs, o)
-		if err != nil {
-			return rep, nil, err
-		}
-		co.Also = also
-		crep, err = capture.Import(ctx, st, caps, co)
-		return rep, crep, err
-	}
-	o.BeforeCommit = func(ctx context.Context, tx cartera.ImportTx) error {
-		mu.Lock()
-		co.Also = also
-		mu.Unlock()
-		p, err := capture.Prepare(ctx, st, caps, co)
-		if err != nil {
-			return err
-		}
-		crep = p.Report()
-		return p.Write(ctx, tx)
-	}
-	rep, err := csvio.Import(ctx, st, srcs, o)
-	return rep, crep, err
-}
 
 // printCapture prints what a capture did or would do.
 func printCapture(w io.Writer, p *i18n.Printer, r *capture.Report) {

@@ -123,7 +123,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		co.Progress = bar.capture
 	}
 	start := a.now()
-	rep, crep, err := importAll(ctx, st, srcs, caps, o, co)
+	rep, crep, err := capture.ImportWithTables(ctx, st, srcs, caps, o, co)
 	if bar != nil {
 		bar.clear()
 	}
