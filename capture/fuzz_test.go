@@ -29,3 +29,25 @@ func FuzzEInvoice(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMbox feeds the mailbox reader anything: every message it finds is
+// parsed as an import would, and nothing may panic.
+func FuzzMbox(f *testing.F) {
+	if b, err := os.ReadFile(filepath.Join("..", "testdata", "capture", "correo.mbox")); err == nil {
+		f.Add(b)
+	}
+	f.Add([]byte("From a\nFrom: x@y\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Transfer-Encoding: base64\n\nAAA=\n--b--\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m := newMboxReader(bytes.NewReader(b))
+		m.buf = make([]byte, 64) // tiny blocks: every boundary case of the block reader
+		var msg rawMessage
+		for i := 0; i < 1000; i++ {
+			if err := m.next(&msg, func(*mailHeader) bool { return true }); err != nil {
+				return
+			}
+			addresses(msg.h.from + "," + msg.h.to)
+			bodyText(&msg.h, msg.body)
+			findPhrase(decodeWords(msg.h.subject)+string(msg.body), newPhraseIndex(DefaultScopePhrases))
+		}
+	})
+}

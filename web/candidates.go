@@ -77,3 +77,63 @@ func (s *Server) candidateDismiss(w http.ResponseWriter, r *http.Request) error 
 	http.Redirect(w, r, "/candidates?ok=dismissed", http.StatusSeeOther)
 	return nil
 }
+
+// apiCandidates lists the pending candidates the caller may see.
+func (s *Server) apiCandidates(w http.ResponseWriter, r *http.Request) error {
+	q := cartera.CandidateQuery{Status: cartera.CandidatePending}
+	if o := rc(r).owner(); o != "" {
+		q.Owner = cartera.Fold(strings.TrimSpace(o))
+	}
+	list, err := s.st.Candidates(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []cartera.Candidate{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": list})
+}
+
+// apiCandidateConfirm confirms a candidate as an incident.
+func (s *Server) apiCandidateConfirm(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.candidateFor(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Severity int    `json:"severity"`
+		Note     string `json:"note"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	v, err := ifMatch(r, 0)
+	if err != nil {
+		return err
+	}
+	if in.Severity < cartera.MinSeverity || in.Severity > cartera.MaxSeverity {
+		return cartera.FieldError("severity", "cli.bad_severity", "value", strconv.Itoa(in.Severity))
+	}
+	done, err := s.st.ConfirmCandidate(r.Context(), c.ID, v, capture.IncidentOf(c, in.Severity, strings.TrimSpace(in.Note)))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, done)
+}
+
+// apiCandidateDismiss dismisses a candidate.
+func (s *Server) apiCandidateDismiss(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.candidateFor(r)
+	if err != nil {
+		return err
+	}
+	v, err := ifMatch(r, 0)
+	if err != nil {
+		return err
+	}
+	done, err := s.st.DismissCandidate(r.Context(), c.ID, v)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, done)
+}

@@ -73,3 +73,46 @@ func (s *Server) matchDelete(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, "/matches?ok=saved&deleted="+url.QueryEscape(string(kind)), http.StatusSeeOther)
 	return nil
 }
+
+// apiMatches answers the match table and the unmatched identifiers.
+func (s *Server) apiMatches(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.matchesData(r)
+	if err != nil {
+		return err
+	}
+	if d.Rules == nil {
+		d.Rules = []cartera.MatchRule{}
+	}
+	if d.Unmatched == nil {
+		d.Unmatched = []cartera.Unmatched{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"rules": d.Rules, "unmatched": d.Unmatched})
+}
+
+// apiMatchPut adds or changes a rule (the value is normalised first).
+func (s *Server) apiMatchPut(w http.ResponseWriter, r *http.Request) error {
+	var m cartera.MatchRule
+	if err := decode(w, r, &m); err != nil {
+		return err
+	}
+	m.Value = cartera.NormalizeMatch(m.Kind, m.Value)
+	saved, err := s.st.SaveMatchRule(r.Context(), m)
+	if err != nil {
+		return err
+	}
+	etag(w, saved.Version)
+	return writeJSON(w, http.StatusOK, saved)
+}
+
+// apiMatchDelete removes a rule.
+func (s *Server) apiMatchDelete(w http.ResponseWriter, r *http.Request) error {
+	v, err := ifMatch(r, 0)
+	if err != nil {
+		return err
+	}
+	if err := s.st.DeleteMatchRule(r.Context(), cartera.MatchKind(r.PathValue("kind")), r.PathValue("value"), v); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
