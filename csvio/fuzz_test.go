@@ -37,6 +37,10 @@ func (fakeStore) DealKeys(_ context.Context, fn func(string, cartera.Currency) e
 	return fn("D-001", "EUR")
 }
 
+func (fakeStore) MatchRules(context.Context) ([]cartera.MatchRule, error) {
+	return []cartera.MatchRule{{Kind: cartera.MatchProject, Value: "web talleres", Role: cartera.RoleClient, ClientID: "C-001"}}, nil
+}
+
 func (fakeStore) Pipeline(context.Context) (cartera.Pipeline, error) {
 	return cartera.DefaultPipeline(), nil
 }
