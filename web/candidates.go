@@ -30,7 +30,11 @@ func (s *Server) candidatesShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.page(w, r, "candidates", "candidates", candidatesPage{Candidates: list, Done: r.URL.Query().Get("ok")})
+	done := r.URL.Query().Get("ok")
+	if done != "confirmed" && done != "dismissed" {
+		done = ""
+	}
+	return s.page(w, r, "candidates", "candidates", candidatesPage{Candidates: list, Done: done})
 }
 
 // candidateFor loads a candidate the user may act on: one of a client
