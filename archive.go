@@ -25,6 +25,15 @@ type Archive struct {
 	Debriefs       []Debrief       `json:"debriefs"`
 	Referrals      []Referral      `json:"referrals"`
 	Holidays       []Holiday       `json:"holidays"`
+	// What capture keeps: the match table and the identifiers waiting to
+	// be assigned, where captured records came from, the messages
+	// exchanged with clients and the candidate incidents (with their
+	// status: a dismissed one must stay dismissed).
+	MatchRules   []MatchRule   `json:"match_rules"`
+	Unmatched    []Unmatched   `json:"unmatched"`
+	Provenance   []Provenance  `json:"provenance"`
+	MailMessages []MailMessage `json:"mail_messages"`
+	Candidates   []Candidate   `json:"candidates"`
 }
 
 // ArchivedToken is an API token with the hash it is recognised by.
@@ -49,7 +58,8 @@ type SettingValue struct {
 // Len is how many items the archive holds, for reports.
 func (a *Archive) Len() int {
 	n := len(a.Users) + len(a.Tokens) + len(a.CalendarTokens) + len(a.Settings) + len(a.Tasks) + len(a.Reconnects) +
-		len(a.Debriefs) + len(a.Referrals) + len(a.Holidays)
+		len(a.Debriefs) + len(a.Referrals) + len(a.Holidays) + len(a.MatchRules) + len(a.Unmatched) + len(a.Provenance) +
+		len(a.MailMessages) + len(a.Candidates)
 	for _, d := range a.Debriefs {
 		n += len(d.Lessons)
 	}

@@ -105,17 +105,24 @@ const (
 	// SignalStatusCheck records a fresh check of where the prospect stands
 	// ("touching ground"), whatever the answer.
 	SignalStatusCheck SignalKind = "status_check"
+	// SignalReplyReceived records that the prospect answered (a reply to
+	// our mail): a sign of life, which ends silence and unanswered
+	// outreach, and says nothing of what was answered.
+	SignalReplyReceived SignalKind = "reply_received"
 )
 
 // signalKindNames lists the kinds in a fixed-size array, which sizes
-// Evidence.
+// Evidence. Stored evidence summaries refer to kinds by their position:
+// new kinds go at the end.
 var signalKindNames = [...]SignalKind{
 	SignalVerbalIntent, SignalMeetingHeld, SignalProposalRequested, SignalBudgetConfirmed, SignalDecisionMakerMet,
 	SignalPurchaseOrder, SignalContractSigned, SignalPaymentReceived,
 	SignalNoReply, SignalPostponed, SignalCompetitorMentioned, SignalChampionLeft, SignalStatusCheck,
+	SignalReplyReceived,
 }
 
-// SignalKinds lists every kind, positive first.
+// SignalKinds lists every kind: positive, negative, the status check, and
+// the kinds added since.
 var SignalKinds = signalKindNames[:]
 
 // Valid reports whether k is a known kind.

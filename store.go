@@ -43,6 +43,8 @@ type Store interface {
 	DealStore
 	PlaybookStore
 	ArchiveStore
+	MatchStore
+	MailStore
 	Close() error
 }
 
@@ -214,6 +216,18 @@ type ImportTx interface {
 	// version; the records it refers to (deals, clients) must be written
 	// in the same transaction or be stored already.
 	PutArchive(ctx context.Context, a *Archive) error
+	// PutProvenance records where captured records came from (replacing
+	// what an earlier import said of the same records).
+	PutProvenance(ctx context.Context, rows []Provenance) error
+	// PutUnmatched lists identifiers no rule explained, replacing the
+	// count and hint of the same identifiers and keeping the latest day.
+	PutUnmatched(ctx context.Context, rows []Unmatched) error
+	// PutMailMessages stores messages exchanged with clients (replacing
+	// those with the same id).
+	PutMailMessages(ctx context.Context, rows []MailMessage) error
+	// PutCandidates adds candidate incidents; a candidate already stored
+	// keeps its status (a dismissed one is not suggested again).
+	PutCandidates(ctx context.Context, rows []Candidate) error
 	// Commit makes every record visible and brings derived figures up to
 	// date.
 	Commit(ctx context.Context) error

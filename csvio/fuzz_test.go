@@ -37,6 +37,10 @@ func (fakeStore) DealKeys(_ context.Context, fn func(string, cartera.Currency) e
 	return fn("D-001", "EUR")
 }
 
+func (fakeStore) MatchRules(context.Context) ([]cartera.MatchRule, error) {
+	return []cartera.MatchRule{{Kind: cartera.MatchProject, Value: "web talleres", Role: cartera.RoleClient, ClientID: "C-001"}}, nil
+}
+
 func (fakeStore) Pipeline(context.Context) (cartera.Pipeline, error) {
 	return cartera.DefaultPipeline(), nil
 }
@@ -92,9 +96,13 @@ func (t *fakeTx) PutDeals(_ context.Context, r []cartera.Deal, p []int64) ([]car
 func (t *fakeTx) PutSignals(_ context.Context, r []cartera.Signal, p []int64) ([]cartera.Duplicate, error) {
 	return t.put(idsOf(r, func(x cartera.Signal) string { return "s/" + x.ID }), p), nil
 }
-func (t *fakeTx) PutArchive(context.Context, *cartera.Archive) error { return nil }
-func (t *fakeTx) Commit(context.Context) error                       { return nil }
-func (t *fakeTx) Rollback() error                                    { return nil }
+func (t *fakeTx) PutProvenance(context.Context, []cartera.Provenance) error    { return nil }
+func (t *fakeTx) PutUnmatched(context.Context, []cartera.Unmatched) error      { return nil }
+func (t *fakeTx) PutMailMessages(context.Context, []cartera.MailMessage) error { return nil }
+func (t *fakeTx) PutCandidates(context.Context, []cartera.Candidate) error     { return nil }
+func (t *fakeTx) PutArchive(context.Context, *cartera.Archive) error           { return nil }
+func (t *fakeTx) Commit(context.Context) error                                 { return nil }
+func (t *fakeTx) Rollback() error                                              { return nil }
 
 // seedFiles returns the documented example files, the fuzzer's seeds.
 func seedFiles(f *testing.F) [][]byte {
@@ -155,6 +163,9 @@ func vendorSeeds(f *testing.F) [][]byte {
 	if len(paths) < 7 {
 		f.Fatalf("vendor seed files missing: %d", len(paths))
 	}
+	// The time trackers' exports are vendor files too.
+	trackers, _ := filepath.Glob(filepath.Join("..", "testdata", "trackers", "*.csv"))
+	paths = append(paths, trackers...)
 	var out [][]byte
 	for _, p := range paths {
 		b, err := os.ReadFile(p)

@@ -1,6 +1,7 @@
 package csvio
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -51,6 +52,9 @@ type Options struct {
 	Separator rune
 	// Decimal says how to read decimal numbers; auto decides per file.
 	Decimal decimalMode
+	// Sheet names the sheet of a spreadsheet (.xlsx) to import, or its
+	// 1-based number; empty means the first.
+	Sheet string
 	// Location is the time zone of times written without one.
 	Location *time.Location
 	// Now is the current time, from the caller's clock (required by Import
@@ -71,6 +75,11 @@ type Options struct {
 	// Pipeline, when set, is the pipeline deals are checked against
 	// instead of the store's: a move between stores brings its own.
 	Pipeline *cartera.Pipeline
+	// Observe, when set, is told of every valid client, contact and deal
+	// read (cartera.Client, cartera.Contact, cartera.Deal values), from
+	// the reading goroutine: what a capture in the same run matches
+	// against besides what is stored.
+	Observe func(record any)
 	// BeforeCommit, when set, runs after every record is written and
 	// before the commit, inside the same transaction: what it writes
 	// lands with the records or not at all.
@@ -97,7 +106,9 @@ type FileReport struct {
 	Entity   cartera.Entity `json:"entity"`
 	Format   string         `json:"format"`
 	Encoding string         `json:"encoding"`
-	Rows     int64          `json:"rows"`
+	// Sheet is the sheet read from a spreadsheet.
+	Sheet string `json:"sheet,omitempty"`
+	Rows  int64  `json:"rows"`
 	// Ignored lists header columns that cartera does not use.
 	Ignored []string `json:"ignored_columns,omitempty"`
 	// Mapping names the mapping that read the file (a vendor export such
@@ -110,6 +121,11 @@ type FileReport struct {
 	// after the data, from line FooterLine.
 	FooterLines int `json:"footer_lines,omitempty"`
 	FooterLine  int `json:"footer_line,omitempty"`
+	// Matched and Unmatched group a time tracker's rows by project: the
+	// client each project went to and how, and the projects no rule or
+	// client name explains, whose rows were left out.
+	Matched   []TrackerMatch `json:"matched,omitempty"`
+	Unmatched []TrackerMatch `json:"unmatched,omitempty"`
 }
 
 // Problem is one bad value, at file:line:column.
@@ -184,6 +200,8 @@ type batch struct {
 	rows   any // []cartera.Client, []cartera.Invoice, …
 	pos    []int64
 	idCols []int
+	// prov says where captured records came from (tracker exports).
+	prov []cartera.Provenance
 }
 
 // Import validates every source and writes all of them in one transaction,
@@ -224,7 +242,12 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 		f, err := openSource(i, s, o)
 		if err != nil {
 			var pe *posError
-			if errors.As(err, &pe) {
+			var se *sourceError
+			switch {
+			case errors.As(err, &se):
+				probs.add(Problem{File: se.name, Line: se.pe.line, Column: se.pe.col, Msg: se.pe.msg})
+				continue
+			case errors.As(err, &pe):
 				probs.add(Problem{File: s.Name, Line: pe.line, Column: pe.col, Msg: pe.msg})
 				continue
 			}
@@ -235,6 +258,13 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 	if probs.count() > 0 {
 		return nil, &ProblemsError{Problems: probs.list, More: probs.more}
 	}
+	names := make([]string, len(srcs))
+	for i, s := range srcs {
+		names[i] = s.Name
+	}
+	for _, f := range files {
+		names[f.idx] = f.src.Name // a spreadsheet's problems are at file:sheet
+	}
 	order := map[cartera.Entity]int{}
 	for i, e := range cartera.Entities {
 		order[e] = i
@@ -243,13 +273,21 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 		return order[files[i].lay.schema.entity] < order[files[j].lay.schema.entity]
 	})
 
-	mapped := false
+	mapped, tracked := false, false
 	for _, f := range files {
 		mapped = mapped || f.lay.mapping != nil
+		tracked = tracked || (f.lay.mapping != nil && f.lay.schema.entity == cartera.EntityTime)
 	}
 	v, err := newValidator(ctx, st, o, probs, mapped)
 	if err != nil {
 		return nil, err
+	}
+	if tracked {
+		rules, err := st.MatchRules(ctx)
+		if err != nil {
+			return nil, err
+		}
+		v.trackers = newTrackerState(rules)
 	}
 
 	tx, err := st.BeginImport(ctx)
@@ -274,6 +312,9 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 			continue // drain so the reader can finish
 		}
 		dups, err := put(ctx, tx, b)
+		if err == nil && len(b.prov) > 0 {
+			err = tx.PutProvenance(ctx, b.prov)
+		}
 		if err != nil {
 			writeErr = err
 			cancel()
@@ -281,7 +322,7 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 		}
 		for _, d := range dups {
 			fi, line := int(d.FirstPos>>32), int(d.FirstPos&0xffffffff)
-			first := fmt.Sprintf("%s:%d", srcs[fi].Name, line)
+			first := fmt.Sprintf("%s:%d", names[fi], line)
 			probs.add(Problem{File: b.file.src.Name, Line: int(b.pos[d.Index] & 0xffffffff), Column: b.idCols[d.Index],
 				Msg: cartera.M("import.duplicate_id", "first", first)})
 		}
@@ -292,17 +333,26 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 	if writeErr != nil {
 		return nil, writeErr
 	}
+	var unmatched []cartera.Unmatched
+	if v.trackers != nil {
+		unmatched = v.trackers.report(files)
+	}
 	rep := &Report{DryRun: o.DryRun}
 	for _, f := range files {
 		rep.Files = append(rep.Files, *f.rep)
 		rep.Rows += f.rep.Rows
 	}
 	if probs.count() > 0 {
-		sortProblems(probs.list, srcs)
+		sortProblems(probs.list, names)
 		return rep, &ProblemsError{Problems: probs.list, More: probs.more}
 	}
 	if o.DryRun {
 		return rep, tx.Rollback()
+	}
+	if len(unmatched) > 0 {
+		if err := tx.PutUnmatched(ctx, unmatched); err != nil {
+			return nil, err
+		}
 	}
 	if o.BeforeCommit != nil {
 		if err := o.BeforeCommit(ctx, tx); err != nil {
@@ -314,6 +364,15 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 	}
 	return rep, nil
 }
+
+// sourceError is a problem opening a source that is reported under
+// another name than the source's (a spreadsheet's file:sheet).
+type sourceError struct {
+	name string
+	pe   *posError
+}
+
+func (e *sourceError) Error() string { return e.name + ":" + e.pe.Error() }
 
 // errNoClock is a caller's mistake: csvio never reads the wall clock.
 var errNoClock = errors.New("csvio: Options.Now is not set")
@@ -364,10 +423,10 @@ func newValidator(ctx context.Context, st cartera.Store, o Options, probs *probl
 	return v, nil
 }
 
-func sortProblems(ps []Problem, srcs []Source) {
+func sortProblems(ps []Problem, names []string) {
 	idx := map[string]int{}
-	for i, s := range srcs {
-		idx[s.Name] = i
+	for i, n := range names {
+		idx[n] = i
 	}
 	sort.SliceStable(ps, func(i, j int) bool {
 		a, b := ps[i], ps[j]
@@ -386,7 +445,30 @@ func openSource(i int, s Source, o Options) (*opened, error) {
 	if err != nil {
 		return nil, &posError{1, 1, cartera.M("import.cannot_open", "reason", err.Error())}
 	}
-	d, err := decode(rc, o.Encoding)
+	br := bufio.NewReaderSize(rc, sniffSize)
+	if head, _ := br.Peek(len(zipMagic)); bytes.Equal(head, zipMagic) {
+		lay, rows, sheet, err := openWorkbook(s, rc, br, o)
+		if sheet != "" {
+			s.Name += ":" + sheet // problems are at file:sheet:row:column
+		}
+		if err != nil {
+			rc.Close()
+			var pe *posError
+			if errors.As(err, &pe) {
+				return nil, &sourceError{name: s.Name, pe: pe}
+			}
+			return nil, err
+		}
+		rep := &FileReport{Name: s.Name, Entity: lay.schema.entity, Format: "xlsx", Sheet: sheet, Ignored: append([]string(nil), lay.unknown...)}
+		if lay.mapping != nil {
+			rep.Mapping = lay.mapping.Name
+		}
+		return &opened{idx: i, src: s, rc: rc, lay: lay, rows: rows, rep: rep}, nil
+	}
+	d, err := decode(struct {
+		io.Reader
+		io.Closer
+	}{br, rc}, o.Encoding)
 	if err != nil {
 		rc.Close()
 		if errors.Is(err, errBinary) {
@@ -448,6 +530,8 @@ type validator struct {
 	// names finds clients by name for mapped files (nil otherwise).
 	names *clientNames
 	rows  int64
+	// trackers resolves time trackers' projects (nil without such files).
+	trackers *trackerState
 }
 
 // readAll reads every file in order and sends valid records in batches.
@@ -503,7 +587,15 @@ func (v *validator) readFile(ctx context.Context, f *opened, out chan<- batch) e
 		v.rows++
 		f.rep.Rows++
 		c := newChecker(v, f, &rec)
-		if id := c.id(); id != "" {
+		if c.m != nil && s.entity == cartera.EntityTime {
+			// A tracker's entry has no id column: its id is made from it.
+			if x, p, ok := c.trackerTime(); ok {
+				cur.rows = append(cur.rows.([]cartera.TimeEntry), x)
+				cur.prov = append(cur.prov, p)
+				cur.pos = append(cur.pos, int64(f.idx)<<32|int64(rec.line))
+				cur.idCols = append(cur.idCols, 1)
+			}
+		} else if id := c.id(); id != "" {
 			ok := c.appendTo(&cur, id)
 			if ok {
 				cur.pos = append(cur.pos, int64(f.idx)<<32|int64(rec.line))
@@ -772,6 +864,7 @@ func (c *checker) appendTo(b *batch, id string) bool {
 			c.v.names.add(strings.Clone(x.Name), id)
 		}
 		b.rows = append(rows, x)
+		c.observe(x)
 	case []cartera.Contact:
 		client, _ := c.client()
 		x := cartera.Contact{ID: id, ClientID: client, Name: c.text("name", true), Role: c.text("role", false),
@@ -786,6 +879,7 @@ func (c *checker) appendTo(b *batch, id string) bool {
 		}
 		c.v.contacts[strings.Clone(id)] = strings.Clone(client)
 		b.rows = append(rows, x)
+		c.observe(x)
 	case []cartera.Invoice:
 		client, cur := c.client()
 		cur = c.currency(cur)
@@ -882,6 +976,7 @@ func (c *checker) appendTo(b *batch, id string) bool {
 			return false
 		}
 		b.rows = append(rows, x)
+		c.observe(x)
 	case []cartera.Signal:
 		x, ok := c.signal(id)
 		if !ok {
@@ -890,6 +985,13 @@ func (c *checker) appendTo(b *batch, id string) bool {
 		b.rows = append(rows, x)
 	}
 	return true
+}
+
+// observe tells Options.Observe of a valid record.
+func (c *checker) observe(x any) {
+	if c.v.o.Observe != nil {
+		c.v.o.Observe(x)
+	}
 }
 
 // enum reads an optional closed-set column.

@@ -12,7 +12,7 @@ import (
 )
 
 // dateTargets are the mapped columns that hold dates.
-var dateTargets = []string{"created", "closed", "expected_close", "stage_since", "close_date", "won_time", "lost_time"}
+var dateTargets = []string{"date", "created", "closed", "expected_close", "stage_since", "close_date", "won_time", "lost_time"}
 
 // parseMappedDate reads a date as CRM exports write them: ISO 8601 with or
 // without a time ("2026-01-12 09:15:32"), a slashed date in the file's

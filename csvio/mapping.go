@@ -19,6 +19,9 @@ import (
 type Mapping struct {
 	// Name identifies the mapping in reports ("hubspot-en").
 	Name string `json:"name"`
+	// Entity is what the file holds: deals (the default) or time, the
+	// entries of a time tracker (see TimeTargets).
+	Entity string `json:"entity,omitempty"`
 	// Extends names a built-in mapping whose entries this one adds to or
 	// overrides: a renamed stage needs one line, not a whole mapping.
 	Extends string `json:"extends,omitempty"`
@@ -109,6 +112,61 @@ var (
 	nameTargets     = []string{"title", "company", "prospect", "client_id"}
 )
 
+// mappedKind is what a mapping reads into: its schema, the targets a file
+// must feed, the targets one of which it must feed, and whether stages
+// are part of it.
+type mappedKind struct {
+	schema   *schema
+	required []string
+	oneOf    []string
+	stages   bool
+}
+
+var (
+	dealKind = &mappedKind{schema: mappedSchema, required: requiredTargets, oneOf: nameTargets, stages: true}
+	timeKind = &mappedKind{schema: timeMappedSchema, required: []string{"date", "hours"},
+		oneOf: []string{"project", "client", "client_id"}}
+)
+
+// timeMappedSchema is the layout a time tracker's export is read into:
+// cartera's time columns and what trackers add.
+//
+//   - project, client: the tracker's project and client names; the entry
+//     goes to the client a match rule gives the project (cartera match),
+//     or else to the client whose name is the tracker's client.
+//   - task, user, start_time: they tell one entry from another when the
+//     export has no id of its own.
+var timeMappedSchema = func() *schema {
+	s := &schema{entity: cartera.EntityTime, fileES: "horas"}
+	for _, c := range schemaOf(cartera.EntityTime).cols {
+		s.cols = append(s.cols, column{key: c.key, es: c.es})
+	}
+	return appendCols(s, column{key: "project", es: "proyecto"}, column{key: "client", es: "cliente_del_proyecto"},
+		column{key: "task", es: "tarea"}, column{key: "user", es: "usuario"}, column{key: "start_time", es: "hora_inicio"})
+}()
+
+func appendCols(s *schema, cols ...column) *schema {
+	s.cols = append(s.cols, cols...)
+	return s
+}
+
+// TimeTargets are the columns a time mapping may feed.
+func TimeTargets() []string {
+	out := make([]string, len(timeMappedSchema.cols))
+	for i, c := range timeMappedSchema.cols {
+		out[i] = c.key
+	}
+	return out
+}
+
+// kind returns what the mapping reads into.
+func (m *Mapping) kind() *mappedKind {
+	if m.Entity == string(cartera.EntityTime) {
+		return timeKind
+	}
+	return dealKind
+}
+
 // dateOrder says how a slashed date is read.
 type dateOrder byte
 
@@ -170,9 +228,13 @@ func mapKey(s string) string {
 
 // targetIndex resolves a target name (English key or Spanish column name)
 // to its index in mappedSchema.
-func targetIndex(name string) int {
+func targetIndex(name string) int { return mappedSchema.target(name) }
+
+// target resolves a target name (English key or Spanish column name) to
+// its index in a mapped schema.
+func (s *schema) target(name string) int {
 	k := headerKey(name)
-	for i, c := range mappedSchema.cols {
+	for i, c := range s.cols {
 		if k == c.key || k == c.es {
 			return i
 		}
@@ -206,6 +268,12 @@ func (m *Mapping) problem(key, msg string, kv ...any) Problem {
 // is returned, each at the entry it concerns.
 func (m *Mapping) compile() []Problem {
 	var probs []Problem
+	kind := m.kind()
+	switch strings.TrimSpace(m.Entity) {
+	case "", string(cartera.EntityDeals), string(cartera.EntityTime):
+	default:
+		probs = append(probs, m.problem("entity", "mapping.bad_entity", "value", m.Entity))
+	}
 	c := &compiled{cols: map[string]int{}, display: map[int]string{}, prefixes: map[string]bool{},
 		stages: map[string]stageRule{}, outcomes: map[string]cartera.Outcome{}, categories: map[string]cartera.ForecastCategory{}}
 	for _, p := range m.Prefixes {
@@ -223,10 +291,14 @@ func (m *Mapping) compile() []Problem {
 		if strings.TrimSpace(target) == "" {
 			continue // ignored on purpose (over an extended mapping)
 		}
-		j := targetIndex(target)
+		j := kind.schema.target(target)
 		if j < 0 {
+			targets := Targets()
+			if kind == timeKind {
+				targets = TimeTargets()
+			}
 			probs = append(probs, m.problem("columns/"+h, "mapping.unknown_target", "header", h, "value", target,
-				"targets", Targets()))
+				"targets", targets))
 			continue
 		}
 		if old, ok := c.cols[k]; ok && old != j {
@@ -240,20 +312,20 @@ func (m *Mapping) compile() []Problem {
 	}
 	fed := map[string]bool{}
 	for _, j := range c.cols {
-		fed[mappedSchema.cols[j].key] = true
+		fed[kind.schema.cols[j].key] = true
 	}
 	var missing []string
-	for _, t := range requiredTargets {
+	for _, t := range kind.required {
 		if !fed[t] {
 			missing = append(missing, t)
 		}
 	}
 	named := false
-	for _, t := range nameTargets {
+	for _, t := range kind.oneOf {
 		named = named || fed[t]
 	}
 	if !named {
-		missing = append(missing, strings.Join(nameTargets, "/"))
+		missing = append(missing, strings.Join(kind.oneOf, "/"))
 	}
 	if len(missing) > 0 {
 		probs = append(probs, m.problem("columns", "mapping.missing_targets", "columns", missing))
@@ -279,7 +351,7 @@ func (m *Mapping) compile() []Problem {
 		}
 		c.stages[k] = r
 	}
-	if len(c.stages) == 0 {
+	if len(c.stages) == 0 && kind.stages {
 		probs = append(probs, m.problem("stages", "mapping.no_stages"))
 	}
 	for _, v := range ordered(m.Outcomes, nil) {
@@ -338,6 +410,9 @@ func (m *Mapping) compile() []Problem {
 // checkPipeline reports stage targets that are not stages of p.
 func (m *Mapping) checkPipeline(p cartera.Pipeline) []Problem {
 	var probs []Problem
+	if !m.kind().stages {
+		return nil
+	}
 	for _, label := range ordered(m.Stages, m.stageOrder) {
 		t := strings.TrimSpace(m.Stages[label])
 		if t == "won" || t == "lost" || p.Has(cartera.Stage(t)) {
@@ -375,7 +450,8 @@ func ordered(m map[string]string, order []string) []string {
 // missing ones (the file does not fit then).
 func (m *Mapping) fit(header []string) (*layout, []string) {
 	c := m.c
-	l := &layout{schema: mappedSchema, fields: make([]int, len(header)), mapping: m,
+	kind := m.kind()
+	l := &layout{schema: kind.schema, fields: make([]int, len(header)), mapping: m,
 		header: append([]string(nil), header...), order: c.order}
 	seen := map[int]bool{}
 	for i, cell := range header {
@@ -392,16 +468,16 @@ func (m *Mapping) fit(header []string) (*layout, []string) {
 		l.score++
 	}
 	var missing []string
-	for _, t := range requiredTargets {
-		j := mappedSchema.index(t)
+	for _, t := range kind.required {
+		j := kind.schema.index(t)
 		if !seen[j] {
 			missing = append(missing, c.display[j])
 		}
 	}
 	named := false
 	var names []string
-	for _, t := range nameTargets {
-		j := mappedSchema.index(t)
+	for _, t := range kind.oneOf {
+		j := kind.schema.index(t)
 		named = named || seen[j]
 		if h, ok := c.display[j]; ok {
 			names = append(names, h)

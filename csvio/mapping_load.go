@@ -15,7 +15,7 @@ import (
 const maxMappingSize = 1 << 20
 
 // mappingFields are the keys of a mapping file, in documentation order.
-var mappingFields = []string{"name", "extends", "prefixes", "columns", "stages", "outcomes", "categories",
+var mappingFields = []string{"name", "entity", "extends", "prefixes", "columns", "stages", "outcomes", "categories",
 	"date_order", "decimal", "probability_scale", "id_prefix"}
 
 // LoadMapping reads a mapping file (JSON, see docs/import.md). name is what
@@ -66,6 +66,9 @@ func LoadMapping(name string, data []byte) (*Mapping, error) {
 func extend(base, m *Mapping) *Mapping {
 	x := base.clone()
 	x.Name, x.Extends, x.file, x.text, x.pos = m.Name, m.Extends, m.file, m.text, m.pos
+	if m.Entity != "" {
+		x.Entity = m.Entity
+	}
 	if len(m.Prefixes) > 0 {
 		x.Prefixes = m.Prefixes
 	}
@@ -173,6 +176,8 @@ func (p *mappingParser) parse() {
 			ok = p.text(voff, key, &p.m.Name)
 		case "extends":
 			ok = p.text(voff, key, &p.m.Extends)
+		case "entity":
+			ok = p.text(voff, key, &p.m.Entity)
 		case "date_order":
 			ok = p.text(voff, key, &p.m.DateOrder)
 		case "decimal":

@@ -260,9 +260,9 @@ var (
 		"budget_confirmed": "presupuesto_confirmado", "decision_maker_met": "decisor_conocido", "purchase_order": "pedido_recibido",
 		"contract_signed": "contrato_firmado", "payment_received": "pago_recibido", "no_reply": "sin_respuesta",
 		"postponed": "aplazada", "competitor_mentioned": "competidor_mencionado", "champion_left": "aliado_se_fue",
-		"status_check": "comprobacion_estado"},
+		"status_check": "comprobacion_estado", "reply_received": "respuesta_recibida"},
 		aliases: map[string][]string{"purchase_order": {"orden_de_compra", "po", "pedido"}, "contract_signed": {"contrato"},
 			"payment_received": {"pago", "cobro"}, "no_reply": {"sin_contestar"}, "postponed": {"aplazado", "pospuesto"},
-			"verbal_intent": {"dice_que_si", "intencion"}, "status_check": {"seguimiento", "comprobacion"}},
+			"verbal_intent": {"dice_que_si", "intencion"}, "status_check": {"seguimiento", "comprobacion"}, "reply_received": {"respuesta", "contesto"}},
 		bad: "signal.unknown_kind"}
 )

@@ -39,6 +39,7 @@ type stageSpec struct {
 
 type vendorSpec struct {
 	name        string
+	entity      string
 	prefixes    []string
 	cols        []col
 	stages      []stageSpec
@@ -51,7 +52,7 @@ type vendorSpec struct {
 }
 
 func (v vendorSpec) mapping() *Mapping {
-	m := &Mapping{Name: v.name, Prefixes: v.prefixes, Columns: map[string]string{}, Stages: map[string]string{},
+	m := &Mapping{Name: v.name, Entity: v.entity, Prefixes: v.prefixes, Columns: map[string]string{}, Stages: map[string]string{},
 		Outcomes: v.outcomes, Categories: v.categories, DateOrder: v.dateOrder, Decimal: v.decimal,
 		ProbabilityScale: v.probability, IDPrefix: v.idPrefix, detectDates: true}
 	for _, c := range v.cols {
@@ -107,7 +108,7 @@ var (
 		"Closed": "", "Omitted": "", "Mejor caso": "best_case", "Compromiso": "commit", "Cerrada": "", "Omitida": ""}
 )
 
-var vendorSpecs = []vendorSpec{
+var crmSpecs = []vendorSpec{
 	{name: "hubspot-en", idPrefix: "hubspot-", dateOrder: "mdy", probability: "fraction", stages: hubspotStages, cols: []col{
 		{"id", []string{"Record ID"}},
 		{"title", []string{"Deal Name"}},
@@ -210,6 +211,50 @@ var vendorSpecs = []vendorSpec{
 			{"lost_reason", []string{"Motivo de pérdida"}},
 		}},
 }
+
+// The time trackers' detailed reports, exported as CSV: one row per time
+// entry, no id of its own (an entry's id is made from who, when and on
+// what; see docs/import.md), its project and the tracker's client. Where
+// each header comes from and how sure we are of it is in
+// testdata/trackers/README.md.
+var trackerSpecs = []vendorSpec{
+	{name: "toggl", entity: "time", idPrefix: "toggl-", dateOrder: "mdy", decimal: "point", cols: []col{
+		{"user", []string{"User", "Member"}},
+		{"client", []string{"Client"}},
+		{"project", []string{"Project"}},
+		{"task", []string{"Task"}},
+		{"note", []string{"Description"}},
+		{"billable", []string{"Billable"}},
+		{"date", []string{"Start date", "Start Date"}},
+		{"start_time", []string{"Start time", "Start Time"}},
+		{"hours", []string{"Duration"}},
+	}},
+	{name: "clockify", entity: "time", idPrefix: "clockify-", dateOrder: "mdy", decimal: "point", cols: []col{
+		{"project", []string{"Project", "Proyecto"}},
+		{"client", []string{"Client", "Cliente"}},
+		{"note", []string{"Description", "Descripción"}},
+		{"task", []string{"Task", "Tarea"}},
+		{"user", []string{"User", "Usuario"}},
+		{"billable", []string{"Billable", "Facturable"}},
+		{"date", []string{"Start Date", "Fecha de inicio"}},
+		{"start_time", []string{"Start Time", "Hora de inicio"}},
+		{"hours", []string{"Duration (decimal)", "Duración (decimal)"}},
+	}},
+	{name: "harvest", entity: "time", idPrefix: "harvest-", dateOrder: "mdy", decimal: "point", cols: []col{
+		{"date", []string{"Date"}},
+		{"client", []string{"Client"}},
+		{"project", []string{"Project"}},
+		{"task", []string{"Task"}},
+		{"note", []string{"Notes"}},
+		{"hours", []string{"Hours"}},
+		{"billable", []string{"Billable?"}},
+		{"user", []string{"First Name"}},
+	}},
+}
+
+// vendorSpecs are every built-in mapping: the CRMs' deals, the trackers'
+// time.
+var vendorSpecs = append(crmSpecs[:len(crmSpecs):len(crmSpecs)], trackerSpecs...)
 
 // builtins compiles the vendor tables once.
 var builtins = sync.OnceValue(func() []*Mapping {

@@ -94,6 +94,41 @@ func (db *DB) Archive(ctx context.Context) (*cartera.Archive, error) {
 			a.Holidays = append(a.Holidays, h)
 			return err
 		}},
+		{`SELECT ` + matchColumns + ` FROM match_rules ORDER BY kind, value`, func(s scanner) error {
+			r, err := scanMatchRule(s)
+			a.MatchRules = append(a.MatchRules, r)
+			return err
+		}},
+		{`SELECT kind, value, source, hint, seen, last FROM match_unmatched ORDER BY kind, value`, func(s scanner) error {
+			var u cartera.Unmatched
+			var kind string
+			var last *int64
+			err := s.Scan(&kind, &u.Value, &u.Source, &u.Hint, &u.Seen, &last)
+			u.Kind, u.Last = cartera.MatchKind(kind), dayOf(last)
+			a.Unmatched = append(a.Unmatched, u)
+			return err
+		}},
+		{`SELECT entity, record_id, source, origin, original_id FROM provenance ORDER BY entity, record_id`, func(s scanner) error {
+			var p cartera.Provenance
+			var e string
+			err := s.Scan(&e, &p.RecordID, &p.Source, &p.Origin, &p.OriginalID)
+			p.Entity = cartera.Entity(e)
+			a.Provenance = append(a.Provenance, p)
+			return err
+		}},
+		{`SELECT id, client_id, coalesce(contact_id, ''), at, outbound, key, reply_to FROM mail_messages ORDER BY id`, func(s scanner) error {
+			var m cartera.MailMessage
+			var at int64
+			err := s.Scan(&m.ID, &m.ClientID, &m.ContactID, &at, &m.Outbound, &m.Key, &m.ReplyTo)
+			m.At = time.Unix(at, 0).UTC()
+			a.MailMessages = append(a.MailMessages, m)
+			return err
+		}},
+		{`SELECT ` + candidateColumns + ` FROM candidates c ORDER BY c.id`, func(s scanner) error {
+			c, err := scanCandidate(s)
+			a.Candidates = append(a.Candidates, c)
+			return err
+		}},
 	}
 	for _, st := range steps {
 		if err := each(ctx, tx, st.query, st.fn); err != nil {
@@ -197,6 +232,34 @@ func (t *importTx) PutArchive(ctx context.Context, a *cartera.Archive) error {
 	}
 	for _, h := range a.Holidays {
 		if err := exec(`INSERT INTO holidays (day, name) VALUES ($1, $2)`, h.Day.UnixDay(), h.Name); err != nil {
+			return err
+		}
+	}
+	for _, r := range a.MatchRules {
+		if err := r.Validate(); err != nil {
+			return err
+		}
+		if err := exec(`INSERT INTO match_rules (kind, value, role, client_id, contact_id, deal_id, version) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			string(r.Kind), r.Value, string(r.Role), nullText(r.ClientID), nullText(r.ContactID), nullText(r.DealID), r.Version); err != nil {
+			return err
+		}
+	}
+	if err := t.PutUnmatched(ctx, a.Unmatched); err != nil {
+		return err
+	}
+	if err := t.PutProvenance(ctx, a.Provenance); err != nil {
+		return err
+	}
+	if err := t.PutMailMessages(ctx, a.MailMessages); err != nil {
+		return err
+	}
+	for _, c := range a.Candidates {
+		phrase, _ := c.Reason.Get("phrase")
+		p, _ := phrase.(string)
+		if err := exec(`INSERT INTO candidates (id, client_id, contact_id, at, kind, reason, phrase, subject, excerpt, status,
+			incident_id, source, origin, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, c.ID, c.ClientID,
+			nullText(c.ContactID), c.At.Unix(), string(c.Kind), c.Reason.Key, p, c.Subject, c.Excerpt, string(c.Status),
+			nullText(c.IncidentID), c.Source, c.Origin, c.Version); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package storetest
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/cartera/cartera"
 )
@@ -68,9 +69,37 @@ func testArchive(t *testing.T, open Opener) {
 	if err := src.SaveHoliday(ctx, cartera.Holiday{Day: d(2026, 12, 8), Name: "Inmaculada"}); err != nil {
 		t.Fatal(err)
 	}
+	// What capture keeps.
+	if _, err := src.SaveMatchRule(ctx, cartera.MatchRule{Kind: cartera.MatchDomain, Value: "muñoz.es", Role: cartera.RoleClient,
+		ClientID: "C1", ContactID: "P1", DealID: "D1"}); err != nil {
+		t.Fatal(err)
+	}
+	ctx1, _ := src.BeginImport(ctx)
+	at := time.Date(2026, 11, 15, 21, 40, 0, 0, time.UTC)
+	for _, err := range []error{
+		ctx1.PutUnmatched(ctx, []cartera.Unmatched{{Kind: cartera.MatchEmail, Value: "sara@x.es", Source: "mail", Hint: "Sara", Seen: 2, Last: d(2026, 11, 13)}}),
+		ctx1.PutProvenance(ctx, []cartera.Provenance{{Entity: cartera.EntitySignals, RecordID: "S1", Source: "ics", Origin: "agenda.ics", OriginalID: "uid-1"}}),
+		ctx1.PutMailMessages(ctx, []cartera.MailMessage{{ID: "m1", ClientID: "C1", ContactID: "P1", At: at, Key: "k1", ReplyTo: "k0"}}),
+		ctx1.PutCandidates(ctx, []cartera.Candidate{
+			{ID: "c1", ClientID: "C1", ContactID: "P1", At: at, Kind: cartera.KindOutOfHours, Reason: cartera.M("candidate.protected_hours"), Subject: "Urgente"},
+			{ID: "c2", ClientID: "C1", At: at, Kind: cartera.KindScopeCreep, Reason: cartera.M("candidate.scope", "phrase", "de paso"), Excerpt: "…de paso…"},
+		}),
+		ctx1.Commit(ctx),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := src.DismissCandidate(ctx, "c2", 0); err != nil {
+		t.Fatal(err)
+	}
 	want, err := src.Archive(ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(want.MatchRules) != 1 || len(want.Unmatched) != 1 || len(want.Provenance) != 1 || len(want.MailMessages) != 1 ||
+		len(want.Candidates) != 2 || want.Candidates[1].Status != cartera.CandidateDismissed {
+		t.Fatalf("the archive misses what capture keeps: %+v", want)
 	}
 	if len(want.Users) != 2 || len(want.Tokens) != 1 || want.Tokens[0].Hash != "token-hash" || want.Tokens[0].LastUsed.IsZero() ||
 		len(want.CalendarTokens) != 1 || len(want.Tasks) != 4 || len(want.Reconnects) != 1 || len(want.Debriefs) != 3 ||

@@ -60,6 +60,8 @@ func Run(t *testing.T, open Opener) {
 		{"HolidaysAreKeptByDay", testHolidays},
 		{"CalendarTokensResolveToTheirUser", testCalendarTokens},
 		{"IncidentAndFollowUpAreSavedTogether", testLogIncident},
+		{"MatchTableUnmatchedAndProvenance", testMatchRules},
+		{"MailMessagesAndCandidateReview", testMailAndCandidates},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -76,7 +76,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 		return s.problemsOr(w, r, err)
 	}
 	dry := r.URL.Query().Get("dry_run") == "true" || r.URL.Query().Get("dry_run") == "1"
-	rep, err := s.runImport(r, srcs, dry, m)
+	rep, crep, err := s.runCapture(r, srcs, dry, m)
 	var pe *csvio.ProblemsError
 	if errors.As(err, &pe) {
 		s.metrics.imports("rejected", 0)
@@ -92,6 +92,11 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !dry {
 		s.metrics.imports("committed", rep.Rows)
+	}
+	if crep != nil {
+		// Calendars, e-invoices and mailboxes: what they created, changed
+		// and left unmatched, next to the tables' report.
+		return writeJSON(w, http.StatusOK, map[string]any{"files": rep.Files, "rows": rep.Rows, "dry_run": rep.DryRun, "capture": crep})
 	}
 	return writeJSON(w, http.StatusOK, rep)
 }

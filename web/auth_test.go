@@ -43,6 +43,9 @@ func (f *fixture) recordIDs() map[string]string {
 	ids["name"] = "no-such-mapping"
 	ids["tasks"] = "no-such-task"
 	ids["referrals"] = "no-such-referral"
+	ids["candidates"] = "no-such-candidate"
+	ids["kind"] = "email"
+	ids["value"] = "nadie@no.example"
 	ids["date"] = "2031-01-02"
 	ids["file"] = "cal_no-such-token.ics"
 	return ids

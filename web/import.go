@@ -11,11 +11,14 @@ import (
 	"time"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/capture"
 	"github.com/cartera/cartera/csvio"
 )
 
 type importPage struct {
-	Report   *csvio.Report
+	Report *csvio.Report
+	// Capture is what calendars, e-invoices and mailboxes gave.
+	Capture  *capture.Report
 	Problems []ProblemItem
 	More     int
 	DryRun   bool
@@ -124,15 +127,25 @@ func (s *Server) importOptions(r *http.Request) (csvio.Options, error) {
 // runImport imports uploaded files with the CLI's rules; a mapping, when
 // given, is tried on each CSV file first, as --map.
 func (s *Server) runImport(r *http.Request, srcs []csvio.Source, dryRun bool, m *csvio.Mapping) (*csvio.Report, error) {
+	rep, _, err := s.runCapture(r, srcs, dryRun, m)
+	return rep, err
+}
+
+// runCapture imports uploaded files: tables through csvio, calendars,
+// e-invoices and mailboxes through capture, in one transaction.
+func (s *Server) runCapture(r *http.Request, srcs []csvio.Source, dryRun bool, m *csvio.Mapping) (*csvio.Report, *capture.Report, error) {
 	o, err := s.importOptions(r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	o.DryRun = dryRun
+	o.Sheet = strings.TrimSpace(r.FormValue("sheet"))
 	if m != nil {
 		o.Mappings = []*csvio.Mapping{m}
 	}
-	return csvio.Import(r.Context(), s.st, srcs, o)
+	tables, caps := capture.Split(srcs)
+	co := capture.Options{Now: o.Now, Location: o.Location, DryRun: dryRun}
+	return capture.ImportWithTables(r.Context(), s.st, tables, caps, o, co)
 }
 
 // savedMapping loads a mapping chosen by name ("" for none).
@@ -187,8 +200,8 @@ func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request) error {
 		return s.importFormError(w, r, data, err)
 	}
 	start := time.Now()
-	rep, err := s.runImport(r, srcs, dry, m)
-	data.Report, data.DryRun, data.Took = rep, dry, time.Since(start).Round(10*time.Millisecond).String()
+	rep, crep, err := s.runCapture(r, srcs, dry, m)
+	data.Report, data.Capture, data.DryRun, data.Took = rep, crep, dry, time.Since(start).Round(10*time.Millisecond).String()
 	if len(srcs) == 1 && csvio.IsUnrecognised(err) {
 		// Not a file cartera knows: say which column is which.
 		return s.toMappingStep(w, r, srcs[0], values["mapping"])

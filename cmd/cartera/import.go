@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/cartera/cartera/capture"
 	"github.com/cartera/cartera/csvio"
 	"github.com/cartera/cartera/i18n"
 )
@@ -25,6 +26,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	decimal := fs.String("decimal", "auto", "")
 	separator := fs.String("separator", "", "")
 	format := fs.String("format", "text", "")
+	sheet := fs.String("sheet", "", "")
 	var maps []string
 	fs.Func("map", "", func(v string) error { maps = append(maps, v); return nil })
 	files, err := parse(a, fs, &c, args)
@@ -75,7 +77,16 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		mappings = append(mappings, m)
 	}
 	var srcs []csvio.Source
+	var caps []capture.Source
 	for _, f := range files {
+		if kind := capture.DetectFile(f); kind != "" {
+			if fi, err := os.Stat(f); err == nil && fi.IsDir() {
+				caps = append(caps, capture.MaildirSource(f))
+			} else {
+				caps = append(caps, capture.FileSource(f))
+			}
+			continue
+		}
 		if fi, err := os.Stat(f); err != nil || fi.IsDir() {
 			return &usageError{p.T("import.cannot_open_file", "path", f)}
 		}
@@ -100,15 +111,19 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	p = i18n.New(a.lang, pol.Location())
 	o := csvio.Options{
 		Encoding: enc, Separator: sep, Decimal: mode, Location: pol.Location(), Currency: pol.Currency, DryRun: *dry,
-		Mappings: mappings, Now: a.now(),
+		Mappings: mappings, Now: a.now(), Sheet: *sheet,
 	}
 	var bar *progressBar
 	if isTerminal(a.stderr) {
 		bar = &progressBar{w: a.stderr, p: p}
 		o.Progress = bar.update
 	}
+	co := capture.Options{Now: a.now(), Location: pol.Location(), DryRun: *dry, Policy: &pol}
+	if bar != nil {
+		co.Progress = bar.capture
+	}
 	start := a.now()
-	rep, err := csvio.Import(ctx, st, srcs, o)
+	rep, crep, err := capture.ImportWithTables(ctx, st, srcs, caps, o, co)
 	if bar != nil {
 		bar.clear()
 	}
@@ -116,13 +131,23 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if *format == "json" {
-		return writeJSON(a.stdout, rep)
+		if crep == nil {
+			return writeJSON(a.stdout, rep)
+		}
+		return writeJSON(a.stdout, map[string]any{"files": rep.Files, "rows": rep.Rows, "dry_run": rep.DryRun, "capture": crep})
 	}
 	key := "import.done"
 	if *dry {
 		key = "import.dry_run_done"
 	}
-	fmt.Fprintln(a.stdout, p.T(key, "files", len(rep.Files), "n", rep.Rows, "seconds", a.now().Sub(start).Round(10*time.Millisecond).String()))
+	nfiles, rows := len(rep.Files), rep.Rows
+	if crep != nil {
+		nfiles += len(crep.Sources)
+		for _, s := range crep.Sources {
+			rows += int64(s.Items)
+		}
+	}
+	fmt.Fprintln(a.stdout, p.T(key, "files", nfiles, "n", rows, "seconds", a.now().Sub(start).Round(10*time.Millisecond).String()))
 	for _, f := range rep.Files {
 		fmt.Fprintln(a.stdout, "  "+p.T("import.file_line", "name", f.Name, "entity", string(f.Entity), "n", f.Rows,
 			"format", strings.ToUpper(f.Format), "encoding", strings.ToUpper(f.Encoding)))
@@ -134,9 +159,18 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		if len(f.Ignored) > 0 {
 			fmt.Fprintln(a.stdout, "    "+p.T("import.ignored", "columns", f.Ignored))
 		}
+		for _, m := range f.Matched {
+			fmt.Fprintln(a.stdout, "    "+p.T("import.project_matched", "project", m.Project, "client", m.ClientID, "by", p.T("import.by_"+m.By), "n", m.Rows))
+		}
+		for _, m := range f.Unmatched {
+			fmt.Fprintln(a.stdout, "    "+p.T("import.project_unmatched", "project", m.Project, "tracker_client", m.Client, "n", m.Rows))
+		}
 		if f.FooterLines > 0 {
 			fmt.Fprintln(a.stdout, "    "+p.T("import.footer_skipped", "n", f.FooterLines, "line", f.FooterLine))
 		}
+	}
+	if crep != nil {
+		printCapture(a.stdout, p, crep)
 	}
 	return nil
 }

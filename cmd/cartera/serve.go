@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+	"time"
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/web"
@@ -23,6 +24,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	logFormat := fs.String("log-format", envOr(a, "CARTERA_LOG_FORMAT", "text"), "")
 	logLevel := fs.String("log-level", envOr(a, "CARTERA_LOG_LEVEL", "info"), "")
 	proxiesS := fs.String("trusted-proxies", a.getenv("CARTERA_TRUSTED_PROXIES"), "")
+	refresh := fs.Duration("refresh", 5*time.Minute, "")
 	rest, err := parse(a, fs, &c, args)
 	if err != nil {
 		return err
@@ -80,6 +82,14 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	link, err := srv.PrepareSetup(ctx)
 	if err != nil {
 		return err
+	}
+	if *refresh > 0 && !c.demo {
+		// Subscriptions (calendars, mailboxes) are fetched again when due.
+		keyPath, err := a.keyPath(c)
+		if err != nil {
+			return err
+		}
+		go refreshLoop(ctx, a, st, keyPath, *refresh, log)
 	}
 	return srv.ListenAndServe(ctx, func(bound string) {
 		url := *baseURL

@@ -1,0 +1,84 @@
+package capture_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/capture"
+)
+
+func TestMailboxBecomesSignsOfLifeUnansweredOutreachAndCandidates(t *testing.T) {
+	t.Parallel()
+	st := world(t)
+	srcs := []capture.Source{capture.FileSource(fixture("correo.mbox")), capture.MaildirSource(fixture("maildir"))}
+	rep, err := capture.Import(ctx, st, srcs, opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"D-001 no_reply 2026-11-18",       // the contract sent, a week without an answer
+		"D-001 reply_received 2026-11-04", // Ramón answered
+		"D-001 reply_received 2026-11-17",
+		"D-002 no_reply 2026-11-16",
+		"D-002 reply_received 2026-11-15",
+		"D-003 no_reply 2026-11-12",
+	}
+	if got := signals(t, st); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("signals:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if s := rep.Sources; len(s) != 2 || s[0].Items != 8 || s[0].Matched != 5 || s[0].Format != "mbox" || s[1].Items != 2 || s[1].Format != "maildir" {
+		t.Fatalf("sources: %+v", s)
+	}
+	if len(rep.Unmatched) != 1 || rep.Unmatched[0].Value != "sara@panaderiamartin.es" {
+		t.Fatalf("unmatched (the newsletter is not a correspondent): %+v", rep.Unmatched)
+	}
+	m := rep.Mail
+	if m.Messages != 7 || len(m.NewCandidates) != 2 {
+		t.Fatalf("mail report: %+v", m)
+	}
+	var c001 capture.ClientMail
+	for _, c := range m.Clients {
+		if c.ClientID == "C-001" {
+			c001 = c
+		}
+	}
+	if c001.LatencyRecent != 54 || c001.AnswersRecent != 1 || c001.UnansweredDays != 7 || c001.LastInbound.Day() != 17 {
+		t.Fatalf("C-001 mail: %+v", c001)
+	}
+	// The candidates wait for review; nothing is recorded about Marta.
+	if n := 0; st.EachIncident(ctx, func(cartera.Incident) error { n++; return nil }) == nil && n != 0 {
+		t.Fatal("incidents were written without confirmation")
+	}
+	cands, err := st.Candidates(ctx, cartera.CandidateQuery{Status: cartera.CandidatePending})
+	if err != nil || len(cands) != 2 {
+		t.Fatalf("queue: %+v %v", cands, err)
+	}
+	kinds := map[cartera.IncidentKind]cartera.Candidate{}
+	for _, c := range cands {
+		kinds[c.Kind] = c
+	}
+	scope := kinds[cartera.KindScopeCreep]
+	if p, _ := scope.Reason.Get("phrase"); p != "ya que estas" || !strings.Contains(scope.Excerpt, "Ya que estás con los banners") ||
+		scope.Subject != "Campaña de Navidad" || scope.ContactID != "P-003" {
+		t.Fatalf("scope candidate: %+v", scope)
+	}
+	if oh := kinds[cartera.KindOutOfHours]; oh.Excerpt != "" || oh.At.Hour() != 21 {
+		t.Fatalf("protected-hours candidate: %+v", oh)
+	}
+	// Importing the same mail again changes nothing and suggests nothing
+	// new; a dismissed candidate stays dismissed.
+	if _, err := st.DismissCandidate(ctx, scope.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = capture.Import(ctx, st, srcs, opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Changes) != 0 || len(rep.Mail.NewCandidates) != 0 {
+		t.Fatalf("re-import: %+v %+v", rep.Changes, rep.Mail.NewCandidates)
+	}
+	if cands, _ = st.Candidates(ctx, cartera.CandidateQuery{Status: cartera.CandidatePending}); len(cands) != 1 {
+		t.Fatalf("queue after re-import: %+v", cands)
+	}
+}

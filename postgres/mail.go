@@ -1,0 +1,167 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/cartera/cartera"
+)
+
+// What is kept of mailboxes (migration 0008).
+
+// EachMailMessage streams the stored messages of the given clients.
+func (db *DB) EachMailMessage(ctx context.Context, clientIDs []string, fn func(cartera.MailMessage) error) error {
+	if len(clientIDs) == 0 {
+		return nil
+	}
+	return each(ctx, db.pool, `SELECT id, client_id, coalesce(contact_id, ''), at, outbound, key, reply_to FROM mail_messages
+		WHERE client_id = ANY($1) ORDER BY client_id, at, id`, func(s scanner) error {
+		var m cartera.MailMessage
+		var at int64
+		if err := s.Scan(&m.ID, &m.ClientID, &m.ContactID, &at, &m.Outbound, &m.Key, &m.ReplyTo); err != nil {
+			return err
+		}
+		m.At = time.Unix(at, 0).UTC()
+		return fn(m)
+	}, clientIDs)
+}
+
+func (t *importTx) PutMailMessages(ctx context.Context, rows []cartera.MailMessage) error {
+	b := &pgx.Batch{}
+	for _, m := range rows {
+		b.Queue(`INSERT INTO mail_messages (id, client_id, contact_id, at, outbound, key, reply_to, import_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO UPDATE SET client_id = excluded.client_id,
+		contact_id = excluded.contact_id, at = excluded.at, outbound = excluded.outbound, key = excluded.key,
+		reply_to = excluded.reply_to, import_id = excluded.import_id`,
+			m.ID, m.ClientID, nullText(m.ContactID), m.At.Unix(), m.Outbound, m.Key, m.ReplyTo, t.id)
+	}
+	if err := t.tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("write mail messages: %w", err)
+	}
+	return nil
+}
+
+func (t *importTx) PutCandidates(ctx context.Context, rows []cartera.Candidate) error {
+	b := &pgx.Batch{}
+	for _, c := range rows {
+		phrase, _ := c.Reason.Get("phrase")
+		p, _ := phrase.(string)
+		b.Queue(`INSERT INTO candidates (id, client_id, contact_id, at, kind, reason, phrase, subject, excerpt, source, origin)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
+			c.ID, c.ClientID, nullText(c.ContactID), c.At.Unix(), string(c.Kind), c.Reason.Key, p, c.Subject, c.Excerpt, c.Source, c.Origin)
+	}
+	if err := t.tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("write candidates: %w", err)
+	}
+	return nil
+}
+
+const candidateColumns = `c.id, c.client_id, coalesce(c.contact_id, ''), c.at, c.kind, c.reason, c.phrase, c.subject, c.excerpt, c.status,
+	coalesce(c.incident_id, ''), c.source, c.origin, c.version`
+
+func scanCandidate(s scanner) (cartera.Candidate, error) {
+	var c cartera.Candidate
+	var at int64
+	var kind, reason, phrase, status string
+	err := s.Scan(&c.ID, &c.ClientID, &c.ContactID, &at, &kind, &reason, &phrase, &c.Subject, &c.Excerpt, &status, &c.IncidentID,
+		&c.Source, &c.Origin, &c.Version)
+	c.At, c.Kind, c.Status = time.Unix(at, 0).UTC(), cartera.IncidentKind(kind), cartera.CandidateStatus(status)
+	if phrase != "" {
+		c.Reason = cartera.M(reason, "phrase", phrase, "at", c.At)
+	} else {
+		c.Reason = cartera.M(reason, "at", c.At)
+	}
+	return c, err
+}
+
+// Candidates lists candidates, newest first.
+func (db *DB) Candidates(ctx context.Context, q cartera.CandidateQuery) ([]cartera.Candidate, error) {
+	var p params
+	cond := ` WHERE true`
+	if q.Status != "" {
+		cond += ` AND c.status = ` + p.add(string(q.Status))
+	}
+	if q.Owner != "" {
+		cond += ` AND cl.owner_key = ` + p.add(q.Owner)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 500
+	}
+	var out []cartera.Candidate
+	err := eachRecord(ctx, db.pool, `SELECT `+candidateColumns+` FROM candidates c JOIN clients cl ON cl.id = c.client_id`+cond+
+		` ORDER BY c.at DESC, c.id LIMIT `+p.add(limit), scanCandidate, func(c cartera.Candidate) error { out = append(out, c); return nil }, p...)
+	return out, err
+}
+
+// Candidate returns one candidate.
+func (db *DB) Candidate(ctx context.Context, id string) (cartera.Candidate, error) {
+	c, err := scanCandidate(db.pool.QueryRow(ctx, `SELECT `+candidateColumns+` FROM candidates c WHERE c.id = $1`, id))
+	if noRows(err) {
+		return c, cartera.NewError(cartera.ENOTFOUND, "candidate.not_found", "id", id)
+	}
+	return c, err
+}
+
+func pendingCandidate(ctx context.Context, tx pgx.Tx, id string, version int64) error {
+	var status string
+	var stored int64
+	err := tx.QueryRow(ctx, `SELECT status, version FROM candidates WHERE id = $1 FOR UPDATE`, id).Scan(&status, &stored)
+	switch {
+	case noRows(err):
+		return cartera.NewError(cartera.ENOTFOUND, "candidate.not_found", "id", id)
+	case err != nil:
+		return err
+	case version != 0 && version != stored:
+		return cartera.NewError(cartera.ECONFLICT, "record.stale", "id", id, "version", version, "current", stored)
+	case status != string(cartera.CandidatePending):
+		return cartera.NewError(cartera.ECONFLICT, "candidate.not_pending", "id", id, "status", status)
+	}
+	return nil
+}
+
+// ConfirmCandidate turns a pending candidate into an incident.
+func (db *DB) ConfirmCandidate(ctx context.Context, id string, version int64, in cartera.Incident) (cartera.Candidate, error) {
+	if err := in.Validate(db.now()); err != nil {
+		return cartera.Candidate{}, err
+	}
+	err := db.write(ctx, func(tx pgx.Tx) error {
+		if err := pendingCandidate(ctx, tx, id, version); err != nil {
+			return err
+		}
+		if err := incidentRefs(ctx, tx, in); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, incidentsTable.saveSQL(), incidentArgs(nil, &in)...); err != nil {
+			return fmt.Errorf("save incident: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE candidates SET status = 'confirmed', incident_id = $1, version = version + 1 WHERE id = $2`,
+			in.ID, id); err != nil {
+			return err
+		}
+		return invalidate(ctx, tx, []string{in.ClientID})
+	})
+	if err != nil {
+		return cartera.Candidate{}, err
+	}
+	return db.Candidate(ctx, id)
+}
+
+// DismissCandidate marks a candidate dismissed and erases what it quoted.
+func (db *DB) DismissCandidate(ctx context.Context, id string, version int64) (cartera.Candidate, error) {
+	err := db.write(ctx, func(tx pgx.Tx) error {
+		if err := pendingCandidate(ctx, tx, id, version); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE candidates SET status = 'dismissed', subject = '', excerpt = '', phrase = '',
+			version = version + 1 WHERE id = $1`, id)
+		return err
+	})
+	if err != nil {
+		return cartera.Candidate{}, err
+	}
+	return db.Candidate(ctx, id)
+}

@@ -1,0 +1,211 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cartera/cartera"
+)
+
+// What is kept of mailboxes (migration 0007).
+
+// EachMailMessage streams the stored messages of the given clients.
+func (db *DB) EachMailMessage(ctx context.Context, clientIDs []string, fn func(cartera.MailMessage) error) error {
+	const chunk = 500
+	for start := 0; start < len(clientIDs); start += chunk {
+		ids := clientIDs[start:min(start+chunk, len(clientIDs))]
+		args := make([]any, len(ids))
+		for i, id := range ids {
+			args[i] = id
+		}
+		err := each(ctx, db.r, `SELECT id, client_id, coalesce(contact_id, ''), at, outbound, key, reply_to FROM mail_messages
+			WHERE client_id IN (`+placeholders(len(ids))+`) ORDER BY client_id, at, id`, func(s scanner) error {
+			var m cartera.MailMessage
+			var at int64
+			var out int
+			if err := s.Scan(&m.ID, &m.ClientID, &m.ContactID, &at, &out, &m.Key, &m.ReplyTo); err != nil {
+				return err
+			}
+			m.At, m.Outbound = time.Unix(at, 0).UTC(), out == 1
+			return fn(m)
+		}, args...)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mailRowsPerStatement is how many messages one INSERT carries.
+const mailRowsPerStatement = 100
+
+func (t *importTx) PutMailMessages(ctx context.Context, rows []cartera.MailMessage) error {
+	stmts := map[int]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	args := make([]any, 0, 8*mailRowsPerStatement)
+	for start := 0; start < len(rows); start += mailRowsPerStatement {
+		chunk := rows[start:min(start+mailRowsPerStatement, len(rows))]
+		st, ok := stmts[len(chunk)]
+		if !ok {
+			q := `INSERT INTO mail_messages (id, client_id, contact_id, at, outbound, key, reply_to, import_id) VALUES ` +
+				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?),", len(chunk)), ",") +
+				` ON CONFLICT (id) DO UPDATE SET client_id = excluded.client_id, contact_id = excluded.contact_id, at = excluded.at,
+				outbound = excluded.outbound, key = excluded.key, reply_to = excluded.reply_to, import_id = excluded.import_id`
+			var err error
+			if st, err = t.tx.PrepareContext(ctx, q); err != nil {
+				return err
+			}
+			stmts[len(chunk)] = st
+		}
+		args = args[:0]
+		for _, m := range chunk {
+			args = append(args, m.ID, m.ClientID, nullText(m.ContactID), m.At.Unix(), boolInt(m.Outbound), m.Key, m.ReplyTo, t.id)
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("write mail messages: %w", err)
+		}
+	}
+	return nil
+}
+
+func (t *importTx) PutCandidates(ctx context.Context, rows []cartera.Candidate) error {
+	st, err := t.tx.PrepareContext(ctx, `INSERT INTO candidates (id, client_id, contact_id, at, kind, reason, phrase, subject, excerpt,
+		source, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, c := range rows {
+		phrase, _ := c.Reason.Get("phrase")
+		p, _ := phrase.(string)
+		if _, err := st.ExecContext(ctx, c.ID, c.ClientID, nullText(c.ContactID), c.At.Unix(), string(c.Kind), c.Reason.Key, p,
+			c.Subject, c.Excerpt, c.Source, c.Origin); err != nil {
+			return fmt.Errorf("write candidate: %w", err)
+		}
+	}
+	return nil
+}
+
+const candidateColumns = `c.id, c.client_id, coalesce(c.contact_id, ''), c.at, c.kind, c.reason, c.phrase, c.subject, c.excerpt, c.status,
+	coalesce(c.incident_id, ''), c.source, c.origin, c.version`
+
+func scanCandidate(s scanner) (cartera.Candidate, error) {
+	var c cartera.Candidate
+	var at int64
+	var kind, reason, phrase, status string
+	err := s.Scan(&c.ID, &c.ClientID, &c.ContactID, &at, &kind, &reason, &phrase, &c.Subject, &c.Excerpt, &status, &c.IncidentID,
+		&c.Source, &c.Origin, &c.Version)
+	c.At, c.Kind, c.Status = time.Unix(at, 0).UTC(), cartera.IncidentKind(kind), cartera.CandidateStatus(status)
+	c.Reason = candidateReason(reason, phrase, c.At)
+	return c, err
+}
+
+// candidateReason rebuilds a candidate's reason from what is stored.
+func candidateReason(key, phrase string, at time.Time) cartera.Message {
+	if phrase != "" {
+		return cartera.M(key, "phrase", phrase, "at", at)
+	}
+	return cartera.M(key, "at", at)
+}
+
+// Candidates lists candidates, newest first.
+func (db *DB) Candidates(ctx context.Context, q cartera.CandidateQuery) ([]cartera.Candidate, error) {
+	var args []any
+	cond := ` WHERE 1 = 1`
+	if q.Status != "" {
+		cond += ` AND c.status = ?`
+		args = append(args, string(q.Status))
+	}
+	if q.Owner != "" {
+		cond += ` AND cl.owner_key = ?`
+		args = append(args, q.Owner)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 500
+	}
+	args = append(args, limit)
+	var out []cartera.Candidate
+	err := eachRecord(ctx, db, `SELECT `+candidateColumns+` FROM candidates c JOIN clients cl ON cl.id = c.client_id`+cond+
+		` ORDER BY c.at DESC, c.id LIMIT ?`, scanCandidate, func(c cartera.Candidate) error { out = append(out, c); return nil }, args...)
+	return out, err
+}
+
+// Candidate returns one candidate.
+func (db *DB) Candidate(ctx context.Context, id string) (cartera.Candidate, error) {
+	c, err := scanCandidate(db.queryRow(ctx, `SELECT `+candidateColumns+` FROM candidates c WHERE c.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, cartera.NewError(cartera.ENOTFOUND, "candidate.not_found", "id", id)
+	}
+	return c, err
+}
+
+// pendingCandidate checks, inside tx, that a candidate is pending at the
+// given version.
+func pendingCandidate(ctx context.Context, tx *sql.Tx, id string, version int64) error {
+	var status string
+	var stored int64
+	err := tx.QueryRowContext(ctx, `SELECT status, version FROM candidates WHERE id = ?`, id).Scan(&status, &stored)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return cartera.NewError(cartera.ENOTFOUND, "candidate.not_found", "id", id)
+	case err != nil:
+		return err
+	case version != 0 && version != stored:
+		return cartera.NewError(cartera.ECONFLICT, "record.stale", "id", id, "version", version, "current", stored)
+	case status != string(cartera.CandidatePending):
+		return cartera.NewError(cartera.ECONFLICT, "candidate.not_pending", "id", id, "status", status)
+	}
+	return nil
+}
+
+// ConfirmCandidate turns a pending candidate into an incident.
+func (db *DB) ConfirmCandidate(ctx context.Context, id string, version int64, in cartera.Incident) (cartera.Candidate, error) {
+	if err := in.Validate(db.now()); err != nil {
+		return cartera.Candidate{}, err
+	}
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		if err := pendingCandidate(ctx, tx, id, version); err != nil {
+			return err
+		}
+		if err := incidentRefs(ctx, tx, in); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, incidentsTable.upsertSQL(1), append(incidentArgs(nil, &in), nil, nil)...); err != nil {
+			return fmt.Errorf("save incident: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE candidates SET status = 'confirmed', incident_id = ?, version = version + 1 WHERE id = ?`,
+			in.ID, id); err != nil {
+			return err
+		}
+		return invalidate(ctx, tx, map[string]struct{}{in.ClientID: {}})
+	})
+	if err != nil {
+		return cartera.Candidate{}, err
+	}
+	return db.Candidate(ctx, id)
+}
+
+// DismissCandidate marks a candidate dismissed and erases what it quoted.
+func (db *DB) DismissCandidate(ctx context.Context, id string, version int64) (cartera.Candidate, error) {
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		if err := pendingCandidate(ctx, tx, id, version); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE candidates SET status = 'dismissed', subject = '', excerpt = '', phrase = '',
+			version = version + 1 WHERE id = ?`, id)
+		return err
+	})
+	if err != nil {
+		return cartera.Candidate{}, err
+	}
+	return db.Candidate(ctx, id)
+}
