@@ -66,11 +66,25 @@ type ClientStore interface {
 
 // RecordStore reads and writes single records, for forms and the API.
 //
-// Save inserts a record or updates the one with the same id. A zero Version
-// means "whatever is stored"; any other Version must equal the stored one,
-// or the save fails with ECONFLICT. Saving checks references (the client
-// exists, amounts are in its currency, the contact is the client's).
-// Delete removes a record; deleting a client with records is an ECONFLICT.
+// Save inserts a record or updates the one with the same id, by its
+// Version:
+//   - 0 creates. When the id is taken the save fails with ECONFLICT
+//     "record.exists" and the stored record stays as it was: a save
+//     without a version never overwrites a row, whoever's it is.
+//   - any other Version updates, and must equal the stored one (ECONFLICT
+//     "record.stale" otherwise); a Version of a record that does not exist
+//     is ENOTFOUND, and nothing is created.
+//
+// The same rule holds for every single save of the other stores (deals,
+// signals, tasks, referrals, LogIncident); imports upsert by id instead
+// (ImportTx). Saving checks references (the client exists, amounts are in
+// its currency, the contact is the client's). Delete removes a record,
+// given its Version or 0 for whatever is stored; deleting a client with
+// records is an ECONFLICT.
+//
+// Who may read or write which record is not the store's business: the
+// caller (the web app's access rules) decides, and relies on these
+// versions so that what it checked is what gets written.
 type RecordStore interface {
 	SaveClient(ctx context.Context, c Client) (Client, error)
 	SaveContact(ctx context.Context, c Contact) (Contact, error)
@@ -307,7 +321,8 @@ type PlaybookStore interface {
 	// with a client who will not listen) together.
 	LogIncident(ctx context.Context, in Incident, tasks []Task) (Incident, error)
 
-	// SaveTask inserts or updates a task (versions as in RecordStore).
+	// SaveTask inserts or updates a task (versions as in RecordStore: 0
+	// only creates).
 	SaveTask(ctx context.Context, t Task) (Task, error)
 	// SaveTasks inserts or replaces several tasks at once.
 	SaveTasks(ctx context.Context, tasks []Task) error

@@ -37,6 +37,7 @@ func Run(t *testing.T, open Opener) {
 		{"PolicyIsStoredAndValidated", testPolicy},
 		{"KeysStreamEveryClientAndContact", testKeys},
 		{"SingleSavesCheckVersionsAndReferences", testSaves},
+		{"SaveWithoutVersionNeverOverwrites", testSaveWithoutVersion},
 		{"DeleteKeepsReferencesWhole", testDelete},
 		{"ListsPageWithACursor", testLists},
 		{"UsersSessionsAndTokens", testUsers},

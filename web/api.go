@@ -41,7 +41,7 @@ func (s *Server) apiRoutes() []*route {
 		api("GET", "/api/v1/clients/{id}", permUser, s.apiClientGet, opDoc{id: "getClient", summary: "A client", tag: "clients", resp: "Client", versioned: true}),
 		api("PUT", "/api/v1/clients/{id}", permUser, s.apiClientPut, opDoc{id: "putClient", summary: "Create or update a client",
 			tag: "clients", body: "Client", resp: "Client", versioned: true}),
-		api("DELETE", "/api/v1/clients/{id}", permManager, s.apiDelete(cartera.EntityClients), opDoc{id: "deleteClient",
+		api("DELETE", "/api/v1/clients/{id}", permManager, s.apiClientDelete, opDoc{id: "deleteClient",
 			summary: "Delete a client without records", tag: "clients", status: http.StatusNoContent, versioned: true}),
 		api("GET", "/api/v1/clients/{id}/assessment", permUser, s.apiAssessment, opDoc{id: "getAssessment",
 			summary: "A client's assessment: verdict, reasons, figures, red lines", tag: "assessments", query: []string{"as_of"}, resp: "Assessment"}),
@@ -165,31 +165,31 @@ func (s *Server) apiRoutes() []*route {
 			summary: "Change the pipeline's stages and parameters", tag: "pipeline", body: "Pipeline", resp: "Pipeline"}),
 	}
 	rs = append(rs, recordRoutes(s, api, recordSpec[cartera.Contact]{
-		entity: cartera.EntityContacts, path: "contacts", schema: "Contact",
+		entity: cartera.EntityContacts, path: "contacts", schema: "Contact", prefix: "P",
 		get: s.st.Contact, list: s.st.ListContacts, save: s.st.SaveContact,
 		id: func(x *cartera.Contact) *string { return &x.ID }, client: func(x *cartera.Contact) string { return x.ClientID },
 		version: func(x *cartera.Contact) *int64 { return &x.Version },
 	})...)
 	rs = append(rs, recordRoutes(s, api, recordSpec[cartera.Invoice]{
-		entity: cartera.EntityInvoices, path: "invoices", schema: "Invoice",
+		entity: cartera.EntityInvoices, path: "invoices", schema: "Invoice", prefix: "F",
 		get: s.st.Invoice, list: s.st.ListInvoices, save: s.st.SaveInvoice,
 		id: func(x *cartera.Invoice) *string { return &x.ID }, client: func(x *cartera.Invoice) string { return x.ClientID },
 		version: func(x *cartera.Invoice) *int64 { return &x.Version },
 	})...)
 	rs = append(rs, recordRoutes(s, api, recordSpec[cartera.TimeEntry]{
-		entity: cartera.EntityTime, path: "time-entries", schema: "TimeEntry",
+		entity: cartera.EntityTime, path: "time-entries", schema: "TimeEntry", prefix: "H",
 		get: s.st.TimeEntry, list: s.st.ListTimeEntries, save: s.st.SaveTimeEntry,
 		id: func(x *cartera.TimeEntry) *string { return &x.ID }, client: func(x *cartera.TimeEntry) string { return x.ClientID },
 		version: func(x *cartera.TimeEntry) *int64 { return &x.Version },
 	})...)
 	rs = append(rs, recordRoutes(s, api, recordSpec[cartera.Concession]{
-		entity: cartera.EntityConcessions, path: "concessions", schema: "Concession",
+		entity: cartera.EntityConcessions, path: "concessions", schema: "Concession", prefix: "K",
 		get: s.st.Concession, list: s.st.ListConcessions, save: s.st.SaveConcession,
 		id: func(x *cartera.Concession) *string { return &x.ID }, client: func(x *cartera.Concession) string { return x.ClientID },
 		version: func(x *cartera.Concession) *int64 { return &x.Version },
 	})...)
 	rs = append(rs, recordRoutes(s, api, recordSpec[cartera.Incident]{
-		entity: cartera.EntityIncidents, path: "incidents", schema: "Incident",
+		entity: cartera.EntityIncidents, path: "incidents", schema: "Incident", prefix: "I",
 		get: s.st.Incident, list: s.st.ListIncidents, save: s.st.SaveIncident,
 		id: func(x *cartera.Incident) *string { return &x.ID }, client: func(x *cartera.Incident) string { return x.ClientID },
 		version: func(x *cartera.Incident) *int64 { return &x.Version },

@@ -1,0 +1,224 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cartera/cartera"
+)
+
+// The findings of the hostile-user probe (issue 12), one test each. The
+// seller is Lucía Ferrer (C-001 is hers); the other seller is Carmen Ortega
+// (C-004 is hers).
+
+// plantRecords stores one record of each client-record kind on a client,
+// with ids that start with prefix, and returns them by API path segment.
+func plantRecords(t *testing.T, f *fixture, clientID, prefix string) map[string]any {
+	t.Helper()
+	cl, err := f.st.Client(bg, clientID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur := cl.Currency
+	day := cartera.DateFromTime(now).AddDays(-3)
+	out := map[string]any{}
+	ct, err := f.st.SaveContact(bg, cartera.Contact{ID: prefix + "-P", ClientID: clientID, Name: "Secreta Persona",
+		Email: "secreta@" + strings.ToLower(prefix) + ".example", Phone: "+34 699 000 111", Seniority: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["contacts"] = ct
+	inv, err := f.st.SaveInvoice(bg, cartera.Invoice{ID: prefix + "-F", ClientID: clientID, Number: "SECRETO-77",
+		Issued: day, Due: day.AddDays(30), Amount: cartera.Money{Amount: 7654321, Currency: cur}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["invoices"] = inv
+	te, err := f.st.SaveTimeEntry(bg, cartera.TimeEntry{ID: prefix + "-H", ClientID: clientID, Day: day, Hours: 1234,
+		Billable: true, Note: "nota secreta de horas"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["time-entries"] = te
+	k, err := f.st.SaveConcession(bg, cartera.Concession{ID: prefix + "-K", ClientID: clientID, Day: day,
+		Kind: cartera.ConcessionDiscount, Amount: cartera.Money{Amount: 43210, Currency: cur}, Note: "descuento secreto"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["concessions"] = k
+	in, err := f.st.SaveIncident(bg, cartera.Incident{ID: prefix + "-I", ClientID: clientID, ContactID: ct.ID,
+		At: now.Add(-time.Hour), Kind: cartera.KindYelling, Severity: 4, Note: "gritos secretos"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["incidents"] = in
+	return out
+}
+
+// movedTo is a record's JSON with another client (and that client's
+// currency, and no contact).
+func movedTo(t *testing.T, rec any, clientID string, cur cartera.Currency, version int64) string {
+	t.Helper()
+	b, _ := json.Marshal(rec)
+	var m map[string]any
+	json.Unmarshal(b, &m)
+	m["client_id"] = clientID
+	if _, ok := m["contact_id"]; ok {
+		m["contact_id"] = ""
+	}
+	if a, ok := m["amount"].(map[string]any); ok {
+		a["currency"] = string(cur)
+	}
+	if version < 0 {
+		delete(m, "version")
+	} else {
+		m["version"] = version
+	}
+	out, _ := json.Marshal(m)
+	return string(out)
+}
+
+func recordID(rec any) string {
+	b, _ := json.Marshal(rec)
+	var m struct {
+		ID string `json:"id"`
+	}
+	json.Unmarshal(b, &m)
+	return m.ID
+}
+
+// storedJSON reads a record back from the store as JSON ("" when gone).
+func storedJSON(t *testing.T, f *fixture, kind, id string) string {
+	t.Helper()
+	var x any
+	var err error
+	switch kind {
+	case "contacts":
+		x, err = f.st.Contact(bg, id)
+	case "invoices":
+		x, err = f.st.Invoice(bg, id)
+	case "time-entries":
+		x, err = f.st.TimeEntry(bg, id)
+	case "concessions":
+		x, err = f.st.Concession(bg, id)
+	case "incidents":
+		x, err = f.st.Incident(bg, id)
+	}
+	if cartera.ErrorCode(err) == cartera.ENOTFOUND {
+		return ""
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(x)
+	return string(b)
+}
+
+// S1: a seller PUTs another seller's record with her own client in it —
+// with the stored version, with none, with If-Match — and then DELETEs it.
+// Every attempt is "not found" and the record stays as it was, on its
+// client.
+func TestS1ASellerCannotMoveOrDeleteAnotherSellersRecord(t *testing.T) {
+	f := newFixture(t)
+	theirs := plantRecords(t, f, "C-004", "CARMEN")
+	mine, _ := f.st.Client(bg, "C-001")
+	for kind, rec := range theirs {
+		id := recordID(rec)
+		before := storedJSON(t, f, kind, id)
+		for _, try := range []struct {
+			name    string
+			version int64
+			header  []string
+		}{
+			{"version 1 in the body", 1, nil},
+			{"no version at all", -1, nil},
+			{"If-Match", -1, []string{"If-Match", `"1"`}},
+		} {
+			res, body := f.api("seller", "PUT", "/api/v1/"+kind+"/"+id, movedTo(t, rec, "C-001", mine.Currency, try.version), try.header...)
+			if res.StatusCode != http.StatusNotFound {
+				t.Errorf("PUT %s %s, %s: %d %.200s, want 404", kind, id, try.name, res.StatusCode, body)
+			}
+		}
+		res, body := f.api("seller", "DELETE", "/api/v1/"+kind+"/"+id, "")
+		if res.StatusCode != http.StatusNotFound {
+			t.Errorf("DELETE %s %s: %d %.200s, want 404", kind, id, res.StatusCode, body)
+		}
+		if after := storedJSON(t, f, kind, id); after != before {
+			t.Errorf("%s %s was changed by another seller:\nbefore %s\nafter  %s", kind, id, before, after)
+		}
+	}
+	// Clients and deals hold to the same rule.
+	res, _ := f.api("seller", "PUT", "/api/v1/clients/C-004", `{"name":"Mía","currency":"EUR","owner":"Lucía Ferrer","version":1}`)
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("PUT another seller's client: %d, want 404", res.StatusCode)
+	}
+}
+
+// leaks lists the values of a planted record that must never reach the
+// other seller.
+var leaks = []string{"Secreta Persona", "secreta@", "+34 699 000 111", "SECRETO-77", "7654321", "1234", "43210",
+	"descuento secreto", "gritos secretos", "nota secreta", "C-004", "Carmen"}
+
+func leaked(body string) []string {
+	var out []string
+	for _, s := range leaks {
+		if strings.Contains(body, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// S2: nothing of a record the caller may not see comes back in any body:
+// a stale-version PUT is "not found" (no `current`), a validation error
+// does not name the other seller's client, and creating with a taken id
+// answers exactly as for an id taken by one of the caller's own records.
+func TestS2NothingOfAnUnseenRecordLeaksThroughErrors(t *testing.T) {
+	f := newFixture(t)
+	theirs := plantRecords(t, f, "C-004", "CARMEN")
+	ours := plantRecords(t, f, "C-001", "LUCIA")
+	mine, _ := f.st.Client(bg, "C-001")
+	for kind, rec := range theirs {
+		id := recordID(rec)
+		res, body := f.api("seller", "PUT", "/api/v1/"+kind+"/"+id, movedTo(t, rec, "C-001", mine.Currency, 7))
+		if res.StatusCode != http.StatusNotFound || strings.Contains(body, `"current"`) {
+			t.Errorf("stale PUT on %s %s: %d %.300s, want 404 without current", kind, id, res.StatusCode, body)
+		}
+		if l := leaked(body); len(l) > 0 {
+			t.Errorf("stale PUT on %s %s leaks %q", kind, id, l)
+		}
+		// Creating with the other seller's id, and with one of our own.
+		theirsRes, theirsBody := f.api("seller", "POST", "/api/v1/"+kind, movedTo(t, rec, "C-001", mine.Currency, -1))
+		if l := leaked(theirsBody); len(l) > 0 {
+			t.Errorf("POST %s with a taken id leaks %q: %s", kind, l, theirsBody)
+		}
+		ownRes, ownBody := f.api("seller", "POST", "/api/v1/"+kind, movedTo(t, ours[kind], "C-001", mine.Currency, -1))
+		norm := func(s, id string) string { return strings.ReplaceAll(s, id, "ID") }
+		if theirsRes.StatusCode != ownRes.StatusCode || norm(theirsBody, id) != norm(ownBody, recordID(ours[kind])) {
+			t.Errorf("POST %s: an id taken by another seller (%d %s) answers differently from one of ours (%d %s)",
+				kind, theirsRes.StatusCode, theirsBody, ownRes.StatusCode, ownBody)
+		}
+	}
+	// A contact of the other seller's client, named on an incident of ours.
+	res, body := f.api("seller", "POST", "/api/v1/incidents",
+		`{"id":"I-LEAK","client_id":"C-001","contact_id":"CARMEN-P","at":"2026-11-20T10:00:00Z","kind":"yelling","severity":2}`)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("incident with another client's contact: %d %s", res.StatusCode, body)
+	}
+	if l := leaked(body); len(l) > 0 {
+		t.Errorf("the validation error leaks %q: %s", l, body)
+	}
+	// The other seller's deal, with a stale version.
+	deals, _, _ := f.st.ListDeals(bg, cartera.DealQuery{Owner: "Carmen Ortega", Limit: 1})
+	if len(deals) == 0 {
+		t.Fatal("no deal of Carmen's in the demo")
+	}
+	res, body = f.api("seller", "PUT", "/api/v1/deals/"+deals[0].ID,
+		`{"title":"Mío","owner":"Lucía Ferrer","value":{"amount":100,"currency":"EUR"},"version":99}`)
+	if res.StatusCode != http.StatusNotFound || strings.Contains(body, deals[0].Title) {
+		t.Errorf("stale PUT on another seller's deal: %d %.300s", res.StatusCode, body)
+	}
+}
