@@ -194,6 +194,8 @@ func (p Policy) Validate() error {
 		return FieldError("max_discount", "policy.range", "min", "0", "max", "100")
 	case p.MaxFreeHoursPerMonth < 0:
 		return FieldError("max_free_hours_per_month", "policy.negative")
+	case p.MaxFreeHoursPerMonth > MaxHours:
+		return FieldError("max_free_hours_per_month", "value.too_large", "value", p.MaxFreeHoursPerMonth.String())
 	case p.MaxDaysLate < 0 || p.MaxDaysLate > 3650:
 		return FieldError("max_days_late", "policy.range", "min", "0", "max", "3650")
 	case p.GraceDays < 0 || p.GraceDays > p.MaxDaysLate:
@@ -210,6 +212,8 @@ func (p Policy) Validate() error {
 		return FieldError("late_share_high", "policy.order", "low", "late_share_warn", "high", "late_share_high")
 	case p.OverdueHigh < 0:
 		return FieldError("overdue_high", "policy.negative")
+	case p.OverdueHigh > 100000:
+		return FieldError("overdue_high", "policy.range", "min", "0", "max", "1000")
 	case p.HalfLifeDays < 1 || p.HalfLifeDays > 3650:
 		return FieldError("half_life_days", "policy.range", "min", "1", "max", "3650")
 	case p.EscalationDays < 7 || p.EscalationDays > 730:
@@ -220,7 +224,7 @@ func (p Policy) Validate() error {
 		return FieldError("relational_high", "policy.order", "low", "relational_medium", "high", "relational_high")
 	}
 	for _, m := range p.HourlyCost {
-		if !m.Currency.Valid() || m.Amount < 0 {
+		if !m.Currency.Valid() || m.Amount < 0 || m.Amount > MaxAmount {
 			return FieldError("hourly_cost", "policy.hourly_cost")
 		}
 	}

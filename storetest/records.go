@@ -228,6 +228,33 @@ func testSaveWithoutVersion(t *testing.T, st cartera.Store) {
 	}
 }
 
+// Amounts beyond cartera's bounds can only come from before they were
+// enforced (imports write what the importer validated); if they are there,
+// the sums that overflow are reported as ErrFiguresOutOfRange, and the
+// other clients' facts still come back when asked for by id.
+func testFactsOutOfRange(t *testing.T, st cartera.Store) {
+	f := NewFixture()
+	huge := cartera.Money{Amount: 1 << 62, Currency: "USD"}
+	f.Invoices = append(f.Invoices,
+		cartera.Invoice{ID: "FH1", ClientID: "C3", Issued: AsOf.AddDays(-10), Due: AsOf.AddDays(20), Amount: huge},
+		cartera.Invoice{ID: "FH2", ClientID: "C3", Issued: AsOf.AddDays(-9), Due: AsOf.AddDays(21), Amount: huge})
+	Load(t, st, f)
+	q := cartera.FactsQuery{AsOf: AsOf, From: AsOf.AddMonths(-12), IncidentsFrom: AsOf.AddMonths(-24), MaxDaysLate: 30, GraceDays: 5, MaxDiscount: 1500}
+	err := st.Facts(ctx, q, func(*cartera.ClientFacts) error { return nil })
+	if !errors.Is(err, cartera.ErrFiguresOutOfRange) {
+		t.Errorf("every client, one of them out of range: %v, want ErrFiguresOutOfRange", err)
+	}
+	q.ClientIDs = []string{"C3"}
+	if err := st.Facts(ctx, q, func(*cartera.ClientFacts) error { return nil }); !errors.Is(err, cartera.ErrFiguresOutOfRange) {
+		t.Errorf("the client out of range: %v, want ErrFiguresOutOfRange", err)
+	}
+	q.ClientIDs = []string{"C1", "C2"}
+	n := 0
+	if err := st.Facts(ctx, q, func(*cartera.ClientFacts) error { n++; return nil }); err != nil || n != 2 {
+		t.Errorf("the other clients: %d, %v", n, err)
+	}
+}
+
 func testDelete(t *testing.T, st cartera.Store) {
 	Load(t, st, NewFixture())
 	q := cartera.FactsQuery{AsOf: AsOf, From: AsOf.AddMonths(-12), IncidentsFrom: AsOf.AddMonths(-24), MaxDaysLate: 30, GraceDays: 5, MaxDiscount: 1500}

@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"KeysStreamEveryClientAndContact", testKeys},
 		{"SingleSavesCheckVersionsAndReferences", testSaves},
 		{"SaveWithoutVersionNeverOverwrites", testSaveWithoutVersion},
+		{"FactsOutOfRangeAreReported", testFactsOutOfRange},
 		{"DeleteKeepsReferencesWhole", testDelete},
 		{"ListsPageWithACursor", testLists},
 		{"UsersSessionsAndTokens", testUsers},

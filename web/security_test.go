@@ -1,13 +1,17 @@
 package web
 
 import (
+	"database/sql"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/sqlite"
 )
 
 // The findings of the hostile-user probe (issue 12), one test each. The
@@ -220,5 +224,96 @@ func TestS2NothingOfAnUnseenRecordLeaksThroughErrors(t *testing.T) {
 		`{"title":"Mío","owner":"Lucía Ferrer","value":{"amount":100,"currency":"EUR"},"version":99}`)
 	if res.StatusCode != http.StatusNotFound || strings.Contains(body, deals[0].Title) {
 		t.Errorf("stale PUT on another seller's deal: %d %.300s", res.StatusCode, body)
+	}
+}
+
+// S3: amounts are bounded when written, so that no sum can overflow; and a
+// row that is out of bounds all the same (written before the bounds, or
+// by hand) degrades its own client, with an explanation, and no page.
+func TestS3HugeAmountsAreRefused(t *testing.T) {
+	f := newFixture(t)
+	for _, amount := range []string{"4611686018427387904", "9223372036854775807", "-9223372036854775808", "100000000000000000"} {
+		res, body := f.api("seller", "POST", "/api/v1/invoices",
+			`{"id":"F-BIG-`+amount[:4]+`","client_id":"C-001","issued":"2026-11-01","due":"2026-12-01","amount":{"amount":`+amount+`,"currency":"EUR"}}`)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `"field": "amount"`) {
+			t.Errorf("invoice of %s minor units: %d %.300s, want 422 on amount", amount, res.StatusCode, body)
+		}
+	}
+	for _, tc := range []struct{ path, body, field string }{
+		{"/api/v1/concessions", `{"id":"K-BIG","client_id":"C-001","date":"2026-11-01","kind":"discount","amount":{"amount":4611686018427387904,"currency":"EUR"}}`, "amount"},
+		{"/api/v1/concessions", `{"id":"K-BIG2","client_id":"C-001","date":"2026-11-01","kind":"free_hours","hours":4611686018427387904,"amount":{"currency":"EUR"}}`, "hours"},
+		{"/api/v1/time-entries", `{"id":"H-BIG","client_id":"C-001","date":"2026-11-01","hours":4611686018427387904}`, "hours"},
+		{"/api/v1/deals", `{"id":"D-BIG","title":"Enorme","value":{"amount":4611686018427387904,"currency":"EUR"}}`, "value"},
+	} {
+		res, body := f.api("seller", "POST", tc.path, tc.body)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, fmt.Sprintf(`"field": %q`, tc.field)) {
+			t.Errorf("POST %s: %d %.300s, want 422 on %s", tc.path, res.StatusCode, body, tc.field)
+		}
+	}
+	// Nothing else broke: everyone's pages still answer.
+	for _, role := range []string{"owner", "seller", "other"} {
+		for _, p := range []string{"/api/v1/assessments", "/api/v1/clients", "/api/v1/clients/C-001/assessment"} {
+			if res, body := f.api(role, "GET", p, ""); res.StatusCode >= 500 {
+				t.Errorf("%s %s: %d %.200s", role, p, res.StatusCode, body)
+			}
+		}
+	}
+}
+
+// S3, the other half: a row out of bounds all the same (written before the
+// bounds, or by hand in the database) degrades its own client, with an
+// explanation, and takes no page down for anyone.
+func TestS3ABadRowDegradesOnlyItsClient(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "web.db")
+	f := newFixtureOn(t, func(t testing.TB) cartera.Store {
+		st, err := sqlite.Open(bg, path, cartera.FixedClock(now))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	})
+	if res, _ := f.api("owner", "GET", "/api/v1/assessments", ""); res.StatusCode != 200 {
+		t.Fatalf("before: %d", res.StatusCode)
+	}
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	day := cartera.DateFromTime(now).AddDays(-10).UnixDay()
+	if _, err := raw.Exec(`INSERT INTO invoices (id, client_id, number, issued, due, amount, currency) VALUES
+		('F-HUGE1', 'C-001', '', ?1, ?2, 4611686018427387904, 'EUR'), ('F-HUGE2', 'C-001', '', ?1, ?2, 4611686018427387904, 'EUR')`,
+		day, day+30); err != nil {
+		t.Fatal(err)
+	}
+	// Any write on the client makes its figures stale, as an edit would.
+	if _, err := f.st.SaveTimeEntry(bg, cartera.TimeEntry{ID: "H-TOUCH", ClientID: "C-001", Day: cartera.DateFromTime(now), Hours: 100}); err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range []string{"owner", "manager", "seller", "other"} {
+		for _, p := range []string{"/api/v1/assessments", "/api/v1/clients?limit=200", "/api/v1/clients/C-004/assessment",
+			"/api/v1/clients/C-002/assessment"} {
+			if res, body := f.api(role, "GET", p, ""); res.StatusCode >= 500 {
+				t.Errorf("%s GET %s: %d %.200s", role, p, res.StatusCode, body)
+			}
+		}
+		b := f.signIn(role)
+		for _, p := range []string{"/dashboard", "/clients", "/clients/C-004"} {
+			if res, _ := b.get(p); res.StatusCode >= 500 {
+				t.Errorf("%s page %s: %d", role, p, res.StatusCode)
+			}
+		}
+	}
+	// The client itself: no server error, and a reason that says why.
+	res, body := f.api("owner", "GET", "/api/v1/clients/C-001/assessment", "", "Accept-Language", "en")
+	if res.StatusCode >= 500 || !strings.Contains(body, "cannot be computed") {
+		t.Errorf("the client's assessment: %d %.300s, want an explanation", res.StatusCode, body)
+	}
+	res, body = f.api("owner", "GET", "/api/v1/clients?q=C-001", "", "Accept-Language", "en")
+	if res.StatusCode != 200 || !strings.Contains(body, "cannot be computed") {
+		t.Errorf("the client list row: %d %.400s, want a reason that explains", res.StatusCode, body)
+	}
+	if res, _ := f.signIn("owner").get("/clients/C-001"); res.StatusCode >= 500 {
+		t.Errorf("the client's page: %d", res.StatusCode)
 	}
 }
