@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cartera/cartera"
 )
@@ -207,7 +209,16 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.want_json")}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSON))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSON))
+	if err != nil {
+		return jsonError(err)
+	}
+	// The JSON decoder would replace invalid UTF-8 with U+FFFD and store
+	// something nobody typed: it is refused instead.
+	if !utf8.Valid(body) {
+		return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.bad_utf8")}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
@@ -218,6 +229,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.trailing_json")}
 	}
+	normalizeStrings(v)
 	return nil
 }
 

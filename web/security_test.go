@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -315,5 +316,80 @@ func TestS3ABadRowDegradesOnlyItsClient(t *testing.T) {
 	}
 	if res, _ := f.signIn("owner").get("/clients/C-001"); res.StatusCode >= 500 {
 		t.Errorf("the client's page: %d", res.StatusCode)
+	}
+}
+
+// Every answer carries the security headers: the pages, the API, and what
+// no route answers (the fallback 404, a wrong method, a static file).
+func TestEveryAnswerCarriesTheSecurityHeaders(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct{ method, path string }{
+		{"GET", "/login"}, {"GET", "/api/v1/me"}, {"GET", "/no/such/page"}, {"GET", "/api/v1/no-such-thing"},
+		{"PUT", "/login"}, {"GET", "/static/no-such-file.css"}, {"GET", "/static/app.css"},
+	} {
+		res, _ := f.api("", tc.method, tc.path, "")
+		for _, hdr := range []string{"X-Content-Type-Options", "X-Frame-Options", "Content-Security-Policy", "Referrer-Policy"} {
+			if res.Header.Get(hdr) == "" {
+				t.Errorf("%s %s (%d): no %s", tc.method, tc.path, res.StatusCode, hdr)
+			}
+		}
+	}
+}
+
+// Text is checked and normalised where it enters: invisible names,
+// direction overrides, control bytes and invalid UTF-8 are refused, and
+// what is kept is in NFC.
+func TestTextIsNormalisedAndCheckedAtTheBoundary(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct{ name, body, field string }{
+		{"zero-width name", `{"id":"C-ZW","name":"\u200b\u200b\u200b","currency":"EUR"}`, "name"},
+		{"only spaces and joiners", `{"id":"C-ZW2","name":" \u200d\u2060 ","currency":"EUR"}`, "name"},
+		{"right-to-left override", `{"id":"C-RLO","name":"Talleres \u202eoiraM","currency":"EUR"}`, "name"},
+		{"isolate", `{"id":"C-FSI","name":"A\u2068B","currency":"EUR"}`, "name"},
+		{"NUL", `{"id":"C-NUL","name":"Talleres\u0000Ruiz","currency":"EUR"}`, "name"},
+		{"escape in notes", `{"id":"C-ESC","name":"Talleres","notes":"\u001b[31mrojo","currency":"EUR"}`, "notes"},
+		{"slash in the id", `{"id":"C/001","name":"Talleres","currency":"EUR"}`, "id"},
+		{"space in the id", `{"id":"C 001","name":"Talleres","currency":"EUR"}`, "id"},
+		{"dot-dot id", `{"id":"..","name":"Talleres","currency":"EUR"}`, "id"},
+		{"question mark in the id", `{"id":"C?1","name":"Talleres","currency":"EUR"}`, "id"},
+	} {
+		res, body := f.api("owner", "POST", "/api/v1/clients", tc.body)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, fmt.Sprintf(`"field": %q`, tc.field)) {
+			t.Errorf("%s: %d %.300s, want 422 on %s", tc.name, res.StatusCode, body, tc.field)
+		}
+	}
+	// Invalid UTF-8 is refused, not replaced.
+	res, body := f.api("owner", "POST", "/api/v1/clients", "{\"id\":\"C-BAD\",\"name\":\"Tall\xffres\",\"currency\":\"EUR\"}")
+	if res.StatusCode < 400 || res.StatusCode >= 500 {
+		t.Errorf("invalid UTF-8: %d %s", res.StatusCode, body)
+	}
+	if _, err := f.st.Client(bg, "C-BAD"); err == nil {
+		t.Errorf("a body with invalid UTF-8 was stored")
+	}
+	// Decomposed accents are stored composed, from the API and the forms.
+	res, body = f.api("owner", "POST", "/api/v1/clients", `{"id":"C-NFD","name":"Jose\u0301 Pe\u0301rez","notes":"cafe\u0301","currency":"EUR"}`)
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("decomposed name: %d %s", res.StatusCode, body)
+	}
+	if c, _ := f.st.Client(bg, "C-NFD"); c.Name != "José Pérez" || c.Notes != "café" {
+		t.Errorf("stored %q / %q, want NFC", c.Name, c.Notes)
+	}
+	b := f.signIn("owner")
+	form := url.Values{"csrf": {b.csrf("/clients/C-001/incidents/new")}, "kind": {"yelling"}, "severity": {"2"},
+		"note": {"grito \u202eotircse"}}
+	if res := b.post("/clients/C-001/incidents", form); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a bidi override in a form: %d, want 422", res.StatusCode)
+	}
+	form.Set("note", "Jose\u0301 grito\u0301")
+	if res := b.post("/clients/C-001/incidents", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a decomposed note in a form: %d", res.StatusCode)
+	}
+	ins, _, _ := f.st.ListIncidents(bg, cartera.RecordQuery{ClientID: "C-001", Limit: 500})
+	found := false
+	for _, in := range ins {
+		found = found || in.Note == "José gritó"
+	}
+	if !found {
+		t.Errorf("the form's note was not stored in NFC")
 	}
 }

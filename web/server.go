@@ -133,7 +133,7 @@ func New(cfg Config, st cartera.Store) (*Server, error) {
 }
 
 // Handler returns the server's HTTP handler.
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return securityHeaders(s.mux) }
 
 // ListenAndServe serves until ctx is cancelled, then shuts down gracefully:
 // it stops accepting connections and waits up to 30 seconds for requests
