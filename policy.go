@@ -12,6 +12,11 @@ import (
 // Each field has a documented default (DefaultPolicy, docs/assessment.md);
 // users change them with `cartera policy set` or the settings page.
 type Policy struct {
+	// Version counts the saves of the stored policy (0: the defaults, never
+	// saved). A save must name the version it was read at, as with records:
+	// two owners editing at once do not overwrite each other.
+	Version int64 `json:"version"`
+
 	// Red lines.
 
 	// MaxDiscount is the largest discount given on any one occasion.

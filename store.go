@@ -194,14 +194,28 @@ type UserStore interface {
 }
 
 // SettingsStore keeps the policy and small documents.
+//
+// Settings the team shares (the policy, the pipeline, saved mappings) are
+// versioned like records: each read returns its version and each save
+// names the version it was read at — 0 only when none is stored — or fails
+// with ECONFLICT "setting.stale", so that two people editing at once never
+// overwrite each other.
 type SettingsStore interface {
-	// Policy returns the stored policy, or the defaults.
+	// Policy returns the stored policy with its Version, or the defaults
+	// (Version 0).
 	Policy(ctx context.Context) (Policy, error)
-	// SavePolicy validates and stores the policy.
+	// SavePolicy validates and stores the policy at p.Version.
 	SavePolicy(ctx context.Context, p Policy) error
 	// Setting returns a stored value, or ENOTFOUND.
 	Setting(ctx context.Context, key string) (string, error)
+	// PutSetting stores a value whatever is stored (secrets and values
+	// only the server writes).
 	PutSetting(ctx context.Context, key, value string) error
+	// SettingAt returns a stored value and its version, or ENOTFOUND.
+	SettingAt(ctx context.Context, key string) (string, int64, error)
+	// PutSettingAt stores a value given the version it was read at (0:
+	// none stored) and returns the new version.
+	PutSettingAt(ctx context.Context, key, value string, version int64) (int64, error)
 	// TakeSetting returns a value and deletes it, atomically: a one-time
 	// secret can be used once.
 	TakeSetting(ctx context.Context, key string) (string, error)
@@ -299,10 +313,12 @@ type DealStore interface {
 	// DealOwners returns the distinct sellers named on deals, sorted.
 	DealOwners(ctx context.Context) ([]string, error)
 
-	// Pipeline returns the stored pipeline, or the defaults.
+	// Pipeline returns the stored pipeline with its Version, or the
+	// defaults (Version 0).
 	Pipeline(ctx context.Context) (Pipeline, error)
-	// SavePipeline validates and stores the pipeline; removing a stage
-	// that open deals are in is an ECONFLICT.
+	// SavePipeline validates and stores the pipeline at p.Version
+	// (versions as in SettingsStore); removing a stage that open deals are
+	// in is an ECONFLICT.
 	SavePipeline(ctx context.Context, p Pipeline) error
 }
 

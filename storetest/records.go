@@ -255,6 +255,55 @@ func testFactsOutOfRange(t *testing.T, st cartera.Store) {
 	}
 }
 
+// The policy, the pipeline and other shared settings are versioned like
+// records: 0 only when none is stored, then the stored version, or
+// ECONFLICT "setting.stale" and nothing written.
+func testSharedSettingsVersions(t *testing.T, st cartera.Store) {
+	pol, err := st.Policy(ctx)
+	if err != nil || pol.Version != 0 {
+		t.Fatalf("the defaults: version %d, %v", pol.Version, err)
+	}
+	pol.MaxDaysLate = 40
+	if err := st.SavePolicy(ctx, pol); err != nil {
+		t.Fatal(err)
+	}
+	mine, _ := st.Policy(ctx)
+	if mine.Version != 1 || mine.MaxDaysLate != 40 {
+		t.Fatalf("after the first save: %d %d", mine.Version, mine.MaxDaysLate)
+	}
+	theirs := pol // read before the save: version 0
+	theirs.MaxDaysLate = 90
+	if err := st.SavePolicy(ctx, theirs); code(err) != cartera.ECONFLICT {
+		t.Errorf("a policy saved from the defaults over a stored one: %v, want ECONFLICT", err)
+	}
+	mine.MaxDaysLate = 50
+	if err := st.SavePolicy(ctx, mine); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Policy(ctx); got.Version != 2 || got.MaxDaysLate != 50 {
+		t.Errorf("after the second save: %d %d", got.Version, got.MaxDaysLate)
+	}
+	pl, _ := st.Pipeline(ctx)
+	if err := st.SavePipeline(ctx, pl); err != nil || pl.Version != 0 {
+		t.Fatalf("first pipeline save: %v (version %d)", err, pl.Version)
+	}
+	if err := st.SavePipeline(ctx, pl); code(err) != cartera.ECONFLICT {
+		t.Errorf("a stale pipeline: %v, want ECONFLICT", err)
+	}
+	if v, err := st.PutSettingAt(ctx, "shared.x", "a", 0); err != nil || v != 1 {
+		t.Fatalf("new setting: %d %v", v, err)
+	}
+	if _, err := st.PutSettingAt(ctx, "shared.x", "b", 0); code(err) != cartera.ECONFLICT {
+		t.Errorf("a new setting over a stored one: %v", err)
+	}
+	if v, err := st.PutSettingAt(ctx, "shared.x", "c", 1); err != nil || v != 2 {
+		t.Errorf("update: %d %v", v, err)
+	}
+	if s, v, err := st.SettingAt(ctx, "shared.x"); s != "c" || v != 2 || err != nil {
+		t.Errorf("read back: %q %d %v", s, v, err)
+	}
+}
+
 func testDelete(t *testing.T, st cartera.Store) {
 	Load(t, st, NewFixture())
 	q := cartera.FactsQuery{AsOf: AsOf, From: AsOf.AddMonths(-12), IncidentsFrom: AsOf.AddMonths(-24), MaxDaysLate: 30, GraceDays: 5, MaxDiscount: 1500}

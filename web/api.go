@@ -57,9 +57,10 @@ func (s *Server) apiRoutes() []*route {
 			tag:     "playbooks", body: "IncidentInput", resp: "IncidentFlow", status: http.StatusCreated}),
 		api("GET", "/api/v1/assessments", permUser, s.apiAssessments, opDoc{id: "getPortfolio",
 			summary: "The portfolio: totals, verdicts, attention, what to do today", tag: "assessments", resp: "Portfolio"}),
-		api("GET", "/api/v1/policy", permUser, s.apiPolicyGet, opDoc{id: "getPolicy", summary: "Red lines and thresholds", tag: "policy", resp: "Policy"}),
-		api("PUT", "/api/v1/policy", permOwner, s.apiPolicyPut, opDoc{id: "putPolicy", summary: "Change red lines and thresholds",
-			tag: "policy", body: "Policy", resp: "Policy"}),
+		api("GET", "/api/v1/policy", permUser, s.apiPolicyGet, opDoc{id: "getPolicy", summary: "Red lines and thresholds", tag: "policy", resp: "Policy",
+			versioned: true}),
+		api("PUT", "/api/v1/policy", permOwner, s.apiPolicyPut, opDoc{id: "putPolicy", summary: "Change red lines and thresholds (If-Match or the version read; 428 without once saved, 409 when stale)",
+			tag: "policy", body: "Policy", resp: "Policy", versioned: true}),
 		api("POST", "/api/v1/import", permManager, s.apiImport, opDoc{id: "importFiles",
 			summary: "Import CSV or JSON-lines files, all or nothing; with a column mapping (JSON in the field or file part mapping, or a saved one named in mapping_name) tried first on each CSV file",
 			tag:     "import", query: []string{"dry_run"}, body: "Upload", resp: "ImportReport"}),
@@ -69,10 +70,10 @@ func (s *Server) apiRoutes() []*route {
 		api("GET", "/api/v1/mappings", permManager, s.apiMappingList, opDoc{id: "listMappings",
 			summary: "Saved column mappings", tag: "import", resp: "MappingList"}),
 		api("GET", "/api/v1/mappings/{name}", permManager, s.apiMappingGet, opDoc{id: "getMapping",
-			summary: "A saved column mapping, as its mapping file (the JSON of cartera import --map)", tag: "import", resp: "Mapping"}),
+			summary: "A saved column mapping, as its mapping file (the JSON of cartera import --map)", tag: "import", resp: "Mapping", versioned: true}),
 		api("PUT", "/api/v1/mappings/{name}", permManager, s.apiMappingPut, opDoc{id: "putMapping",
-			summary: "Save a column mapping under a name; a mistake is a 422 listing each problem at its line and column in the body",
-			tag:     "import", body: "Mapping", resp: "Mapping"}),
+			summary: "Save a column mapping under a name; a mistake is a 422 listing each problem at its line and column in the body; replacing a saved one needs If-Match with its ETag (428 without, 409 when someone saved it since)",
+			tag:     "import", body: "Mapping", resp: "Mapping", versioned: true}),
 		api("DELETE", "/api/v1/mappings/{name}", permManager, s.apiMappingDelete, opDoc{id: "deleteMapping",
 			summary: "Delete a saved column mapping", tag: "import", status: http.StatusNoContent}),
 		api("GET", "/api/v1/users", permOwner, s.apiUsers, opDoc{id: "listUsers", summary: "Users", tag: "users", resp: "UserList"}),
@@ -81,6 +82,9 @@ func (s *Server) apiRoutes() []*route {
 		api("GET", "/api/v1/users/{id}", permOwner, s.apiUserGet, opDoc{id: "getUser", summary: "A user", tag: "users", resp: "User", versioned: true}),
 		api("PUT", "/api/v1/users/{id}", permOwner, s.apiUserPut, opDoc{id: "putUser", summary: "Change a user",
 			tag: "users", body: "UserInput", resp: "User", versioned: true}),
+		api("DELETE", "/api/v1/sessions", permUser, s.apiSignOut, opDoc{id: "signOutEverywhere",
+			summary: "Sign out everywhere: end every session, revoke every API key (the one used for this call too) and the calendar address",
+			tag:     "users", status: http.StatusNoContent}),
 		api("GET", "/api/v1/tokens", permUser, s.apiTokens, opDoc{id: "listTokens", summary: "Your API keys", tag: "users", resp: "TokenList"}),
 		api("POST", "/api/v1/tokens", permUser, s.apiTokenCreate, opDoc{id: "createToken",
 			summary: "Create an API key; the key is shown only in this response", tag: "users", body: "TokenInput", resp: "NewToken", status: http.StatusCreated}),
@@ -162,9 +166,10 @@ func (s *Server) apiRoutes() []*route {
 			summary: "How well claimed and grounded probabilities predicted closed deals, per seller", tag: "pipeline",
 			query: []string{"seller"}, resp: "Calibration"}),
 		api("GET", "/api/v1/pipeline", permUser, s.apiPipelineGet, opDoc{id: "getPipeline",
-			summary: "The pipeline's stages and the grounded model's parameters", tag: "pipeline", resp: "Pipeline"}),
+			summary: "The pipeline's stages and the grounded model's parameters", tag: "pipeline", resp: "Pipeline", versioned: true}),
 		api("PUT", "/api/v1/pipeline", permOwner, s.apiPipelinePut, opDoc{id: "putPipeline",
-			summary: "Change the pipeline's stages and parameters", tag: "pipeline", body: "Pipeline", resp: "Pipeline"}),
+			summary: "Change the pipeline's stages and parameters (If-Match or the version read; 428 without once saved, 409 when stale)",
+			tag:     "pipeline", body: "Pipeline", resp: "Pipeline", versioned: true}),
 	}
 	rs = append(rs, recordRoutes(s, api, recordSpec[cartera.Contact]{
 		entity: cartera.EntityContacts, path: "contacts", schema: "Contact", prefix: "P",
@@ -259,7 +264,8 @@ func jsonError(err error) error {
 }
 
 // ifMatch reads the version a write is based on, from If-Match ("3" or
-// W/"3") or, failing that, the body's version; 0 when neither.
+// W/"3") or, failing that, the body's version; 0 when neither. "0" is the
+// ETag of a shared setting never saved (its defaults).
 func ifMatch(r *http.Request, body int64) (int64, error) {
 	h := strings.TrimSpace(r.Header.Get("If-Match"))
 	if h == "" || h == "*" {
@@ -267,7 +273,7 @@ func ifMatch(r *http.Request, body int64) (int64, error) {
 	}
 	h = strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
 	v, err := strconv.ParseInt(h, 10, 64)
-	if err != nil || v <= 0 {
+	if err != nil || v < 0 {
 		return 0, cartera.FieldError("If-Match", "api.bad_if_match")
 	}
 	return v, nil

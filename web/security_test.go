@@ -393,3 +393,117 @@ func TestTextIsNormalisedAndCheckedAtTheBoundary(t *testing.T) {
 		t.Errorf("the form's note was not stored in NFC")
 	}
 }
+
+// A password change ends the user's other sessions and revokes their API
+// keys; the browser that changed it stays signed in (on a new session id).
+func TestPasswordChangeEndsOtherSessionsAndKeys(t *testing.T) {
+	f := newFixture(t)
+	a, b := f.signIn("seller"), f.signIn("seller")
+	res := a.post("/settings/account", url.Values{"csrf": {a.csrf("/settings")}, "password": {testPassword},
+		"new_password": {"otra clave muy larga"}, "new_password2": {"otra clave muy larga"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("password change: %d", res.StatusCode)
+	}
+	if res, _ := a.get("/dashboard"); res.StatusCode != http.StatusOK {
+		t.Errorf("the browser that changed the password: %d, want 200", res.StatusCode)
+	}
+	if res, _ := b.get("/dashboard"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("another session after a password change: %d, want a redirect to sign in", res.StatusCode)
+	}
+	if res, _ := f.api("seller", "GET", "/api/v1/me", ""); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("an API key after a password change: %d, want 401", res.StatusCode)
+	}
+	// An owner setting someone's password through the API ends theirs.
+	o := f.signIn("other")
+	body := fmt.Sprintf(`{"email":%q,"name":%q,"role":"seller","password":"una clave nueva y larga","version":%d}`,
+		f.users["other"].Email, f.users["other"].Name, f.users["other"].Version)
+	if res, body := f.api("owner", "PUT", "/api/v1/users/"+fmt.Sprint(f.users["other"].ID), body); res.StatusCode != http.StatusOK {
+		t.Fatalf("owner sets a password: %d %s", res.StatusCode, body)
+	}
+	if res, _ := o.get("/dashboard"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("the user's session after the owner set their password: %d", res.StatusCode)
+	}
+	if res, _ := f.api("other", "GET", "/api/v1/me", ""); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the user's API key after the owner set their password: %d", res.StatusCode)
+	}
+}
+
+// "Sign out everywhere" ends every other session and every API key, on
+// the settings page and through the API.
+func TestSignOutEverywhere(t *testing.T) {
+	f := newFixture(t)
+	a, b := f.signIn("manager"), f.signIn("manager")
+	res := a.post("/settings/signout", url.Values{"csrf": {a.csrf("/settings")}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign out everywhere: %d", res.StatusCode)
+	}
+	if res, _ := a.get("/dashboard"); res.StatusCode != http.StatusOK {
+		t.Errorf("the browser that asked: %d, want 200", res.StatusCode)
+	}
+	if res, _ := b.get("/dashboard"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("another browser: %d, want a redirect to sign in", res.StatusCode)
+	}
+	if res, _ := f.api("manager", "GET", "/api/v1/me", ""); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("an API key: %d, want 401", res.StatusCode)
+	}
+	c := f.signIn("owner")
+	if res, body := f.api("owner", "DELETE", "/api/v1/sessions", ""); res.StatusCode != http.StatusNoContent {
+		t.Errorf("DELETE /api/v1/sessions: %d %s", res.StatusCode, body)
+	}
+	if res, _ := c.get("/dashboard"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("a browser after the API signed out everywhere: %d", res.StatusCode)
+	}
+	if res, _ := f.api("owner", "GET", "/api/v1/me", ""); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the key that asked: %d, want 401", res.StatusCode)
+	}
+}
+
+// The policy is versioned like a record: two owners editing it at once do
+// not overwrite each other; the pipeline and saved mappings likewise.
+func TestSharedSettingsAreVersioned(t *testing.T) {
+	f := newFixture(t)
+	res, body := f.api("owner", "GET", "/api/v1/policy", "")
+	var pol map[string]any
+	json.Unmarshal([]byte(body), &pol)
+	etag := res.Header.Get("ETag")
+	if etag == "" || pol["version"] == nil {
+		t.Fatalf("the policy has no version: ETag %q, body %.200s", etag, body)
+	}
+	pol["max_days_late"] = 45
+	b1, _ := json.Marshal(pol)
+	pol["max_days_late"] = 60
+	b2, _ := json.Marshal(pol)
+	if res, body := f.api("owner", "PUT", "/api/v1/policy", string(b1), "If-Match", etag); res.StatusCode != http.StatusOK {
+		t.Fatalf("first owner: %d %s", res.StatusCode, body)
+	}
+	res, body = f.api("owner", "PUT", "/api/v1/policy", string(b2), "If-Match", etag)
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, `"current"`) {
+		t.Errorf("second owner with the old version: %d %.300s, want 409 with the current policy", res.StatusCode, body)
+	}
+	delete(pol, "version")
+	b3, _ := json.Marshal(pol)
+	if res, _ := f.api("owner", "PUT", "/api/v1/policy", string(b3)); res.StatusCode != http.StatusPreconditionRequired {
+		t.Errorf("a policy without a version: %d, want 428", res.StatusCode)
+	}
+	if p, _ := f.st.Policy(bg); p.MaxDaysLate != 45 {
+		t.Errorf("stored max_days_late %d, want the first owner's 45", p.MaxDaysLate)
+	}
+	// The settings form carries the version too.
+	o := f.signIn("owner")
+	res2, _ := o.postBody("/settings/policy", url.Values{"csrf": {o.csrf("/settings")}, "version": {"0"}, "max_days_late": {"50"}})
+	if res2.StatusCode != http.StatusConflict {
+		t.Errorf("the policy form with a stale version: %d, want 409", res2.StatusCode)
+	}
+	// The pipeline.
+	res, body = f.api("owner", "GET", "/api/v1/pipeline", "")
+	etag = res.Header.Get("ETag")
+	if etag == "" {
+		t.Errorf("the pipeline has no ETag")
+	}
+	if res, _ := f.api("owner", "PUT", "/api/v1/pipeline", body, "If-Match", etag); res.StatusCode != http.StatusOK {
+		t.Errorf("pipeline put: %d", res.StatusCode)
+	}
+	if res, _ := f.api("owner", "PUT", "/api/v1/pipeline", body, "If-Match", etag); res.StatusCode != http.StatusConflict {
+		t.Errorf("stale pipeline put: %d, want 409", res.StatusCode)
+	}
+}
