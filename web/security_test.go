@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -505,5 +507,99 @@ func TestSharedSettingsAreVersioned(t *testing.T) {
 	}
 	if res, _ := f.api("owner", "PUT", "/api/v1/pipeline", body, "If-Match", etag); res.StatusCode != http.StatusConflict {
 		t.Errorf("stale pipeline put: %d, want 409", res.StatusCode)
+	}
+}
+
+// loginAt signs in on srv from an address, with the cookies given, at the
+// server's current time; it returns the response and the cookies it set.
+func loginAt(t *testing.T, h http.Handler, addr, email, password string, cookies []*http.Cookie) *httptest.ResponseRecorder {
+	t.Helper()
+	get := httptest.NewRequest("GET", "/login", nil)
+	get.RemoteAddr = addr + ":40000"
+	for _, c := range cookies {
+		get.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, get)
+	m := csrfField.FindStringSubmatch(rec.Body.String())
+	if m == nil {
+		t.Fatalf("no csrf on the login page: %d", rec.Code)
+	}
+	all := append([]*http.Cookie{}, cookies...)
+	all = append(all, rec.Result().Cookies()...)
+	form := url.Values{"email": {email}, "password": {password}, "csrf": {m[1]}}
+	post := httptest.NewRequest("POST", "/login", strings.NewReader(form.Encode()))
+	post.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	post.RemoteAddr = addr + ":40000"
+	for _, c := range all {
+		post.AddCookie(c)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, post)
+	return rec
+}
+
+// One host guessing the owner's password as fast as it is allowed cannot
+// keep her out: not from the browser she has used before, and not for
+// long from a new one. Every 429 says when to come back.
+func TestLoginLimitsCannotLockTheOwnerOut(t *testing.T) {
+	f := newFixture(t)
+	clock := now
+	srv, err := New(Config{Addr: "127.0.0.1:0", BaseURL: "http://cartera.test", Logger: f.srv.log,
+		Now: func() time.Time { return clock }}, f.st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	email := f.users["owner"].Email
+	// The owner signs in from her office once: her browser is known.
+	rec := loginAt(t, h, "198.51.100.7", email, testPassword, nil)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("first sign-in: %d", rec.Code)
+	}
+	// Her session ends; her browser keeps what it was given for /login.
+	var known []*http.Cookie
+	for _, c := range rec.Result().Cookies() {
+		if c.Name != sessionCookie {
+			known = append(known, c)
+		}
+	}
+	// An attacker hammers the account from one host for ten minutes.
+	attack := func(seconds int) {
+		for i := 0; i < seconds; i++ {
+			clock = clock.Add(time.Second)
+			rec := loginAt(t, h, "203.0.113.66", email, fmt.Sprintf("guess %d!!!!", i), nil)
+			if rec.Code == http.StatusTooManyRequests {
+				if ra, err := strconv.Atoi(rec.Header().Get("Retry-After")); err != nil || ra <= 0 {
+					t.Fatalf("429 without a Retry-After in seconds: %q", rec.Header().Get("Retry-After"))
+				}
+			} else if rec.Code != http.StatusUnauthorized {
+				t.Fatalf("attacker's guess: %d", rec.Code)
+			}
+		}
+	}
+	attack(600)
+	// Her known browser gets in at once, from anywhere.
+	if rec := loginAt(t, h, "192.0.2.10", email, testPassword, known); rec.Code != http.StatusSeeOther {
+		t.Errorf("the owner's known browser during the attack: %d, want 303", rec.Code)
+	}
+	// A new browser gets in within a few minutes while the attack goes on.
+	in := false
+	for minute := 0; minute < 5 && !in; minute++ {
+		rec := loginAt(t, h, "192.0.2.11", email, testPassword, nil)
+		switch rec.Code {
+		case http.StatusSeeOther:
+			in = true
+		case http.StatusTooManyRequests:
+			if rec.Header().Get("Retry-After") == "" {
+				t.Errorf("429 without Retry-After")
+			}
+			attack(60)
+		default:
+			t.Fatalf("the owner from a new browser: %d", rec.Code)
+		}
+	}
+	if !in {
+		t.Errorf("one host kept the owner out of a new browser for five minutes")
 	}
 }

@@ -65,7 +65,10 @@ type Server struct {
 	pages   *pages
 	metrics *metrics
 	logins  *limiter
-	dash    dashCache
+	// devKey signs device cookies (loginSubmit), loaded once.
+	deviceMu sync.Mutex
+	devKey   []byte
+	dash     dashCache
 	// freshness remembers the last summary refresh.
 	freshness fresh
 	secure    bool
