@@ -23,7 +23,7 @@ import (
 
 // plantRecords stores one record of each client-record kind on a client,
 // with ids that start with prefix, and returns them by API path segment.
-func plantRecords(t *testing.T, f *fixture, clientID, prefix string) map[string]any {
+func plantRecords(t testing.TB, f *fixture, clientID, prefix string) map[string]any {
 	t.Helper()
 	cl, err := f.st.Client(bg, clientID)
 	if err != nil {
