@@ -353,3 +353,14 @@ type Holiday struct {
 	Day  Date   `json:"date"`
 	Name string `json:"name"`
 }
+
+// Validate checks a holiday: a day, and a name of one line.
+func (h Holiday) Validate() error {
+	switch {
+	case h.Day.IsZero():
+		return FieldError("date", "value.required")
+	case len(h.Name) > 200:
+		return FieldError("name", "value.too_long", "max", 200)
+	}
+	return validLine("name", h.Name)
+}

@@ -584,11 +584,8 @@ func (db *DB) Holidays(ctx context.Context) ([]cartera.Holiday, error) {
 
 // SaveHoliday adds or renames a holiday.
 func (db *DB) SaveHoliday(ctx context.Context, h cartera.Holiday) error {
-	if h.Day.IsZero() {
-		return cartera.FieldError("date", "value.required")
-	}
-	if len(h.Name) > 200 {
-		return cartera.FieldError("name", "value.too_long", "max", 200)
+	if err := h.Validate(); err != nil {
+		return err
 	}
 	return db.write(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO holidays (day, name) VALUES ($1, $2)
