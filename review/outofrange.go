@@ -21,14 +21,7 @@ import (
 // particular order, once each.
 func eachFacts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error,
 	bad func(id string) error) error {
-	var done []string
-	err := st.Facts(ctx, q, func(f *cartera.ClientFacts) error {
-		if err := fn(f); err != nil {
-			return err
-		}
-		done = append(done, f.Client.ID)
-		return nil
-	})
+	done, err := facts(ctx, st, q, fn)
 	if !errors.Is(err, cartera.ErrFiguresOutOfRange) {
 		return err
 	}
@@ -60,14 +53,7 @@ func splitFacts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, ids
 		return nil
 	}
 	q.ClientIDs = ids
-	var done []string
-	err := st.Facts(ctx, q, func(f *cartera.ClientFacts) error {
-		if err := fn(f); err != nil {
-			return err
-		}
-		done = append(done, f.Client.ID)
-		return nil
-	})
+	done, err := facts(ctx, st, q, fn)
 	if !errors.Is(err, cartera.ErrFiguresOutOfRange) {
 		return err
 	}
@@ -80,6 +66,19 @@ func splitFacts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, ids
 		return err
 	}
 	return splitFacts(ctx, st, q, rest[half:], fn, bad)
+}
+
+// facts runs st.Facts and returns the clients fn was called for.
+func facts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error) ([]string, error) {
+	var done []string
+	err := st.Facts(ctx, q, func(f *cartera.ClientFacts) error {
+		if err := fn(f); err != nil {
+			return err
+		}
+		done = append(done, f.Client.ID)
+		return nil
+	})
+	return done, err
 }
 
 // remaining returns the ids not in done, sorted.

@@ -17,8 +17,6 @@ import (
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/csvio"
 	"github.com/cartera/cartera/i18n"
-	"github.com/cartera/cartera/postgres"
-	"github.com/cartera/cartera/postgres/pgtest"
 	"github.com/cartera/cartera/review"
 )
 
@@ -612,19 +610,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	rows := authzRows()
 	checkRowsMatchRoutes(t, rows)
 	checkMatrixDoc(t, rows)
-	for _, store := range []struct {
-		name string
-		open func(testing.TB) cartera.Store
-	}{
-		{"sqlite", openSQLite},
-		{"postgres", func(t testing.TB) cartera.Store {
-			st, err := postgres.Open(bg, pgtest.DSN(t), cartera.FixedClock(now))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return st
-		}},
-	} {
+	for _, store := range testStores {
 		t.Run(store.name, func(t *testing.T) {
 			runMatrix(t, newFixtureOn(t, store.open), rows)
 		})

@@ -28,24 +28,24 @@ func newLimiter() *limiter { return &limiter{buckets: map[string]*bucket{}} }
 // take takes a token from key's bucket; when there is none, it takes
 // nothing and says how long until there is one.
 func (l *limiter) take(key string, capacity int, every time.Duration, now time.Time) time.Duration {
+	return l.use(key, capacity, every, now, true)
+}
+
+// wait says how long until key's bucket has a token (0: it has one now),
+// taking nothing.
+func (l *limiter) wait(key string, capacity int, every time.Duration, now time.Time) time.Duration {
+	return l.use(key, capacity, every, now, false)
+}
+
+func (l *limiter) use(key string, capacity int, every time.Duration, now time.Time, take bool) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b := l.refill(key, capacity, every, now)
 	if b.tokens < 1 {
 		return time.Duration((1 - b.tokens) * float64(every))
 	}
-	b.tokens--
-	return 0
-}
-
-// wait says how long until key's bucket has a token (0: it has one now),
-// taking nothing.
-func (l *limiter) wait(key string, capacity int, every time.Duration, now time.Time) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.refill(key, capacity, every, now)
-	if b.tokens < 1 {
-		return time.Duration((1 - b.tokens) * float64(every))
+	if take {
+		b.tokens--
 	}
 	return 0
 }
