@@ -210,8 +210,12 @@ func (d Deal) Validate(p Pipeline, today Date) error {
 			return FieldError(field, "deal.bad_answer", "value", string(a))
 		}
 	}
-	return firstError(validID("id", d.ID), validText("title", d.Title), validText("prospect", d.Prospect),
-		validText("owner", d.Owner), validText("lost_reason", d.LostReason), validText("competitor", d.Competitor))
+	if !Visible(d.Title) && !Visible(d.Prospect) {
+		return FieldError("title", "deal.no_name")
+	}
+	return firstError(validAmount("value", d.Value), validID("id", d.ID), validLine("title", d.Title),
+		validLine("prospect", d.Prospect), validLine("owner", d.Owner), validLine("lost_reason", d.LostReason),
+		validLine("competitor", d.Competitor), validLine("client_id", d.ClientID))
 }
 
 // Validate checks a signal's own fields.
@@ -233,7 +237,7 @@ func (s Signal) Validate(today Date) error {
 	if s.Source != "" && !src {
 		return FieldError("source", "signal.bad_source", "value", s.Source)
 	}
-	return firstError(validID("id", s.ID), validID("deal_id", s.DealID), validText("note", s.Note))
+	return firstError(validID("id", s.ID), validRef("deal_id", s.DealID), validText("note", s.Note))
 }
 
 // WonEvidence returns the first verified signal among signals (a purchase

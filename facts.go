@@ -2,6 +2,13 @@ package cartera
 
 import "time"
 
+// ErrFiguresOutOfRange is what FactsStore.Facts returns (wrapped) when a
+// client's figures cannot be summed: a stored amount is beyond the bounds
+// Validate enforces (written before they were, or by hand in the
+// database). Package review finds the client and explains it, so that the
+// other clients are assessed as usual.
+var ErrFiguresOutOfRange = NewError(ECONFLICT, "facts.out_of_range")
+
 // FactsQuery asks a Store for the figures of each client over a window. The
 // window runs from From (exclusive) to AsOf (inclusive).
 type FactsQuery struct {

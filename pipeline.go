@@ -10,7 +10,10 @@ import (
 // unchecked in each, and the model's documented parameters
 // (docs/forecast.md).
 type Pipeline struct {
-	Stages []StageConfig `json:"stages"`
+	// Version counts the saves of the stored pipeline (0: the defaults); a
+	// save names the version it was read at, as with the policy.
+	Version int64         `json:"version"`
+	Stages  []StageConfig `json:"stages"`
 	// Shrinkage is how many closed deals the prior of a stage is worth: a
 	// learned rate is (wins + Shrinkage × prior) / (deals + Shrinkage).
 	Shrinkage int `json:"shrinkage"`

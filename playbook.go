@@ -126,12 +126,12 @@ func (t Task) Validate() error {
 	case t.Status != TaskDone && !t.DoneOn.IsZero():
 		return FieldError("done_on", "task.done_not_done")
 	}
-	errs := []error{validID("id", t.ID), validText("owner", t.Owner), validText("note", t.Note)}
+	errs := []error{validID("id", t.ID), validLine("owner", t.Owner), validText("note", t.Note)}
 	if t.DealID != "" {
-		errs = append(errs, validID("deal_id", t.DealID))
+		errs = append(errs, validRef("deal_id", t.DealID))
 	}
 	if t.ClientID != "" {
-		errs = append(errs, validID("client_id", t.ClientID))
+		errs = append(errs, validRef("client_id", t.ClientID))
 	}
 	return firstError(errs...)
 }
@@ -190,7 +190,7 @@ func (r Reconnect) Validate(today Date) error {
 	if r.CompetitorWon == No && strings.TrimSpace(r.Competitor) != "" {
 		return FieldError("competitor", "reconnect.competitor_without_win")
 	}
-	return firstError(validID("deal_id", r.DealID), validText("competitor", r.Competitor),
+	return firstError(validRef("deal_id", r.DealID), validLine("competitor", r.Competitor),
 		validText("suggestions", r.Suggestions), validText("note", r.Note))
 }
 
@@ -224,14 +224,14 @@ func (d Debrief) Validate(today Date) error {
 		if strings.TrimSpace(l.Text) == "" {
 			return FieldError("lessons", "lesson.empty")
 		}
-		if err := firstError(validText("lessons", l.Text), validText("topic", l.Topic), validText("change", l.Change)); err != nil {
+		if err := firstError(validText("lessons", l.Text), validLine("topic", l.Topic), validText("change", l.Change)); err != nil {
 			return err
 		}
 		if len(l.Topic) > 200 {
 			return FieldError("topic", "value.too_long", "max", 200)
 		}
 	}
-	return firstError(validID("deal_id", d.DealID), validText("happened", d.Happened), validText("better", d.Better))
+	return firstError(validRef("deal_id", d.DealID), validText("happened", d.Happened), validText("better", d.Better))
 }
 
 // Lesson is one thing learned from a lost deal, searchable in any language
@@ -343,13 +343,24 @@ func (r Referral) Validate() error {
 	if p := strings.TrimSpace(r.Phone); p != "" && strings.Trim(p, "+0123456789 ()-.") != "" {
 		return FieldError("phone", "referral.bad_phone", "value", p)
 	}
-	return firstError(validID("id", r.ID), validText("service", r.Service), validText("name", r.Name),
-		validText("contact", r.Contact), validText("email", r.Email), validText("phone", r.Phone),
-		validText("url", r.URL), validText("note", r.Note))
+	return firstError(validID("id", r.ID), validName("service", r.Service), validName("name", r.Name),
+		validLine("contact", r.Contact), validLine("email", r.Email), validLine("phone", r.Phone),
+		validLine("url", r.URL), validText("note", r.Note))
 }
 
 // Holiday is a day off the user configured: no follow-up lands on it.
 type Holiday struct {
 	Day  Date   `json:"date"`
 	Name string `json:"name"`
+}
+
+// Validate checks a holiday: a day, and a name of one line.
+func (h Holiday) Validate() error {
+	switch {
+	case h.Day.IsZero():
+		return FieldError("date", "value.required")
+	case len(h.Name) > 200:
+		return FieldError("name", "value.too_long", "max", 200)
+	}
+	return validLine("name", h.Name)
 }

@@ -12,6 +12,11 @@ import (
 // Each field has a documented default (DefaultPolicy, docs/assessment.md);
 // users change them with `cartera policy set` or the settings page.
 type Policy struct {
+	// Version counts the saves of the stored policy (0: the defaults, never
+	// saved). A save must name the version it was read at, as with records:
+	// two owners editing at once do not overwrite each other.
+	Version int64 `json:"version"`
+
 	// Red lines.
 
 	// MaxDiscount is the largest discount given on any one occasion.
@@ -194,6 +199,8 @@ func (p Policy) Validate() error {
 		return FieldError("max_discount", "policy.range", "min", "0", "max", "100")
 	case p.MaxFreeHoursPerMonth < 0:
 		return FieldError("max_free_hours_per_month", "policy.negative")
+	case p.MaxFreeHoursPerMonth > MaxHours:
+		return FieldError("max_free_hours_per_month", "value.too_large", "value", p.MaxFreeHoursPerMonth.String())
 	case p.MaxDaysLate < 0 || p.MaxDaysLate > 3650:
 		return FieldError("max_days_late", "policy.range", "min", "0", "max", "3650")
 	case p.GraceDays < 0 || p.GraceDays > p.MaxDaysLate:
@@ -210,6 +217,8 @@ func (p Policy) Validate() error {
 		return FieldError("late_share_high", "policy.order", "low", "late_share_warn", "high", "late_share_high")
 	case p.OverdueHigh < 0:
 		return FieldError("overdue_high", "policy.negative")
+	case p.OverdueHigh > 100000:
+		return FieldError("overdue_high", "policy.range", "min", "0", "max", "1000")
 	case p.HalfLifeDays < 1 || p.HalfLifeDays > 3650:
 		return FieldError("half_life_days", "policy.range", "min", "1", "max", "3650")
 	case p.EscalationDays < 7 || p.EscalationDays > 730:
@@ -220,7 +229,7 @@ func (p Policy) Validate() error {
 		return FieldError("relational_high", "policy.order", "low", "relational_medium", "high", "relational_high")
 	}
 	for _, m := range p.HourlyCost {
-		if !m.Currency.Valid() || m.Amount < 0 {
+		if !m.Currency.Valid() || m.Amount < 0 || m.Amount > MaxAmount {
 			return FieldError("hourly_cost", "policy.hourly_cost")
 		}
 	}

@@ -68,11 +68,25 @@ type ClientStore interface {
 
 // RecordStore reads and writes single records, for forms and the API.
 //
-// Save inserts a record or updates the one with the same id. A zero Version
-// means "whatever is stored"; any other Version must equal the stored one,
-// or the save fails with ECONFLICT. Saving checks references (the client
-// exists, amounts are in its currency, the contact is the client's).
-// Delete removes a record; deleting a client with records is an ECONFLICT.
+// Save inserts a record or updates the one with the same id, by its
+// Version:
+//   - 0 creates. When the id is taken the save fails with ECONFLICT
+//     "record.exists" and the stored record stays as it was: a save
+//     without a version never overwrites a row, whoever's it is.
+//   - any other Version updates, and must equal the stored one (ECONFLICT
+//     "record.stale" otherwise); a Version of a record that does not exist
+//     is ENOTFOUND, and nothing is created.
+//
+// The same rule holds for every single save of the other stores (deals,
+// signals, tasks, referrals, LogIncident); imports upsert by id instead
+// (ImportTx). Saving checks references (the client exists, amounts are in
+// its currency, the contact is the client's). Delete removes a record,
+// given its Version or 0 for whatever is stored; deleting a client with
+// records is an ECONFLICT.
+//
+// Who may read or write which record is not the store's business: the
+// caller (the web app's access rules) decides, and relies on these
+// versions so that what it checked is what gets written.
 type RecordStore interface {
 	SaveClient(ctx context.Context, c Client) (Client, error)
 	SaveContact(ctx context.Context, c Contact) (Contact, error)
@@ -182,14 +196,28 @@ type UserStore interface {
 }
 
 // SettingsStore keeps the policy and small documents.
+//
+// Settings the team shares (the policy, the pipeline, saved mappings) are
+// versioned like records: each read returns its version and each save
+// names the version it was read at — 0 only when none is stored — or fails
+// with ECONFLICT "setting.stale", so that two people editing at once never
+// overwrite each other.
 type SettingsStore interface {
-	// Policy returns the stored policy, or the defaults.
+	// Policy returns the stored policy with its Version, or the defaults
+	// (Version 0).
 	Policy(ctx context.Context) (Policy, error)
-	// SavePolicy validates and stores the policy.
+	// SavePolicy validates and stores the policy at p.Version.
 	SavePolicy(ctx context.Context, p Policy) error
 	// Setting returns a stored value, or ENOTFOUND.
 	Setting(ctx context.Context, key string) (string, error)
+	// PutSetting stores a value whatever is stored (secrets and values
+	// only the server writes).
 	PutSetting(ctx context.Context, key, value string) error
+	// SettingAt returns a stored value and its version, or ENOTFOUND.
+	SettingAt(ctx context.Context, key string) (string, int64, error)
+	// PutSettingAt stores a value given the version it was read at (0:
+	// none stored) and returns the new version.
+	PutSettingAt(ctx context.Context, key, value string, version int64) (int64, error)
 	// TakeSetting returns a value and deletes it, atomically: a one-time
 	// secret can be used once.
 	TakeSetting(ctx context.Context, key string) (string, error)
@@ -299,10 +327,12 @@ type DealStore interface {
 	// DealOwners returns the distinct sellers named on deals, sorted.
 	DealOwners(ctx context.Context) ([]string, error)
 
-	// Pipeline returns the stored pipeline, or the defaults.
+	// Pipeline returns the stored pipeline with its Version, or the
+	// defaults (Version 0).
 	Pipeline(ctx context.Context) (Pipeline, error)
-	// SavePipeline validates and stores the pipeline; removing a stage
-	// that open deals are in is an ECONFLICT.
+	// SavePipeline validates and stores the pipeline at p.Version
+	// (versions as in SettingsStore); removing a stage that open deals are
+	// in is an ECONFLICT.
 	SavePipeline(ctx context.Context, p Pipeline) error
 }
 
@@ -321,7 +351,8 @@ type PlaybookStore interface {
 	// with a client who will not listen) together.
 	LogIncident(ctx context.Context, in Incident, tasks []Task) (Incident, error)
 
-	// SaveTask inserts or updates a task (versions as in RecordStore).
+	// SaveTask inserts or updates a task (versions as in RecordStore: 0
+	// only creates).
 	SaveTask(ctx context.Context, t Task) (Task, error)
 	// SaveTasks inserts or replaces several tasks at once.
 	SaveTasks(ctx context.Context, tasks []Task) error

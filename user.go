@@ -68,7 +68,7 @@ func (u User) Validate() error {
 	if _, err := mail.ParseAddress(u.Email); err != nil || !strings.Contains(u.Email, "@") || strings.ContainsAny(u.Email, " <>") {
 		return FieldError("email", "user.bad_email", "value", u.Email)
 	}
-	if strings.TrimSpace(u.Name) == "" || len(u.Name) > 200 {
+	if len(u.Name) > 200 || validName("name", u.Name) != nil {
 		return FieldError("name", "user.bad_name")
 	}
 	if !u.Role.Valid() {

@@ -11,6 +11,12 @@ const (
 	VerdictKeep        Verdict = "keep"
 )
 
+// VerdictUnassessed is no verdict: the client's figures could not be
+// computed (a stored amount is beyond the bounds, see
+// ErrFiguresOutOfRange). It is not among Verdicts: it is never a filter
+// nor counted in the portfolio, and it sorts after every verdict.
+const VerdictUnassessed Verdict = "unassessed"
+
 // Verdicts lists every verdict, most urgent first.
 var Verdicts = []Verdict{VerdictEnd, VerdictRenegotiate, VerdictBoundaries, VerdictKeep}
 

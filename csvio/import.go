@@ -584,6 +584,9 @@ func (v *validator) readFile(ctx context.Context, f *opened, out chan<- batch) e
 		if rec.line < 0 {
 			continue
 		}
+		for i, x := range rec.vals {
+			rec.vals[i] = nfc(x)
+		}
 		v.rows++
 		f.rep.Rows++
 		c := newChecker(v, f, &rec)

@@ -112,6 +112,12 @@ func TestImportReportsEachBadValueAtItsPosition(t *testing.T) {
 		{"unknown incident kind", []string{"c.csv", clients, "i.csv", "id,cliente,fecha_hora,tipo,gravedad\nI1,C1,2026-01-05 10:00,bostezo,3\n"},
 			[]string{"i.csv:2:4 value.unknown_kind"}},
 		{"missing id", []string{"c.csv", "id,nombre\n,Talleres\n"}, []string{"c.csv:2:1 value.required"}},
+		// Text is checked as in the API and the forms (issue 12).
+		{"id with a slash", []string{"c.csv", "id,nombre\nC/1,Talleres\n"}, []string{"c.csv:2:1 value.bad_id"}},
+		{"name of zero-width spaces", []string{"c.csv", "id,nombre\nC1,\u200b\u200b\n"}, []string{"c.csv:2:2 value.required"}},
+		{"right-to-left override in a name", []string{"c.csv", "id,nombre\nC1,Talleres \u202eoiraM\n"}, []string{"c.csv:2:2 value.bidi_chars"}},
+		{"amount beyond the bound", []string{"c.csv", clients, "f.csv", "id,cliente,emitida,vence,importe\nF1,C1,2026-01-01,2026-01-31,2000000000.00\n"},
+			[]string{"f.csv:2:5 value.amount_range"}},
 		{"deal closed before it was created", []string{"o.csv", deals + "D9,Web,90,lead,2026-05-01,2026-04-01,perdida\n"},
 			[]string{"o.csv:4:6 deal.closed_before_created"}},
 		{"probability of 140", []string{"o.csv", "id,titulo,importe,etapa,creada,probabilidad\nD1,Web,100,lead,2026-01-01,140\n"},
@@ -263,6 +269,20 @@ func TestUTF8WithBOMAndCommas(t *testing.T) {
 	}
 	if got.Invoices[0].Amount != (cartera.Money{Amount: 123450, Currency: "USD"}) {
 		t.Errorf("%+v", got.Invoices[0])
+	}
+}
+
+// Text is stored in Unicode NFC, whichever way the file composed its
+// accents: a name typed with combining marks is the same name.
+func TestTextIsStoredComposed(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	_, err := csvio.Import(ctx, st, sources("clients.csv", "id,name,owner,currency\nC1,O\u0301ptica Mun\u0303oz,Luci\u0301a,EUR\n"), opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := storetest.Dump(t, st).Clients[0]; c.Name != "\u00d3ptica Mu\u00f1oz" || c.Owner != "Luc\u00eda" {
+		t.Errorf("stored %+q / %+q, want NFC", c.Name, c.Owner)
 	}
 }
 

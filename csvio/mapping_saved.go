@@ -120,16 +120,54 @@ func SaveMapping(ctx context.Context, st cartera.SettingsStore, p cartera.Pipeli
 	if err := st.PutSetting(ctx, savedMappingPrefix+name, string(text)); err != nil {
 		return nil, err
 	}
+	return m, indexMapping(ctx, st, name)
+}
+
+// SaveMappingAt is SaveMapping for someone who read the mapping at version
+// (0: there was none): a mapping saved by someone else since is an
+// ECONFLICT "setting.stale" and nothing is written. It returns the new
+// version.
+func SaveMappingAt(ctx context.Context, st cartera.SettingsStore, p cartera.Pipeline, name string, text []byte,
+	version int64) (*Mapping, int64, error) {
+	if err := CheckMappingName(name); err != nil {
+		return nil, 0, err
+	}
+	m, err := LoadMapping(name+".json", text)
+	if err != nil {
+		return nil, 0, err
+	}
+	if probs := m.checkPipeline(p); len(probs) > 0 {
+		return nil, 0, &ProblemsError{Problems: probs}
+	}
+	v, err := st.PutSettingAt(ctx, savedMappingPrefix+name, string(text), version)
+	if err != nil {
+		return nil, 0, err
+	}
+	return m, v, indexMapping(ctx, st, name)
+}
+
+// MappingVersion returns the version of a saved mapping (0 when there is
+// none of that name).
+func MappingVersion(ctx context.Context, st cartera.SettingsStore, name string) (int64, error) {
+	_, v, err := st.SettingAt(ctx, savedMappingPrefix+name)
+	if cartera.ErrorCode(err) == cartera.ENOTFOUND {
+		return 0, nil
+	}
+	return v, err
+}
+
+// indexMapping puts a name in the index of saved mappings.
+func indexMapping(ctx context.Context, st cartera.SettingsStore, name string) error {
 	names, err := mappingIndex(ctx, st)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, n := range names {
 		if n == name {
-			return m, nil
+			return nil
 		}
 	}
-	return m, putMappingIndex(ctx, st, append(names, name))
+	return putMappingIndex(ctx, st, append(names, name))
 }
 
 // DeleteSavedMapping removes a saved mapping; ENOTFOUND when there is

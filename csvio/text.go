@@ -11,7 +11,21 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
+
+// nfc brings a value to Unicode NFC, as the web app does with what is
+// typed: a name written with combining accents is the same name as one
+// with precomposed letters. Plain ASCII, most of any file, is returned as
+// it is without a look at the tables.
+func nfc(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return norm.NFC.String(s)
+		}
+	}
+	return s
+}
 
 // Encodings accepted by --encoding.
 const (

@@ -123,7 +123,19 @@ func (r *factsRow) scan(s scanner) error {
 	return nil
 }
 
-// Facts streams the figures of each client, in id order.
+// Facts calls fn with the figures of each selected client (FactsStore). A
+// sum that does not fit in a bigint — a stored amount beyond cartera's
+// bounds — is reported as cartera.ErrFiguresOutOfRange.
+func (db *DB) Facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error) error {
+	err := db.facts(ctx, q, fn)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "22003" { // numeric_value_out_of_range
+		return fmt.Errorf("%w: %v", cartera.ErrFiguresOutOfRange, err)
+	}
+	return err
+}
+
+// facts streams the figures of each client, in id order.
 //
 // A query for a few clients aggregates their events directly. A query for
 // every client reads the facts cache, one row per client, after filling in
@@ -133,7 +145,7 @@ func (r *factsRow) scan(s scanner) error {
 // write can commit between reading the events and storing their sums; when
 // a write holds it (a long import), the review does not wait: it
 // aggregates the events directly from its own snapshot.
-func (db *DB) Facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error) error {
+func (db *DB) facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error) error {
 	if q.ClientIDs != nil {
 		if len(q.ClientIDs) == 0 {
 			return nil

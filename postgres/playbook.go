@@ -36,7 +36,7 @@ func putTask(ctx context.Context, tx pgx.Tx, t cartera.Task, check bool) error {
 		return err
 	}
 	if check {
-		if err := checkVersion(ctx, tx, "tasks", t.ID, t.Version); err != nil {
+		if err := checkSave(ctx, tx, "tasks", t.ID, t.Version); err != nil {
 			return err
 		}
 	}
@@ -189,7 +189,7 @@ func (db *DB) LogIncident(ctx context.Context, in cartera.Incident, tasks []cart
 		}
 	}
 	err := db.write(ctx, func(tx pgx.Tx) error {
-		if err := checkVersion(ctx, tx, "incidents", in.ID, in.Version); err != nil {
+		if err := checkSave(ctx, tx, "incidents", in.ID, in.Version); err != nil {
 			return err
 		}
 		if err := incidentRefs(ctx, tx, in); err != nil {
@@ -518,7 +518,7 @@ func (db *DB) SaveReferral(ctx context.Context, r cartera.Referral) (cartera.Ref
 		return r, err
 	}
 	err := db.write(ctx, func(tx pgx.Tx) error {
-		if err := checkVersion(ctx, tx, "referrals", r.ID, r.Version); err != nil {
+		if err := checkSave(ctx, tx, "referrals", r.ID, r.Version); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO referrals (id, service, service_key, name, contact, email, phone, url, note)
@@ -584,11 +584,8 @@ func (db *DB) Holidays(ctx context.Context) ([]cartera.Holiday, error) {
 
 // SaveHoliday adds or renames a holiday.
 func (db *DB) SaveHoliday(ctx context.Context, h cartera.Holiday) error {
-	if h.Day.IsZero() {
-		return cartera.FieldError("date", "value.required")
-	}
-	if len(h.Name) > 200 {
-		return cartera.FieldError("name", "value.too_long", "max", 200)
+	if err := h.Validate(); err != nil {
+		return err
 	}
 	return db.write(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO holidays (day, name) VALUES ($1, $2)

@@ -54,7 +54,7 @@ func (t table) saveSQL() string {
 func (db *DB) save(ctx context.Context, tb table, id string, version int64, clientIDs []string,
 	check func(pgx.Tx) error, args []any) error {
 	return db.write(ctx, func(tx pgx.Tx) error {
-		if err := checkVersion(ctx, tx, tb.name, id, version); err != nil {
+		if err := checkSave(ctx, tx, tb.name, id, version); err != nil {
 			return err
 		}
 		if check != nil {
@@ -69,8 +69,32 @@ func (db *DB) save(ctx context.Context, tb table, id string, version int64, clie
 	})
 }
 
-// checkVersion fails with ECONFLICT when version is set and differs from the
-// stored one (or the record is gone).
+// checkSave is the version rule of every single save (cartera.RecordStore):
+// version 0 creates, and fails with ECONFLICT "record.exists" when the id
+// is taken, so that a save without a version never overwrites a row; any
+// other version must be the stored one (ECONFLICT "record.stale"), of a
+// record that still exists (ENOTFOUND). Writers take turns (db.write), so
+// no other transaction can create the id between the check and the write.
+func checkSave(ctx context.Context, tx pgx.Tx, table, id string, version int64) error {
+	var stored int64
+	err := tx.QueryRow(ctx, `SELECT version FROM `+table+` WHERE id = $1`, id).Scan(&stored)
+	switch {
+	case noRows(err) && version == 0:
+		return nil
+	case noRows(err):
+		return cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", id)
+	case err != nil:
+		return err
+	case version == 0:
+		return cartera.NewError(cartera.ECONFLICT, "record.exists", "id", id)
+	case stored != version:
+		return cartera.NewError(cartera.ECONFLICT, "record.stale", "id", id, "version", version, "current", stored)
+	}
+	return nil
+}
+
+// checkVersion is the version rule of deletes: version 0 deletes whatever
+// is stored; any other must be the stored one.
 func checkVersion(ctx context.Context, tx pgx.Tx, table, id string, version int64) error {
 	if version == 0 {
 		return nil
@@ -219,15 +243,16 @@ func incidentRefs(ctx context.Context, tx pgx.Tx, in cartera.Incident) error {
 	if in.ContactID == "" {
 		return nil
 	}
+	// A contact that does not exist and one of another client get the
+	// same answer, which names only the incident's own client: the caller
+	// may not be allowed to see the other one.
 	var owner string
 	err := tx.QueryRow(ctx, `SELECT client_id FROM contacts WHERE id = $1`, in.ContactID).Scan(&owner)
 	switch {
-	case noRows(err):
-		return cartera.FieldError("contact_id", "value.unknown_contact", "value", in.ContactID)
+	case noRows(err) || (err == nil && owner != in.ClientID):
+		return cartera.FieldError("contact_id", "value.not_clients_contact", "value", in.ContactID, "client", in.ClientID)
 	case err != nil:
 		return err
-	case owner != in.ClientID:
-		return cartera.FieldError("contact_id", "value.contact_other_client", "value", in.ContactID, "client", owner)
 	}
 	return nil
 }

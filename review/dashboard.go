@@ -44,8 +44,8 @@ func BuildDashboard(ctx context.Context, st cartera.Store, asOf cartera.Date, ow
 	d := &Dashboard{AsOf: asOf, Key: key, Policy: pol, Portfolio: assess.NewPortfolio(asOf)}
 	top := &byRevenue{}
 	err = st.EachSummary(ctx, owner, func(r cartera.ClientRow) error {
-		if r.Summary.Verdict == "" {
-			return nil // appeared since the refresh: next time
+		if !r.Summary.Verdict.Valid() {
+			return nil // appeared since the refresh (next time), or unassessed (it says why in the list)
 		}
 		d.Portfolio.AddSummary(r.Client, r.Summary)
 		d.PointsTotal++

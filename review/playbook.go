@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"strings"
 	"time"
 
@@ -82,6 +83,13 @@ func LoadClient(ctx context.Context, st cartera.Store, clientID string, asOf car
 		cc.Facts.FreeHoursMonth = append([]cartera.MonthHours(nil), f.FreeHoursMonth...)
 		return nil
 	})
+	if errors.Is(err, cartera.ErrFiguresOutOfRange) {
+		cl, cerr := st.Client(ctx, clientID)
+		if cerr != nil {
+			return nil, cerr
+		}
+		return nil, OutOfRange(clientID, cl.Currency)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -45,6 +45,9 @@ type Result struct {
 	// capped like the groups.
 	Breached      []assess.Assessment
 	BreachedTotal int
+	// Unassessed lists the clients whose figures could not be computed
+	// (OutOfRange explains why), by id.
+	Unassessed []string
 }
 
 // Group is the clients of one verdict.
@@ -69,7 +72,7 @@ func Run(ctx context.Context, st cartera.Store, o Options) (*Result, error) {
 	}
 	breached := &topN{limit: o.PerVerdict}
 	judge := assess.New(pol, q)
-	err = st.Facts(ctx, q, func(f *cartera.ClientFacts) error {
+	err = eachFacts(ctx, st, q, func(f *cartera.ClientFacts) error {
 		if o.Owner != "" && f.Client.Owner != o.Owner {
 			return nil
 		}
@@ -86,10 +89,14 @@ func Run(ctx context.Context, st cartera.Store, o Options) (*Result, error) {
 			breached.push(a)
 		}
 		return nil
+	}, func(id string) error {
+		res.Unassessed = append(res.Unassessed, id)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	sort.Strings(res.Unassessed)
 	res.Portfolio.Finish(pol)
 	for _, v := range cartera.Verdicts {
 		g := groups[v]
@@ -162,6 +169,13 @@ func One(ctx context.Context, st cartera.Store, asOf cartera.Date, clientID stri
 	res, err := Run(ctx, st, Options{AsOf: asOf, ClientIDs: []string{clientID}, PerVerdict: 1})
 	if err != nil {
 		return nil, err
+	}
+	if len(res.Unassessed) > 0 {
+		cl, err := st.Client(ctx, clientID)
+		if err != nil {
+			return nil, err
+		}
+		return nil, OutOfRange(clientID, cl.Currency)
 	}
 	for i := range res.Groups {
 		if len(res.Groups[i].Clients) > 0 {

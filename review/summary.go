@@ -61,15 +61,22 @@ func Refresh(ctx context.Context, st cartera.Store, asOf cartera.Date) (string, 
 		rows = append(rows, Summarize(&a, es, en))
 		return nil
 	}
+	// A client whose figures are out of range gets a summary that says so
+	// instead of stopping everyone's.
+	bad := func(id string) error {
+		s, err := unassessed(ctx, st, id, es, en)
+		rows = append(rows, s)
+		return err
+	}
 	if len(missing) > max(total/10, 200) {
-		if err := st.Facts(ctx, q, collect); err != nil {
+		if err := eachFacts(ctx, st, q, collect, bad); err != nil {
 			return "", err
 		}
 		return key, st.SaveSummaries(ctx, key, rows, true)
 	}
 	for start := 0; start < len(missing); start += 500 {
 		q.ClientIDs = missing[start:min(start+500, len(missing))]
-		if err := st.Facts(ctx, q, collect); err != nil {
+		if err := eachFacts(ctx, st, q, collect, bad); err != nil {
 			return "", err
 		}
 	}

@@ -4,11 +4,23 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/cartera/cartera"
 )
 
-// Facts streams the figures of each client, in id order.
+// Facts calls fn with the figures of each selected client (FactsStore). A
+// sum that does not fit in an int64 — a stored amount beyond cartera's
+// bounds — is reported as cartera.ErrFiguresOutOfRange.
+func (db *DB) Facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error) error {
+	err := db.facts(ctx, q, fn)
+	if err != nil && strings.Contains(err.Error(), "integer overflow") {
+		return fmt.Errorf("%w: %v", cartera.ErrFiguresOutOfRange, err)
+	}
+	return err
+}
+
+// facts streams the figures of each client, in id order.
 //
 // A query for a few clients aggregates their events directly: the covering
 // indexes make that a few index ranges per client, milliseconds. A query for
@@ -17,7 +29,7 @@ import (
 // policy, a large import) the whole cache is rebuilt from the events while
 // the facts are streamed; when only a few are (an import or an edit touched
 // some clients) just those are recomputed.
-func (db *DB) Facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error) error {
+func (db *DB) facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error) error {
 	if q.ClientIDs != nil {
 		tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 		if err != nil {

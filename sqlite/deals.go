@@ -126,7 +126,7 @@ func (db *DB) validDeal(ctx context.Context, d *cartera.Deal) error {
 // the stage day (a stage changed without one started on today, the
 // latest day anywhere), and the evidence a won deal needs.
 func putDeal(ctx context.Context, tx *sql.Tx, d *cartera.Deal, today cartera.Date) error {
-	if err := checkVersion(ctx, tx, "deals", d.ID, d.Version); err != nil {
+	if err := checkSave(ctx, tx, "deals", d.ID, d.Version); err != nil {
 		return err
 	}
 	if d.ClientID != "" {
@@ -238,7 +238,7 @@ func (db *DB) SaveSignal(ctx context.Context, s cartera.Signal) (cartera.Signal,
 		return s, err
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		if err := checkVersion(ctx, tx, "signals", s.ID, s.Version); err != nil {
+		if err := checkSave(ctx, tx, "signals", s.ID, s.Version); err != nil {
 			return err
 		}
 		var created int64
@@ -610,20 +610,23 @@ func decodeEvidence(b []byte, ev *cartera.Evidence) error {
 	return d.err
 }
 
-// Pipeline returns the stored pipeline or the defaults.
+// Pipeline returns the stored pipeline (its Version is the setting's) or
+// the defaults (Version 0).
 func (db *DB) Pipeline(ctx context.Context) (cartera.Pipeline, error) {
-	v, err := db.Setting(ctx, "pipeline")
+	v, rev, err := db.SettingAt(ctx, "pipeline")
 	if cartera.ErrorCode(err) == cartera.ENOTFOUND {
 		return cartera.DefaultPipeline(), nil
 	}
 	if err != nil {
 		return cartera.Pipeline{}, err
 	}
-	return cartera.UnmarshalPipeline([]byte(v))
+	p, err := cartera.UnmarshalPipeline([]byte(v))
+	p.Version = rev
+	return p, err
 }
 
-// SavePipeline validates and stores the pipeline, refusing to drop a stage
-// that deals are in.
+// SavePipeline validates and stores the pipeline at the version it was
+// read at, refusing to drop a stage that deals are in.
 func (db *DB) SavePipeline(ctx context.Context, p cartera.Pipeline) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -651,8 +654,7 @@ func (db *DB) SavePipeline(ctx context.Context, p cartera.Pipeline) error {
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('pipeline', ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value, rev = settings.rev + 1`, string(b))
+		_, err = putSettingAt(ctx, tx, "pipeline", string(b), p.Version)
 		return err
 	})
 }

@@ -15,7 +15,7 @@ import (
 func (db *DB) save(ctx context.Context, tb table, id string, version int64, clientIDs []string,
 	check func(*sql.Tx) error, args []any) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
-		if err := checkVersion(ctx, tx, tb.name, id, version); err != nil {
+		if err := checkSave(ctx, tx, tb.name, id, version); err != nil {
 			return err
 		}
 		if check != nil {
@@ -34,8 +34,31 @@ func (db *DB) save(ctx context.Context, tb table, id string, version int64, clie
 	})
 }
 
-// checkVersion fails with ECONFLICT when version is set and differs from the
-// stored one (or the record is gone).
+// checkSave is the version rule of every single save (cartera.RecordStore):
+// version 0 creates, and fails with ECONFLICT "record.exists" when the id
+// is taken, so that a save without a version never overwrites a row; any
+// other version must be the stored one (ECONFLICT "record.stale"), of a
+// record that still exists (ENOTFOUND).
+func checkSave(ctx context.Context, tx *sql.Tx, table, id string, version int64) error {
+	var stored int64
+	err := tx.QueryRowContext(ctx, `SELECT version FROM `+table+` WHERE id = ?`, id).Scan(&stored)
+	switch {
+	case errors.Is(err, sql.ErrNoRows) && version == 0:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", id)
+	case err != nil:
+		return err
+	case version == 0:
+		return cartera.NewError(cartera.ECONFLICT, "record.exists", "id", id)
+	case stored != version:
+		return cartera.NewError(cartera.ECONFLICT, "record.stale", "id", id, "version", version, "current", stored)
+	}
+	return nil
+}
+
+// checkVersion is the version rule of deletes: version 0 deletes whatever
+// is stored; any other must be the stored one.
 func checkVersion(ctx context.Context, tx *sql.Tx, table, id string, version int64) error {
 	if version == 0 {
 		return nil
@@ -191,15 +214,16 @@ func incidentRefs(ctx context.Context, tx *sql.Tx, in cartera.Incident) error {
 	if in.ContactID == "" {
 		return nil
 	}
+	// A contact that does not exist and one of another client get the
+	// same answer, which names only the incident's own client: the caller
+	// may not be allowed to see the other one.
 	var owner string
 	err := tx.QueryRowContext(ctx, `SELECT client_id FROM contacts WHERE id = ?`, in.ContactID).Scan(&owner)
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return cartera.FieldError("contact_id", "value.unknown_contact", "value", in.ContactID)
+	case errors.Is(err, sql.ErrNoRows) || (err == nil && owner != in.ClientID):
+		return cartera.FieldError("contact_id", "value.not_clients_contact", "value", in.ContactID, "client", in.ClientID)
 	case err != nil:
 		return err
-	case owner != in.ClientID:
-		return cartera.FieldError("contact_id", "value.contact_other_client", "value", in.ContactID, "client", owner)
 	}
 	return nil
 }

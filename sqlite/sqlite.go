@@ -100,6 +100,9 @@ func Open(ctx context.Context, path string, now cartera.Clock) (*DB, error) {
 			return nil, cartera.NewError(cartera.EINVALID, "db.cannot_create", "path", path, "reason", err.Error())
 		}
 	}
+	if err := private(path); err != nil {
+		return nil, cartera.NewError(cartera.EINVALID, "db.cannot_create", "path", path, "reason", err.Error())
+	}
 	w, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -122,6 +125,34 @@ func Open(ctx context.Context, path string, now cartera.Clock) (*DB, error) {
 	r.SetMaxIdleConns(n)
 	db.r = r
 	return db, nil
+}
+
+// private makes the database readable by its owner only: it creates the
+// file with mode 0600 (SQLite then gives its write-ahead log and
+// shared-memory file the same mode), and takes group and other access
+// away from a file (and log) made before, whatever the umask. They hold
+// the whole portfolio and the password hashes.
+func private(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if m := fi.Mode().Perm(); m&0o077 != 0 {
+			if err := os.Chmod(p, m&^0o077); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // dsn builds the connection string. temp_store=MEMORY keeps statement

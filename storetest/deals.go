@@ -59,7 +59,7 @@ func testDeals(t *testing.T, st cartera.Store) {
 	}
 	for _, b := range bad {
 		y := x
-		y.Version = 0
+		y.Version = 2 // the stored one: only the edit is wrong
 		b.edit(&y)
 		if _, err := st.SaveDeal(ctx, y); code(err) != cartera.EINVALID || field(err) != b.field {
 			t.Errorf("%s: want invalid %s, got %v", b.name, b.field, err)
@@ -192,7 +192,12 @@ func testEvidence(t *testing.T, st cartera.Store) {
 	if _, err := st.SaveSignal(ctx, cartera.Signal{ID: "S30", DealID: "D2", Kind: cartera.SignalBudgetConfirmed, Day: d(2026, 11, 5), Source: "email"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.SaveSignal(ctx, cartera.Signal{ID: "S1", DealID: "D2", Kind: cartera.SignalVerbalIntent, Day: d(2026, 10, 10), Source: "call"}); err != nil {
+	s1, err := st.Signal(ctx, "S1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveSignal(ctx, cartera.Signal{ID: "S1", DealID: "D2", Kind: cartera.SignalVerbalIntent, Day: d(2026, 10, 10), Source: "call",
+		Version: s1.Version}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Delete(ctx, cartera.EntitySignals, "S3", 0); err != nil {

@@ -133,7 +133,7 @@ func testTasks(t *testing.T, st cartera.Store) {
 	if _, err := st.SaveTask(ctx, f1); code(err) != cartera.ECONFLICT {
 		t.Errorf("stale version: %v", err)
 	}
-	f1.Version = 0
+	f1.Version = 3
 	f1.Status, f1.SnoozedUntil, f1.DoneOn = cartera.TaskDone, 0, day
 	if _, err := st.SaveTask(ctx, f1); err != nil {
 		t.Fatal(err)

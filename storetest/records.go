@@ -48,7 +48,7 @@ func testSaves(t *testing.T, st cartera.Store) {
 	if _, err := st.SaveClient(ctx, c); code(err) != cartera.ECONFLICT {
 		t.Errorf("stale version: %v", err)
 	}
-	c.Version = 0 // "whatever is stored"
+	c.Version = 2
 	c.Currency = "USD"
 	if _, err := st.SaveClient(ctx, c); err != nil {
 		t.Errorf("a client without amounts may change currency: %v", err)
@@ -122,6 +122,185 @@ func testSaves(t *testing.T, st cartera.Store) {
 	}
 	if h := allFacts(t, st, q)["C2"].Hours; h != 350 {
 		t.Errorf("C2 hours after an edit: %d", h)
+	}
+}
+
+// A save without a version creates and never overwrites: whoever sends an
+// id that is taken gets ECONFLICT "record.exists" and the stored row stays
+// as it was, for every kind of record saved one at a time. A version that
+// names no stored record is ENOTFOUND, and nothing is created.
+func testSaveWithoutVersion(t *testing.T, st cartera.Store) {
+	Load(t, st, NewFixture())
+	d0, _, err := st.ListDeals(ctx, cartera.DealQuery{Limit: 1})
+	if err != nil || len(d0) == 0 {
+		t.Fatalf("the fixture has no deal: %v", err)
+	}
+	task := cartera.Task{ID: "T-V", Kind: cartera.TaskFollowUp, Owner: "Andrés", ClientID: "C1", Due: AsOf, Created: AsOf,
+		Status: cartera.TaskOpen}
+	if _, err := st.SaveTask(ctx, task); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveReferral(ctx, cartera.Referral{ID: "R-V", Service: "SEO", Name: "Buscadores", Email: "a@b.es"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveSignal(ctx, cartera.Signal{ID: "S-V", DealID: d0[0].ID, Kind: cartera.SignalMeetingHeld, Day: AsOf}); err != nil {
+		t.Fatal(err)
+	}
+	snapshot := func() string {
+		c, _ := st.Client(ctx, "C1")
+		p, _ := st.Contact(ctx, "P1")
+		v, _ := st.Invoice(ctx, "F02")
+		h, _ := st.TimeEntry(ctx, "H1")
+		i, _ := st.Incident(ctx, "I1")
+		dl, _ := st.Deal(ctx, d0[0].ID)
+		sg, _ := st.Signal(ctx, "S-V")
+		tk, _ := st.Task(ctx, "T-V")
+		rf, _ := st.Referral(ctx, "R-V")
+		return fmt.Sprint(c, p, v, h, i, dl, sg, tk, rf)
+	}
+	before := snapshot()
+	over := []struct {
+		name string
+		save func() error
+	}{
+		{"client", func() error {
+			_, err := st.SaveClient(ctx, cartera.Client{ID: "C1", Name: "Otro", Currency: "EUR", Owner: "Nadie"})
+			return err
+		}},
+		{"contact", func() error {
+			_, err := st.SaveContact(ctx, cartera.Contact{ID: "P1", ClientID: "C2", Name: "Otra", Seniority: 1})
+			return err
+		}},
+		{"invoice", func() error {
+			_, err := st.SaveInvoice(ctx, cartera.Invoice{ID: "F02", ClientID: "C2", Issued: AsOf, Due: AsOf,
+				Amount: cartera.Money{Amount: 1, Currency: "EUR"}})
+			return err
+		}},
+		{"time entry", func() error {
+			_, err := st.SaveTimeEntry(ctx, cartera.TimeEntry{ID: "H1", ClientID: "C2", Day: AsOf, Hours: 1})
+			return err
+		}},
+		{"incident", func() error {
+			_, err := st.SaveIncident(ctx, cartera.Incident{ID: "I1", ClientID: "C2", At: Now.Add(-time.Hour),
+				Kind: cartera.KindYelling, Severity: 1})
+			return err
+		}},
+		{"incident with its tasks", func() error {
+			_, err := st.LogIncident(ctx, cartera.Incident{ID: "I1", ClientID: "C2", At: Now.Add(-time.Hour),
+				Kind: cartera.KindYelling, Severity: 1}, nil)
+			return err
+		}},
+		{"deal", func() error {
+			d := d0[0]
+			d.Version, d.Title = 0, "Otro"
+			_, err := st.SaveDeal(ctx, d)
+			return err
+		}},
+		{"signal", func() error {
+			_, err := st.SaveSignal(ctx, cartera.Signal{ID: "S-V", DealID: d0[0].ID, Kind: cartera.SignalBudgetConfirmed, Day: AsOf})
+			return err
+		}},
+		{"task", func() error {
+			x := task
+			x.Owner = "Otra"
+			_, err := st.SaveTask(ctx, x)
+			return err
+		}},
+		{"referral", func() error {
+			_, err := st.SaveReferral(ctx, cartera.Referral{ID: "R-V", Service: "SEO", Name: "Otro", Email: "c@d.es"})
+			return err
+		}},
+	}
+	for _, o := range over {
+		if err := o.save(); code(err) != cartera.ECONFLICT || cartera.ErrorMessage(err).Key != "record.exists" {
+			t.Errorf("%s saved without a version over a stored one: %v, want ECONFLICT record.exists", o.name, err)
+		}
+	}
+	if after := snapshot(); after != before {
+		t.Errorf("a save without a version changed stored records:\nbefore %s\nafter  %s", before, after)
+	}
+	if _, err := st.SaveInvoice(ctx, cartera.Invoice{ID: "F-NEW", ClientID: "C1", Issued: AsOf, Due: AsOf, Version: 3,
+		Amount: cartera.Money{Amount: 1, Currency: "EUR"}}); code(err) != cartera.ENOTFOUND {
+		t.Errorf("a version for a record that does not exist: %v, want ENOTFOUND", err)
+	}
+	if _, err := st.Invoice(ctx, "F-NEW"); code(err) != cartera.ENOTFOUND {
+		t.Errorf("a save with the version of nothing created the record")
+	}
+}
+
+// Amounts beyond cartera's bounds can only come from before they were
+// enforced (imports write what the importer validated); if they are there,
+// the sums that overflow are reported as ErrFiguresOutOfRange, and the
+// other clients' facts still come back when asked for by id.
+func testFactsOutOfRange(t *testing.T, st cartera.Store) {
+	f := NewFixture()
+	huge := cartera.Money{Amount: 1 << 62, Currency: "USD"}
+	f.Invoices = append(f.Invoices,
+		cartera.Invoice{ID: "FH1", ClientID: "C3", Issued: AsOf.AddDays(-10), Due: AsOf.AddDays(20), Amount: huge},
+		cartera.Invoice{ID: "FH2", ClientID: "C3", Issued: AsOf.AddDays(-9), Due: AsOf.AddDays(21), Amount: huge})
+	Load(t, st, f)
+	q := cartera.FactsQuery{AsOf: AsOf, From: AsOf.AddMonths(-12), IncidentsFrom: AsOf.AddMonths(-24), MaxDaysLate: 30, GraceDays: 5, MaxDiscount: 1500}
+	err := st.Facts(ctx, q, func(*cartera.ClientFacts) error { return nil })
+	if !errors.Is(err, cartera.ErrFiguresOutOfRange) {
+		t.Errorf("every client, one of them out of range: %v, want ErrFiguresOutOfRange", err)
+	}
+	q.ClientIDs = []string{"C3"}
+	if err := st.Facts(ctx, q, func(*cartera.ClientFacts) error { return nil }); !errors.Is(err, cartera.ErrFiguresOutOfRange) {
+		t.Errorf("the client out of range: %v, want ErrFiguresOutOfRange", err)
+	}
+	q.ClientIDs = []string{"C1", "C2"}
+	n := 0
+	if err := st.Facts(ctx, q, func(*cartera.ClientFacts) error { n++; return nil }); err != nil || n != 2 {
+		t.Errorf("the other clients: %d, %v", n, err)
+	}
+}
+
+// The policy, the pipeline and other shared settings are versioned like
+// records: 0 only when none is stored, then the stored version, or
+// ECONFLICT "setting.stale" and nothing written.
+func testSharedSettingsVersions(t *testing.T, st cartera.Store) {
+	pol, err := st.Policy(ctx)
+	if err != nil || pol.Version != 0 {
+		t.Fatalf("the defaults: version %d, %v", pol.Version, err)
+	}
+	pol.MaxDaysLate = 40
+	if err := st.SavePolicy(ctx, pol); err != nil {
+		t.Fatal(err)
+	}
+	mine, _ := st.Policy(ctx)
+	if mine.Version != 1 || mine.MaxDaysLate != 40 {
+		t.Fatalf("after the first save: %d %d", mine.Version, mine.MaxDaysLate)
+	}
+	theirs := pol // read before the save: version 0
+	theirs.MaxDaysLate = 90
+	if err := st.SavePolicy(ctx, theirs); code(err) != cartera.ECONFLICT {
+		t.Errorf("a policy saved from the defaults over a stored one: %v, want ECONFLICT", err)
+	}
+	mine.MaxDaysLate = 50
+	if err := st.SavePolicy(ctx, mine); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Policy(ctx); got.Version != 2 || got.MaxDaysLate != 50 {
+		t.Errorf("after the second save: %d %d", got.Version, got.MaxDaysLate)
+	}
+	pl, _ := st.Pipeline(ctx)
+	if err := st.SavePipeline(ctx, pl); err != nil || pl.Version != 0 {
+		t.Fatalf("first pipeline save: %v (version %d)", err, pl.Version)
+	}
+	if err := st.SavePipeline(ctx, pl); code(err) != cartera.ECONFLICT {
+		t.Errorf("a stale pipeline: %v, want ECONFLICT", err)
+	}
+	if v, err := st.PutSettingAt(ctx, "shared.x", "a", 0); err != nil || v != 1 {
+		t.Fatalf("new setting: %d %v", v, err)
+	}
+	if _, err := st.PutSettingAt(ctx, "shared.x", "b", 0); code(err) != cartera.ECONFLICT {
+		t.Errorf("a new setting over a stored one: %v", err)
+	}
+	if v, err := st.PutSettingAt(ctx, "shared.x", "c", 1); err != nil || v != 2 {
+		t.Errorf("update: %d %v", v, err)
+	}
+	if s, v, err := st.SettingAt(ctx, "shared.x"); s != "c" || v != 2 || err != nil {
+		t.Errorf("read back: %q %d %v", s, v, err)
 	}
 }
 

@@ -137,25 +137,6 @@ func (s *Server) agendaView(w http.ResponseWriter, r *http.Request, code int, er
 	return s.page(w, r, "agenda", "agenda", data)
 }
 
-// taskFor loads a stored task the user may act on: a seller only their
-// own; others get "not found", as with clients and deals.
-func (s *Server) taskFor(r *http.Request, id string) (cartera.Task, error) {
-	t, err := s.st.Task(r.Context(), id)
-	if cartera.ErrorCode(err) == cartera.ENOTFOUND && strings.HasPrefix(id, string(cartera.TaskTouchGround)+":") {
-		return t, cartera.NewError(cartera.EINVALID, "task.derived_not_stored", "id", id)
-	}
-	if cartera.ErrorCode(err) == cartera.ENOTFOUND {
-		return t, cartera.NewError(cartera.ENOTFOUND, "task.not_found", "id", id)
-	}
-	if err != nil {
-		return t, err
-	}
-	if o := rc(r).owner(); o != "" && cartera.Fold(strings.TrimSpace(t.Owner)) != cartera.Fold(o) {
-		return cartera.Task{}, cartera.NewError(cartera.ENOTFOUND, "task.not_found", "id", id)
-	}
-	return t, nil
-}
-
 // taskAction runs done, snooze or reopen on a task, after checking the
 // version the caller read (0: none sent).
 func (s *Server) taskAction(r *http.Request, action, id string, version int64, until cartera.Date) (cartera.Task, error) {

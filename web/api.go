@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cartera/cartera"
 )
@@ -41,7 +43,7 @@ func (s *Server) apiRoutes() []*route {
 		api("GET", "/api/v1/clients/{id}", permUser, s.apiClientGet, opDoc{id: "getClient", summary: "A client", tag: "clients", resp: "Client", versioned: true}),
 		api("PUT", "/api/v1/clients/{id}", permUser, s.apiClientPut, opDoc{id: "putClient", summary: "Create or update a client",
 			tag: "clients", body: "Client", resp: "Client", versioned: true}),
-		api("DELETE", "/api/v1/clients/{id}", permManager, s.apiDelete(cartera.EntityClients), opDoc{id: "deleteClient",
+		api("DELETE", "/api/v1/clients/{id}", permManager, s.apiClientDelete, opDoc{id: "deleteClient",
 			summary: "Delete a client without records", tag: "clients", status: http.StatusNoContent, versioned: true}),
 		api("GET", "/api/v1/clients/{id}/assessment", permUser, s.apiAssessment, opDoc{id: "getAssessment",
 			summary: "A client's assessment: verdict, reasons, figures, red lines", tag: "assessments", query: []string{"as_of"}, resp: "Assessment"}),
@@ -55,9 +57,10 @@ func (s *Server) apiRoutes() []*route {
 			tag:     "playbooks", body: "IncidentInput", resp: "IncidentFlow", status: http.StatusCreated}),
 		api("GET", "/api/v1/assessments", permUser, s.apiAssessments, opDoc{id: "getPortfolio",
 			summary: "The portfolio: totals, verdicts, attention, what to do today", tag: "assessments", resp: "Portfolio"}),
-		api("GET", "/api/v1/policy", permUser, s.apiPolicyGet, opDoc{id: "getPolicy", summary: "Red lines and thresholds", tag: "policy", resp: "Policy"}),
-		api("PUT", "/api/v1/policy", permOwner, s.apiPolicyPut, opDoc{id: "putPolicy", summary: "Change red lines and thresholds",
-			tag: "policy", body: "Policy", resp: "Policy"}),
+		api("GET", "/api/v1/policy", permUser, s.apiPolicyGet, opDoc{id: "getPolicy", summary: "Red lines and thresholds", tag: "policy", resp: "Policy",
+			versioned: true}),
+		api("PUT", "/api/v1/policy", permOwner, s.apiPolicyPut, opDoc{id: "putPolicy", summary: "Change red lines and thresholds (If-Match or the version read; 428 without once saved, 409 when stale)",
+			tag: "policy", body: "Policy", resp: "Policy", versioned: true}),
 		api("POST", "/api/v1/import", permManager, s.apiImport, opDoc{id: "importFiles",
 			summary: "Import CSV or JSON-lines files, all or nothing; with a column mapping (JSON in the field or file part mapping, or a saved one named in mapping_name) tried first on each CSV file",
 			tag:     "import", query: []string{"dry_run"}, body: "Upload", resp: "ImportReport"}),
@@ -67,10 +70,10 @@ func (s *Server) apiRoutes() []*route {
 		api("GET", "/api/v1/mappings", permManager, s.apiMappingList, opDoc{id: "listMappings",
 			summary: "Saved column mappings", tag: "import", resp: "MappingList"}),
 		api("GET", "/api/v1/mappings/{name}", permManager, s.apiMappingGet, opDoc{id: "getMapping",
-			summary: "A saved column mapping, as its mapping file (the JSON of cartera import --map)", tag: "import", resp: "Mapping"}),
+			summary: "A saved column mapping, as its mapping file (the JSON of cartera import --map)", tag: "import", resp: "Mapping", versioned: true}),
 		api("PUT", "/api/v1/mappings/{name}", permManager, s.apiMappingPut, opDoc{id: "putMapping",
-			summary: "Save a column mapping under a name; a mistake is a 422 listing each problem at its line and column in the body",
-			tag:     "import", body: "Mapping", resp: "Mapping"}),
+			summary: "Save a column mapping under a name; a mistake is a 422 listing each problem at its line and column in the body; replacing a saved one needs If-Match with its ETag (428 without, 409 when someone saved it since)",
+			tag:     "import", body: "Mapping", resp: "Mapping", versioned: true}),
 		api("DELETE", "/api/v1/mappings/{name}", permManager, s.apiMappingDelete, opDoc{id: "deleteMapping",
 			summary: "Delete a saved column mapping", tag: "import", status: http.StatusNoContent}),
 		api("GET", "/api/v1/users", permOwner, s.apiUsers, opDoc{id: "listUsers", summary: "Users", tag: "users", resp: "UserList"}),
@@ -79,6 +82,9 @@ func (s *Server) apiRoutes() []*route {
 		api("GET", "/api/v1/users/{id}", permOwner, s.apiUserGet, opDoc{id: "getUser", summary: "A user", tag: "users", resp: "User", versioned: true}),
 		api("PUT", "/api/v1/users/{id}", permOwner, s.apiUserPut, opDoc{id: "putUser", summary: "Change a user",
 			tag: "users", body: "UserInput", resp: "User", versioned: true}),
+		api("DELETE", "/api/v1/sessions", permUser, s.apiSignOut, opDoc{id: "signOutEverywhere",
+			summary: "Sign out everywhere: end every session, revoke every API key (the one used for this call too) and the calendar address",
+			tag:     "users", status: http.StatusNoContent}),
 		api("GET", "/api/v1/tokens", permUser, s.apiTokens, opDoc{id: "listTokens", summary: "Your API keys", tag: "users", resp: "TokenList"}),
 		api("POST", "/api/v1/tokens", permUser, s.apiTokenCreate, opDoc{id: "createToken",
 			summary: "Create an API key; the key is shown only in this response", tag: "users", body: "TokenInput", resp: "NewToken", status: http.StatusCreated}),
@@ -173,36 +179,37 @@ func (s *Server) apiRoutes() []*route {
 			summary: "How well claimed and grounded probabilities predicted closed deals, per seller", tag: "pipeline",
 			query: []string{"seller"}, resp: "Calibration"}),
 		api("GET", "/api/v1/pipeline", permUser, s.apiPipelineGet, opDoc{id: "getPipeline",
-			summary: "The pipeline's stages and the grounded model's parameters", tag: "pipeline", resp: "Pipeline"}),
+			summary: "The pipeline's stages and the grounded model's parameters", tag: "pipeline", resp: "Pipeline", versioned: true}),
 		api("PUT", "/api/v1/pipeline", permOwner, s.apiPipelinePut, opDoc{id: "putPipeline",
-			summary: "Change the pipeline's stages and parameters", tag: "pipeline", body: "Pipeline", resp: "Pipeline"}),
+			summary: "Change the pipeline's stages and parameters (If-Match or the version read; 428 without once saved, 409 when stale)",
+			tag:     "pipeline", body: "Pipeline", resp: "Pipeline", versioned: true}),
 	}
 	rs = append(rs, recordRoutes(s, api, recordSpec[cartera.Contact]{
-		entity: cartera.EntityContacts, path: "contacts", schema: "Contact",
+		entity: cartera.EntityContacts, path: "contacts", schema: "Contact", prefix: "P",
 		get: s.st.Contact, list: s.st.ListContacts, save: s.st.SaveContact,
 		id: func(x *cartera.Contact) *string { return &x.ID }, client: func(x *cartera.Contact) string { return x.ClientID },
 		version: func(x *cartera.Contact) *int64 { return &x.Version },
 	})...)
 	rs = append(rs, recordRoutes(s, api, recordSpec[cartera.Invoice]{
-		entity: cartera.EntityInvoices, path: "invoices", schema: "Invoice",
+		entity: cartera.EntityInvoices, path: "invoices", schema: "Invoice", prefix: "F",
 		get: s.st.Invoice, list: s.st.ListInvoices, save: s.st.SaveInvoice,
 		id: func(x *cartera.Invoice) *string { return &x.ID }, client: func(x *cartera.Invoice) string { return x.ClientID },
 		version: func(x *cartera.Invoice) *int64 { return &x.Version },
 	})...)
 	rs = append(rs, recordRoutes(s, api, recordSpec[cartera.TimeEntry]{
-		entity: cartera.EntityTime, path: "time-entries", schema: "TimeEntry",
+		entity: cartera.EntityTime, path: "time-entries", schema: "TimeEntry", prefix: "H",
 		get: s.st.TimeEntry, list: s.st.ListTimeEntries, save: s.st.SaveTimeEntry,
 		id: func(x *cartera.TimeEntry) *string { return &x.ID }, client: func(x *cartera.TimeEntry) string { return x.ClientID },
 		version: func(x *cartera.TimeEntry) *int64 { return &x.Version },
 	})...)
 	rs = append(rs, recordRoutes(s, api, recordSpec[cartera.Concession]{
-		entity: cartera.EntityConcessions, path: "concessions", schema: "Concession",
+		entity: cartera.EntityConcessions, path: "concessions", schema: "Concession", prefix: "K",
 		get: s.st.Concession, list: s.st.ListConcessions, save: s.st.SaveConcession,
 		id: func(x *cartera.Concession) *string { return &x.ID }, client: func(x *cartera.Concession) string { return x.ClientID },
 		version: func(x *cartera.Concession) *int64 { return &x.Version },
 	})...)
 	rs = append(rs, recordRoutes(s, api, recordSpec[cartera.Incident]{
-		entity: cartera.EntityIncidents, path: "incidents", schema: "Incident",
+		entity: cartera.EntityIncidents, path: "incidents", schema: "Incident", prefix: "I",
 		get: s.st.Incident, list: s.st.ListIncidents, save: s.st.SaveIncident,
 		id: func(x *cartera.Incident) *string { return &x.ID }, client: func(x *cartera.Incident) string { return x.ClientID },
 		version: func(x *cartera.Incident) *int64 { return &x.Version },
@@ -220,7 +227,16 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.want_json")}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSON))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSON))
+	if err != nil {
+		return jsonError(err)
+	}
+	// The JSON decoder would replace invalid UTF-8 with U+FFFD and store
+	// something nobody typed: it is refused instead.
+	if !utf8.Valid(body) {
+		return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.bad_utf8")}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
@@ -231,6 +247,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.trailing_json")}
 	}
+	normalizeStrings(v)
 	return nil
 }
 
@@ -260,7 +277,8 @@ func jsonError(err error) error {
 }
 
 // ifMatch reads the version a write is based on, from If-Match ("3" or
-// W/"3") or, failing that, the body's version; 0 when neither.
+// W/"3") or, failing that, the body's version; 0 when neither. "0" is the
+// ETag of a shared setting never saved (its defaults).
 func ifMatch(r *http.Request, body int64) (int64, error) {
 	h := strings.TrimSpace(r.Header.Get("If-Match"))
 	if h == "" || h == "*" {
@@ -268,7 +286,7 @@ func ifMatch(r *http.Request, body int64) (int64, error) {
 	}
 	h = strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
 	v, err := strconv.ParseInt(h, 10, 64)
-	if err != nil || v <= 0 {
+	if err != nil || v < 0 {
 		return 0, cartera.FieldError("If-Match", "api.bad_if_match")
 	}
 	return v, nil

@@ -43,31 +43,17 @@ func (s *Server) apiClientGet(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, cl)
 }
 
-// saveClient saves a client a user may write: a seller only their own, and
-// they cannot give it away.
-func (s *Server) saveClient(w http.ResponseWriter, r *http.Request, cl cartera.Client, code int) error {
-	u := rc(r).user
-	if !u.Sees(cl) {
-		return cartera.FieldError("owner", "api.not_yours")
-	}
+// clientDefaults fills what a new client may leave out: the policy's
+// currency.
+func (s *Server) clientDefaults(r *http.Request, cl *cartera.Client) {
 	if cl.Currency == "" {
-		pol, err := s.st.Policy(r.Context())
-		if err != nil {
-			return err
-		}
-		cl.Currency = pol.Currency
+		cl.Currency = rc(r).pol.Currency
 	}
-	saved, err := s.st.SaveClient(r.Context(), cl)
-	if err != nil {
-		if cartera.ErrorCode(err) == cartera.ECONFLICT {
-			if cur, gerr := s.st.Client(r.Context(), cl.ID); gerr == nil {
-				return &conflictError{err: err, current: cur}
-			}
-		}
-		return err
-	}
-	etag(w, saved.Version)
-	return writeJSON(w, code, saved)
+}
+
+func writeClient(w http.ResponseWriter, code int, cl cartera.Client) error {
+	etag(w, cl.Version)
+	return writeJSON(w, code, cl)
 }
 
 func (s *Server) apiClientCreate(w http.ResponseWriter, r *http.Request) error {
@@ -75,13 +61,17 @@ func (s *Server) apiClientCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &cl); err != nil {
 		return err
 	}
-	if _, err := s.st.Client(r.Context(), cl.ID); err == nil {
-		return cartera.NewError(cartera.ECONFLICT, "api.exists", "id", cl.ID)
+	s.clientDefaults(r, &cl)
+	saved, err := s.clientGuard().create(r, cl)
+	if err != nil {
+		return err
 	}
-	cl.Version = 0
-	return s.saveClient(w, r, cl, http.StatusCreated)
+	return writeClient(w, http.StatusCreated, saved)
 }
 
+// apiClientPut creates a client under a chosen id or replaces one, given
+// the version it was read at. A seller may create clients, but only their
+// own.
 func (s *Server) apiClientPut(w http.ResponseWriter, r *http.Request) error {
 	var cl cartera.Client
 	if err := decode(w, r, &cl); err != nil {
@@ -98,40 +88,25 @@ func (s *Server) apiClientPut(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	old, err := s.clientFor(r, id)
-	switch {
-	case err == nil && v == 0:
-		return &conflictError{err: errPrecondition, current: old}
-	case err != nil && cartera.ErrorCode(err) != cartera.ENOTFOUND:
+	s.clientDefaults(r, &cl)
+	saved, err := s.clientGuard().replace(r, id, cl, v)
+	if err != nil {
 		return err
-	case err != nil && rc(r).user.Role == cartera.RoleSeller:
-		// A seller may create clients, but only their own.
-		if _, serr := s.st.Client(r.Context(), id); serr == nil {
-			return err // exists but is someone else's: still "not found"
-		}
 	}
-	cl.Version = v
-	return s.saveClient(w, r, cl, http.StatusOK)
+	return writeClient(w, http.StatusOK, saved)
 }
 
-// apiDelete deletes one record of an entity by id (clients here; other
-// kinds go through their record routes).
-func (s *Server) apiDelete(e cartera.Entity) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		id := r.PathValue("id")
-		if _, err := s.clientFor(r, id); err != nil {
-			return err
-		}
-		v, err := ifMatch(r, 0)
-		if err != nil {
-			return err
-		}
-		if err := s.st.Delete(r.Context(), e, id, v); err != nil {
-			return err
-		}
-		w.WriteHeader(http.StatusNoContent)
-		return nil
+// apiClientDelete deletes a client without records.
+func (s *Server) apiClientDelete(w http.ResponseWriter, r *http.Request) error {
+	v, err := ifMatch(r, 0)
+	if err != nil {
+		return err
 	}
+	if err := s.clientGuard().remove(s, r, r.PathValue("id"), v); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // apiAssessment is a client's full assessment, in the stable JSON shape of

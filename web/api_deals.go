@@ -11,7 +11,7 @@ import (
 // The deals of the pipeline over the API: a paged list (grounded, like the
 // board), one deal as a record with its version, its full assessment, and
 // create, replace, close and delete. Sellers see and write only their own
-// deals (dealFor, saveDeal).
+// deals (access.go).
 
 // dealListBody is the deal list: grounded deals, paged by id with a cursor; or,
 // with stale=true, the open deals needing a status check, most overdue
@@ -131,13 +131,9 @@ func decodeDeal(w http.ResponseWriter, r *http.Request) (cartera.Deal, error) {
 	return in.Deal()
 }
 
-func (s *Server) writeDeal(w http.ResponseWriter, r *http.Request, d cartera.Deal, code int) error {
-	saved, err := s.saveDeal(r, d)
-	if err != nil {
-		return err
-	}
-	etag(w, saved.Version)
-	return writeJSON(w, code, review.DealRecord(saved))
+func writeDeal(w http.ResponseWriter, code int, d cartera.Deal) error {
+	etag(w, d.Version)
+	return writeJSON(w, code, review.DealRecord(d))
 }
 
 func (s *Server) apiDealCreate(w http.ResponseWriter, r *http.Request) error {
@@ -145,16 +141,14 @@ func (s *Server) apiDealCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if d.ID == "" {
-		d.ID = newRecordID("D")
-	} else if _, err := s.st.Deal(r.Context(), d.ID); err == nil {
-		return cartera.NewError(cartera.ECONFLICT, "api.exists", "id", d.ID)
-	}
-	d.Version = 0
 	if err := s.prepareDeal(r, &d, nil); err != nil {
 		return err
 	}
-	return s.writeDeal(w, r, d, http.StatusCreated)
+	saved, err := s.dealGuard().create(r, d)
+	if err != nil {
+		return err
+	}
+	return writeDeal(w, http.StatusCreated, saved)
 }
 
 // apiDealPut creates a deal under a chosen id or replaces one, given the
@@ -177,23 +171,19 @@ func (s *Server) apiDealPut(w http.ResponseWriter, r *http.Request) error {
 	}
 	old, err := s.dealFor(r, id)
 	switch {
-	case err == nil && v == 0:
-		return &conflictError{err: errPrecondition, current: review.DealRecord(old)}
 	case err == nil:
 		err = s.prepareDeal(r, &d, &old)
-	case cartera.ErrorCode(err) != cartera.ENOTFOUND:
-		return err
-	default:
-		if _, serr := s.st.Deal(r.Context(), id); serr == nil {
-			return err // exists but is another seller's: still "not found"
-		}
+	case cartera.ErrorCode(err) == cartera.ENOTFOUND:
 		err = s.prepareDeal(r, &d, nil)
 	}
 	if err != nil {
 		return err
 	}
-	d.Version = v
-	return s.writeDeal(w, r, d, http.StatusOK)
+	saved, err := s.dealGuard().replace(r, id, d, v)
+	if err != nil {
+		return err
+	}
+	return writeDeal(w, http.StatusOK, saved)
 }
 
 // closeInput closes a deal.
@@ -218,28 +208,24 @@ func (s *Server) apiDealClose(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if d.Version, err = ifMatch(r, in.Version); err != nil {
-		return err
-	}
-	saved, err := s.closeDeal(r, d, in.Outcome, in.Date, in.LostReason, in.Competitor)
+	v, err := ifMatch(r, in.Version)
 	if err != nil {
 		return err
 	}
-	etag(w, saved.Version)
-	return writeJSON(w, http.StatusOK, review.DealRecord(saved))
+	saved, err := s.closeDeal(r, d, v, in.Outcome, in.Date, in.LostReason, in.Competitor)
+	if err != nil {
+		return err
+	}
+	return writeDeal(w, http.StatusOK, saved)
 }
 
 // apiDealDelete deletes a deal and its signals.
 func (s *Server) apiDealDelete(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.dealFor(r, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
 	v, err := ifMatch(r, 0)
 	if err != nil {
 		return err
 	}
-	if err := s.st.Delete(r.Context(), cartera.EntityDeals, d.ID, v); err != nil {
+	if err := s.dealGuard().remove(s, r, r.PathValue("id"), v); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -181,6 +181,11 @@ func (s *Server) apiMappingGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.problemsOr(w, r, err)
 	}
+	v, err := csvio.MappingVersion(r.Context(), s.st, r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	etag(w, v)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	_, err = w.Write(text)
@@ -206,12 +211,26 @@ func (s *Server) apiMappingPut(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	name := r.PathValue("name")
+	v, err := ifMatch(r, 0)
+	if err != nil {
+		return err
+	}
+	cur, err := csvio.MappingVersion(r.Context(), s.st, name)
+	if err != nil {
+		return err
+	}
+	if v == 0 && r.Header.Get("If-Match") == "" && cur != 0 {
+		// Replacing a saved mapping needs the version read (GET's ETag).
+		return errPrecondition
+	}
 	s.mappingsMu.Lock()
-	_, err = csvio.SaveMapping(r.Context(), s.st, pl, r.PathValue("name"), text)
+	_, saved, err := csvio.SaveMappingAt(r.Context(), s.st, pl, name, text, v)
 	s.mappingsMu.Unlock()
 	if err != nil {
 		return s.problemsOr(w, r, err)
 	}
+	etag(w, saved)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	_, err = w.Write(text)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -44,19 +45,58 @@ func (s *Server) apiPolicyGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	etag(w, pol.Version)
 	return writeJSON(w, http.StatusOK, pol)
 }
 
-// apiPolicyPut replaces the policy; fields left out keep their defaults.
+// apiPolicyPut replaces the policy, given the version it was read at;
+// fields left out keep their defaults.
 func (s *Server) apiPolicyPut(w http.ResponseWriter, r *http.Request) error {
 	pol := cartera.DefaultPolicy()
 	if err := decode(w, r, &pol); err != nil {
 		return err
 	}
-	if err := s.st.SavePolicy(r.Context(), pol); err != nil {
+	v, err := ifMatch(r, pol.Version)
+	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, pol)
+	pol.Version = v
+	err = saveShared(s, r, v, s.st.Policy, func(p cartera.Policy) int64 { return p.Version },
+		func() error { return s.st.SavePolicy(r.Context(), pol) })
+	if err != nil {
+		return err
+	}
+	saved, err := s.st.Policy(r.Context())
+	if err != nil {
+		return err
+	}
+	etag(w, saved.Version)
+	return writeJSON(w, http.StatusOK, saved)
+}
+
+// saveShared saves a shared setting (the policy, the pipeline) read at
+// version v, with the versions of records: without one (no If-Match, no
+// version in the body), a setting already saved is a 428 showing it; a
+// stale one (If-Match "0" included: the defaults were read) is a 409
+// showing it.
+func saveShared[T any](s *Server, r *http.Request, v int64, current func(context.Context) (T, error), version func(T) int64,
+	save func() error) error {
+	cur, err := current(r.Context())
+	if err != nil {
+		return err
+	}
+	if v == 0 && r.Header.Get("If-Match") == "" && version(cur) != 0 {
+		return &conflictError{err: errPrecondition, current: cur}
+	}
+	if err := save(); err != nil {
+		if cartera.ErrorCode(err) == cartera.ECONFLICT && cartera.ErrorMessage(err).Key == "setting.stale" {
+			if cur, gerr := current(r.Context()); gerr == nil {
+				return &conflictError{err: err, current: cur}
+			}
+		}
+		return err
+	}
+	return nil
 }
 
 // apiImport takes multipart files (any field name), with the same rules
@@ -189,6 +229,12 @@ func (s *Server) apiUserPut(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		return err
+	}
+	if in.Password != "" {
+		// A password set by an owner ends the user's sessions and keys.
+		if err := SignOutEverywhere(r.Context(), s.st, u.ID); err != nil {
+			return err
+		}
 	}
 	etag(w, saved.Version)
 	return writeJSON(w, http.StatusOK, saved)

@@ -69,11 +69,13 @@ func (s *Server) apiPipelineGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	etag(w, pl.Version)
 	return writeJSON(w, http.StatusOK, pl)
 }
 
-// apiPipelinePut replaces the pipeline; fields left out keep their
-// defaults. Removing a stage that open deals are in is a conflict.
+// apiPipelinePut replaces the pipeline, given the version it was read at;
+// fields left out keep their defaults. Removing a stage that open deals
+// are in is a conflict.
 func (s *Server) apiPipelinePut(w http.ResponseWriter, r *http.Request) error {
 	pl := cartera.DefaultPipeline()
 	// Maps replace the defaults whole, as a stored pipeline does.
@@ -91,8 +93,20 @@ func (s *Server) apiPipelinePut(w http.ResponseWriter, r *http.Request) error {
 	if pl.CategoryProbability == nil {
 		pl.CategoryProbability = def.CategoryProbability
 	}
-	if err := s.st.SavePipeline(r.Context(), pl); err != nil {
+	v, err := ifMatch(r, pl.Version)
+	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, pl)
+	pl.Version = v
+	err = saveShared(s, r, v, s.st.Pipeline, func(p cartera.Pipeline) int64 { return p.Version },
+		func() error { return s.st.SavePipeline(r.Context(), pl) })
+	if err != nil {
+		return err
+	}
+	saved, err := s.st.Pipeline(r.Context())
+	if err != nil {
+		return err
+	}
+	etag(w, saved.Version)
+	return writeJSON(w, http.StatusOK, saved)
 }

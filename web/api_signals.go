@@ -40,12 +40,6 @@ func (s *Server) apiSignalCreate(w http.ResponseWriter, r *http.Request) error {
 	if sig.DealID != id {
 		return cartera.FieldError("deal_id", "api.id_mismatch", "id", id)
 	}
-	if _, err := s.dealFor(r, id); err != nil {
-		if cartera.ErrorCode(err) == cartera.ENOTFOUND {
-			return cartera.FieldError("deal_id", "signal.unknown_deal", "value", id)
-		}
-		return err
-	}
 	saved, err := s.recordSignal(r, sig)
 	if err != nil {
 		return err
@@ -57,16 +51,10 @@ func (s *Server) apiSignalCreate(w http.ResponseWriter, r *http.Request) error {
 // recordSignal stores a new signal on a deal the user may see: a fresh id
 // when none is given, today when no date is.
 func (s *Server) recordSignal(r *http.Request, sig cartera.Signal) (cartera.Signal, error) {
-	if sig.ID == "" {
-		sig.ID = newRecordID("S")
-	} else if _, err := s.st.Signal(r.Context(), sig.ID); err == nil {
-		return sig, cartera.NewError(cartera.ECONFLICT, "api.exists", "id", sig.ID)
-	}
 	if sig.Day.IsZero() {
 		sig.Day = s.asOf(r)
 	}
-	sig.Version = 0
-	return s.st.SaveSignal(r.Context(), sig)
+	return s.signalGuard().create(r, sig)
 }
 
 // apiSignalDelete removes a signal of the deal. The only proof a won deal
@@ -76,19 +64,20 @@ func (s *Server) apiSignalDelete(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	g := s.signalGuard()
 	sid := r.PathValue("signal")
-	sig, err := s.st.Signal(r.Context(), sid)
+	sig, err := g.load(r, sid)
 	if err != nil {
 		return err
 	}
 	if sig.DealID != d.ID {
-		return cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", sid)
+		return g.notFound(sid)
 	}
 	v, err := ifMatch(r, 0)
 	if err != nil {
 		return err
 	}
-	if err := s.st.Delete(r.Context(), cartera.EntitySignals, sid, v); err != nil {
+	if err := g.remove(s, r, sid, v); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

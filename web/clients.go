@@ -131,18 +131,5 @@ func (s *Server) clientList(w http.ResponseWriter, r *http.Request) error {
 	return s.page(w, r, "clients", "clients", data)
 }
 
-// clientFor loads a client the user may see. A seller asking for someone
-// else's client gets "not found", which does not even confirm it exists.
-func (s *Server) clientFor(r *http.Request, id string) (cartera.Client, error) {
-	cl, err := s.st.Client(r.Context(), id)
-	if err != nil {
-		return cl, err
-	}
-	if u := rc(r).user; u == nil || !u.Sees(cl) {
-		return cartera.Client{}, cartera.NewError(cartera.ENOTFOUND, "client.not_found", "id", id)
-	}
-	return cl, nil
-}
-
 // clientURL is a client's page.
 func clientURL(id string) string { return "/clients/" + url.PathEscape(id) }

@@ -21,25 +21,29 @@ import (
 // the incidents they create must all be counted.
 func TestFiftyConcurrentWritersLoseNothing(t *testing.T) {
 	t.Parallel()
-	for _, store := range []struct {
-		name string
-		open func(testing.TB) cartera.Store
-	}{
-		{"sqlite", openSQLite},
-		{"postgres", func(t testing.TB) cartera.Store {
-			st, err := postgres.Open(bg, pgtest.DSN(t), cartera.FixedClock(now))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return st
-		}},
-	} {
+	for _, store := range testStores {
 		t.Run(store.name, func(t *testing.T) {
 			t.Parallel()
 			f := newFixtureOn(t, store.open)
 			hammer(t, f.ts.URL, f.tokens["owner"], "C-001")
 		})
 	}
+}
+
+// testStores are the stores web tests run on: SQLite, and PostgreSQL when
+// CARTERA_TEST_POSTGRES names a server (skipped otherwise).
+var testStores = []struct {
+	name string
+	open func(testing.TB) cartera.Store
+}{
+	{"sqlite", openSQLite},
+	{"postgres", func(t testing.TB) cartera.Store {
+		st, err := postgres.Open(bg, pgtest.DSN(t), cartera.FixedClock(now))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}},
 }
 
 // hammer runs the concurrent writers against a server; it is the same test

@@ -17,10 +17,9 @@ func (s *Server) dealCloseSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := closeForm{Outcome: r.PostFormValue("outcome"), Date: r.PostFormValue("date"), LostReason: r.PostFormValue("lost_reason"),
 		Competitor: r.PostFormValue("competitor")}
-	d.Version = formVersion(r)
 	var day cartera.Date
 	if day, err = formDate("date", f.Date); err == nil {
-		_, err = s.closeDeal(r, d, cartera.Outcome(f.Outcome), day, f.LostReason, f.Competitor)
+		_, err = s.closeDeal(r, d, formVersion(r), cartera.Outcome(f.Outcome), day, f.LostReason, f.Competitor)
 	}
 	if err != nil {
 		msg, field, code, ok := formError(r, err)

@@ -66,7 +66,7 @@ func (s *Server) dealCreate(w http.ResponseWriter, r *http.Request) error {
 		Category: v("category"), Need: v("need"), Capacity: v("capacity"), DecisionMaker: v("decision_maker")}
 	d, err := s.dealFromForm(r, f)
 	if err == nil {
-		d, err = s.saveDeal(r, d)
+		d, err = s.dealGuard().create(r, d)
 	}
 	if err != nil {
 		return s.dealNewView(w, r, f, err)

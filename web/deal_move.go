@@ -14,9 +14,10 @@ func (s *Server) dealMove(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if stage := cartera.Stage(r.PostFormValue("stage")); stage != d.Stage {
+		loaded := d.Version
 		d.Stage, d.StageSince = stage, 0
 		d.Version = formVersion(r)
-		if _, err := s.saveDeal(r, d); err != nil {
+		if _, err := s.saveDeal(r, d, loaded); err != nil {
 			msg, field, code, ok := formError(r, err)
 			if !ok {
 				return err

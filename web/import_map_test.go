@@ -354,7 +354,15 @@ func TestPreviewAndMappingsThroughTheAPI(t *testing.T) {
 	if res.StatusCode != 200 || body != trackerMapping || res.Header.Get("Content-Type") != "application/json" {
 		t.Errorf("get: %d %s", res.StatusCode, body)
 	}
-	res, body = f.api("manager", "PUT", "/api/v1/mappings/equipo", "{\n  \"columns\": {\"A\": 3}\n}")
+	// Replacing a saved mapping names the version read (its ETag).
+	version := res.Header.Get("ETag")
+	if res, _ := f.api("manager", "PUT", "/api/v1/mappings/equipo", trackerMapping); res.StatusCode != http.StatusPreconditionRequired {
+		t.Errorf("replacing without a version: %d, want 428", res.StatusCode)
+	}
+	if res, _ := f.api("manager", "PUT", "/api/v1/mappings/equipo", trackerMapping, "If-Match", `"99"`); res.StatusCode != http.StatusConflict {
+		t.Errorf("replacing with a stale version: %d, want 409", res.StatusCode)
+	}
+	res, body = f.api("manager", "PUT", "/api/v1/mappings/equipo", "{\n  \"columns\": {\"A\": 3}\n}", "If-Match", version)
 	if pr := problemOf(t, res, body); res.StatusCode != 422 || pr.Errors[0].File != "equipo.json" || pr.Errors[0].Line != 2 {
 		t.Errorf("bad put: %d %+v", res.StatusCode, pr.Errors)
 	}

@@ -110,11 +110,6 @@ func (s *Server) apiIncidentFlow(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	if in.ID != "" {
-		if _, err := s.st.Incident(r.Context(), in.ID); err == nil {
-			return cartera.NewError(cartera.ECONFLICT, "api.exists", "id", in.ID)
-		}
-	}
 	at := s.cfg.Now().UTC().Truncate(time.Second)
 	if in.At != nil {
 		at = in.At.UTC()

@@ -45,9 +45,24 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// securityHeaders are on every answer, whatever answers it: a route, the
+// fallback 404, the router's 405, a static file.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
+			"frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
+		next.ServeHTTP(w, r)
+	})
+}
+
 // wrap is the middleware every route runs through, in order: recovery,
-// access log and metrics, security headers, identification, language,
-// authorization, CSRF, the handler, and error rendering.
+// access log and metrics, identification, language, authorization, CSRF,
+// the handler, and error rendering (the security headers are set before,
+// for every answer: securityHeaders).
 func (s *Server) wrap(rt *route) http.Handler {
 	name := rt.method + " " + rt.pattern
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -73,12 +88,6 @@ func (s *Server) wrap(rt *route) http.Handler {
 			s.log.Info("request", "method", r.Method, "route", rt.pattern, "path", rt.logPath(r), "status", sw.status,
 				"ms", float64(d.Microseconds())/1000, "bytes", sw.bytes, "user", uid, "remote", s.clientIP(r))
 		}()
-		h := sw.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
-			"frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'")
 		if err := s.identify(sw, r, c, rt); err != nil {
 			r = r.WithContext(withRC(r.Context(), c))
 			s.fail(sw, r, rt, err)
@@ -102,6 +111,9 @@ func (s *Server) wrap(rt *route) http.Handler {
 				s.fail(sw, r, rt, err)
 				return
 			}
+		}
+		if unsafe(r.Method) {
+			normalizeForm(r)
 		}
 		if err := rt.h(sw, r); err != nil {
 			if sw.status != 0 {

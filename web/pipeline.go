@@ -27,23 +27,6 @@ const (
 	carriersTop = 10
 )
 
-// dealFor loads a deal the user may see. A seller asking for another
-// seller's deal gets "not found", as with clients: it does not even
-// confirm the deal exists.
-func (s *Server) dealFor(r *http.Request, id string) (cartera.Deal, error) {
-	d, err := s.st.Deal(r.Context(), id)
-	if cartera.ErrorCode(err) == cartera.ENOTFOUND {
-		return d, cartera.NewError(cartera.ENOTFOUND, "deal.not_found", "id", id)
-	}
-	if err != nil {
-		return d, err
-	}
-	if u := rc(r).user; u == nil || !u.SeesDeal(d) {
-		return cartera.Deal{}, cartera.NewError(cartera.ENOTFOUND, "deal.not_found", "id", id)
-	}
-	return d, nil
-}
-
 // sellerFilter is the seller a pipeline view is restricted to: a seller's
 // own name, always; for owners and managers the ?seller= filter, if any.
 func sellerFilter(r *http.Request) string {
@@ -94,34 +77,22 @@ func (s *Server) prepareDeal(r *http.Request, d *cartera.Deal, old *cartera.Deal
 	return nil
 }
 
-// saveDeal stores a deal the user may write: a seller only their own, never
-// handed to another seller, and linked only to a client they can see. A
-// version conflict carries the stored deal.
-func (s *Server) saveDeal(r *http.Request, d cartera.Deal) (cartera.Deal, error) {
-	if !rc(r).user.SeesDeal(d) {
-		return d, cartera.FieldError("owner", "api.not_your_deal")
+// saveDeal replaces a deal the user has loaded, at the version they read
+// (0: the loaded one): the deal guard checks it is still theirs, and that
+// what it becomes is too (access.go).
+func (s *Server) saveDeal(r *http.Request, d cartera.Deal, loaded int64) (cartera.Deal, error) {
+	v := d.Version
+	if v == 0 {
+		v = loaded
 	}
-	if d.ClientID != "" {
-		if _, err := s.clientFor(r, d.ClientID); err != nil {
-			if cartera.ErrorCode(err) == cartera.ENOTFOUND {
-				return d, cartera.FieldError("client_id", "value.unknown_client", "value", d.ClientID)
-			}
-			return d, err
-		}
-	}
-	saved, err := s.st.SaveDeal(r.Context(), d)
-	if cartera.ErrorCode(err) == cartera.ECONFLICT {
-		if cur, gerr := s.st.Deal(r.Context(), d.ID); gerr == nil {
-			return saved, &conflictError{err: err, current: review.DealRecord(cur)}
-		}
-	}
-	return saved, err
+	return s.dealGuard().replace(r, d.ID, d, v)
 }
 
 // closeDeal marks a deal won or lost on a day. The store refuses "won"
 // without a purchase order, signed contract or payment on the deal: the
 // error names the field "outcome" and says what to record instead.
-func (s *Server) closeDeal(r *http.Request, d cartera.Deal, outcome cartera.Outcome, day cartera.Date, reason, competitor string) (cartera.Deal, error) {
+// d is the deal as loaded; version is the one the caller read (0: none).
+func (s *Server) closeDeal(r *http.Request, d cartera.Deal, version int64, outcome cartera.Outcome, day cartera.Date, reason, competitor string) (cartera.Deal, error) {
 	if outcome != cartera.OutcomeWon && outcome != cartera.OutcomeLost {
 		return d, cartera.FieldError("outcome", "deal.close_outcome", "value", string(outcome))
 	}
@@ -131,18 +102,17 @@ func (s *Server) closeDeal(r *http.Request, d cartera.Deal, outcome cartera.Outc
 	if outcome == cartera.OutcomeLost {
 		// The same path as cartera lost: the deal and its plan after the
 		// "no", in one write.
-		if !rc(r).user.SeesDeal(d) {
-			return d, cartera.FieldError("owner", "api.not_your_deal")
-		}
-		v, err := s.markLost(r, d, d.Version, day, reason, competitor)
+		v, err := s.markLost(r, d, version, day, reason, competitor)
 		if err != nil {
 			return d, err
 		}
 		return v.Deal, nil
 	}
+	loaded := d.Version
+	d.Version = version
 	d.Outcome, d.Closed = outcome, day
 	d.LostReason, d.Competitor = "", ""
-	return s.saveDeal(r, d)
+	return s.saveDeal(r, d, loaded)
 }
 
 // newRecordID makes an id for a record created from the web.

@@ -329,18 +329,23 @@ func TestPipelineConfiguration(t *testing.T) {
 	if res, _ := f.api("manager", "PUT", "/api/v1/pipeline", string(b)); res.StatusCode != http.StatusForbidden {
 		t.Errorf("a manager changing the pipeline: %d", res.StatusCode)
 	}
-	if res, body := f.api("owner", "PUT", "/api/v1/pipeline", string(b)); res.StatusCode != 200 {
+	res, body = f.api("owner", "PUT", "/api/v1/pipeline", string(b))
+	if res.StatusCode != 200 {
 		t.Errorf("owner: %d %s", res.StatusCode, body)
 	}
+	// The pipeline is versioned like a record: later changes name the
+	// version they were read at.
+	etag := res.Header.Get("ETag")
 	if got, _ := f.st.Pipeline(bg); got.Stages[2].MaxAge != 21 || got.Shrinkage != pl.Shrinkage {
 		t.Errorf("stored: %+v", got.Stages)
 	}
 	// Removing a stage with open deals in it is a conflict.
-	res, body = f.api("owner", "PUT", "/api/v1/pipeline", `{"stages":[{"id":"lead","prior":1000,"max_age":30},{"id":"proposal","prior":4000,"max_age":14}]}`)
+	res, body = f.api("owner", "PUT", "/api/v1/pipeline", `{"stages":[{"id":"lead","prior":1000,"max_age":30},{"id":"proposal","prior":4000,"max_age":14}]}`,
+		"If-Match", etag)
 	if p := problemOf(t, res, body); res.StatusCode != http.StatusConflict {
 		t.Errorf("removing a stage in use: %d %+v", res.StatusCode, p)
 	}
-	res, body = f.api("owner", "PUT", "/api/v1/pipeline", `{"stages":[]}`)
+	res, body = f.api("owner", "PUT", "/api/v1/pipeline", `{"stages":[]}`, "If-Match", etag)
 	if p := problemOf(t, res, body); res.StatusCode != 422 || p.Field != "stages" {
 		t.Errorf("no stages: %d %+v", res.StatusCode, p)
 	}

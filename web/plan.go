@@ -235,9 +235,7 @@ func (s *Server) markLost(r *http.Request, d cartera.Deal, version int64, day ca
 	v, err := review.MarkLost(r.Context(), s.st, review.LostInput{DealID: d.ID, AsOf: s.asOf(r), Closed: day, Reason: reason,
 		Competitor: competitor, Version: version})
 	if cartera.ErrorCode(err) == cartera.ECONFLICT {
-		if cur, gerr := s.st.Deal(r.Context(), d.ID); gerr == nil {
-			return nil, &conflictError{err: err, current: review.DealRecord(cur)}
-		}
+		return nil, s.dealGuard().conflict(r, d.ID, err)
 	}
 	return v, err
 }

@@ -8,9 +8,6 @@ import (
 	"github.com/cartera/cartera"
 )
 
-// errTooMany is returned when a client is rate limited.
-var errTooMany = &cartera.Error{Code: "too_many", Msg: cartera.M("auth.too_many")}
-
 // status maps an application error code to its HTTP status.
 func status(err error) int {
 	switch cartera.ErrorCode(err) {

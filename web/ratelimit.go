@@ -5,9 +5,10 @@ import (
 	"time"
 )
 
-// limiter is a token bucket per key (an address, an e-mail): each attempt
-// takes a token, tokens come back at a steady rate. It slows password
-// guessing to a crawl without locking a real user out for long.
+// limiter is a token bucket per key (an address, an account, a device):
+// each attempt, or each failure, takes a token, and tokens come back at a
+// steady rate. It slows password guessing to a crawl without letting
+// anyone lock a real user out (loginSubmit).
 //
 // It lives in memory, so each server replica counts on its own; with N
 // replicas an attacker gets N times the rate, still far too slow to guess
@@ -24,11 +25,33 @@ type bucket struct {
 
 func newLimiter() *limiter { return &limiter{buckets: map[string]*bucket{}} }
 
-// allow takes a token from key's bucket of the given capacity, refilled at
-// one token per every. It reports false when the bucket is empty.
-func (l *limiter) allow(key string, capacity int, every time.Duration, now time.Time) bool {
+// take takes a token from key's bucket; when there is none, it takes
+// nothing and says how long until there is one.
+func (l *limiter) take(key string, capacity int, every time.Duration, now time.Time) time.Duration {
+	return l.use(key, capacity, every, now, true)
+}
+
+// wait says how long until key's bucket has a token (0: it has one now),
+// taking nothing.
+func (l *limiter) wait(key string, capacity int, every time.Duration, now time.Time) time.Duration {
+	return l.use(key, capacity, every, now, false)
+}
+
+func (l *limiter) use(key string, capacity int, every time.Duration, now time.Time, take bool) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	b := l.refill(key, capacity, every, now)
+	if b.tokens < 1 {
+		return time.Duration((1 - b.tokens) * float64(every))
+	}
+	if take {
+		b.tokens--
+	}
+	return 0
+}
+
+// refill brings key's bucket up to now; l.mu is held.
+func (l *limiter) refill(key string, capacity int, every time.Duration, now time.Time) *bucket {
 	b, ok := l.buckets[key]
 	if !ok {
 		if len(l.buckets) > 100000 {
@@ -37,16 +60,14 @@ func (l *limiter) allow(key string, capacity int, every time.Duration, now time.
 		b = &bucket{tokens: float64(capacity), last: now}
 		l.buckets[key] = b
 	}
-	b.tokens += float64(now.Sub(b.last)) / float64(every)
+	if now.After(b.last) {
+		b.tokens += float64(now.Sub(b.last)) / float64(every)
+		b.last = now
+	}
 	if b.tokens > float64(capacity) {
 		b.tokens = float64(capacity)
 	}
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
+	return b
 }
 
 // sweep forgets buckets idle long enough to be full again.

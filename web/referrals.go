@@ -18,10 +18,8 @@ import (
 func (s *Server) saveReferral(r *http.Request, ref cartera.Referral) (cartera.Referral, error) {
 	if ref.ID == "" {
 		ref.ID = review.NewID("REF")
-	} else if _, err := s.st.Referral(r.Context(), ref.ID); err == nil {
-		return ref, cartera.NewError(cartera.ECONFLICT, "api.exists", "id", ref.ID)
 	}
-	ref.Version = 0
+	ref.Version = 0 // a taken id is refused by the store
 	return s.st.SaveReferral(r.Context(), ref)
 }
 

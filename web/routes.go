@@ -114,6 +114,7 @@ func (s *Server) routeTable() []*route {
 		page("POST", "/settings/account", permUser, s.accountUpdate),
 		page("POST", "/settings/users", permOwner, s.userCreate),
 		page("POST", "/settings/users/{id}", permOwner, s.userUpdate),
+		page("POST", "/settings/signout", permUser, s.signOutSubmit),
 		page("POST", "/settings/tokens", permUser, s.tokenCreate),
 		page("POST", "/settings/tokens/{id}/delete", permUser, s.tokenDelete),
 		page("POST", "/settings/referrals", permManager, s.referralCreate),

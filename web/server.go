@@ -65,7 +65,10 @@ type Server struct {
 	pages   *pages
 	metrics *metrics
 	logins  *limiter
-	dash    dashCache
+	// devKey signs device cookies (loginSubmit), loaded once.
+	deviceMu sync.Mutex
+	devKey   []byte
+	dash     dashCache
 	// freshness remembers the last summary refresh.
 	freshness fresh
 	secure    bool
@@ -133,7 +136,7 @@ func New(cfg Config, st cartera.Store) (*Server, error) {
 }
 
 // Handler returns the server's HTTP handler.
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return securityHeaders(s.mux) }
 
 // ListenAndServe serves until ctx is cancelled, then shuts down gracefully:
 // it stops accepting connections and waits up to 30 seconds for requests

@@ -98,6 +98,9 @@ func (s *Server) policyUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	pol := d.Policy
+	if r.PostForm.Has("version") {
+		pol.Version = formVersion(r) // the one the form was shown with
+	}
 	for _, k := range cartera.PolicyKeys {
 		v, ok := r.PostForm[k]
 		if !ok || len(v) == 0 {
@@ -122,6 +125,13 @@ func (s *Server) policyUpdate(w http.ResponseWriter, r *http.Request) error {
 		if err := s.st.SavePolicy(r.Context(), pol); err != nil {
 			if e, ok := err.(*cartera.Error); ok && e.Field != "" {
 				d.PolicyError[e.Field] = rc(r).p.Msg(e.Msg)
+			} else if cartera.ErrorCode(err) == cartera.ECONFLICT {
+				// Someone saved it meanwhile: the page shows theirs.
+				fresh, derr := s.settingsData(r)
+				if derr != nil {
+					return derr
+				}
+				return s.settingsError(w, r, fresh, "policy", err)
 			} else {
 				return err
 			}
@@ -147,6 +157,7 @@ func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request) error {
 	if name := strings.TrimSpace(r.PostFormValue("name")); name != "" && u.Role != cartera.RoleSeller {
 		u.Name = name // a seller's name ties them to their clients: the owner changes it
 	}
+	newPassword := false
 	if np := r.PostFormValue("new_password"); np != "" {
 		d, err := s.settingsData(r)
 		if err != nil {
@@ -159,6 +170,7 @@ func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request) error {
 			return s.settingsError(w, r, d, "account", err)
 		}
 		u.PasswordHash = hashPassword(np)
+		newPassword = true
 	}
 	if _, err := s.st.UpdateUser(r.Context(), u); err != nil {
 		d, derr := s.settingsData(r)
@@ -166,6 +178,13 @@ func (s *Server) accountUpdate(w http.ResponseWriter, r *http.Request) error {
 			return derr
 		}
 		return s.settingsError(w, r, d, "account", err)
+	}
+	if newPassword {
+		// Whoever else was signed in with the old password is out, and the
+		// API keys made under it are revoked; this browser stays in.
+		if err := s.signOutOthers(w, r); err != nil {
+			return err
+		}
 	}
 	if u.Lang != "" {
 		http.SetCookie(w, s.cookie(langCookie, u.Lang, 0))

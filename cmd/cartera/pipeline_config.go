@@ -53,11 +53,25 @@ func runPipeline(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return cartera.NewError(cartera.EINVALID, "pipeline.bad_json", "path", rest[0], "reason", err.Error())
 		}
+		if pl.Version == 0 {
+			// A file that names no version replaces the stored pipeline.
+			cur, err := pc.st.Pipeline(ctx)
+			if err != nil {
+				return err
+			}
+			pl.Version = cur.Version
+		}
 		if err := pc.st.SavePipeline(ctx, pl); err != nil {
 			return err
 		}
 	case "reset":
-		if err := pc.st.SavePipeline(ctx, cartera.DefaultPipeline()); err != nil {
+		cur, err := pc.st.Pipeline(ctx)
+		if err != nil {
+			return err
+		}
+		def := cartera.DefaultPipeline()
+		def.Version = cur.Version
+		if err := pc.st.SavePipeline(ctx, def); err != nil {
 			return err
 		}
 	default:

@@ -65,6 +65,7 @@ func runPolicy(ctx context.Context, a *app, args []string) error {
 	case "reset", "restablecer":
 		def := cartera.DefaultPolicy()
 		if len(rest) == 0 {
+			def.Version = pol.Version // replaces the stored one, as read
 			pol = def
 		}
 		for _, k := range rest {

@@ -92,7 +92,7 @@ func runUsers(ctx context.Context, a *app, args []string) error {
 		if _, err := st.UpdateUser(ctx, u); err != nil {
 			return err
 		}
-		if err := st.DeleteSessions(ctx, u.ID); err != nil {
+		if err := web.SignOutEverywhere(ctx, st, u.ID); err != nil {
 			return err
 		}
 		fmt.Fprintln(a.stdout, p.T("users.password_set", "email", u.Email))

@@ -1,0 +1,118 @@
+package review
+
+import (
+	"context"
+	"errors"
+	"sort"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/i18n"
+)
+
+// One client whose stored amounts are beyond cartera's bounds (written
+// before they were enforced, or by hand in the database) makes its sums
+// overflow, and the store answers cartera.ErrFiguresOutOfRange for the
+// whole query. A review must not stop there: the other clients are
+// assessed as usual, and that client is reported with an explanation.
+
+// eachFacts streams the facts of the clients q selects, as st.Facts does,
+// except that clients whose figures are out of range do not stop the
+// others: they are found by splitting the query and passed to bad, in no
+// particular order, once each.
+func eachFacts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error,
+	bad func(id string) error) error {
+	done, err := facts(ctx, st, q, fn)
+	if !errors.Is(err, cartera.ErrFiguresOutOfRange) {
+		return err
+	}
+	ids := q.ClientIDs
+	if ids == nil {
+		if err := st.ClientKeys(ctx, func(id string, _ cartera.Currency) error {
+			ids = append(ids, id)
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	rest := remaining(ids, done)
+	for len(rest) > 0 {
+		n := min(len(rest), 500) // a query names at most 500 clients
+		if err := splitFacts(ctx, st, q, rest[:n], fn, bad); err != nil {
+			return err
+		}
+		rest = rest[n:]
+	}
+	return nil
+}
+
+// splitFacts streams the facts of ids, halving the query around the
+// clients whose figures are out of range.
+func splitFacts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, ids []string, fn func(*cartera.ClientFacts) error,
+	bad func(id string) error) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	q.ClientIDs = ids
+	done, err := facts(ctx, st, q, fn)
+	if !errors.Is(err, cartera.ErrFiguresOutOfRange) {
+		return err
+	}
+	rest := remaining(ids, done)
+	if len(rest) == 1 {
+		return bad(rest[0])
+	}
+	half := len(rest) / 2
+	if err := splitFacts(ctx, st, q, rest[:half], fn, bad); err != nil {
+		return err
+	}
+	return splitFacts(ctx, st, q, rest[half:], fn, bad)
+}
+
+// facts runs st.Facts and returns the clients fn was called for.
+func facts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error) ([]string, error) {
+	var done []string
+	err := st.Facts(ctx, q, func(f *cartera.ClientFacts) error {
+		if err := fn(f); err != nil {
+			return err
+		}
+		done = append(done, f.Client.ID)
+		return nil
+	})
+	return done, err
+}
+
+// remaining returns the ids not in done, sorted.
+func remaining(ids, done []string) []string {
+	seen := make(map[string]bool, len(done))
+	for _, id := range done {
+		seen[id] = true
+	}
+	var out []string
+	for _, id := range ids {
+		if !seen[id] {
+			out = append(out, id)
+			seen[id] = true
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// OutOfRange is the error for a client whose figures cannot be computed,
+// saying what to do about it.
+func OutOfRange(id string, cur cartera.Currency) error {
+	return cartera.NewError(cartera.ECONFLICT, "client.figures_out_of_range", "id", id,
+		"max", cartera.Money{Amount: cartera.MaxAmount, Currency: cur})
+}
+
+// unassessed is the summary of a client whose figures cannot be computed:
+// no verdict, and the reason in both languages.
+func unassessed(ctx context.Context, st cartera.Store, id string, es, en *i18n.Printer) (cartera.Summary, error) {
+	cl, err := st.Client(ctx, id)
+	if err != nil {
+		return cartera.Summary{}, err
+	}
+	msg := cartera.ErrorMessage(OutOfRange(id, cl.Currency))
+	return cartera.Summary{ClientID: id, Verdict: cartera.VerdictUnassessed, Currency: cl.Currency,
+		ReasonES: es.Msg(msg), ReasonEN: en.Msg(msg)}, nil
+}
