@@ -80,7 +80,7 @@ func TestCaptureMailCalendarAndInvoicesEndToEnd(t *testing.T) {
 	}
 	r = run(append([]string{"import"}, files...)...)
 	for _, want := range []string{"creados: 14 señales", "creados: 4 facturas", "creados: 3 horas", "creados: 2 concesiones",
-		"C-003: 1 mensaje · sin respuesta desde hace 20 días", "2 posibles incidencias esperan tu revisión"} {
+		"C-003: 1 mensaje · sin respuesta desde hace 20 días", "2 posibles incidentes esperan tu revisión"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("import lacks %q:\n%s", want, r.stdout)
 		}
