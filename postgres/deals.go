@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -32,7 +33,7 @@ func dealColumnsOf(alias string) string {
 	if alias == "" {
 		return cols
 	}
-	return prefixed(alias+".", cols)
+	return sqlrow.Prefixed(alias+".", cols)
 }
 
 func dealArgs(a []any, d *cartera.Deal) []any {
@@ -54,12 +55,12 @@ func signalArgs(a []any, s *cartera.Signal) []any {
 	return append(a, s.ID, s.DealID, string(s.Kind), s.Day.UnixDay(), s.Source, int64(s.Days), s.Note)
 }
 
-func scanDeal(s scanner) (cartera.Deal, error) {
+func scanDeal(s sqlrow.Row) (cartera.Deal, error) {
 	return scanDealWith(s)
 }
 
 // scanDealWith scans a deal and any extra columns after it.
-func scanDealWith(s scanner, extra ...any) (cartera.Deal, error) {
+func scanDealWith(s sqlrow.Row, extra ...any) (cartera.Deal, error) {
 	var d cartera.Deal
 	var cur, stage, cat, outcome, need, capa, dm string
 	var since, created, claimed int64
@@ -74,7 +75,7 @@ func scanDealWith(s scanner, extra ...any) (cartera.Deal, error) {
 	return d, err
 }
 
-func scanSignal(s scanner) (cartera.Signal, error) {
+func scanSignal(s sqlrow.Row) (cartera.Signal, error) {
 	var x cartera.Signal
 	var kind string
 	var day, days int64
@@ -291,7 +292,7 @@ func (db *DB) EachSignal(ctx context.Context, fn func(cartera.Signal) error) err
 
 // DealKeys streams every deal's id and currency.
 func (db *DB) DealKeys(ctx context.Context, fn func(string, cartera.Currency) error) error {
-	return each(ctx, db.pool, `SELECT id, currency FROM deals`, func(s scanner) error {
+	return each(ctx, db.pool, `SELECT id, currency FROM deals`, func(s sqlrow.Row) error {
 		var id, cur string
 		if err := s.Scan(&id, &cur); err != nil {
 			return err
@@ -303,7 +304,7 @@ func (db *DB) DealKeys(ctx context.Context, fn func(string, cartera.Currency) er
 // DealOwners lists the distinct sellers named on deals.
 func (db *DB) DealOwners(ctx context.Context) ([]string, error) {
 	var out []string
-	err := each(ctx, db.pool, `SELECT min(owner) FROM deals WHERE owner_key <> '' GROUP BY owner_key ORDER BY 1`, func(s scanner) error {
+	err := each(ctx, db.pool, `SELECT min(owner) FROM deals WHERE owner_key <> '' GROUP BY owner_key ORDER BY 1`, func(s sqlrow.Row) error {
 		var o string
 		err := s.Scan(&o)
 		out = append(out, o)
@@ -321,7 +322,7 @@ func (db *DB) ClosedByStage(ctx context.Context, closedBefore cartera.Date) ([]c
 	}
 	var out []cartera.StageTally
 	err := each(ctx, db.pool, `SELECT stage, count(*) FILTER (WHERE outcome = 'won'), count(*) FILTER (WHERE outcome = 'lost')
-		FROM deals WHERE `+where+` GROUP BY stage ORDER BY stage`, func(s scanner) error {
+		FROM deals WHERE `+where+` GROUP BY stage ORDER BY stage`, func(s sqlrow.Row) error {
 		var t cartera.StageTally
 		var st string
 		var won, lost int64
@@ -374,7 +375,7 @@ func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*
 	}
 	var f cartera.DealFacts
 	var summary *string
-	return each(ctx, db.pool, `SELECT `+dealColumnsOf("d")+`, `+evidence+` FROM deals d`+cond+` ORDER BY d.id`, func(s scanner) error {
+	return each(ctx, db.pool, `SELECT `+dealColumnsOf("d")+`, `+evidence+` FROM deals d`+cond+` ORDER BY d.id`, func(s sqlrow.Row) error {
 		d, err := scanDealWith(s, &summary)
 		if err != nil {
 			return err
@@ -446,7 +447,7 @@ func (db *DB) SavePipeline(ctx context.Context, p cartera.Pipeline) error {
 	}
 	return db.write(ctx, func(tx pgx.Tx) error {
 		var inUse error
-		err := each(ctx, tx, `SELECT stage, count(*) FROM deals GROUP BY stage ORDER BY stage`, func(s scanner) error {
+		err := each(ctx, tx, `SELECT stage, count(*) FROM deals GROUP BY stage ORDER BY stage`, func(s sqlrow.Row) error {
 			var st string
 			var n int64
 			if err := s.Scan(&st, &n); err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -94,10 +95,10 @@ type factsRow struct {
 	daysLate, worst, overdue, overN int64
 }
 
-func (r *factsRow) scan(s scanner) error {
-	c, err := scanClient(scanWith{s, []any{&r.revenue, &r.issued, &r.hours, &r.billabl, &r.disc, &r.discN, &r.discOver,
+func (r *factsRow) scan(s sqlrow.Row) error {
+	c, err := sqlrow.ScanClient(sqlrow.With(s, &r.revenue, &r.issued, &r.hours, &r.billabl, &r.disc, &r.discN, &r.discOver,
 		&r.maxPct, &r.free, &r.due, &r.late, &r.over, &r.daysLate, &r.worst, &r.overdue, &r.overN, &r.oldest,
-		&r.months, &r.monthHours, &r.ids, &r.ats, &r.kinds, &r.sevs, &r.contacts}})
+		&r.months, &r.monthHours, &r.ids, &r.ats, &r.kinds, &r.sevs, &r.contacts))
 	if err != nil {
 		return err
 	}
@@ -177,9 +178,9 @@ func (db *DB) computeFacts(ctx context.Context, q cartera.FactsQuery, fn func(*c
 		events, clients = "AND client_id = ANY($8)", "WHERE c.id = ANY($8)"
 		args = append(args, q.ClientIDs)
 	}
-	query := `SELECT ` + prefixed("c.", clientColumns) + `, ` + factsExprs + fmt.Sprintf(factsFrom, events, clients) + ` ORDER BY c.id`
+	query := `SELECT ` + sqlrow.Prefixed("c.", sqlrow.ClientColumns) + `, ` + factsExprs + fmt.Sprintf(factsFrom, events, clients) + ` ORDER BY c.id`
 	var r factsRow
-	return each(ctx, db.pool, query, func(s scanner) error {
+	return each(ctx, db.pool, query, func(s sqlrow.Row) error {
 		if err := r.scan(s); err != nil {
 			return err
 		}
@@ -213,8 +214,8 @@ func (db *DB) streamCache(ctx context.Context, key string, fn func(*cartera.Clie
 		return false, cached, nil
 	}
 	var r factsRow
-	err = each(ctx, tx, `SELECT `+prefixed("c.", clientColumns)+`, `+prefixed("f.", factsColumns)+`
-		FROM clients c JOIN facts_cache f ON f.client_id = c.id AND f.key = $1 ORDER BY c.id`, func(s scanner) error {
+	err = each(ctx, tx, `SELECT `+sqlrow.Prefixed("c.", sqlrow.ClientColumns)+`, `+sqlrow.Prefixed("f.", factsColumns)+`
+		FROM clients c JOIN facts_cache f ON f.client_id = c.id AND f.key = $1 ORDER BY c.id`, func(s sqlrow.Row) error {
 		if err := r.scan(s); err != nil {
 			return err
 		}
@@ -253,7 +254,7 @@ func (db *DB) fillCache(ctx context.Context, q cartera.FactsQuery, key string, a
 		}
 		missing := `IN (SELECT id FROM missing)`
 		set := make([]string, 0, 25)
-		for _, c := range append([]string{"key"}, splitCols(factsColumns)...) {
+		for _, c := range append([]string{"key"}, sqlrow.SplitCols(factsColumns)...) {
 			set = append(set, c+" = excluded."+c)
 		}
 		if all {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -156,7 +157,7 @@ func (t *importTx) put(ctx context.Context, tb table, n int, pos []int64, row fu
 	// Some rows were not written: they repeat an id of this import.
 	var dups []cartera.Duplicate
 	err = each(ctx, t.tx, `SELECT s.ord, r.import_pos FROM `+name+` s JOIN `+tb.name+` r ON r.id = s.id
-		WHERE r.import_id = $1 AND r.import_pos IS DISTINCT FROM s.import_pos ORDER BY s.ord`, func(s scanner) error {
+		WHERE r.import_id = $1 AND r.import_pos IS DISTINCT FROM s.import_pos ORDER BY s.ord`, func(s sqlrow.Row) error {
 		var d cartera.Duplicate
 		var ord int32
 		if err := s.Scan(&ord, &d.FirstPos); err != nil {

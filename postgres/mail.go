@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 )
 
 // What is kept of mailboxes (migration 0008).
@@ -18,7 +19,7 @@ func (db *DB) EachMailMessage(ctx context.Context, clientIDs []string, fn func(c
 		return nil
 	}
 	return each(ctx, db.pool, `SELECT id, client_id, coalesce(contact_id, ''), at, outbound, key, reply_to FROM mail_messages
-		WHERE client_id = ANY($1) ORDER BY client_id, at, id`, func(s scanner) error {
+		WHERE client_id = ANY($1) ORDER BY client_id, at, id`, func(s sqlrow.Row) error {
 		var m cartera.MailMessage
 		var at int64
 		if err := s.Scan(&m.ID, &m.ClientID, &m.ContactID, &at, &m.Outbound, &m.Key, &m.ReplyTo); err != nil {
@@ -59,24 +60,6 @@ func (t *importTx) PutCandidates(ctx context.Context, rows []cartera.Candidate) 
 	return nil
 }
 
-const candidateColumns = `c.id, c.client_id, coalesce(c.contact_id, ''), c.at, c.kind, c.reason, c.phrase, c.subject, c.excerpt, c.status,
-	coalesce(c.incident_id, ''), c.source, c.origin, c.version`
-
-func scanCandidate(s scanner) (cartera.Candidate, error) {
-	var c cartera.Candidate
-	var at int64
-	var kind, reason, phrase, status string
-	err := s.Scan(&c.ID, &c.ClientID, &c.ContactID, &at, &kind, &reason, &phrase, &c.Subject, &c.Excerpt, &status, &c.IncidentID,
-		&c.Source, &c.Origin, &c.Version)
-	c.At, c.Kind, c.Status = time.Unix(at, 0).UTC(), cartera.IncidentKind(kind), cartera.CandidateStatus(status)
-	if phrase != "" {
-		c.Reason = cartera.M(reason, "phrase", phrase, "at", c.At)
-	} else {
-		c.Reason = cartera.M(reason, "at", c.At)
-	}
-	return c, err
-}
-
 // Candidates lists candidates, newest first.
 func (db *DB) Candidates(ctx context.Context, q cartera.CandidateQuery) ([]cartera.Candidate, error) {
 	var p params
@@ -92,14 +75,14 @@ func (db *DB) Candidates(ctx context.Context, q cartera.CandidateQuery) ([]carte
 		limit = 500
 	}
 	var out []cartera.Candidate
-	err := eachRecord(ctx, db.pool, `SELECT `+candidateColumns+` FROM candidates c JOIN clients cl ON cl.id = c.client_id`+cond+
-		` ORDER BY c.at DESC, c.id LIMIT `+p.add(limit), scanCandidate, func(c cartera.Candidate) error { out = append(out, c); return nil }, p...)
+	err := eachRecord(ctx, db.pool, `SELECT `+sqlrow.CandidateColumns+` FROM candidates c JOIN clients cl ON cl.id = c.client_id`+cond+
+		` ORDER BY c.at DESC, c.id LIMIT `+p.add(limit), sqlrow.ScanCandidate, func(c cartera.Candidate) error { out = append(out, c); return nil }, p...)
 	return out, err
 }
 
 // Candidate returns one candidate.
 func (db *DB) Candidate(ctx context.Context, id string) (cartera.Candidate, error) {
-	c, err := scanCandidate(db.pool.QueryRow(ctx, `SELECT `+candidateColumns+` FROM candidates c WHERE c.id = $1`, id))
+	c, err := sqlrow.ScanCandidate(db.pool.QueryRow(ctx, `SELECT `+sqlrow.CandidateColumns+` FROM candidates c WHERE c.id = $1`, id))
 	if noRows(err) {
 		return c, cartera.NewError(cartera.ENOTFOUND, "candidate.not_found", "id", id)
 	}

@@ -7,27 +7,13 @@ import (
 	"unicode"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 	"github.com/jackc/pgx/v5"
 )
 
 // The playbooks' records: tasks, the plans of lost deals, reconnect
 // answers, debriefs with their searchable lessons, referrals, holidays and
 // calendar tokens.
-
-const taskColumns = `id, kind, coalesce(deal_id, ''), coalesce(client_id, ''), owner, due, status, snoozed_until, done_on,
-	note, created, version`
-
-func scanTask(s scanner) (cartera.Task, error) {
-	var t cartera.Task
-	var kind, status string
-	var due, created int64
-	var snoozed, done *int64
-	err := s.Scan(&t.ID, &kind, &t.DealID, &t.ClientID, &t.Owner, &due, &status, &snoozed, &done, &t.Note, &created, &t.Version)
-	t.Kind, t.Status = cartera.TaskKind(kind), cartera.TaskStatus(status)
-	t.Due, t.Created = cartera.DateFromUnixDay(due), cartera.DateFromUnixDay(created)
-	t.SnoozedUntil, t.DoneOn = dayOf(snoozed), dayOf(done)
-	return t, err
-}
 
 // putTask validates and writes one task inside tx. check says whether to
 // compare versions (single saves) or replace whatever is stored (plans).
@@ -99,7 +85,7 @@ func (db *DB) SaveTasks(ctx context.Context, tasks []cartera.Task) error {
 
 // Task returns one task.
 func (db *DB) Task(ctx context.Context, id string) (cartera.Task, error) {
-	t, err := scanTask(db.pool.QueryRow(ctx, `SELECT `+taskColumns+` FROM tasks WHERE id = $1`, id))
+	t, err := sqlrow.ScanTask(db.pool.QueryRow(ctx, `SELECT `+sqlrow.TaskColumns+` FROM tasks WHERE id = $1`, id))
 	if noRows(err) {
 		return t, cartera.NewError(cartera.ENOTFOUND, "task.not_found", "id", id)
 	}
@@ -127,8 +113,8 @@ func (db *DB) Tasks(ctx context.Context, q cartera.TaskQuery) ([]cartera.Task, e
 	}
 	limit := pageLimit(q.Limit, 10000, 1000)
 	var out []cartera.Task
-	err := eachRecord(ctx, db.pool, `SELECT `+taskColumns+` FROM tasks WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY day, id LIMIT `+p.add(limit), scanTask, func(t cartera.Task) error { out = append(out, t); return nil }, p...)
+	err := eachRecord(ctx, db.pool, `SELECT `+sqlrow.TaskColumns+` FROM tasks WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY day, id LIMIT `+p.add(limit), sqlrow.ScanTask, func(t cartera.Task) error { out = append(out, t); return nil }, p...)
 	return out, err
 }
 
@@ -254,17 +240,6 @@ func finishTasks(ctx context.Context, tx pgx.Tx, dealID string, k cartera.TaskKi
 	return err
 }
 
-const reconnectColumns = `deal_id, day, really_no, respected, competitor_won, competitor, suggestions, door_open, note, version`
-
-func scanReconnect(s scanner) (cartera.Reconnect, error) {
-	var r cartera.Reconnect
-	var day int64
-	var reallyNo, won string
-	err := s.Scan(&r.DealID, &day, &reallyNo, &r.Respected, &won, &r.Competitor, &r.Suggestions, &r.DoorOpen, &r.Note, &r.Version)
-	r.Day, r.ReallyNo, r.CompetitorWon = cartera.DateFromUnixDay(day), cartera.Answer(reallyNo), cartera.Answer(won)
-	return r, err
-}
-
 // CompleteReconnect records the call's answers on a lost deal.
 func (db *DB) CompleteReconnect(ctx context.Context, r cartera.Reconnect) (cartera.Reconnect, error) {
 	if r.ReallyNo == "" {
@@ -316,7 +291,7 @@ func (db *DB) CompleteReconnect(ctx context.Context, r cartera.Reconnect) (carte
 
 // Reconnect returns a deal's answers.
 func (db *DB) Reconnect(ctx context.Context, dealID string) (cartera.Reconnect, error) {
-	r, err := scanReconnect(db.pool.QueryRow(ctx, `SELECT `+reconnectColumns+` FROM reconnects WHERE deal_id = $1`, dealID))
+	r, err := sqlrow.ScanReconnect(db.pool.QueryRow(ctx, `SELECT `+sqlrow.ReconnectColumns+` FROM reconnects WHERE deal_id = $1`, dealID))
 	if noRows(err) {
 		return r, cartera.NewError(cartera.ENOTFOUND, "reconnect.not_found", "id", dealID)
 	}
@@ -375,16 +350,6 @@ func (db *DB) SaveDebrief(ctx context.Context, d cartera.Debrief) (cartera.Debri
 	return db.Debrief(ctx, d.DealID)
 }
 
-const lessonColumns = `l.id, l.deal_id, l.owner, l.day, l.topic, l.text, l.change`
-
-func scanLesson(s scanner, extra ...any) (cartera.Lesson, error) {
-	var l cartera.Lesson
-	var day int64
-	err := s.Scan(append([]any{&l.ID, &l.DealID, &l.Owner, &day, &l.Topic, &l.Text, &l.Change}, extra...)...)
-	l.Day = cartera.DateFromUnixDay(day)
-	return l, err
-}
-
 // Debrief returns a deal's debrief with its lessons.
 func (db *DB) Debrief(ctx context.Context, dealID string) (cartera.Debrief, error) {
 	var d cartera.Debrief
@@ -398,8 +363,8 @@ func (db *DB) Debrief(ctx context.Context, dealID string) (cartera.Debrief, erro
 		return d, err
 	}
 	d.Day = cartera.DateFromUnixDay(day)
-	err = each(ctx, db.pool, `SELECT `+lessonColumns+` FROM lessons l WHERE l.deal_id = $1 ORDER BY l.id`, func(s scanner) error {
-		l, err := scanLesson(s)
+	err = each(ctx, db.pool, `SELECT `+sqlrow.LessonColumns+` FROM lessons l WHERE l.deal_id = $1 ORDER BY l.id`, func(s sqlrow.Row) error {
+		l, err := sqlrow.ScanLesson(s)
 		d.Lessons = append(d.Lessons, l)
 		return err
 	}, dealID)
@@ -434,22 +399,22 @@ func (db *DB) SearchLessons(ctx context.Context, q cartera.LessonQuery) ([]carte
 			return nil, cartera.FieldError("text", "lessons.empty_query")
 		}
 		o := p.add(owner)
-		query = `SELECT ` + lessonColumns + `, coalesce(nullif(d.title, ''), d.prospect, '') FROM lessons l
+		query = `SELECT ` + sqlrow.LessonColumns + `, coalesce(nullif(d.title, ''), d.prospect, '') FROM lessons l
 			LEFT JOIN deals d ON d.id = l.deal_id WHERE (` + o + ` = '' OR l.owner_key = ` + o + `)
 			ORDER BY l.day DESC, l.id DESC LIMIT ` + p.add(limit)
 	} else {
 		tq := p.add(strings.Join(terms, " & "))
 		o := p.add(owner)
-		query = `SELECT ` + lessonColumns + `, coalesce(nullif(d.title, ''), d.prospect, '') FROM lessons l
+		query = `SELECT ` + sqlrow.LessonColumns + `, coalesce(nullif(d.title, ''), d.prospect, '') FROM lessons l
 			LEFT JOIN deals d ON d.id = l.deal_id
 			WHERE l.search @@ to_tsquery('simple', ` + tq + `) AND (` + o + ` = '' OR l.owner_key = ` + o + `)
 			ORDER BY ts_rank(l.search, to_tsquery('simple', ` + tq + `)) DESC, l.day DESC, l.id DESC LIMIT ` + p.add(limit)
 	}
 	var out []cartera.LessonHit
-	err := each(ctx, db.pool, query, func(s scanner) error {
+	err := each(ctx, db.pool, query, func(s sqlrow.Row) error {
 		var h cartera.LessonHit
 		var err error
-		h.Lesson, err = scanLesson(s, &h.Deal)
+		h.Lesson, err = sqlrow.ScanLesson(s, &h.Deal)
 		out = append(out, h)
 		return err
 	}, p...)
@@ -471,7 +436,7 @@ func (db *DB) WinLoss(ctx context.Context, q cartera.WinLossQuery) (cartera.WinL
 		min(owner), outcome, lost_reason, competitor, currency, count(*), sum(amount)::bigint
 		FROM deals WHERE outcome IN ('won', 'lost') AND closed BETWEEN $1 AND $2 AND ($3 = '' OR owner_key = $3)
 		GROUP BY month, owner_key, outcome, lost_reason, competitor, currency
-		ORDER BY month, owner_key, outcome, lost_reason, competitor, currency`, func(s scanner) error {
+		ORDER BY month, owner_key, outcome, lost_reason, competitor, currency`, func(s sqlrow.Row) error {
 		var r cartera.WinLossRow
 		var month, n int64
 		var outcome, cur string
@@ -490,7 +455,7 @@ func (db *DB) WinLoss(ctx context.Context, q cartera.WinLossQuery) (cartera.WinL
 		count(DISTINCT l.deal_id), count(*), max(l.day),
 		(SELECT l2.text FROM lessons l2 WHERE l2.topic_key = l.topic_key ORDER BY l2.day DESC, l2.id DESC LIMIT 1)
 		FROM lessons l WHERE l.topic_key <> '' AND l.day BETWEEN $1 AND $2 AND ($3 = '' OR l.owner_key = $3)
-		GROUP BY l.topic_key ORDER BY count(DISTINCT l.deal_id) DESC, max(l.day) DESC, l.topic_key`, func(s scanner) error {
+		GROUP BY l.topic_key ORDER BY count(DISTINCT l.deal_id) DESC, max(l.day) DESC, l.topic_key`, func(s sqlrow.Row) error {
 		var t cartera.TopicCount
 		var last, deals, lessons int64
 		err := s.Scan(&t.Topic, &deals, &lessons, &last, &t.Text)
@@ -499,14 +464,6 @@ func (db *DB) WinLoss(ctx context.Context, q cartera.WinLossQuery) (cartera.WinL
 		return err
 	}, from, to, owner)
 	return f, err
-}
-
-const referralColumns = `id, service, name, contact, email, phone, url, note, version`
-
-func scanReferral(s scanner) (cartera.Referral, error) {
-	var r cartera.Referral
-	err := s.Scan(&r.ID, &r.Service, &r.Name, &r.Contact, &r.Email, &r.Phone, &r.URL, &r.Note, &r.Version)
-	return r, err
 }
 
 // SaveReferral inserts or updates a referral.
@@ -536,7 +493,7 @@ func (db *DB) SaveReferral(ctx context.Context, r cartera.Referral) (cartera.Ref
 
 // Referral returns one referral.
 func (db *DB) Referral(ctx context.Context, id string) (cartera.Referral, error) {
-	r, err := scanReferral(db.pool.QueryRow(ctx, `SELECT `+referralColumns+` FROM referrals WHERE id = $1`, id))
+	r, err := sqlrow.ScanReferral(db.pool.QueryRow(ctx, `SELECT `+sqlrow.ReferralColumns+` FROM referrals WHERE id = $1`, id))
 	if noRows(err) {
 		return r, cartera.NewError(cartera.ENOTFOUND, "referral.not_found", "id", id)
 	}
@@ -546,7 +503,7 @@ func (db *DB) Referral(ctx context.Context, id string) (cartera.Referral, error)
 // Referrals lists every referral by service, then name.
 func (db *DB) Referrals(ctx context.Context) ([]cartera.Referral, error) {
 	var out []cartera.Referral
-	err := eachRecord(ctx, db.pool, `SELECT `+referralColumns+` FROM referrals ORDER BY service_key, name, id`, scanReferral,
+	err := eachRecord(ctx, db.pool, `SELECT `+sqlrow.ReferralColumns+` FROM referrals ORDER BY service_key, name, id`, sqlrow.ScanReferral,
 		func(r cartera.Referral) error { out = append(out, r); return nil })
 	return out, err
 }
@@ -571,7 +528,7 @@ func (db *DB) DeleteReferral(ctx context.Context, id string, version int64) erro
 // Holidays lists the holidays by day.
 func (db *DB) Holidays(ctx context.Context) ([]cartera.Holiday, error) {
 	var out []cartera.Holiday
-	err := each(ctx, db.pool, `SELECT day, name FROM holidays ORDER BY day`, func(s scanner) error {
+	err := each(ctx, db.pool, `SELECT day, name FROM holidays ORDER BY day`, func(s sqlrow.Row) error {
 		var h cartera.Holiday
 		var day int64
 		err := s.Scan(&day, &h.Name)
@@ -630,7 +587,7 @@ func (db *DB) SetCalendarToken(ctx context.Context, userID int64, hash string) e
 
 // CalendarUser resolves a calendar token hash to its enabled user.
 func (db *DB) CalendarUser(ctx context.Context, hash string) (cartera.User, error) {
-	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+prefixed("u.", userColumns)+`
+	u, err := sqlrow.ScanUser(db.pool.QueryRow(ctx, `SELECT `+sqlrow.Prefixed("u.", sqlrow.UserColumns)+`
 		FROM calendar_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1 AND NOT u.disabled`, hash))
 	if noRows(err) {
 		return u, cartera.NewError(cartera.EUNAUTHORIZED, "calendar.bad_token")

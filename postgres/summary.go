@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -24,7 +25,7 @@ func (db *DB) StaleSummaries(ctx context.Context, key string) ([]string, int, er
 	var missing []string
 	err := each(ctx, db.pool, `SELECT c.id FROM clients c
 		WHERE NOT EXISTS (SELECT 1 FROM client_summary s WHERE s.client_id = c.id AND s.key = $1) ORDER BY c.id`,
-		func(s scanner) error {
+		func(s sqlrow.Row) error {
 			var id string
 			err := s.Scan(&id)
 			missing = append(missing, id)
@@ -75,13 +76,13 @@ const summaryColumns = `s.verdict, s.currency, s.revenue, s.margin, s.margin_pct
 	s.overdue, s.score, s.level, s.breaches, s.reason_es, s.reason_en`
 
 // scanRow reads a client followed by its (possibly missing) summary.
-func scanRow(rows scanner, extra ...any) (cartera.ClientRow, error) {
+func scanRow(rows sqlrow.Row, extra ...any) (cartera.ClientRow, error) {
 	var r cartera.ClientRow
 	var verdict, cur, level, es, en *string
 	var revenue, margin, pct, hours, disc, conc, overdue, score, breaches *int64
 	var hasRev *bool
-	c, err := scanClient(scanWith{rows, append([]any{&verdict, &cur, &revenue, &margin, &pct, &hasRev, &hours, &disc, &conc,
-		&overdue, &score, &level, &breaches, &es, &en}, extra...)})
+	c, err := sqlrow.ScanClient(sqlrow.With(rows, append([]any{&verdict, &cur, &revenue, &margin, &pct, &hasRev, &hours, &disc, &conc,
+		&overdue, &score, &level, &breaches, &es, &en}, extra...)...))
 	if err != nil {
 		return r, err
 	}
@@ -104,8 +105,8 @@ func (db *DB) EachSummary(ctx context.Context, owner string, fn func(cartera.Cli
 	if owner != "" {
 		where, args = "WHERE c.owner_key = $1", []any{cartera.Fold(owner)}
 	}
-	return each(ctx, db.pool, `SELECT `+prefixed("c.", clientColumns)+`, `+summaryColumns+`
-		FROM clients c LEFT JOIN client_summary s ON s.client_id = c.id `+where+` ORDER BY c.id`, func(s scanner) error {
+	return each(ctx, db.pool, `SELECT `+sqlrow.Prefixed("c.", sqlrow.ClientColumns)+`, `+summaryColumns+`
+		FROM clients c LEFT JOIN client_summary s ON s.client_id = c.id `+where+` ORDER BY c.id`, func(s sqlrow.Row) error {
 		r, err := scanRow(s)
 		if err != nil {
 			return err
@@ -183,9 +184,9 @@ func (db *DB) Clients(ctx context.Context, q cartera.ClientQuery) (cartera.Clien
 		clause = "WHERE " + strings.Join(where, " AND ")
 	}
 	var last []any
-	err := each(ctx, db.pool, `SELECT `+prefixed("c.", clientColumns)+`, `+summaryColumns+`, `+strings.Join(cols, ", ")+`
+	err := each(ctx, db.pool, `SELECT `+sqlrow.Prefixed("c.", sqlrow.ClientColumns)+`, `+summaryColumns+`, `+strings.Join(cols, ", ")+`
 		FROM client_summary s JOIN clients c ON c.id = s.client_id `+clause+` ORDER BY `+order+` LIMIT `+p.add(limit+1),
-		func(s scanner) error {
+		func(s sqlrow.Row) error {
 			key := make([]any, len(cols))
 			ptrs := make([]any, len(cols))
 			for i := range key {

@@ -7,19 +7,9 @@ import (
 	"time"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 	"github.com/jackc/pgx/v5"
 )
-
-const userColumns = `id, email, name, role, lang, password_hash, created, disabled, version`
-
-func scanUser(s scanner) (cartera.User, error) {
-	var u cartera.User
-	var role string
-	var created int64
-	err := s.Scan(&u.ID, &u.Email, &u.Name, &role, &u.Lang, &u.PasswordHash, &created, &u.Disabled, &u.Version)
-	u.Role, u.Created = cartera.Role(role), time.Unix(created, 0).UTC()
-	return u, err
-}
 
 func emailKey(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
 
@@ -61,7 +51,7 @@ func (db *DB) CreateUser(ctx context.Context, u cartera.User) (cartera.User, err
 
 // User returns a user by id.
 func (db *DB) User(ctx context.Context, id int64) (cartera.User, error) {
-	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	u, err := sqlrow.ScanUser(db.pool.QueryRow(ctx, `SELECT `+sqlrow.UserColumns+` FROM users WHERE id = $1`, id))
 	if noRows(err) {
 		return u, cartera.NewError(cartera.ENOTFOUND, "user.not_found")
 	}
@@ -70,7 +60,7 @@ func (db *DB) User(ctx context.Context, id int64) (cartera.User, error) {
 
 // UserByEmail returns a user by e-mail, ignoring case.
 func (db *DB) UserByEmail(ctx context.Context, email string) (cartera.User, error) {
-	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email_key = $1`, emailKey(email)))
+	u, err := sqlrow.ScanUser(db.pool.QueryRow(ctx, `SELECT `+sqlrow.UserColumns+` FROM users WHERE email_key = $1`, emailKey(email)))
 	if noRows(err) {
 		return u, cartera.NewError(cartera.ENOTFOUND, "user.not_found")
 	}
@@ -80,7 +70,7 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (cartera.User, erro
 // Users lists every user by name.
 func (db *DB) Users(ctx context.Context) ([]cartera.User, error) {
 	var out []cartera.User
-	err := eachRecord(ctx, db.pool, `SELECT `+userColumns+` FROM users ORDER BY name, id`, scanUser,
+	err := eachRecord(ctx, db.pool, `SELECT `+sqlrow.UserColumns+` FROM users ORDER BY name, id`, sqlrow.ScanUser,
 		func(u cartera.User) error { out = append(out, u); return nil })
 	return out, err
 }
@@ -141,10 +131,10 @@ func (db *DB) CreateSession(ctx context.Context, s cartera.Session) error {
 func (db *DB) Session(ctx context.Context, id string, now time.Time) (cartera.Session, cartera.User, error) {
 	var s cartera.Session
 	var created, expires int64
-	row := db.pool.QueryRow(ctx, `SELECT s.id, s.user_id, s.created, s.expires, s.csrf, `+prefixed("u.", userColumns)+`
+	row := db.pool.QueryRow(ctx, `SELECT s.id, s.user_id, s.created, s.expires, s.csrf, `+sqlrow.Prefixed("u.", sqlrow.UserColumns)+`
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id = $1 AND s.expires > $2 AND NOT u.disabled`, id, now.Unix())
-	u, err := scanUser(scanPrefix{row, []any{&s.ID, &s.UserID, &created, &expires, &s.CSRF}})
+	u, err := sqlrow.ScanUser(sqlrow.After(row, &s.ID, &s.UserID, &created, &expires, &s.CSRF))
 	if noRows(err) {
 		return s, u, cartera.NewError(cartera.EUNAUTHORIZED, "auth.no_session")
 	}
@@ -186,28 +176,15 @@ func (db *DB) CreateToken(ctx context.Context, t cartera.APIToken, hash string) 
 	return t, err
 }
 
-const tokenColumns = `t.id, t.user_id, t.name, t.prefix, t.created, coalesce(t.last_used, 0)`
-
-func scanToken(s scanner, before ...any) (cartera.APIToken, error) {
-	var t cartera.APIToken
-	var created, last int64
-	err := s.Scan(append(before, &t.ID, &t.UserID, &t.Name, &t.Prefix, &created, &last)...)
-	t.Created = time.Unix(created, 0).UTC()
-	if last > 0 {
-		t.LastUsed = time.Unix(last, 0).UTC()
-	}
-	return t, err
-}
-
 // TokenUser resolves a token. Its last use is recorded at most once a
 // minute, so that scripts do not turn every read into a write; that note
 // is bookkeeping and does not count as a write in the generation.
 func (db *DB) TokenUser(ctx context.Context, hash string, now time.Time) (cartera.APIToken, cartera.User, error) {
-	row := db.pool.QueryRow(ctx, `SELECT `+tokenColumns+`, `+prefixed("u.", userColumns)+`
+	row := db.pool.QueryRow(ctx, `SELECT `+sqlrow.TokenColumns+`, `+sqlrow.Prefixed("u.", sqlrow.UserColumns)+`
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1 AND NOT u.disabled`, hash)
 	var t cartera.APIToken
 	var created, last int64
-	u, err := scanUser(scanPrefix{row, []any{&t.ID, &t.UserID, &t.Name, &t.Prefix, &created, &last}})
+	u, err := sqlrow.ScanUser(sqlrow.After(row, &t.ID, &t.UserID, &t.Name, &t.Prefix, &created, &last))
 	if noRows(err) {
 		return t, u, cartera.NewError(cartera.EUNAUTHORIZED, "auth.bad_token")
 	}
@@ -226,9 +203,9 @@ func (db *DB) TokenUser(ctx context.Context, hash string, now time.Time) (carter
 // Tokens lists a user's tokens, newest first.
 func (db *DB) Tokens(ctx context.Context, userID int64) ([]cartera.APIToken, error) {
 	var out []cartera.APIToken
-	err := each(ctx, db.pool, `SELECT `+tokenColumns+` FROM api_tokens t WHERE t.user_id = $1 ORDER BY t.created DESC, t.id DESC`,
-		func(s scanner) error {
-			t, err := scanToken(s)
+	err := each(ctx, db.pool, `SELECT `+sqlrow.TokenColumns+` FROM api_tokens t WHERE t.user_id = $1 ORDER BY t.created DESC, t.id DESC`,
+		func(s sqlrow.Row) error {
+			t, err := sqlrow.ScanToken(s)
 			out = append(out, t)
 			return err
 		}, userID)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 )
 
 // Archive reads everything outside the records in one read transaction,
@@ -21,21 +22,21 @@ func (db *DB) Archive(ctx context.Context) (*cartera.Archive, error) {
 	a := &cartera.Archive{}
 	steps := []struct {
 		query string
-		fn    func(scanner) error
+		fn    func(sqlrow.Row) error
 	}{
-		{`SELECT ` + userColumns + ` FROM users ORDER BY id`, func(s scanner) error {
-			u, err := scanUser(s)
+		{`SELECT ` + sqlrow.UserColumns + ` FROM users ORDER BY id`, func(s sqlrow.Row) error {
+			u, err := sqlrow.ScanUser(s)
 			a.Users = append(a.Users, u)
 			return err
 		}},
-		{`SELECT ` + tokenColumns + `, t.hash FROM api_tokens t ORDER BY t.id`, func(s scanner) error {
+		{`SELECT ` + sqlrow.TokenColumns + `, t.hash FROM api_tokens t ORDER BY t.id`, func(s sqlrow.Row) error {
 			var at cartera.ArchivedToken
 			var err error
-			at.APIToken, err = scanToken(scanSuffix{s, []any{&at.Hash}})
+			at.APIToken, err = sqlrow.ScanToken(sqlrow.With(s, &at.Hash))
 			a.Tokens = append(a.Tokens, at)
 			return err
 		}},
-		{`SELECT user_id, hash, created FROM calendar_tokens ORDER BY user_id`, func(s scanner) error {
+		{`SELECT user_id, hash, created FROM calendar_tokens ORDER BY user_id`, func(s sqlrow.Row) error {
 			var c cartera.CalendarToken
 			var created int64
 			err := s.Scan(&c.UserID, &c.Hash, &created)
@@ -43,23 +44,23 @@ func (db *DB) Archive(ctx context.Context) (*cartera.Archive, error) {
 			a.CalendarTokens = append(a.CalendarTokens, c)
 			return err
 		}},
-		{`SELECT key, value FROM settings ORDER BY key`, func(s scanner) error {
+		{`SELECT key, value FROM settings ORDER BY key`, func(s sqlrow.Row) error {
 			var kv cartera.SettingValue
 			err := s.Scan(&kv.Key, &kv.Value)
 			a.Settings = append(a.Settings, kv)
 			return err
 		}},
-		{`SELECT ` + taskColumns + ` FROM tasks ORDER BY id`, func(s scanner) error {
-			t, err := scanTask(s)
+		{`SELECT ` + sqlrow.TaskColumns + ` FROM tasks ORDER BY id`, func(s sqlrow.Row) error {
+			t, err := sqlrow.ScanTask(s)
 			a.Tasks = append(a.Tasks, t)
 			return err
 		}},
-		{`SELECT ` + reconnectColumns + ` FROM reconnects ORDER BY deal_id`, func(s scanner) error {
-			r, err := scanReconnect(s)
+		{`SELECT ` + sqlrow.ReconnectColumns + ` FROM reconnects ORDER BY deal_id`, func(s sqlrow.Row) error {
+			r, err := sqlrow.ScanReconnect(s)
 			a.Reconnects = append(a.Reconnects, r)
 			return err
 		}},
-		{`SELECT deal_id, day, happened, better, version FROM debriefs ORDER BY deal_id`, func(s scanner) error {
+		{`SELECT deal_id, day, happened, better, version FROM debriefs ORDER BY deal_id`, func(s sqlrow.Row) error {
 			var d cartera.Debrief
 			var day int64
 			err := s.Scan(&d.DealID, &day, &d.Happened, &d.Better, &d.Version)
@@ -67,8 +68,8 @@ func (db *DB) Archive(ctx context.Context) (*cartera.Archive, error) {
 			a.Debriefs = append(a.Debriefs, d)
 			return err
 		}},
-		{`SELECT ` + lessonColumns + ` FROM lessons l ORDER BY l.deal_id, l.id`, func(s scanner) error {
-			l, err := scanLesson(s)
+		{`SELECT ` + sqlrow.LessonColumns + ` FROM lessons l ORDER BY l.deal_id, l.id`, func(s sqlrow.Row) error {
+			l, err := sqlrow.ScanLesson(s)
 			if err != nil {
 				return err
 			}
@@ -81,12 +82,12 @@ func (db *DB) Archive(ctx context.Context) (*cartera.Archive, error) {
 			}
 			return fmt.Errorf("lesson %d: no debrief for deal %s", l.ID, l.DealID)
 		}},
-		{`SELECT ` + referralColumns + ` FROM referrals ORDER BY id`, func(s scanner) error {
-			r, err := scanReferral(s)
+		{`SELECT ` + sqlrow.ReferralColumns + ` FROM referrals ORDER BY id`, func(s sqlrow.Row) error {
+			r, err := sqlrow.ScanReferral(s)
 			a.Referrals = append(a.Referrals, r)
 			return err
 		}},
-		{`SELECT day, name FROM holidays ORDER BY day`, func(s scanner) error {
+		{`SELECT day, name FROM holidays ORDER BY day`, func(s sqlrow.Row) error {
 			var h cartera.Holiday
 			var day int64
 			err := s.Scan(&day, &h.Name)
@@ -94,12 +95,12 @@ func (db *DB) Archive(ctx context.Context) (*cartera.Archive, error) {
 			a.Holidays = append(a.Holidays, h)
 			return err
 		}},
-		{`SELECT ` + matchColumns + ` FROM match_rules ORDER BY kind, value`, func(s scanner) error {
-			r, err := scanMatchRule(s)
+		{`SELECT ` + sqlrow.MatchColumns + ` FROM match_rules ORDER BY kind, value`, func(s sqlrow.Row) error {
+			r, err := sqlrow.ScanMatchRule(s)
 			a.MatchRules = append(a.MatchRules, r)
 			return err
 		}},
-		{`SELECT kind, value, source, hint, seen, last FROM match_unmatched ORDER BY kind, value`, func(s scanner) error {
+		{`SELECT kind, value, source, hint, seen, last FROM match_unmatched ORDER BY kind, value`, func(s sqlrow.Row) error {
 			var u cartera.Unmatched
 			var kind string
 			var last sql.NullInt64
@@ -108,7 +109,7 @@ func (db *DB) Archive(ctx context.Context) (*cartera.Archive, error) {
 			a.Unmatched = append(a.Unmatched, u)
 			return err
 		}},
-		{`SELECT entity, record_id, source, origin, original_id FROM provenance ORDER BY entity, record_id`, func(s scanner) error {
+		{`SELECT entity, record_id, source, origin, original_id FROM provenance ORDER BY entity, record_id`, func(s sqlrow.Row) error {
 			var p cartera.Provenance
 			var e string
 			err := s.Scan(&e, &p.RecordID, &p.Source, &p.Origin, &p.OriginalID)
@@ -116,7 +117,7 @@ func (db *DB) Archive(ctx context.Context) (*cartera.Archive, error) {
 			a.Provenance = append(a.Provenance, p)
 			return err
 		}},
-		{`SELECT id, client_id, coalesce(contact_id, ''), at, outbound, key, reply_to FROM mail_messages ORDER BY id`, func(s scanner) error {
+		{`SELECT id, client_id, coalesce(contact_id, ''), at, outbound, key, reply_to FROM mail_messages ORDER BY id`, func(s sqlrow.Row) error {
 			var m cartera.MailMessage
 			var at int64
 			var out int
@@ -125,8 +126,8 @@ func (db *DB) Archive(ctx context.Context) (*cartera.Archive, error) {
 			a.MailMessages = append(a.MailMessages, m)
 			return err
 		}},
-		{`SELECT ` + candidateColumns + ` FROM candidates c ORDER BY c.id`, func(s scanner) error {
-			c, err := scanCandidate(s)
+		{`SELECT ` + sqlrow.CandidateColumns + ` FROM candidates c ORDER BY c.id`, func(s sqlrow.Row) error {
+			c, err := sqlrow.ScanCandidate(s)
 			a.Candidates = append(a.Candidates, c)
 			return err
 		}},
@@ -138,14 +139,6 @@ func (db *DB) Archive(ctx context.Context) (*cartera.Archive, error) {
 	}
 	return a, nil
 }
-
-// scanSuffix scans extra columns after the ones a scan function knows.
-type scanSuffix struct {
-	s     scanner
-	after []any
-}
-
-func (p scanSuffix) Scan(dest ...any) error { return p.s.Scan(append(dest, p.after...)...) }
 
 // PutArchive writes an archive inside the import's transaction, keeping
 // ids and versions. The destination must hold no accounts and no playbook

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 )
 
 // Facts calls fn with the figures of each selected client (FactsStore). A
@@ -154,7 +155,7 @@ func (db *DB) streamCache(ctx context.Context, q cartera.FactsQuery, key string,
 		return fmt.Errorf("facts: %w", err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT `+prefixed("c.", clientColumns)+`, f.data
+	rows, err := tx.QueryContext(ctx, `SELECT `+sqlrow.Prefixed("c.", sqlrow.ClientColumns)+`, f.data
 		FROM clients c LEFT JOIN facts_cache f ON f.client_id = c.id AND f.key = ?
 		ORDER BY c.id`, key)
 	if err != nil {
@@ -164,7 +165,7 @@ func (db *DB) streamCache(ctx context.Context, q cartera.FactsQuery, key string,
 	var f cartera.ClientFacts
 	var data []byte
 	for rows.Next() {
-		c, err := scanClient(scanPlus{rows, &data})
+		c, err := sqlrow.ScanClient(scanPlus{rows, &data})
 		if err != nil {
 			return err
 		}
@@ -191,34 +192,6 @@ type scanPlus struct {
 }
 
 func (s scanPlus) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra)...) }
-
-// prefixed qualifies a comma-separated column list with a table alias.
-func prefixed(alias, cols string) string {
-	out := ""
-	for i, c := range splitCols(cols) {
-		if i > 0 {
-			out += ", "
-		}
-		out += alias + c
-	}
-	return out
-}
-
-func splitCols(cols string) []string {
-	var out []string
-	cur := ""
-	for _, r := range cols {
-		switch r {
-		case ',':
-			out = append(out, cur)
-			cur = ""
-		case ' ', '\n', '\t':
-		default:
-			cur += string(r)
-		}
-	}
-	return append(out, cur)
-}
 
 // invalidate forgets the cached facts and summaries of the given clients,
 // inside tx; with many clients it clears both caches, which the next review

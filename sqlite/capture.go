@@ -7,25 +7,16 @@ import (
 	"strings"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 )
 
 // The match table, the unmatched identifiers and the provenance of
 // captured records (migration 0006).
 
-const matchColumns = `kind, value, role, coalesce(client_id, ''), coalesce(contact_id, ''), coalesce(deal_id, ''), version`
-
-func scanMatchRule(s scanner) (cartera.MatchRule, error) {
-	var r cartera.MatchRule
-	var kind, role string
-	err := s.Scan(&kind, &r.Value, &role, &r.ClientID, &r.ContactID, &r.DealID, &r.Version)
-	r.Kind, r.Role = cartera.MatchKind(kind), cartera.MatchRole(role)
-	return r, err
-}
-
 // MatchRules returns every rule by kind and value.
 func (db *DB) MatchRules(ctx context.Context) ([]cartera.MatchRule, error) {
 	var out []cartera.MatchRule
-	err := eachRecord(ctx, db, `SELECT `+matchColumns+` FROM match_rules ORDER BY kind, value`, scanMatchRule,
+	err := eachRecord(ctx, db, `SELECT `+sqlrow.MatchColumns+` FROM match_rules ORDER BY kind, value`, sqlrow.ScanMatchRule,
 		func(r cartera.MatchRule) error { out = append(out, r); return nil })
 	return out, err
 }
@@ -72,7 +63,7 @@ func (db *DB) SaveMatchRule(ctx context.Context, r cartera.MatchRule) (cartera.M
 	if err != nil {
 		return r, err
 	}
-	return scanMatchRule(db.queryRow(ctx, `SELECT `+matchColumns+` FROM match_rules WHERE kind = ? AND value = ?`,
+	return sqlrow.ScanMatchRule(db.queryRow(ctx, `SELECT `+sqlrow.MatchColumns+` FROM match_rules WHERE kind = ? AND value = ?`,
 		string(r.Kind), r.Value))
 }
 
@@ -134,7 +125,7 @@ func (db *DB) DeleteMatchRule(ctx context.Context, kind cartera.MatchKind, value
 func (db *DB) UnmatchedItems(ctx context.Context) ([]cartera.Unmatched, error) {
 	var out []cartera.Unmatched
 	err := each(ctx, db.r, `SELECT kind, value, source, hint, seen, last FROM match_unmatched ORDER BY seen DESC, kind, value`,
-		func(s scanner) error {
+		func(s sqlrow.Row) error {
 			var u cartera.Unmatched
 			var kind string
 			var last sql.NullInt64

@@ -8,11 +8,12 @@ import (
 	"strings"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 )
 
 // Client returns one client by id.
 func (db *DB) Client(ctx context.Context, id string) (cartera.Client, error) {
-	c, err := scanClient(db.queryRow(ctx, `SELECT `+clientColumns+` FROM clients WHERE id = ?`, id))
+	c, err := sqlrow.ScanClient(db.queryRow(ctx, `SELECT `+sqlrow.ClientColumns+` FROM clients WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, cartera.NewError(cartera.ENOTFOUND, "client.not_found", "id", id)
 	}
@@ -30,7 +31,7 @@ func (db *DB) FindClients(ctx context.Context, text string, limit int) ([]carter
 		return nil, nil
 	}
 	like := "%" + escapeLike(key) + "%"
-	rows, err := db.r.QueryContext(ctx, `SELECT `+clientColumns+` FROM clients
+	rows, err := db.r.QueryContext(ctx, `SELECT `+sqlrow.ClientColumns+` FROM clients
 		WHERE id = ? OR name_key LIKE ? ESCAPE '\'
 		ORDER BY (id = ?) DESC, (name_key = ?) DESC, (name_key LIKE ? ESCAPE '\') DESC, name_key, id
 		LIMIT ?`, text, like, text, key, escapeLike(key)+"%", limit)
@@ -40,7 +41,7 @@ func (db *DB) FindClients(ctx context.Context, text string, limit int) ([]carter
 	defer rows.Close()
 	var out []cartera.Client
 	for rows.Next() {
-		c, err := scanClient(rows)
+		c, err := sqlrow.ScanClient(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -55,7 +56,7 @@ func escapeLike(s string) string {
 
 // Contacts returns a client's contacts, most senior first.
 func (db *DB) Contacts(ctx context.Context, clientID string) ([]cartera.Contact, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+contactColumns+`
+	rows, err := db.r.QueryContext(ctx, `SELECT `+sqlrow.ContactColumns+`
 		FROM contacts WHERE client_id = ? ORDER BY seniority DESC, name, id`, clientID)
 	if err != nil {
 		return nil, fmt.Errorf("contacts: %w", err)
@@ -63,7 +64,7 @@ func (db *DB) Contacts(ctx context.Context, clientID string) ([]cartera.Contact,
 	defer rows.Close()
 	var out []cartera.Contact
 	for rows.Next() {
-		c, err := scanContact(rows)
+		c, err := sqlrow.ScanContact(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -74,7 +75,7 @@ func (db *DB) Contacts(ctx context.Context, clientID string) ([]cartera.Contact,
 
 // ClientKeys streams every client's id and currency.
 func (db *DB) ClientKeys(ctx context.Context, fn func(string, cartera.Currency) error) error {
-	return each(ctx, db.r, `SELECT id, currency FROM clients`, func(s scanner) error {
+	return each(ctx, db.r, `SELECT id, currency FROM clients`, func(s sqlrow.Row) error {
 		var id, cur string
 		if err := s.Scan(&id, &cur); err != nil {
 			return err
@@ -85,7 +86,7 @@ func (db *DB) ClientKeys(ctx context.Context, fn func(string, cartera.Currency) 
 
 // ContactKeys streams every contact's id and client.
 func (db *DB) ContactKeys(ctx context.Context, fn func(string, string) error) error {
-	return each(ctx, db.r, `SELECT id, client_id FROM contacts`, func(s scanner) error {
+	return each(ctx, db.r, `SELECT id, client_id FROM contacts`, func(s sqlrow.Row) error {
 		var id, client string
 		if err := s.Scan(&id, &client); err != nil {
 			return err
@@ -100,7 +101,7 @@ type querier interface {
 }
 
 // each runs a query and calls fn for every row.
-func each(ctx context.Context, q querier, query string, fn func(scanner) error, args ...any) error {
+func each(ctx context.Context, q querier, query string, fn func(sqlrow.Row) error, args ...any) error {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("query: %w", err)
@@ -116,37 +117,37 @@ func each(ctx context.Context, q querier, query string, fn func(scanner) error, 
 
 // EachClient streams clients in id order.
 func (db *DB) EachClient(ctx context.Context, fn func(cartera.Client) error) error {
-	return eachRecord(ctx, db, `SELECT `+clientColumns+` FROM clients ORDER BY id`, scanClient, fn)
+	return eachRecord(ctx, db, `SELECT `+sqlrow.ClientColumns+` FROM clients ORDER BY id`, sqlrow.ScanClient, fn)
 }
 
 // EachContact streams contacts in id order.
 func (db *DB) EachContact(ctx context.Context, fn func(cartera.Contact) error) error {
-	return eachRecord(ctx, db, `SELECT `+contactColumns+` FROM contacts ORDER BY id`, scanContact, fn)
+	return eachRecord(ctx, db, `SELECT `+sqlrow.ContactColumns+` FROM contacts ORDER BY id`, sqlrow.ScanContact, fn)
 }
 
 // EachInvoice streams invoices in id order.
 func (db *DB) EachInvoice(ctx context.Context, fn func(cartera.Invoice) error) error {
-	return eachRecord(ctx, db, `SELECT `+invoiceColumns+` FROM invoices ORDER BY id`, scanInvoice, fn)
+	return eachRecord(ctx, db, `SELECT `+sqlrow.InvoiceColumns+` FROM invoices ORDER BY id`, sqlrow.ScanInvoice, fn)
 }
 
 // EachTimeEntry streams time entries in id order.
 func (db *DB) EachTimeEntry(ctx context.Context, fn func(cartera.TimeEntry) error) error {
-	return eachRecord(ctx, db, `SELECT `+timeColumns+` FROM time_entries ORDER BY id`, scanTime, fn)
+	return eachRecord(ctx, db, `SELECT `+sqlrow.TimeColumns+` FROM time_entries ORDER BY id`, sqlrow.ScanTime, fn)
 }
 
 // EachConcession streams concessions in id order.
 func (db *DB) EachConcession(ctx context.Context, fn func(cartera.Concession) error) error {
-	return eachRecord(ctx, db, `SELECT `+concessionColumns+` FROM concessions ORDER BY id`, scanConcession, fn)
+	return eachRecord(ctx, db, `SELECT `+sqlrow.ConcessionColumns+` FROM concessions ORDER BY id`, sqlrow.ScanConcession, fn)
 }
 
 // EachIncident streams incidents in id order.
 func (db *DB) EachIncident(ctx context.Context, fn func(cartera.Incident) error) error {
-	return eachRecord(ctx, db, `SELECT `+incidentColumns+` FROM incidents ORDER BY id`, scanIncident, fn)
+	return eachRecord(ctx, db, `SELECT `+sqlrow.IncidentColumns+` FROM incidents ORDER BY id`, sqlrow.ScanIncident, fn)
 }
 
 // eachRecord runs a query and hands every scanned record to fn.
-func eachRecord[T any](ctx context.Context, db *DB, query string, scan func(scanner) (T, error), fn func(T) error, args ...any) error {
-	return each(ctx, db.r, query, func(s scanner) error {
+func eachRecord[T any](ctx context.Context, db *DB, query string, scan func(sqlrow.Row) (T, error), fn func(T) error, args ...any) error {
+	return each(ctx, db.r, query, func(s sqlrow.Row) error {
 		x, err := scan(s)
 		if err != nil {
 			return err
@@ -179,7 +180,7 @@ func tableOf(e cartera.Entity) string {
 // Owners lists the distinct owner names, through the owner index.
 func (db *DB) Owners(ctx context.Context) ([]string, error) {
 	var out []string
-	err := each(ctx, db.r, `SELECT owner FROM clients WHERE owner <> '' GROUP BY owner ORDER BY owner`, func(s scanner) error {
+	err := each(ctx, db.r, `SELECT owner FROM clients WHERE owner <> '' GROUP BY owner ORDER BY owner`, func(s sqlrow.Row) error {
 		var o string
 		err := s.Scan(&o)
 		out = append(out, o)

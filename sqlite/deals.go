@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 )
 
 // The sales pipeline: deals, their signals and each deal's evidence
@@ -67,13 +68,13 @@ func signalArgs(a []any, s *cartera.Signal) []any {
 	return append(a, s.ID, s.DealID, string(s.Kind), s.Day.UnixDay(), s.Source, s.Days, s.Note)
 }
 
-func scanDeal(s scanner) (cartera.Deal, error) {
+func scanDeal(s sqlrow.Row) (cartera.Deal, error) {
 	d, _, err := scanDealWith(s)
 	return d, err
 }
 
 // scanDealWith scans a deal and any extra columns after it.
-func scanDealWith(s scanner, extra ...any) (cartera.Deal, []any, error) {
+func scanDealWith(s sqlrow.Row, extra ...any) (cartera.Deal, []any, error) {
 	var d cartera.Deal
 	var cur, stage, cat, outcome, need, capa, dm string
 	var since, created int64
@@ -89,7 +90,7 @@ func scanDealWith(s scanner, extra ...any) (cartera.Deal, []any, error) {
 	return d, extra, err
 }
 
-func scanSignal(s scanner) (cartera.Signal, error) {
+func scanSignal(s sqlrow.Row) (cartera.Signal, error) {
 	var x cartera.Signal
 	var kind string
 	var day int64
@@ -322,7 +323,7 @@ func (db *DB) EachSignal(ctx context.Context, fn func(cartera.Signal) error) err
 
 // DealKeys streams every deal's id and currency.
 func (db *DB) DealKeys(ctx context.Context, fn func(string, cartera.Currency) error) error {
-	return each(ctx, db.r, `SELECT id, currency FROM deals`, func(s scanner) error {
+	return each(ctx, db.r, `SELECT id, currency FROM deals`, func(s sqlrow.Row) error {
 		var id, cur string
 		if err := s.Scan(&id, &cur); err != nil {
 			return err
@@ -334,7 +335,7 @@ func (db *DB) DealKeys(ctx context.Context, fn func(string, cartera.Currency) er
 // DealOwners lists the distinct sellers named on deals.
 func (db *DB) DealOwners(ctx context.Context) ([]string, error) {
 	var out []string
-	err := each(ctx, db.r, `SELECT min(owner) FROM deals WHERE owner_key <> '' GROUP BY owner_key ORDER BY 1`, func(s scanner) error {
+	err := each(ctx, db.r, `SELECT min(owner) FROM deals WHERE owner_key <> '' GROUP BY owner_key ORDER BY 1`, func(s sqlrow.Row) error {
 		var o string
 		err := s.Scan(&o)
 		out = append(out, o)
@@ -352,7 +353,7 @@ func (db *DB) ClosedByStage(ctx context.Context, closedBefore cartera.Date) ([]c
 	}
 	var out []cartera.StageTally
 	err := each(ctx, db.r, `SELECT stage, sum(outcome = 'won'), sum(outcome = 'lost') FROM deals WHERE `+where+
-		` GROUP BY stage ORDER BY stage`, func(s scanner) error {
+		` GROUP BY stage ORDER BY stage`, func(s sqlrow.Row) error {
 		var t cartera.StageTally
 		var st string
 		err := s.Scan(&st, &t.Won, &t.Lost)
@@ -397,7 +398,7 @@ func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*
 	var f cartera.DealFacts
 	var blob []byte
 	if q.Horizon <= 0 {
-		return each(ctx, db.r, `SELECT `+cols+`, d.evidence FROM deals d`+cond+` ORDER BY d.id`, func(s scanner) error {
+		return each(ctx, db.r, `SELECT `+cols+`, d.evidence FROM deals d`+cond+` ORDER BY d.id`, func(s sqlrow.Row) error {
 			d, _, err := scanDealWith(s, &blob)
 			if err != nil {
 				return err
@@ -417,7 +418,7 @@ func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*
 		FROM deals d` + cond + ` ORDER BY d.id`
 	args = append([]any{q.OpenCut(db.today()).UnixDay() + int64(q.Horizon), q.Horizon}, args...)
 	var summary sql.NullString
-	return each(ctx, db.r, query, func(s scanner) error {
+	return each(ctx, db.r, query, func(s sqlrow.Row) error {
 		d, _, err := scanDealWith(s, &summary)
 		if err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 )
 
 // The facts of every client come from one ordered, grouped query per table,
@@ -109,7 +110,7 @@ func computeFacts(ctx context.Context, tx *sql.Tx, q cartera.FactsQuery, fn func
 	if filter != "" {
 		clientFilter = "WHERE id IN (" + placeholders(len(ids)) + ")"
 	}
-	clients, err := tx.QueryContext(ctx, `SELECT `+clientColumns+` FROM clients `+clientFilter+` ORDER BY id`, ids...)
+	clients, err := tx.QueryContext(ctx, `SELECT `+sqlrow.ClientColumns+` FROM clients `+clientFilter+` ORDER BY id`, ids...)
 	if err != nil {
 		return fmt.Errorf("facts clients: %w", err)
 	}
@@ -219,7 +220,7 @@ func computeFacts(ctx context.Context, tx *sql.Tx, q cartera.FactsQuery, fn func
 	}
 
 	for clients.Next() {
-		c, err := scanClient(clients)
+		c, err := sqlrow.ScanClient(clients)
 		if err != nil {
 			return err
 		}

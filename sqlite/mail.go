@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 )
 
 // What is kept of mailboxes (migration 0007).
@@ -23,7 +24,7 @@ func (db *DB) EachMailMessage(ctx context.Context, clientIDs []string, fn func(c
 			args[i] = id
 		}
 		err := each(ctx, db.r, `SELECT id, client_id, coalesce(contact_id, ''), at, outbound, key, reply_to FROM mail_messages
-			WHERE client_id IN (`+placeholders(len(ids))+`) ORDER BY client_id, at, id`, func(s scanner) error {
+			WHERE client_id IN (`+placeholders(len(ids))+`) ORDER BY client_id, at, id`, func(s sqlrow.Row) error {
 			var m cartera.MailMessage
 			var at int64
 			var out int
@@ -94,28 +95,6 @@ func (t *importTx) PutCandidates(ctx context.Context, rows []cartera.Candidate) 
 	return nil
 }
 
-const candidateColumns = `c.id, c.client_id, coalesce(c.contact_id, ''), c.at, c.kind, c.reason, c.phrase, c.subject, c.excerpt, c.status,
-	coalesce(c.incident_id, ''), c.source, c.origin, c.version`
-
-func scanCandidate(s scanner) (cartera.Candidate, error) {
-	var c cartera.Candidate
-	var at int64
-	var kind, reason, phrase, status string
-	err := s.Scan(&c.ID, &c.ClientID, &c.ContactID, &at, &kind, &reason, &phrase, &c.Subject, &c.Excerpt, &status, &c.IncidentID,
-		&c.Source, &c.Origin, &c.Version)
-	c.At, c.Kind, c.Status = time.Unix(at, 0).UTC(), cartera.IncidentKind(kind), cartera.CandidateStatus(status)
-	c.Reason = candidateReason(reason, phrase, c.At)
-	return c, err
-}
-
-// candidateReason rebuilds a candidate's reason from what is stored.
-func candidateReason(key, phrase string, at time.Time) cartera.Message {
-	if phrase != "" {
-		return cartera.M(key, "phrase", phrase, "at", at)
-	}
-	return cartera.M(key, "at", at)
-}
-
 // Candidates lists candidates, newest first.
 func (db *DB) Candidates(ctx context.Context, q cartera.CandidateQuery) ([]cartera.Candidate, error) {
 	var args []any
@@ -134,14 +113,14 @@ func (db *DB) Candidates(ctx context.Context, q cartera.CandidateQuery) ([]carte
 	}
 	args = append(args, limit)
 	var out []cartera.Candidate
-	err := eachRecord(ctx, db, `SELECT `+candidateColumns+` FROM candidates c JOIN clients cl ON cl.id = c.client_id`+cond+
-		` ORDER BY c.at DESC, c.id LIMIT ?`, scanCandidate, func(c cartera.Candidate) error { out = append(out, c); return nil }, args...)
+	err := eachRecord(ctx, db, `SELECT `+sqlrow.CandidateColumns+` FROM candidates c JOIN clients cl ON cl.id = c.client_id`+cond+
+		` ORDER BY c.at DESC, c.id LIMIT ?`, sqlrow.ScanCandidate, func(c cartera.Candidate) error { out = append(out, c); return nil }, args...)
 	return out, err
 }
 
 // Candidate returns one candidate.
 func (db *DB) Candidate(ctx context.Context, id string) (cartera.Candidate, error) {
-	c, err := scanCandidate(db.queryRow(ctx, `SELECT `+candidateColumns+` FROM candidates c WHERE c.id = ?`, id))
+	c, err := sqlrow.ScanCandidate(db.queryRow(ctx, `SELECT `+sqlrow.CandidateColumns+` FROM candidates c WHERE c.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, cartera.NewError(cartera.ENOTFOUND, "candidate.not_found", "id", id)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 )
 
 // save writes one record in its own transaction: version check, reference
@@ -320,7 +321,7 @@ func entityKnown(e cartera.Entity) bool {
 }
 
 // get reads one record by id.
-func get[T any](ctx context.Context, db *DB, table, cols string, scan func(scanner) (T, error), id string) (T, error) {
+func get[T any](ctx context.Context, db *DB, table, cols string, scan func(sqlrow.Row) (T, error), id string) (T, error) {
 	x, err := scan(db.r.QueryRowContext(ctx, `SELECT `+cols+` FROM `+table+` WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return x, cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", id)
@@ -330,32 +331,32 @@ func get[T any](ctx context.Context, db *DB, table, cols string, scan func(scann
 
 // Contact returns one contact.
 func (db *DB) Contact(ctx context.Context, id string) (cartera.Contact, error) {
-	return get(ctx, db, "contacts", contactColumns, scanContact, id)
+	return get(ctx, db, "contacts", sqlrow.ContactColumns, sqlrow.ScanContact, id)
 }
 
 // Invoice returns one invoice.
 func (db *DB) Invoice(ctx context.Context, id string) (cartera.Invoice, error) {
-	return get(ctx, db, "invoices", invoiceColumns, scanInvoice, id)
+	return get(ctx, db, "invoices", sqlrow.InvoiceColumns, sqlrow.ScanInvoice, id)
 }
 
 // TimeEntry returns one time entry.
 func (db *DB) TimeEntry(ctx context.Context, id string) (cartera.TimeEntry, error) {
-	return get(ctx, db, "time_entries", timeColumns, scanTime, id)
+	return get(ctx, db, "time_entries", sqlrow.TimeColumns, sqlrow.ScanTime, id)
 }
 
 // Concession returns one concession.
 func (db *DB) Concession(ctx context.Context, id string) (cartera.Concession, error) {
-	return get(ctx, db, "concessions", concessionColumns, scanConcession, id)
+	return get(ctx, db, "concessions", sqlrow.ConcessionColumns, sqlrow.ScanConcession, id)
 }
 
 // Incident returns one incident.
 func (db *DB) Incident(ctx context.Context, id string) (cartera.Incident, error) {
-	return get(ctx, db, "incidents", incidentColumns, scanIncident, id)
+	return get(ctx, db, "incidents", sqlrow.IncidentColumns, sqlrow.ScanIncident, id)
 }
 
 // list reads one page of records in id order. The cursor is the last id of
 // the previous page, base64url-encoded.
-func list[T any](ctx context.Context, db *DB, table, cols string, scan func(scanner) (T, error), id func(T) string,
+func list[T any](ctx context.Context, db *DB, table, cols string, scan func(sqlrow.Row) (T, error), id func(T) string,
 	q cartera.RecordQuery, clientCol string) ([]T, string, error) {
 	after, err := decodeCursor(q.After)
 	if err != nil {
@@ -415,30 +416,30 @@ func decodeCursor(s string) (string, error) {
 // ListClients returns a page of clients in id order.
 func (db *DB) ListClients(ctx context.Context, q cartera.RecordQuery) ([]cartera.Client, string, error) {
 	q.ClientID = ""
-	return list(ctx, db, "clients", clientColumns, scanClient, func(c cartera.Client) string { return c.ID }, q, "id")
+	return list(ctx, db, "clients", sqlrow.ClientColumns, sqlrow.ScanClient, func(c cartera.Client) string { return c.ID }, q, "id")
 }
 
 // ListContacts returns a page of contacts.
 func (db *DB) ListContacts(ctx context.Context, q cartera.RecordQuery) ([]cartera.Contact, string, error) {
-	return list(ctx, db, "contacts", contactColumns, scanContact, func(c cartera.Contact) string { return c.ID }, q, "client_id")
+	return list(ctx, db, "contacts", sqlrow.ContactColumns, sqlrow.ScanContact, func(c cartera.Contact) string { return c.ID }, q, "client_id")
 }
 
 // ListInvoices returns a page of invoices.
 func (db *DB) ListInvoices(ctx context.Context, q cartera.RecordQuery) ([]cartera.Invoice, string, error) {
-	return list(ctx, db, "invoices", invoiceColumns, scanInvoice, func(v cartera.Invoice) string { return v.ID }, q, "client_id")
+	return list(ctx, db, "invoices", sqlrow.InvoiceColumns, sqlrow.ScanInvoice, func(v cartera.Invoice) string { return v.ID }, q, "client_id")
 }
 
 // ListTimeEntries returns a page of time entries.
 func (db *DB) ListTimeEntries(ctx context.Context, q cartera.RecordQuery) ([]cartera.TimeEntry, string, error) {
-	return list(ctx, db, "time_entries", timeColumns, scanTime, func(e cartera.TimeEntry) string { return e.ID }, q, "client_id")
+	return list(ctx, db, "time_entries", sqlrow.TimeColumns, sqlrow.ScanTime, func(e cartera.TimeEntry) string { return e.ID }, q, "client_id")
 }
 
 // ListConcessions returns a page of concessions.
 func (db *DB) ListConcessions(ctx context.Context, q cartera.RecordQuery) ([]cartera.Concession, string, error) {
-	return list(ctx, db, "concessions", concessionColumns, scanConcession, func(c cartera.Concession) string { return c.ID }, q, "client_id")
+	return list(ctx, db, "concessions", sqlrow.ConcessionColumns, sqlrow.ScanConcession, func(c cartera.Concession) string { return c.ID }, q, "client_id")
 }
 
 // ListIncidents returns a page of incidents.
 func (db *DB) ListIncidents(ctx context.Context, q cartera.RecordQuery) ([]cartera.Incident, string, error) {
-	return list(ctx, db, "incidents", incidentColumns, scanIncident, func(in cartera.Incident) string { return in.ID }, q, "client_id")
+	return list(ctx, db, "incidents", sqlrow.IncidentColumns, sqlrow.ScanIncident, func(in cartera.Incident) string { return in.ID }, q, "client_id")
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 )
 
 // StaleSummaries lists the clients without a summary for key.
@@ -24,7 +25,7 @@ func (db *DB) StaleSummaries(ctx context.Context, key string) ([]string, int, er
 	var missing []string
 	err := each(ctx, db.r, `SELECT c.id FROM clients c
 		WHERE NOT EXISTS (SELECT 1 FROM client_summary s WHERE s.client_id = c.id AND s.key = ?) ORDER BY c.id`,
-		func(s scanner) error {
+		func(s sqlrow.Row) error {
 			var id string
 			err := s.Scan(&id)
 			missing = append(missing, id)
@@ -71,7 +72,7 @@ func scanRow(rows *sql.Rows, extra ...any) (cartera.ClientRow, error) {
 	var r cartera.ClientRow
 	var verdict, cur, level, es, en sql.NullString
 	var revenue, margin, pct, hasRev, hours, disc, conc, overdue, score, breaches sql.NullInt64
-	c, err := scanClient(scanPlus2{rows, append([]any{&verdict, &cur, &revenue, &margin, &pct, &hasRev, &hours, &disc, &conc,
+	c, err := sqlrow.ScanClient(scanPlus2{rows, append([]any{&verdict, &cur, &revenue, &margin, &pct, &hasRev, &hours, &disc, &conc,
 		&overdue, &score, &level, &breaches, &es, &en}, extra...)})
 	if err != nil {
 		return r, err
@@ -103,7 +104,7 @@ func (db *DB) EachSummary(ctx context.Context, owner string, fn func(cartera.Cli
 	if owner != "" {
 		where, args = "WHERE c.owner_key = ?", []any{cartera.Fold(owner)}
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+prefixed("c.", clientColumns)+`, `+summaryColumns+`
+	rows, err := db.r.QueryContext(ctx, `SELECT `+sqlrow.Prefixed("c.", sqlrow.ClientColumns)+`, `+summaryColumns+`
 		FROM clients c LEFT JOIN client_summary s ON s.client_id = c.id `+where+` ORDER BY c.id`, args...)
 	if err != nil {
 		return fmt.Errorf("summaries: %w", err)
@@ -188,7 +189,7 @@ func (db *DB) Clients(ctx context.Context, q cartera.ClientQuery) (cartera.Clien
 		clause = "WHERE " + strings.Join(where, " AND ")
 	}
 	keyCols := strings.Join(cols, ", ")
-	rows, err := db.query(ctx, `SELECT `+prefixed("c.", clientColumns)+`, `+summaryColumns+`, `+keyCols+`
+	rows, err := db.query(ctx, `SELECT `+sqlrow.Prefixed("c.", sqlrow.ClientColumns)+`, `+summaryColumns+`, `+keyCols+`
 		FROM client_summary s CROSS JOIN clients c ON c.id = s.client_id `+clause+` ORDER BY `+order+` LIMIT ?`,
 		append(args, limit+1)...)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 )
 
 // Timeline returns a client's latest records: each table is read newest
@@ -17,25 +18,25 @@ func (db *DB) Timeline(ctx context.Context, clientID string, limit int) ([]carte
 	var items []cartera.TimelineItem
 	add := func(it cartera.TimelineItem) error { items = append(items, it); return nil }
 	dayTime := func(d cartera.Date) time.Time { return d.Time(time.UTC) }
-	err := eachRecord(ctx, db, `SELECT `+invoiceColumns+` FROM invoices WHERE client_id = ? ORDER BY issued DESC, id DESC LIMIT ?`,
-		scanInvoice, func(v cartera.Invoice) error {
+	err := eachRecord(ctx, db, `SELECT `+sqlrow.InvoiceColumns+` FROM invoices WHERE client_id = ? ORDER BY issued DESC, id DESC LIMIT ?`,
+		sqlrow.ScanInvoice, func(v cartera.Invoice) error {
 			return add(cartera.TimelineItem{Entity: cartera.EntityInvoices, At: dayTime(v.Issued), Invoice: &v})
 		}, clientID, limit)
 	if err == nil {
-		err = eachRecord(ctx, db, `SELECT `+timeColumns+` FROM time_entries WHERE client_id = ? ORDER BY day DESC, id DESC LIMIT ?`,
-			scanTime, func(e cartera.TimeEntry) error {
+		err = eachRecord(ctx, db, `SELECT `+sqlrow.TimeColumns+` FROM time_entries WHERE client_id = ? ORDER BY day DESC, id DESC LIMIT ?`,
+			sqlrow.ScanTime, func(e cartera.TimeEntry) error {
 				return add(cartera.TimelineItem{Entity: cartera.EntityTime, At: dayTime(e.Day), TimeEntry: &e})
 			}, clientID, limit)
 	}
 	if err == nil {
-		err = eachRecord(ctx, db, `SELECT `+concessionColumns+` FROM concessions WHERE client_id = ? ORDER BY day DESC, id DESC LIMIT ?`,
-			scanConcession, func(c cartera.Concession) error {
+		err = eachRecord(ctx, db, `SELECT `+sqlrow.ConcessionColumns+` FROM concessions WHERE client_id = ? ORDER BY day DESC, id DESC LIMIT ?`,
+			sqlrow.ScanConcession, func(c cartera.Concession) error {
 				return add(cartera.TimelineItem{Entity: cartera.EntityConcessions, At: dayTime(c.Day), Concession: &c})
 			}, clientID, limit)
 	}
 	if err == nil {
-		err = eachRecord(ctx, db, `SELECT `+incidentColumns+` FROM incidents WHERE client_id = ? ORDER BY at DESC, id DESC LIMIT ?`,
-			scanIncident, func(in cartera.Incident) error {
+		err = eachRecord(ctx, db, `SELECT `+sqlrow.IncidentColumns+` FROM incidents WHERE client_id = ? ORDER BY at DESC, id DESC LIMIT ?`,
+			sqlrow.ScanIncident, func(in cartera.Incident) error {
 				return add(cartera.TimelineItem{Entity: cartera.EntityIncidents, At: in.At, Incident: &in})
 			}, clientID, limit)
 	}
@@ -66,7 +67,7 @@ func (db *DB) Monthly(ctx context.Context, clientID string, from, to cartera.Dat
 	}
 	lo, hi := first.UnixDay(), last.AddMonths(1).UnixDay()
 	err := each(ctx, db.r, `SELECT issued, amount FROM invoices WHERE client_id = ? AND issued >= ? AND issued < ?`,
-		func(s scanner) error {
+		func(s sqlrow.Row) error {
 			var day, amount int64
 			if err := s.Scan(&day, &amount); err != nil {
 				return err
@@ -78,7 +79,7 @@ func (db *DB) Monthly(ctx context.Context, clientID string, from, to cartera.Dat
 		}, clientID, lo, hi)
 	if err == nil {
 		err = each(ctx, db.r, `SELECT day, hours FROM time_entries WHERE client_id = ? AND day >= ? AND day < ?`,
-			func(s scanner) error {
+			func(s sqlrow.Row) error {
 				var day, hours int64
 				if err := s.Scan(&day, &hours); err != nil {
 					return err
@@ -91,7 +92,7 @@ func (db *DB) Monthly(ctx context.Context, clientID string, from, to cartera.Dat
 	}
 	if err == nil {
 		err = each(ctx, db.r, `SELECT at, severity FROM incidents WHERE client_id = ? AND at >= ? AND at < ?`,
-			func(s scanner) error {
+			func(s sqlrow.Row) error {
 				var ts int64
 				var sev int
 				if err := s.Scan(&ts, &sev); err != nil {
