@@ -191,7 +191,7 @@ func CandidateReason(key, phrase string, at time.Time) cartera.Message {
 }
 
 // Prefixed qualifies a comma-separated column list with a table alias;
-// coalesce(x, '') becomes coalesce(alias.x, '').
+// coalesce(x, ”) becomes coalesce(alias.x, ”).
 func Prefixed(alias, cols string) string {
 	var out []string
 	for _, c := range SplitCols(cols) {
