@@ -464,7 +464,7 @@ func (db *DB) SavePipeline(ctx context.Context, p cartera.Pipeline) error {
 		if inUse != nil {
 			return inUse
 		}
-		_, err = putSettingAt(ctx, tx, "pipeline", string(b), p.Version)
+		_, err = sqlrow.PutSettingAt(ctx, pgQ{tx}, "pipeline", string(b), p.Version)
 		return err
 	})
 }

@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -45,6 +46,8 @@ var migrationFS embed.FS
 
 // DB is a cartera.Store backed by a PostgreSQL database.
 type DB struct {
+	// Shared supplies the methods whose SQL is the same on both stores.
+	sqlrow.Shared
 	pool *pgxpool.Pool
 	// now is the clock the caller gave Open: the day a write is checked
 	// against ("not in the future"), and the time of sessions and imports.
@@ -88,6 +91,7 @@ func Open(ctx context.Context, dsn string, now cartera.Clock) (*DB, error) {
 		return nil, cartera.NewError(cartera.EINVALID, "db.postgres_unreachable", "where", where, "reason", cleanReason(err))
 	}
 	db := &DB{pool: pool, now: now, where: where}
+	db.Shared = sqlrow.NewShared(pgQ{pool}, db.writeQ, db.today)
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -310,7 +314,7 @@ func nullText(s string) any {
 // today is the latest calendar day anywhere by the store's clock.
 func (db *DB) today() cartera.Date { return cartera.LatestDay(db.now()) }
 
-func noRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) }
+func noRows(err error) bool { return errors.Is(err, pgx.ErrNoRows) || errors.Is(err, sql.ErrNoRows) }
 
 // PoolStats reports the connection pool in database/sql's terms, for
 // /metrics: a wait is an acquire that found no idle connection.

@@ -655,7 +655,7 @@ func (db *DB) SavePipeline(ctx context.Context, p cartera.Pipeline) error {
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		_, err = putSettingAt(ctx, tx, "pipeline", string(b), p.Version)
+		_, err = sqlrow.PutSettingAt(ctx, sqlQ{tx}, "pipeline", string(b), p.Version)
 		return err
 	})
 }

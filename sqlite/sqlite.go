@@ -25,6 +25,7 @@ import (
 	"sync"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -34,6 +35,8 @@ var migrationFS embed.FS
 
 // DB is a cartera.Store backed by one SQLite file.
 type DB struct {
+	// Shared supplies the methods whose SQL is the same on both stores.
+	sqlrow.Shared
 	path string
 	// now is the clock the caller gave Open: the day a write is checked
 	// against ("not in the future"), and the time of sessions and imports.
@@ -111,6 +114,7 @@ func Open(ctx context.Context, path string, now cartera.Clock) (*DB, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	db := &DB{path: path, now: now, w: w, rebuildMin: 1000}
+	db.Shared = sqlrow.NewShared(readQ{db}, db.writeQ, db.today)
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
