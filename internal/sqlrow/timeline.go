@@ -1,4 +1,4 @@
-package postgres
+package sqlrow
 
 import (
 	"context"
@@ -6,37 +6,47 @@ import (
 	"time"
 
 	"github.com/cartera/cartera"
-	"github.com/cartera/cartera/internal/sqlrow"
 )
+
+// EachRecord runs a query and hands every scanned record to fn.
+func EachRecord[T any](ctx context.Context, q Q, query string, scan func(Row) (T, error), fn func(T) error, args ...any) error {
+	return q.Each(ctx, query, func(r Row) error {
+		x, err := scan(r)
+		if err != nil {
+			return err
+		}
+		return fn(x)
+	}, args...)
+}
 
 // Timeline returns a client's latest records: each table is read newest
 // first through its client index, and the four lists are merged.
-func (db *DB) Timeline(ctx context.Context, clientID string, limit int) ([]cartera.TimelineItem, error) {
+func (s Shared) Timeline(ctx context.Context, clientID string, limit int) ([]cartera.TimelineItem, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
 	var items []cartera.TimelineItem
 	add := func(it cartera.TimelineItem) error { items = append(items, it); return nil }
 	dayTime := func(d cartera.Date) time.Time { return d.Time(time.UTC) }
-	err := eachRecord(ctx, db.pool, `SELECT `+sqlrow.InvoiceColumns+` FROM invoices WHERE client_id = $1 ORDER BY issued DESC, id DESC LIMIT $2`,
-		sqlrow.ScanInvoice, func(v cartera.Invoice) error {
+	err := EachRecord(ctx, s.read, `SELECT `+InvoiceColumns+` FROM invoices WHERE client_id = ? ORDER BY issued DESC, id DESC LIMIT ?`,
+		ScanInvoice, func(v cartera.Invoice) error {
 			return add(cartera.TimelineItem{Entity: cartera.EntityInvoices, At: dayTime(v.Issued), Invoice: &v})
 		}, clientID, limit)
 	if err == nil {
-		err = eachRecord(ctx, db.pool, `SELECT `+sqlrow.TimeColumns+` FROM time_entries WHERE client_id = $1 ORDER BY day DESC, id DESC LIMIT $2`,
-			sqlrow.ScanTime, func(e cartera.TimeEntry) error {
+		err = EachRecord(ctx, s.read, `SELECT `+TimeColumns+` FROM time_entries WHERE client_id = ? ORDER BY day DESC, id DESC LIMIT ?`,
+			ScanTime, func(e cartera.TimeEntry) error {
 				return add(cartera.TimelineItem{Entity: cartera.EntityTime, At: dayTime(e.Day), TimeEntry: &e})
 			}, clientID, limit)
 	}
 	if err == nil {
-		err = eachRecord(ctx, db.pool, `SELECT `+sqlrow.ConcessionColumns+` FROM concessions WHERE client_id = $1 ORDER BY day DESC, id DESC LIMIT $2`,
-			sqlrow.ScanConcession, func(c cartera.Concession) error {
+		err = EachRecord(ctx, s.read, `SELECT `+ConcessionColumns+` FROM concessions WHERE client_id = ? ORDER BY day DESC, id DESC LIMIT ?`,
+			ScanConcession, func(c cartera.Concession) error {
 				return add(cartera.TimelineItem{Entity: cartera.EntityConcessions, At: dayTime(c.Day), Concession: &c})
 			}, clientID, limit)
 	}
 	if err == nil {
-		err = eachRecord(ctx, db.pool, `SELECT `+sqlrow.IncidentColumns+` FROM incidents WHERE client_id = $1 ORDER BY at DESC, id DESC LIMIT $2`,
-			sqlrow.ScanIncident, func(in cartera.Incident) error {
+		err = EachRecord(ctx, s.read, `SELECT `+IncidentColumns+` FROM incidents WHERE client_id = ? ORDER BY at DESC, id DESC LIMIT ?`,
+			ScanIncident, func(in cartera.Incident) error {
 				return add(cartera.TimelineItem{Entity: cartera.EntityIncidents, At: in.At, Incident: &in})
 			}, clientID, limit)
 	}
@@ -51,7 +61,7 @@ func (db *DB) Timeline(ctx context.Context, clientID string, limit int) ([]carte
 }
 
 // Monthly returns one entry per month from from's month to to's month.
-func (db *DB) Monthly(ctx context.Context, clientID string, from, to cartera.Date) ([]cartera.MonthFigures, error) {
+func (s Shared) Monthly(ctx context.Context, clientID string, from, to cartera.Date) ([]cartera.MonthFigures, error) {
 	first, last := from.Month(), to.Month()
 	var out []cartera.MonthFigures
 	index := map[cartera.Date]int{}
@@ -66,10 +76,10 @@ func (db *DB) Monthly(ctx context.Context, clientID string, from, to cartera.Dat
 		return nil
 	}
 	lo, hi := first.UnixDay(), last.AddMonths(1).UnixDay()
-	err := each(ctx, db.pool, `SELECT issued, amount FROM invoices WHERE client_id = $1 AND issued >= $2 AND issued < $3`,
-		func(s sqlrow.Row) error {
+	err := s.read.Each(ctx, `SELECT issued, amount FROM invoices WHERE client_id = ? AND issued >= ? AND issued < ?`,
+		func(r Row) error {
 			var day, amount int64
-			if err := s.Scan(&day, &amount); err != nil {
+			if err := r.Scan(&day, &amount); err != nil {
 				return err
 			}
 			if m := at(cartera.DateFromUnixDay(day)); m != nil {
@@ -78,10 +88,10 @@ func (db *DB) Monthly(ctx context.Context, clientID string, from, to cartera.Dat
 			return nil
 		}, clientID, lo, hi)
 	if err == nil {
-		err = each(ctx, db.pool, `SELECT day, hours FROM time_entries WHERE client_id = $1 AND day >= $2 AND day < $3`,
-			func(s sqlrow.Row) error {
+		err = s.read.Each(ctx, `SELECT day, hours FROM time_entries WHERE client_id = ? AND day >= ? AND day < ?`,
+			func(r Row) error {
 				var day, hours int64
-				if err := s.Scan(&day, &hours); err != nil {
+				if err := r.Scan(&day, &hours); err != nil {
 					return err
 				}
 				if m := at(cartera.DateFromUnixDay(day)); m != nil {
@@ -91,11 +101,11 @@ func (db *DB) Monthly(ctx context.Context, clientID string, from, to cartera.Dat
 			}, clientID, lo, hi)
 	}
 	if err == nil {
-		err = each(ctx, db.pool, `SELECT at, severity FROM incidents WHERE client_id = $1 AND at >= $2 AND at < $3`,
-			func(s sqlrow.Row) error {
+		err = s.read.Each(ctx, `SELECT at, severity FROM incidents WHERE client_id = ? AND at >= ? AND at < ?`,
+			func(r Row) error {
 				var ts int64
 				var sev int
-				if err := s.Scan(&ts, &sev); err != nil {
+				if err := r.Scan(&ts, &sev); err != nil {
 					return err
 				}
 				if m := at(cartera.DateFromTime(time.Unix(ts, 0).UTC())); m != nil {
