@@ -73,7 +73,7 @@ func checkMatchRefs(ctx context.Context, tx pgx.Tx, r cartera.MatchRule) error {
 	if r.ClientID == "" {
 		return nil
 	}
-	if _, err := clientCurrency(ctx, tx, r.ClientID); err != nil {
+	if _, err := sqlrow.ClientCurrency(ctx, pgQ{tx}, r.ClientID); err != nil {
 		return err
 	}
 	if r.ContactID != "" {

@@ -22,7 +22,7 @@ func putTask(ctx context.Context, tx pgx.Tx, t cartera.Task, check bool) error {
 		return err
 	}
 	if check {
-		if err := checkSave(ctx, tx, "tasks", t.ID, t.Version); err != nil {
+		if err := sqlrow.CheckSave(ctx, pgQ{tx}, "tasks", t.ID, t.Version); err != nil {
 			return err
 		}
 	}
@@ -36,7 +36,7 @@ func putTask(ctx context.Context, tx pgx.Tx, t cartera.Task, check bool) error {
 		}
 	}
 	if t.ClientID != "" {
-		if _, err := clientCurrency(ctx, tx, t.ClientID); err != nil {
+		if _, err := sqlrow.ClientCurrency(ctx, pgQ{tx}, t.ClientID); err != nil {
 			return err
 		}
 	}
@@ -175,7 +175,7 @@ func (db *DB) LogIncident(ctx context.Context, in cartera.Incident, tasks []cart
 		}
 	}
 	err := db.write(ctx, func(tx pgx.Tx) error {
-		if err := checkSave(ctx, tx, "incidents", in.ID, in.Version); err != nil {
+		if err := sqlrow.CheckSave(ctx, pgQ{tx}, "incidents", in.ID, in.Version); err != nil {
 			return err
 		}
 		if err := incidentRefs(ctx, tx, in); err != nil {
@@ -214,25 +214,6 @@ func lostDeal(ctx context.Context, tx pgx.Tx, id, key string) (owner string, err
 	return owner, nil
 }
 
-// checkVersionBy is checkVersion for tables keyed by deal.
-func checkVersionBy(ctx context.Context, tx pgx.Tx, table, dealID string, version int64) error {
-	if version == 0 {
-		return nil
-	}
-	var stored int64
-	err := tx.QueryRow(ctx, `SELECT version FROM `+table+` WHERE deal_id = $1`, dealID).Scan(&stored)
-	if noRows(err) {
-		return cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", dealID)
-	}
-	if err != nil {
-		return err
-	}
-	if stored != version {
-		return cartera.NewError(cartera.ECONFLICT, "record.stale", "id", dealID, "version", version, "current", stored)
-	}
-	return nil
-}
-
 // finishTasks marks a deal's pending tasks of one kind done.
 func finishTasks(ctx context.Context, tx pgx.Tx, dealID string, k cartera.TaskKind, day cartera.Date) error {
 	_, err := tx.Exec(ctx, `UPDATE tasks SET status = 'done', done_on = $1, snoozed_until = NULL, day = due,
@@ -261,7 +242,7 @@ func (db *DB) CompleteReconnect(ctx context.Context, r cartera.Reconnect) (carte
 		if _, err := lostDeal(ctx, tx, r.DealID, "reconnect.not_lost"); err != nil {
 			return err
 		}
-		if err := checkVersionBy(ctx, tx, "reconnects", r.DealID, r.Version); err != nil {
+		if err := sqlrow.CheckVersionBy(ctx, pgQ{tx}, "reconnects", r.DealID, r.Version); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO reconnects (deal_id, day, really_no, respected, competitor_won, competitor,
@@ -324,7 +305,7 @@ func (db *DB) SaveDebrief(ctx context.Context, d cartera.Debrief) (cartera.Debri
 		if err != nil {
 			return err
 		}
-		if err := checkVersionBy(ctx, tx, "debriefs", d.DealID, d.Version); err != nil {
+		if err := sqlrow.CheckVersionBy(ctx, pgQ{tx}, "debriefs", d.DealID, d.Version); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO debriefs (deal_id, day, happened, better) VALUES ($1, $2, $3, $4)
@@ -475,7 +456,7 @@ func (db *DB) SaveReferral(ctx context.Context, r cartera.Referral) (cartera.Ref
 		return r, err
 	}
 	err := db.write(ctx, func(tx pgx.Tx) error {
-		if err := checkSave(ctx, tx, "referrals", r.ID, r.Version); err != nil {
+		if err := sqlrow.CheckSave(ctx, pgQ{tx}, "referrals", r.ID, r.Version); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO referrals (id, service, service_key, name, contact, email, phone, url, note)
@@ -511,7 +492,7 @@ func (db *DB) Referrals(ctx context.Context) ([]cartera.Referral, error) {
 // DeleteReferral removes a referral.
 func (db *DB) DeleteReferral(ctx context.Context, id string, version int64) error {
 	return db.write(ctx, func(tx pgx.Tx) error {
-		if err := checkVersion(ctx, tx, "referrals", id, version); err != nil {
+		if err := sqlrow.CheckVersion(ctx, pgQ{tx}, "referrals", id, version); err != nil {
 			return err
 		}
 		tag, err := tx.Exec(ctx, `DELETE FROM referrals WHERE id = $1`, id)

@@ -55,7 +55,7 @@ func (t table) saveSQL() string {
 func (db *DB) save(ctx context.Context, tb table, id string, version int64, clientIDs []string,
 	check func(pgx.Tx) error, args []any) error {
 	return db.write(ctx, func(tx pgx.Tx) error {
-		if err := checkSave(ctx, tx, tb.name, id, version); err != nil {
+		if err := sqlrow.CheckSave(ctx, pgQ{tx}, tb.name, id, version); err != nil {
 			return err
 		}
 		if check != nil {
@@ -70,63 +70,8 @@ func (db *DB) save(ctx context.Context, tb table, id string, version int64, clie
 	})
 }
 
-// checkSave is the version rule of every single save (cartera.RecordStore):
-// version 0 creates, and fails with ECONFLICT "record.exists" when the id
-// is taken, so that a save without a version never overwrites a row; any
-// other version must be the stored one (ECONFLICT "record.stale"), of a
-// record that still exists (ENOTFOUND). Writers take turns (db.write), so
-// no other transaction can create the id between the check and the write.
-func checkSave(ctx context.Context, tx pgx.Tx, table, id string, version int64) error {
-	var stored int64
-	err := tx.QueryRow(ctx, `SELECT version FROM `+table+` WHERE id = $1`, id).Scan(&stored)
-	switch {
-	case noRows(err) && version == 0:
-		return nil
-	case noRows(err):
-		return cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", id)
-	case err != nil:
-		return err
-	case version == 0:
-		return cartera.NewError(cartera.ECONFLICT, "record.exists", "id", id)
-	case stored != version:
-		return cartera.NewError(cartera.ECONFLICT, "record.stale", "id", id, "version", version, "current", stored)
-	}
-	return nil
-}
-
-// checkVersion is the version rule of deletes: version 0 deletes whatever
-// is stored; any other must be the stored one.
-func checkVersion(ctx context.Context, tx pgx.Tx, table, id string, version int64) error {
-	if version == 0 {
-		return nil
-	}
-	var stored int64
-	err := tx.QueryRow(ctx, `SELECT version FROM `+table+` WHERE id = $1`, id).Scan(&stored)
-	if noRows(err) {
-		return cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", id)
-	}
-	if err != nil {
-		return err
-	}
-	if stored != version {
-		return cartera.NewError(cartera.ECONFLICT, "record.stale", "id", id, "version", version, "current", stored)
-	}
-	return nil
-}
-
-// clientCurrency returns the currency of a client inside tx, or a field
-// error naming the unknown client.
-func clientCurrency(ctx context.Context, tx pgx.Tx, id string) (cartera.Currency, error) {
-	var cur string
-	err := tx.QueryRow(ctx, `SELECT currency FROM clients WHERE id = $1`, id).Scan(&cur)
-	if noRows(err) {
-		return "", cartera.FieldError("client_id", "value.unknown_client", "value", id)
-	}
-	return cartera.Currency(cur), err
-}
-
 func sameCurrency(ctx context.Context, tx pgx.Tx, client string, c cartera.Currency) error {
-	cur, err := clientCurrency(ctx, tx, client)
+	cur, err := sqlrow.ClientCurrency(ctx, pgQ{tx}, client)
 	if err != nil {
 		return err
 	}
@@ -173,7 +118,7 @@ func (db *DB) SaveContact(ctx context.Context, c cartera.Contact) (cartera.Conta
 		return c, err
 	}
 	err := db.save(ctx, contactsTable, c.ID, c.Version, []string{c.ClientID}, func(tx pgx.Tx) error {
-		_, err := clientCurrency(ctx, tx, c.ClientID)
+		_, err := sqlrow.ClientCurrency(ctx, pgQ{tx}, c.ClientID)
 		return err
 	}, contactArgs(nil, &c))
 	if err != nil {
@@ -202,7 +147,7 @@ func (db *DB) SaveTimeEntry(ctx context.Context, e cartera.TimeEntry) (cartera.T
 		return e, err
 	}
 	err := db.save(ctx, timeTable, e.ID, e.Version, []string{e.ClientID},
-		func(tx pgx.Tx) error { _, err := clientCurrency(ctx, tx, e.ClientID); return err }, timeArgs(nil, &e))
+		func(tx pgx.Tx) error { _, err := sqlrow.ClientCurrency(ctx, pgQ{tx}, e.ClientID); return err }, timeArgs(nil, &e))
 	if err != nil {
 		return e, err
 	}
@@ -238,7 +183,7 @@ func (db *DB) SaveIncident(ctx context.Context, in cartera.Incident) (cartera.In
 // incidentRefs checks that an incident's client exists and that its
 // contact, if any, is one of the client's.
 func incidentRefs(ctx context.Context, tx pgx.Tx, in cartera.Incident) error {
-	if _, err := clientCurrency(ctx, tx, in.ClientID); err != nil {
+	if _, err := sqlrow.ClientCurrency(ctx, pgQ{tx}, in.ClientID); err != nil {
 		return err
 	}
 	if in.ContactID == "" {
@@ -273,7 +218,7 @@ func (db *DB) Delete(ctx context.Context, e cartera.Entity, id string, version i
 		if !exists {
 			return cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", id)
 		}
-		if err := checkVersion(ctx, tx, t, id, version); err != nil {
+		if err := sqlrow.CheckVersion(ctx, pgQ{tx}, t, id, version); err != nil {
 			return err
 		}
 		switch e {

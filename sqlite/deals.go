@@ -127,7 +127,7 @@ func (db *DB) validDeal(ctx context.Context, d *cartera.Deal) error {
 // the stage day (a stage changed without one started on today, the
 // latest day anywhere), and the evidence a won deal needs.
 func putDeal(ctx context.Context, tx *sql.Tx, d *cartera.Deal, today cartera.Date) error {
-	if err := checkSave(ctx, tx, "deals", d.ID, d.Version); err != nil {
+	if err := sqlrow.CheckSave(ctx, sqlQ{tx}, "deals", d.ID, d.Version); err != nil {
 		return err
 	}
 	if d.ClientID != "" {
@@ -239,7 +239,7 @@ func (db *DB) SaveSignal(ctx context.Context, s cartera.Signal) (cartera.Signal,
 		return s, err
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		if err := checkSave(ctx, tx, "signals", s.ID, s.Version); err != nil {
+		if err := sqlrow.CheckSave(ctx, sqlQ{tx}, "signals", s.ID, s.Version); err != nil {
 			return err
 		}
 		var created int64

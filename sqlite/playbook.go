@@ -29,7 +29,7 @@ func putTask(ctx context.Context, tx *sql.Tx, t cartera.Task, check bool) error 
 		return err
 	}
 	if check {
-		if err := checkSave(ctx, tx, "tasks", t.ID, t.Version); err != nil {
+		if err := sqlrow.CheckSave(ctx, sqlQ{tx}, "tasks", t.ID, t.Version); err != nil {
 			return err
 		}
 	}
@@ -43,7 +43,7 @@ func putTask(ctx context.Context, tx *sql.Tx, t cartera.Task, check bool) error 
 		}
 	}
 	if t.ClientID != "" {
-		if _, err := clientCurrency(ctx, tx, t.ClientID); err != nil {
+		if _, err := sqlrow.ClientCurrency(ctx, sqlQ{tx}, t.ClientID); err != nil {
 			return err
 		}
 	}
@@ -185,7 +185,7 @@ func (db *DB) LogIncident(ctx context.Context, in cartera.Incident, tasks []cart
 	}
 	prev := previousClient(ctx, db, "incidents", in.ID)
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		if err := checkSave(ctx, tx, "incidents", in.ID, in.Version); err != nil {
+		if err := sqlrow.CheckSave(ctx, sqlQ{tx}, "incidents", in.ID, in.Version); err != nil {
 			return err
 		}
 		if err := incidentRefs(ctx, tx, in); err != nil {
@@ -228,25 +228,6 @@ func lostDeal(ctx context.Context, tx *sql.Tx, id, key string) (owner string, er
 	return owner, nil
 }
 
-// checkVersionBy is checkVersion for tables keyed by deal.
-func checkVersionBy(ctx context.Context, tx *sql.Tx, table, dealID string, version int64) error {
-	if version == 0 {
-		return nil
-	}
-	var stored int64
-	err := tx.QueryRowContext(ctx, `SELECT version FROM `+table+` WHERE deal_id = ?`, dealID).Scan(&stored)
-	if errors.Is(err, sql.ErrNoRows) {
-		return cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", dealID)
-	}
-	if err != nil {
-		return err
-	}
-	if stored != version {
-		return cartera.NewError(cartera.ECONFLICT, "record.stale", "id", dealID, "version", version, "current", stored)
-	}
-	return nil
-}
-
 // finishTasks marks a deal's pending tasks of one kind done.
 func finishTasks(ctx context.Context, tx *sql.Tx, dealID string, k cartera.TaskKind, day cartera.Date) error {
 	_, err := tx.ExecContext(ctx, `UPDATE tasks SET status = 'done', done_on = ?, snoozed_until = NULL, day = due,
@@ -275,7 +256,7 @@ func (db *DB) CompleteReconnect(ctx context.Context, r cartera.Reconnect) (carte
 		if _, err := lostDeal(ctx, tx, r.DealID, "reconnect.not_lost"); err != nil {
 			return err
 		}
-		if err := checkVersionBy(ctx, tx, "reconnects", r.DealID, r.Version); err != nil {
+		if err := sqlrow.CheckVersionBy(ctx, sqlQ{tx}, "reconnects", r.DealID, r.Version); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO reconnects (deal_id, day, really_no, respected, competitor_won, competitor,
@@ -326,7 +307,7 @@ func (db *DB) SaveDebrief(ctx context.Context, d cartera.Debrief) (cartera.Debri
 		if err != nil {
 			return err
 		}
-		if err := checkVersionBy(ctx, tx, "debriefs", d.DealID, d.Version); err != nil {
+		if err := sqlrow.CheckVersionBy(ctx, sqlQ{tx}, "debriefs", d.DealID, d.Version); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO debriefs (deal_id, day, happened, better) VALUES (?, ?, ?, ?)
@@ -478,7 +459,7 @@ func (db *DB) SaveReferral(ctx context.Context, r cartera.Referral) (cartera.Ref
 		return r, err
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		if err := checkSave(ctx, tx, "referrals", r.ID, r.Version); err != nil {
+		if err := sqlrow.CheckSave(ctx, sqlQ{tx}, "referrals", r.ID, r.Version); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO referrals (id, service, service_key, name, contact, email, phone, url, note)
@@ -514,7 +495,7 @@ func (db *DB) Referrals(ctx context.Context) ([]cartera.Referral, error) {
 // DeleteReferral removes a referral.
 func (db *DB) DeleteReferral(ctx context.Context, id string, version int64) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
-		if err := checkVersion(ctx, tx, "referrals", id, version); err != nil {
+		if err := sqlrow.CheckVersion(ctx, sqlQ{tx}, "referrals", id, version); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM referrals WHERE id = ?`, id)

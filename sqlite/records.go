@@ -16,7 +16,7 @@ import (
 func (db *DB) save(ctx context.Context, tb table, id string, version int64, clientIDs []string,
 	check func(*sql.Tx) error, args []any) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
-		if err := checkSave(ctx, tx, tb.name, id, version); err != nil {
+		if err := sqlrow.CheckSave(ctx, sqlQ{tx}, tb.name, id, version); err != nil {
 			return err
 		}
 		if check != nil {
@@ -35,62 +35,8 @@ func (db *DB) save(ctx context.Context, tb table, id string, version int64, clie
 	})
 }
 
-// checkSave is the version rule of every single save (cartera.RecordStore):
-// version 0 creates, and fails with ECONFLICT "record.exists" when the id
-// is taken, so that a save without a version never overwrites a row; any
-// other version must be the stored one (ECONFLICT "record.stale"), of a
-// record that still exists (ENOTFOUND).
-func checkSave(ctx context.Context, tx *sql.Tx, table, id string, version int64) error {
-	var stored int64
-	err := tx.QueryRowContext(ctx, `SELECT version FROM `+table+` WHERE id = ?`, id).Scan(&stored)
-	switch {
-	case errors.Is(err, sql.ErrNoRows) && version == 0:
-		return nil
-	case errors.Is(err, sql.ErrNoRows):
-		return cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", id)
-	case err != nil:
-		return err
-	case version == 0:
-		return cartera.NewError(cartera.ECONFLICT, "record.exists", "id", id)
-	case stored != version:
-		return cartera.NewError(cartera.ECONFLICT, "record.stale", "id", id, "version", version, "current", stored)
-	}
-	return nil
-}
-
-// checkVersion is the version rule of deletes: version 0 deletes whatever
-// is stored; any other must be the stored one.
-func checkVersion(ctx context.Context, tx *sql.Tx, table, id string, version int64) error {
-	if version == 0 {
-		return nil
-	}
-	var stored int64
-	err := tx.QueryRowContext(ctx, `SELECT version FROM `+table+` WHERE id = ?`, id).Scan(&stored)
-	if errors.Is(err, sql.ErrNoRows) {
-		return cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", id)
-	}
-	if err != nil {
-		return err
-	}
-	if stored != version {
-		return cartera.NewError(cartera.ECONFLICT, "record.stale", "id", id, "version", version, "current", stored)
-	}
-	return nil
-}
-
-// clientCurrency returns the currency of a client inside tx, or a field
-// error naming the unknown client.
-func clientCurrency(ctx context.Context, tx *sql.Tx, id string) (cartera.Currency, error) {
-	var cur string
-	err := tx.QueryRowContext(ctx, `SELECT currency FROM clients WHERE id = ?`, id).Scan(&cur)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", cartera.FieldError("client_id", "value.unknown_client", "value", id)
-	}
-	return cartera.Currency(cur), err
-}
-
 func sameCurrency(ctx context.Context, tx *sql.Tx, client string, c cartera.Currency) error {
-	cur, err := clientCurrency(ctx, tx, client)
+	cur, err := sqlrow.ClientCurrency(ctx, sqlQ{tx}, client)
 	if err != nil {
 		return err
 	}
@@ -137,7 +83,7 @@ func (db *DB) SaveContact(ctx context.Context, c cartera.Contact) (cartera.Conta
 		return c, err
 	}
 	err := db.save(ctx, contactsTable, c.ID, c.Version, []string{c.ClientID}, func(tx *sql.Tx) error {
-		_, err := clientCurrency(ctx, tx, c.ClientID)
+		_, err := sqlrow.ClientCurrency(ctx, sqlQ{tx}, c.ClientID)
 		return err
 	}, contactArgs(nil, &c))
 	if err != nil {
@@ -173,7 +119,7 @@ func (db *DB) SaveTimeEntry(ctx context.Context, e cartera.TimeEntry) (cartera.T
 		return e, err
 	}
 	err := db.save(ctx, timeTable, e.ID, e.Version, []string{e.ClientID, previousClient(ctx, db, "time_entries", e.ID)},
-		func(tx *sql.Tx) error { _, err := clientCurrency(ctx, tx, e.ClientID); return err }, timeArgs(nil, &e))
+		func(tx *sql.Tx) error { _, err := sqlrow.ClientCurrency(ctx, sqlQ{tx}, e.ClientID); return err }, timeArgs(nil, &e))
 	if err != nil {
 		return e, err
 	}
@@ -209,7 +155,7 @@ func (db *DB) SaveIncident(ctx context.Context, in cartera.Incident) (cartera.In
 // incidentRefs checks that an incident's client exists and that its
 // contact, if any, is one of the client's.
 func incidentRefs(ctx context.Context, tx *sql.Tx, in cartera.Incident) error {
-	if _, err := clientCurrency(ctx, tx, in.ClientID); err != nil {
+	if _, err := sqlrow.ClientCurrency(ctx, sqlQ{tx}, in.ClientID); err != nil {
 		return err
 	}
 	if in.ContactID == "" {
@@ -244,7 +190,7 @@ func (db *DB) Delete(ctx context.Context, e cartera.Entity, id string, version i
 		if exists == 0 {
 			return cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", id)
 		}
-		if err := checkVersion(ctx, tx, t, id, version); err != nil {
+		if err := sqlrow.CheckVersion(ctx, sqlQ{tx}, t, id, version); err != nil {
 			return err
 		}
 		switch e {
