@@ -30,6 +30,7 @@ func Run(t *testing.T, open Opener) {
 		{"RollbackLeavesNothing", testRollback},
 		{"ReferencesAreEnforced", testReferences},
 		{"FactsAggregateTheWindow", testFacts},
+		{"FactsDateBreachesAndDeriveDiscounts", testFactsBreachDates},
 		{"FactsFilterAndOrder", testFactsFilter},
 		{"FactsFollowEveryWrite", testFactsFollowWrites},
 		{"FindClientsIgnoresCaseAndAccents", testFind},
@@ -742,5 +743,45 @@ func testFactsFollowWrites(t *testing.T, st cartera.Store) {
 	}
 	if again := allFacts(t, st, q); !reflect.DeepEqual(again, after) {
 		t.Errorf("facts changed by reading another date")
+	}
+}
+
+// testFactsBreachDates: the facts say when the latest invoice over the line
+// was due and when the latest discount over the maximum was given, and a
+// discount imported without its percentage gets one from the list price
+// (the discount plus what was invoiced to the client that day).
+func testFactsBreachDates(t *testing.T, st cartera.Store) {
+	day := AsOf.AddDays(-100)
+	Load(t, st, Fixture{
+		Clients: []cartera.Client{{ID: "C1", Name: "Uno", Currency: "EUR"}},
+		Invoices: []cartera.Invoice{
+			{ID: "F1", ClientID: "C1", Issued: d(2026, 1, 1), Due: d(2026, 1, 31), Paid: d(2026, 3, 15), Amount: eur(70000)},
+			{ID: "F2", ClientID: "C1", Issued: day.AddDays(-30), Due: day, Paid: day.AddDays(40), Amount: eur(70000)},
+			{ID: "F3", ClientID: "C1", Issued: day, Due: day.AddDays(30), Paid: day.AddDays(30), Amount: eur(70000)},
+			{ID: "F4", ClientID: "C1", Issued: day.AddDays(10), Due: day.AddDays(40), Paid: day.AddDays(40), Amount: eur(95000)},
+		},
+		Concessions: []cartera.Concession{
+			// 300 off a list price of 1.000: 30 %, derived.
+			{ID: "K1", ClientID: "C1", Day: day, Kind: cartera.ConcessionDiscount, Amount: eur(30000)},
+			// 50 off 1.000: 5 %, under the line.
+			{ID: "K2", ClientID: "C1", Day: day.AddDays(10), Kind: cartera.ConcessionDiscount, Amount: eur(5000)},
+			// No invoice that day: the percentage stays unknown.
+			{ID: "K3", ClientID: "C1", Day: day.AddDays(20), Kind: cartera.ConcessionDiscount, Amount: eur(90000)},
+		},
+	})
+	q := cartera.FactsQuery{AsOf: AsOf, From: AsOf.AddMonths(-12), IncidentsFrom: AsOf.AddMonths(-24),
+		MaxDaysLate: 30, GraceDays: 5, MaxDiscount: 1500}
+	for _, ids := range [][]string{nil, {"C1"}} { // the cached and the direct paths
+		q.ClientIDs = ids
+		var got cartera.ClientFacts
+		if err := st.Facts(ctx, q, func(f *cartera.ClientFacts) error { got = *f; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if got.OverLimit != 2 || got.LastOverLimit != day {
+			t.Errorf("ids %v: over the line %d, last due %v; want 2, %v", ids, got.OverLimit, got.LastOverLimit, day)
+		}
+		if got.DiscountsOver != 1 || got.MaxDiscount != 3000 || got.LastDiscountOver != day {
+			t.Errorf("ids %v: discounts over %d, max %v, last %v; want 1, 30 %%, %v", ids, got.DiscountsOver, got.MaxDiscount, got.LastDiscountOver, day)
+		}
 	}
 }
