@@ -44,6 +44,9 @@ type ClientFacts struct {
 	MaxDiscount   BasisPoints // largest discount percentage recorded or derived
 	// LastDiscountOver is the day of the latest discount above the maximum.
 	LastDiscountOver Date
+	// DiscountsDerived counts the discounts whose percentage was derived
+	// from the amounts (none was recorded).
+	DiscountsDerived int
 	FreeHours        Hours
 	FreeHoursMonth   []MonthHours // free hours per month, months with any
 

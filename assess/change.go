@@ -24,7 +24,7 @@ func change(f *cartera.ClientFacts, x *Assessor, a *Assessment) []cartera.Messag
 	}
 
 	// Milder.
-	if a.Verdict == cartera.VerdictEnd && (ab.ends() || ab.oneContact() && len(ab.threats) > 0) {
+	if a.Verdict == cartera.VerdictEnd && ab.ends() {
 		add("change.abuse_final")
 		return out
 	}

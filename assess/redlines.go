@@ -52,7 +52,7 @@ func breaches(f *cartera.ClientFacts, x *Assessor, a *Assessment) []Breach {
 	}
 	if f.DiscountsOver > 0 {
 		add("discount", f.DiscountsOver, f.LastDiscountOver, cartera.M("breach.discount",
-			"n", f.DiscountsOver, "max_seen", f.MaxDiscount, "limit", p.MaxDiscount))
+			"n", f.DiscountsOver, "max_seen", f.MaxDiscount, "limit", p.MaxDiscount, "derived", f.DiscountsDerived > 0))
 	}
 	var worst cartera.MonthHours
 	var lastMonth cartera.Date

@@ -21,9 +21,9 @@ const (
 //
 //  0. Abuse outweighs money: a credible threat (severity AbuseSeverity or
 //     more) or AbuseRepeat serious insults or yelling within
-//     AbuseWindowDays end the relationship whatever the margin — unless it
-//     all comes from one contact, when changing the interlocutor comes first
-//     (set boundaries), and a severity-5 threat ends it regardless.
+//     AbuseWindowDays end the relationship whatever the margin — unless the
+//     insults or yelling all come from one contact and there was no threat,
+//     when changing the interlocutor comes first (set boundaries).
 //  1. End the relationship when the relationship is bad and getting worse
 //     (high relational cost while escalating), when a threat of severity 5
 //     happened in the window, or when two areas — money, payment,
@@ -268,7 +268,7 @@ func findAbuse(f *cartera.ClientFacts, x *Assessor) abuse {
 		}
 	}
 	first := true
-	for _, in := range append(append([]cartera.IncidentFact(nil), ab.threats...), ab.serious...) {
+	for _, in := range ab.serious {
 		if first {
 			ab.contact, first = in.ContactID, false
 		} else if in.ContactID != ab.contact {
@@ -281,12 +281,16 @@ func findAbuse(f *cartera.ClientFacts, x *Assessor) abuse {
 // found reports whether abuse alone would end the relationship.
 func (ab abuse) found() bool { return len(ab.threats) > 0 || len(ab.serious) >= ab.repeat }
 
-// oneContact is abuse from a single named contact: change the interlocutor
-// before ending.
-func (ab abuse) oneContact() bool { return ab.found() && ab.contact != "" }
+// oneContact is repeated insults or yelling all from one named contact,
+// and no threat: the pattern may be the person's rather than the client's,
+// so changing the interlocutor comes before ending. A credible threat ends
+// the relationship whoever made it.
+func (ab abuse) oneContact() bool {
+	return len(ab.threats) == 0 && len(ab.serious) >= ab.repeat && ab.contact != ""
+}
 
 // ends reports whether abuse ends the relationship now.
-func (ab abuse) ends() bool { return ab.found() && ab.contact == "" }
+func (ab abuse) ends() bool { return ab.found() && !ab.oneContact() }
 
 // reasons explain the abuse first, whatever else the verdict weighs.
 func (ab abuse) reasons(v cartera.Verdict) []cartera.Message {

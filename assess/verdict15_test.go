@@ -123,9 +123,13 @@ func TestAbuseOutweighsMoney(t *testing.T) {
 			f.Incidents = []cartera.IncidentFact{from("K1", incident(120, cartera.KindInsult, 4)), from("K2", incident(60, cartera.KindInsult, 4)),
 				from("K1", incident(10, cartera.KindYelling, 4))}
 		}), cartera.VerdictEnd, "reason.abuse_outweighs_money", ""},
-		{"a severity-5 threat from one contact → end anyway", facts(func(f *cartera.ClientFacts) {
-			f.Incidents = []cartera.IncidentFact{from("K1", incident(10, cartera.KindThreat, 5))}
+		{"a severity-4 threat from one contact → end anyway", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{from("K1", incident(10, cartera.KindThreat, 4))}
 		}), cartera.VerdictEnd, "reason.abuse_threat", "change.abuse_final"},
+		{"one contact's serious yelling plus a threat → end", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{from("K1", incident(120, cartera.KindYelling, 4)), from("K1", incident(60, cartera.KindYelling, 4)),
+				from("K1", incident(30, cartera.KindYelling, 4)), from("K1", incident(10, cartera.KindThreat, 4))}
+		}), cartera.VerdictEnd, "reason.abuse_outweighs_money", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

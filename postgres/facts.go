@@ -45,8 +45,9 @@ LEFT JOIN (SELECT client_id,
 		count(*) FILTER (WHERE kind = 'discount' AND pct > $5) AS discounts_over,
 		max(pct) FILTER (WHERE kind = 'discount') AS max_discount,
 		sum(hours) FILTER (WHERE kind = 'free_hours')::bigint AS free_hours,
-		max(day) FILTER (WHERE kind = 'discount' AND pct > $5) AS last_discount_over
-	FROM (SELECT client_id, day, kind, amount, hours,
+		max(day) FILTER (WHERE kind = 'discount' AND pct > $5) AS last_discount_over,
+		count(*) FILTER (WHERE kind = 'discount' AND percent = 0 AND pct > 0) AS discounts_derived
+	FROM (SELECT client_id, day, kind, amount, hours, percent,
 			CASE WHEN kind = 'discount' AND percent = 0 AND amount > 0 THEN
 				coalesce((SELECT round(k.amount * 10000.0 / (k.amount + sum(i.amount)))::bigint
 					FROM invoices i WHERE i.client_id = k.client_id AND i.issued = k.day HAVING sum(i.amount) > 0), 0)
@@ -71,13 +72,15 @@ const factsExprs = `coalesce(i.revenue, 0), coalesce(i.issued, 0), coalesce(t.ho
 	coalesce(k.free_hours, 0), coalesce(i.due, 0), coalesce(i.late, 0), coalesce(i.over_limit, 0),
 	coalesce(i.days_late, 0), greatest(coalesce(i.worst, 0), 0), coalesce(i.overdue, 0), coalesce(i.overdue_n, 0),
 	i.oldest, coalesce(h.months, '{}'), coalesce(h.hours, '{}'), coalesce(n.ids, '{}'), coalesce(n.ats, '{}'),
-	coalesce(n.kinds, '{}'), coalesce(n.severities, '{}'), coalesce(n.contacts, '{}'), i.last_over, k.last_discount_over`
+	coalesce(n.kinds, '{}'), coalesce(n.severities, '{}'), coalesce(n.contacts, '{}'), i.last_over, k.last_discount_over,
+	coalesce(k.discounts_derived, 0)`
 
 // factsColumns are facts_cache's figures.
 const factsColumns = `revenue, invoices_issued, hours, billable, discounts, discount_count, discounts_over, max_discount,
 	free_hours, invoices_due, late_invoices, over_limit, days_late_sum, worst_days_late, overdue, overdue_count,
 	oldest_overdue, free_months, free_month_hours, incident_ids, incident_at, incident_kinds, incident_severities,
-	incident_contacts, last_over_limit, last_discount_over`
+	incident_contacts, last_over_limit, last_discount_over,
+	discounts_derived`
 
 // factsArgs are the query's parameters $1 to $7.
 func factsArgs(q cartera.FactsQuery) []any {
@@ -94,6 +97,7 @@ func factsKey(q cartera.FactsQuery) string {
 type factsRow struct {
 	f                               cartera.ClientFacts
 	oldest, lastOver, lastDisc      *int64
+	derived                         int64
 	months, monthHours, ats, sevs   []int64
 	ids, kinds, contacts            []string
 	revenue, issued, hours, billabl int64
@@ -105,7 +109,7 @@ type factsRow struct {
 func (r *factsRow) scan(s scanner) error {
 	c, err := scanClient(scanWith{s, []any{&r.revenue, &r.issued, &r.hours, &r.billabl, &r.disc, &r.discN, &r.discOver,
 		&r.maxPct, &r.free, &r.due, &r.late, &r.over, &r.daysLate, &r.worst, &r.overdue, &r.overN, &r.oldest,
-		&r.months, &r.monthHours, &r.ids, &r.ats, &r.kinds, &r.sevs, &r.contacts, &r.lastOver, &r.lastDisc}})
+		&r.months, &r.monthHours, &r.ids, &r.ats, &r.kinds, &r.sevs, &r.contacts, &r.lastOver, &r.lastDisc, &r.derived}})
 	if err != nil {
 		return err
 	}
@@ -115,7 +119,7 @@ func (r *factsRow) scan(s scanner) error {
 		Discounts: r.disc, DiscountCount: int(r.discN), DiscountsOver: int(r.discOver), MaxDiscount: cartera.BasisPoints(r.maxPct),
 		FreeHours: cartera.Hours(r.free), InvoicesDue: int(r.due), LateInvoices: int(r.late), OverLimit: int(r.over),
 		DaysLateSum: int(r.daysLate), WorstDaysLate: int(r.worst), Overdue: r.overdue, OverdueCount: int(r.overN),
-		OldestOverdue: dayOf(r.oldest), LastOverLimit: dayOf(r.lastOver), LastDiscountOver: dayOf(r.lastDisc)}
+		OldestOverdue: dayOf(r.oldest), LastOverLimit: dayOf(r.lastOver), LastDiscountOver: dayOf(r.lastDisc), DiscountsDerived: int(r.derived)}
 	if len(r.months) != len(r.monthHours) || len(r.ids) != len(r.ats) || len(r.ids) != len(r.kinds) ||
 		len(r.ids) != len(r.sevs) || len(r.ids) != len(r.contacts) {
 		return errors.New("facts: arrays of different lengths")

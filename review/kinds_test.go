@@ -51,3 +51,54 @@ func TestDemoReasonsNameWhatHappened(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoVerdictCases: the demo clients added for issue 15 earn the
+// verdict, the reason and the notes each one is there to show.
+func TestDemoVerdictCases(t *testing.T) {
+	t.Parallel()
+	db := demoStore(t)
+	got := map[string]assess.Assessment{}
+	if _, err := review.Run(ctx, db, review.Options{AsOf: asOf, Each: func(a *assess.Assessment) error {
+		got[a.Client.Name] = *a
+		return nil
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	has := func(ms []cartera.Message, key string) bool {
+		for _, m := range ms {
+			if m.Key == key {
+				return true
+			}
+		}
+		return false
+	}
+	en := i18n.New(i18n.EN, time.UTC)
+	for _, c := range []struct {
+		name    string
+		verdict cartera.Verdict
+		key     string // among reasons, breaches, watch or change
+	}{
+		{"Clínica Veterinaria Alba", cartera.VerdictKeep, "watch.old_breach"},
+		{"Papelería Trazo", cartera.VerdictKeep, "watch.old_breach"},
+		{"Náutica Poniente", cartera.VerdictEnd, "reason.abuse_repeated"},
+		{"Logística Meridiano", cartera.VerdictEnd, "reason.abuse_threat"},
+		{"Gimnasio Vértice", cartera.VerdictBoundaries, "reason.abuse_one_contact"},
+		{"Heladería Polo Norte", cartera.VerdictKeep, "watch.kind"},
+		{"Catering Las Encinas", cartera.VerdictBoundaries, "breach.discount"},
+	} {
+		a, ok := got[c.name]
+		if !ok {
+			t.Errorf("%s: not in the demo", c.name)
+			continue
+		}
+		var all []cartera.Message
+		all = append(append(append(append(all, a.Reasons...), a.Breaches...), a.Watch...), a.Change...)
+		if a.Verdict != c.verdict || !has(all, c.key) {
+			var lines []string
+			for _, m := range all {
+				lines = append(lines, m.Key+": "+en.Msg(m))
+			}
+			t.Errorf("%s: %s, want %s with %s:\n%s", c.name, a.Verdict, c.verdict, c.key, strings.Join(lines, "\n"))
+		}
+	}
+}

@@ -55,8 +55,9 @@ SELECT client_id,
 	count(CASE WHEN kind = 'discount' AND pct > ?3 THEN 1 END),
 	coalesce(max(CASE WHEN kind = 'discount' THEN pct END), 0),
 	coalesce(sum(CASE WHEN kind = 'free_hours' THEN hours END), 0),
-	max(CASE WHEN kind = 'discount' AND pct > ?3 THEN day END)
-FROM (SELECT client_id, day, kind, amount, hours,
+	max(CASE WHEN kind = 'discount' AND pct > ?3 THEN day END),
+	count(CASE WHEN kind = 'discount' AND percent = 0 AND pct > 0 THEN 1 END)
+FROM (SELECT client_id, day, kind, amount, hours, percent,
 		CASE WHEN kind = 'discount' AND percent = 0 AND amount > 0 THEN
 			coalesce((SELECT (c.amount * 20000 + c.amount + sum(i.amount)) / (2 * (c.amount + sum(i.amount)))
 				FROM invoices i WHERE i.client_id = c.client_id AND i.issued = c.day HAVING sum(i.amount) > 0), 0)
@@ -183,14 +184,15 @@ func computeFacts(ctx context.Context, tx *sql.Tx, q cartera.FactsQuery, fn func
 	// Concessions.
 	var disc, discN, discOver, maxPct, free int64
 	var lastDisc sql.NullInt64
+	var derived int64
 	if err := open(concessionFactsSQL, args(from, asOf, int64(q.MaxDiscount)), func(r *sql.Rows) (string, error) {
 		var k string
-		err := r.Scan(&k, &disc, &discN, &discOver, &maxPct, &free, &lastDisc)
+		err := r.Scan(&k, &disc, &discN, &discOver, &maxPct, &free, &lastDisc, &derived)
 		return k, err
 	}, func(f *cartera.ClientFacts) error {
 		f.Discounts, f.DiscountCount, f.DiscountsOver = disc, int(discN), int(discOver)
 		f.MaxDiscount, f.FreeHours = cartera.BasisPoints(maxPct), cartera.Hours(free)
-		f.LastDiscountOver = dayOf(lastDisc)
+		f.LastDiscountOver, f.DiscountsDerived = dayOf(lastDisc), int(derived)
 		return nil
 	}); err != nil {
 		return err

@@ -780,8 +780,8 @@ func testFactsBreachDates(t *testing.T, st cartera.Store) {
 		if got.OverLimit != 2 || got.LastOverLimit != day {
 			t.Errorf("ids %v: over the line %d, last due %v; want 2, %v", ids, got.OverLimit, got.LastOverLimit, day)
 		}
-		if got.DiscountsOver != 1 || got.MaxDiscount != 3000 || got.LastDiscountOver != day {
-			t.Errorf("ids %v: discounts over %d, max %v, last %v; want 1, 30 %%, %v", ids, got.DiscountsOver, got.MaxDiscount, got.LastDiscountOver, day)
+		if got.DiscountsOver != 1 || got.MaxDiscount != 3000 || got.LastDiscountOver != day || got.DiscountsDerived != 2 {
+			t.Errorf("ids %v: discounts over %d, max %v, last %v, derived %d; want 1, 30 %%, %v, 2", ids, got.DiscountsOver, got.MaxDiscount, got.LastDiscountOver, got.DiscountsDerived, day)
 		}
 	}
 }

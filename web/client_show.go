@@ -21,6 +21,9 @@ type clientPage struct {
 	// against the client (red lines apart: they have their own list) and
 	// what speaks for it.
 	Against, For []cartera.Message
+	// Script is what to say to change the interlocutor, when the abuse
+	// comes from one contact.
+	Script []cartera.Message
 	// Conversation is true when the verdict asks for a conversation
 	// (renegotiate, end, set boundaries): preparing it is the first action.
 	Conversation bool
@@ -122,7 +125,7 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 	against, favour := reasonsByDirection(a.Reasons, a.Breaches)
 	return s.page(w, r, "client", "clients", clientPage{
 		Client: cl, A: a, From: a.From.AddDays(1), Contacts: contacts, Months: len(months),
-		Against: against, For: favour,
+		Against: against, For: favour, Script: review.InterlocutorScript(a),
 		Conversation: a.Verdict == cartera.VerdictEnd || a.Verdict == cartera.VerdictRenegotiate || a.Verdict == cartera.VerdictBoundaries,
 		History:      newHistory(r.URL, cl.ID, timeline),
 		Sparks:       sparks,
