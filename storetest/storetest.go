@@ -31,6 +31,7 @@ func Run(t *testing.T, open Opener) {
 		{"ReferencesAreEnforced", testReferences},
 		{"FactsAggregateTheWindow", testFacts},
 		{"FactsDateBreachesAndDeriveDiscounts", testFactsBreachDates},
+		{"DecisionsAreKeptNewestFirst", testDecisions},
 		{"FactsFilterAndOrder", testFactsFilter},
 		{"FactsFollowEveryWrite", testFactsFollowWrites},
 		{"FindClientsIgnoresCaseAndAccents", testFind},
@@ -783,5 +784,39 @@ func testFactsBreachDates(t *testing.T, st cartera.Store) {
 		if got.DiscountsOver != 1 || got.MaxDiscount != 3000 || got.LastDiscountOver != day || got.DiscountsDerived != 2 {
 			t.Errorf("ids %v: discounts over %d, max %v, last %v, derived %d; want 1, 30 %%, %v, 2", ids, got.DiscountsOver, got.MaxDiscount, got.LastDiscountOver, got.DiscountsDerived, day)
 		}
+	}
+}
+
+// testDecisions: a decision is stored with its id, listed newest first per
+// client or for all, and refused when it overrides without a reason or
+// names an unknown client.
+func testDecisions(t *testing.T, st cartera.Store) {
+	Load(t, st, NewFixture())
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	first, err := st.SaveDecision(ctx, cartera.Decision{ClientID: "C1", Day: AsOf, Policy: cartera.VerdictEnd,
+		Decided: cartera.VerdictBoundaries, Reason: "  Diez años de cliente  ", By: "olga@x.es", At: at})
+	if err != nil || first.ID == 0 || first.Reason != "Diez años de cliente" {
+		t.Fatalf("save: %+v %v", first, err)
+	}
+	if _, err := st.SaveDecision(ctx, cartera.Decision{ClientID: "C2", Day: AsOf, Policy: cartera.VerdictKeep,
+		Decided: cartera.VerdictKeep, At: at.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveDecision(ctx, cartera.Decision{ClientID: "C1", Day: AsOf, Policy: cartera.VerdictKeep,
+		Decided: cartera.VerdictEnd, At: at}); code(err) != cartera.EINVALID {
+		t.Errorf("an override without a reason: %v", err)
+	}
+	if _, err := st.SaveDecision(ctx, cartera.Decision{ClientID: "ghost", Day: AsOf, Policy: cartera.VerdictKeep,
+		Decided: cartera.VerdictKeep, At: at}); err == nil {
+		t.Errorf("a decision on an unknown client was stored")
+	}
+	all, err := st.Decisions(ctx, "", 0)
+	if err != nil || len(all) != 2 || all[0].ClientID != "C2" || !all[1].At.Equal(at) || all[1].Day != AsOf ||
+		all[1].Policy != cartera.VerdictEnd || all[1].Decided != cartera.VerdictBoundaries || all[1].By != "olga@x.es" {
+		t.Errorf("all: %+v %v", all, err)
+	}
+	one, err := st.Decisions(ctx, "C1", 1)
+	if err != nil || len(one) != 1 || one[0].ID != first.ID {
+		t.Errorf("C1: %+v %v", one, err)
 	}
 }
