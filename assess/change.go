@@ -56,19 +56,33 @@ func change(f *cartera.ClientFacts, x *Assessor, a *Assessment) []cartera.Messag
 				add("change.margin", "verdict", v, "amount", cartera.Money{Amount: need, Currency: e.Revenue.Currency}, "min", p.MinMargin)
 			}
 		}
-		if len(f.Incidents) > 0 {
-			// Time without new incidents: age them and see when the
-			// verdict eases.
-			for _, days := range []int{28, 56, 91, 119, 182, 273, 364} { // whole weeks: protected hours stay protected
+		if len(f.Incidents) > 0 && (a.grades[2] >= minor || a.active("off_limits") || a.active("severity")) {
+			// Time without new incidents: age them and find the first
+			// span after which the verdict eases (whole weeks, so that
+			// protected hours stay protected). Aging only ever lowers
+			// weights and empties windows, so the spans are searched by
+			// halves.
+			spans := []int{28, 56, 91, 119, 182, 273, 364}
+			aged := func(days int) (cartera.Verdict, bool) {
 				g := *f
 				g.Incidents = make([]cartera.IncidentFact, len(f.Incidents))
 				for i, in := range f.Incidents {
 					in.At = in.At.Add(-time.Duration(days) * 24 * time.Hour)
 					g.Incidents[i] = in
 				}
-				if v, ok := milder(&g); ok {
-					add("change.calm", "verdict", v, "date", a.AsOf.AddDays(days))
-					break
+				return milder(&g)
+			}
+			lo, hi := 0, len(spans)
+			for lo < hi {
+				if mid := (lo + hi) / 2; func() bool { _, ok := aged(spans[mid]); return ok }() {
+					hi = mid
+				} else {
+					lo = mid + 1
+				}
+			}
+			if lo < len(spans) {
+				if v, ok := aged(spans[lo]); ok {
+					add("change.calm", "verdict", v, "date", a.AsOf.AddDays(spans[lo]))
 				}
 			}
 		}
