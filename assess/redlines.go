@@ -48,6 +48,15 @@ func breaches(f *cartera.ClientFacts, x *Assessor, a *Assessment) []Breach {
 	add := func(line string, n int, last cartera.Date, m cartera.Message) {
 		b := Breach{Line: line, N: n, Last: last, Msg: m}
 		x.fade(&b, a.AsOf)
+		// A breach that still counts but whose latest crossing is two
+		// months old or more says so: "the latest, 5 months ago".
+		if line == "discount" || line == "free_hours" || line == "days_late" {
+			var latest any = ""
+			if b.Active && !b.Last.IsZero() && b.AgeDays >= 60 {
+				latest = cartera.M("breach.latest_"+line, "ago", ago(b.AgeDays))
+			}
+			b.Msg.Args = append(b.Msg.Args, cartera.Arg{Name: "latest", Value: latest})
+		}
 		out = append(out, b)
 	}
 	if f.DiscountsOver > 0 {

@@ -225,3 +225,25 @@ func kindNames(pr *i18n.Printer) map[cartera.IncidentKind][]string {
 	out[cartera.KindOutOfHours] = append(out[cartera.KindOutOfHours], "request", "petici", "demand", "exigencia")
 	return out
 }
+
+// TestOldBreachSaysWhen: a breach that still counts (it recurred) but whose
+// latest crossing is months old says how long ago, in the breach itself.
+func TestOldBreachSaysWhen(t *testing.T) {
+	t.Parallel()
+	a := run(facts(func(f *cartera.ClientFacts) {
+		f.LateInvoices, f.OverLimit, f.WorstDaysLate, f.DaysLateSum = 2, 2, 40, 78
+		f.LastOverLimit = asOf.AddDays(-150)
+	}))
+	es, en := i18n.New(i18n.ES, time.UTC), i18n.New(i18n.EN, time.UTC)
+	if len(a.Breaches) != 1 || !strings.Contains(es.Msg(a.Breaches[0]), "la última vencía hace 5 meses") ||
+		!strings.Contains(en.Msg(a.Breaches[0]), "the latest was due 5 months ago") {
+		t.Errorf("breaches: %v", a.Breaches)
+	}
+	recent := run(facts(func(f *cartera.ClientFacts) {
+		f.LateInvoices, f.OverLimit, f.WorstDaysLate, f.DaysLateSum = 2, 2, 40, 78
+		f.LastOverLimit = asOf.AddDays(-20)
+	}))
+	if len(recent.Breaches) != 1 || strings.Contains(en.Msg(recent.Breaches[0]), "latest") {
+		t.Errorf("a recent breach: %v", en.Msg(recent.Breaches[0]))
+	}
+}
