@@ -36,20 +36,23 @@ type Disagreement struct {
 
 // Proposal is one policy change: `cartera policy set Key Value`.
 type Proposal struct {
-	Key, Value string
+	Key   string `json:"key"`
+	Value string `json:"value"`
 	// Aligned is how many of the overrides the change would turn into
 	// agreements.
-	Aligned int
+	Aligned int `json:"aligned"`
 	// Affected lists (up to MaxAffected) the clients whose verdict the
 	// change would move, with the move; AffectedTotal counts them all.
-	Affected      []Move
-	AffectedTotal int
+	Affected      []Move `json:"affected"`
+	AffectedTotal int    `json:"affected_total"`
 }
 
 // Move is a client's verdict before and after a policy change.
 type Move struct {
-	ClientID, Name string
-	From, To       cartera.Verdict
+	ClientID string          `json:"client_id"`
+	Name     string          `json:"name"`
+	From     cartera.Verdict `json:"from"`
+	To       cartera.Verdict `json:"to"`
 }
 
 // MaxAffected caps the clients a proposal lists.
