@@ -38,12 +38,17 @@ type ClientFacts struct {
 	Hours         Hours // all hours logged in the window
 	BillableHours Hours
 
-	Discounts      int64       // amount given away as discounts
-	DiscountCount  int         // discounts given
-	DiscountsOver  int         // discounts above the policy maximum
-	MaxDiscount    BasisPoints // largest discount percentage recorded
-	FreeHours      Hours
-	FreeHoursMonth []MonthHours // free hours per month, months with any
+	Discounts     int64       // amount given away as discounts
+	DiscountCount int         // discounts given
+	DiscountsOver int         // discounts above the policy maximum
+	MaxDiscount   BasisPoints // largest discount percentage recorded or derived
+	// LastDiscountOver is the day of the latest discount above the maximum.
+	LastDiscountOver Date
+	// DiscountsDerived counts the discounts whose percentage was derived
+	// from the amounts (none was recorded).
+	DiscountsDerived int
+	FreeHours        Hours
+	FreeHoursMonth   []MonthHours // free hours per month, months with any
 
 	// Payment behaviour, over invoices due in the window.
 	InvoicesDue   int
@@ -51,6 +56,8 @@ type ClientFacts struct {
 	OverLimit     int // more than MaxDaysLate days late
 	DaysLateSum   int // over the late invoices
 	WorstDaysLate int
+	// LastOverLimit is the due date of the latest invoice over MaxDaysLate.
+	LastOverLimit Date
 	// Overdue is what is unpaid past its due date, whenever it was issued.
 	Overdue       int64
 	OverdueCount  int

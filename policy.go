@@ -75,6 +75,57 @@ type Policy struct {
 	// TimeZone is the IANA zone in which off-limits times are judged and
 	// dates are shown.
 	TimeZone string `json:"time_zone"`
+
+	// ContactKinds are the incident kinds that count against protected
+	// hours: being contacted or asked for work then. Any other kind that
+	// happens at such a time keeps its own name and its own rules.
+	ContactKinds []IncidentKind `json:"contact_kinds"`
+	// BreachHalfLife is, per red line (discount, free_hours, days_late,
+	// off_limits, severity), how many days a breach takes to weigh half.
+	// A line missing here uses HalfLifeDays.
+	BreachHalfLife map[string]int `json:"breach_half_life"`
+
+	// Abuse.
+
+	// AbuseSeverity is the severity from which a threat ends the
+	// relationship on its own, and from which insults and yelling count
+	// towards AbuseRepeat.
+	AbuseSeverity int `json:"abuse_severity"`
+	// AbuseRepeat insults or yelling at AbuseSeverity or above within
+	// AbuseWindowDays end the relationship whatever the margin.
+	AbuseRepeat     int `json:"abuse_repeat"`
+	AbuseWindowDays int `json:"abuse_window_days"`
+
+	// WatchNotes caps the "watch" notes listed per client; WatchRepeat is
+	// how many incidents of one kind in the window make a pattern worth a
+	// note even when they score under every threshold.
+	WatchNotes  int `json:"watch_notes"`
+	WatchRepeat int `json:"watch_repeat"`
+}
+
+// BreachLines are the red lines that happen on a date and fade with time.
+var BreachLines = []string{"discount", "free_hours", "days_late", "off_limits", "severity"}
+
+// BreachHalfLifeDays returns the half-life of a red line's breaches.
+func (p Policy) BreachHalfLifeDays(line string) int {
+	if d, ok := p.BreachHalfLife[line]; ok && d > 0 {
+		return d
+	}
+	if p.HalfLifeDays > 0 {
+		return p.HalfLifeDays
+	}
+	return 90
+}
+
+// IsContact reports whether incidents of kind k count against protected
+// hours.
+func (p Policy) IsContact(k IncidentKind) bool {
+	for _, c := range p.ContactKinds {
+		if c == k {
+			return true
+		}
+	}
+	return false
 }
 
 // TimeSlot is a weekly period: on each of Days, from From to To (minutes
@@ -117,6 +168,15 @@ func DefaultPolicy() Policy {
 		RelationalMedium: 4,
 		RelationalHigh:   12,
 		TimeZone:         "Europe/Madrid",
+		ContactKinds:     []IncidentKind{KindOutOfHours, KindScopeCreep},
+		BreachHalfLife: map[string]int{
+			"discount": 120, "free_hours": 90, "days_late": 120, "off_limits": 60, "severity": 180,
+		},
+		AbuseSeverity:   4,
+		AbuseRepeat:     3,
+		AbuseWindowDays: 180,
+		WatchNotes:      3,
+		WatchRepeat:     3,
 	}
 }
 
@@ -227,6 +287,32 @@ func (p Policy) Validate() error {
 		return FieldError("escalation_factor", "policy.range", "min", "1", "max", "10")
 	case p.RelationalMedium <= 0 || p.RelationalHigh < p.RelationalMedium:
 		return FieldError("relational_high", "policy.order", "low", "relational_medium", "high", "relational_high")
+	}
+	switch {
+	case p.AbuseSeverity < 1 || p.AbuseSeverity > MaxSeverity:
+		return FieldError("abuse_severity", "policy.range", "min", "1", "max", "5")
+	case p.AbuseRepeat < 1 || p.AbuseRepeat > 100:
+		return FieldError("abuse_repeat", "policy.range", "min", "1", "max", "100")
+	case p.AbuseWindowDays < 1 || p.AbuseWindowDays > 3650:
+		return FieldError("abuse_window_days", "policy.range", "min", "1", "max", "3650")
+	case p.WatchNotes < 0 || p.WatchNotes > 20:
+		return FieldError("watch_notes", "policy.range", "min", "0", "max", "20")
+	case p.WatchRepeat < 2 || p.WatchRepeat > 100:
+		return FieldError("watch_repeat", "policy.range", "min", "2", "max", "100")
+	}
+	for _, k := range p.ContactKinds {
+		if !k.Valid() {
+			return FieldError("contact_kinds", "policy.unknown_kind", "value", string(k))
+		}
+	}
+	for line, d := range p.BreachHalfLife {
+		known := false
+		for _, l := range BreachLines {
+			known = known || l == line
+		}
+		if !known || d < 1 || d > 3650 {
+			return FieldError("breach_half_life", "policy.range", "min", "1", "max", "3650")
+		}
 	}
 	for _, m := range p.HourlyCost {
 		if !m.Currency.Valid() || m.Amount < 0 || m.Amount > MaxAmount {

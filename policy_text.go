@@ -12,7 +12,8 @@ var PolicyKeys = []string{
 	"max_discount", "max_free_hours_per_month", "max_days_late", "grace_days", "off_limits", "min_margin",
 	"max_severity", "hourly_cost", "currency", "window_months", "late_share_warn", "late_share_high",
 	"overdue_high", "half_life_days", "escalation_days", "escalation_factor", "relational_medium",
-	"relational_high", "time_zone",
+	"relational_high", "time_zone", "contact_kinds", "abuse_severity", "abuse_repeat", "abuse_window_days",
+	"watch_notes", "watch_repeat",
 }
 
 // Set changes one policy value from text, as typed at the command line or
@@ -49,6 +50,26 @@ func (p *Policy) Set(key, value string) error {
 		v, err := num(2)
 		*dst = float64(v) / 100
 		return err
+	}
+	if line, ok := strings.CutPrefix(key, "half_life."); ok {
+		known := false
+		for _, l := range BreachLines {
+			known = known || l == line
+		}
+		if !known {
+			return FieldError(key, "policy.unknown_line", "value", line)
+		}
+		n, err := strconv.Atoi(value)
+		if err != nil {
+			return FieldError(key, "value.not_integer", "value", value)
+		}
+		m := map[string]int{}
+		for l, d := range p.BreachHalfLife {
+			m[l] = d
+		}
+		m[line] = n
+		p.BreachHalfLife = m
+		return nil
 	}
 	if k, ok := strings.CutPrefix(key, "weight."); ok {
 		kind := IncidentKind(k)
@@ -104,6 +125,27 @@ func (p *Policy) Set(key, value string) error {
 		return percent(&p.LateShareHigh)
 	case "overdue_high":
 		return percent(&p.OverdueHigh)
+	case "contact_kinds":
+		var kinds []IncidentKind
+		for _, f := range strings.FieldsFunc(value, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
+			k := IncidentKind(strings.ToLower(f))
+			if !k.Valid() {
+				return FieldError(key, "policy.unknown_kind", "value", f)
+			}
+			kinds = append(kinds, k)
+		}
+		p.ContactKinds = kinds
+		return nil
+	case "abuse_severity":
+		return integer(&p.AbuseSeverity)
+	case "abuse_repeat":
+		return integer(&p.AbuseRepeat)
+	case "abuse_window_days":
+		return integer(&p.AbuseWindowDays)
+	case "watch_notes":
+		return integer(&p.WatchNotes)
+	case "watch_repeat":
+		return integer(&p.WatchRepeat)
 	case "half_life_days":
 		return integer(&p.HalfLifeDays)
 	case "escalation_days":

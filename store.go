@@ -45,6 +45,7 @@ type Store interface {
 	ArchiveStore
 	MatchStore
 	MailStore
+	DecisionStore
 	Close() error
 }
 

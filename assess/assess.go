@@ -30,11 +30,41 @@ type Assessment struct {
 	Economic   Economic
 	Payment    Payment
 	Relational Relational
-	// Breaches lists the red lines crossed, each with its facts.
+	// Lines are every red line crossed in the window, with its date and
+	// current weight; Breaches the messages of those that still count (an
+	// old, single crossing has faded into a watch note).
+	Lines    []Breach
 	Breaches []cartera.Message
 	Verdict  cartera.Verdict
 	// Reasons explain the verdict, most important first.
 	Reasons []cartera.Message
+	// Watch lists patterns below every threshold that a careful reader
+	// would still mention, ranked and limited; they never change the
+	// verdict.
+	Watch []cartera.Message
+	// Change lists the smallest facts that would move the verdict one step
+	// up or down.
+	Change []cartera.Message
+
+	// What the verdict found, kept for Watch and Change.
+	abuse  abuse
+	grades [3]problem // money, payment, relationship
+}
+
+// line returns the breach of a red line, if crossed.
+func (a *Assessment) line(name string) (Breach, bool) {
+	for _, b := range a.Lines {
+		if b.Line == name {
+			return b, true
+		}
+	}
+	return Breach{}, false
+}
+
+// active reports whether a red line is crossed and still counts.
+func (a *Assessment) active(name string) bool {
+	b, ok := a.line(name)
+	return ok && b.Active
 }
 
 // Query returns the facts query for an as-of date under a policy: the
@@ -74,11 +104,25 @@ func (x *Assessor) inWindow(t time.Time) bool { return t.After(x.start) && !t.Af
 
 // Assess judges one client.
 func (x *Assessor) Assess(f *cartera.ClientFacts) Assessment {
+	a := x.core(f)
+	a.Watch = watch(f, x, &a)
+	a.Change = change(f, x, &a)
+	return a
+}
+
+// core is the assessment without its watch notes and changes: what the
+// "what would change it" simulations re-run on altered facts.
+func (x *Assessor) core(f *cartera.ClientFacts) Assessment {
 	a := Assessment{Client: f.Client, AsOf: x.q.AsOf, From: x.q.From}
 	a.Economic = economic(f, x.p)
-	a.Payment = payment(f, x.p, x.q.AsOf)
 	a.Relational = relational(f, x)
-	a.Breaches = breaches(f, x, &a)
+	a.Lines = breaches(f, x, &a)
+	for _, b := range a.Lines {
+		if b.Active {
+			a.Breaches = append(a.Breaches, b.Msg)
+		}
+	}
+	a.Payment = payment(f, x.p, x.q.AsOf, a.active("days_late"))
 	a.Verdict, a.Reasons = verdict(f, x, &a)
 	return a
 }

@@ -121,8 +121,8 @@ func TestVerdicts(t *testing.T) {
 		{"a severity-5 threat → end", facts(func(f *cartera.ClientFacts) {
 			f.Incidents = []cartera.IncidentFact{incident(40, cartera.KindThreat, 5)}
 		}), cartera.VerdictEnd, "breach.severity"},
-		{"a severity-4 insult, isolated → boundaries", facts(func(f *cartera.ClientFacts) {
-			f.Incidents = []cartera.IncidentFact{incident(200, cartera.KindInsult, 4)}
+		{"a severity-4 insult, isolated, five months ago → boundaries", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{incident(150, cartera.KindInsult, 4)}
 		}), cartera.VerdictBoundaries, "breach.severity"},
 		{"minor friction → keep", facts(func(f *cartera.ClientFacts) {
 			f.Incidents = []cartera.IncidentFact{incident(100, cartera.KindScopeCreep, 1), incident(203, cartera.KindPaymentExcuse, 1)} // Monday, Wednesday

@@ -65,7 +65,9 @@ type Payment struct {
 	Risk Level `json:"risk"`
 }
 
-func payment(f *cartera.ClientFacts, p cartera.Policy, asOf cartera.Date) Payment {
+// overActive is false when the only invoices over the line are one old
+// crossing that has faded (see Breach): it then no longer raises the risk.
+func payment(f *cartera.ClientFacts, p cartera.Policy, asOf cartera.Date, overActive bool) Payment {
 	pm := Payment{
 		InvoicesDue:   f.InvoicesDue,
 		Late:          f.LateInvoices,
@@ -94,7 +96,7 @@ func payment(f *cartera.ClientFacts, p cartera.Policy, asOf cartera.Date) Paymen
 		oldOverdue && (f.Revenue == 0 || overdueShare >= p.OverdueHigh):
 		pm.Risk = LevelHigh
 	case f.InvoicesDue > 0 && pm.LateShare >= p.LateShareWarn,
-		f.OverLimit > 0, oldOverdue:
+		f.OverLimit > 0 && overActive, oldOverdue:
 		pm.Risk = LevelMedium
 	}
 	return pm

@@ -2,6 +2,7 @@ package assess
 
 import (
 	"sort"
+	"time"
 
 	"github.com/cartera/cartera"
 )
@@ -18,6 +19,11 @@ const (
 // verdict decides what to do with the client and why. The rules, in order
 // (docs/assessment.md explains each):
 //
+//  0. Abuse outweighs money: a credible threat (severity AbuseSeverity or
+//     more) or AbuseRepeat serious insults or yelling within
+//     AbuseWindowDays end the relationship whatever the margin — unless the
+//     insults or yelling all come from one contact and there was no threat,
+//     when changing the interlocutor comes first (set boundaries).
 //  1. End the relationship when the relationship is bad and getting worse
 //     (high relational cost while escalating), when a threat of severity 5
 //     happened in the window, or when two areas — money, payment,
@@ -40,6 +46,8 @@ func verdict(f *cartera.ClientFacts, x *Assessor, a *Assessment) (cartera.Verdic
 			threat = true
 		}
 	}
+	ab := findAbuse(f, x)
+	a.abuse = ab
 	severeCount := 0
 	for _, x := range []problem{econ, pay, rel} {
 		if x == severe {
@@ -47,13 +55,14 @@ func verdict(f *cartera.ClientFacts, x *Assessor, a *Assessment) (cartera.Verdic
 		}
 	}
 
+	a.grades = [3]problem{econ, pay, rel}
 	var v cartera.Verdict
 	switch {
-	case rel == severe && r.Escalating, threat, severeCount >= 2:
+	case rel == severe && r.Escalating, threat, severeCount >= 2, ab.ends():
 		v = cartera.VerdictEnd
 	case econ >= minor || pay == severe:
 		v = cartera.VerdictRenegotiate
-	case rel >= minor || pay == minor || len(a.Breaches) > 0:
+	case rel >= minor || pay == minor || len(a.Breaches) > 0 || ab.oneContact():
 		v = cartera.VerdictBoundaries
 	default:
 		v = cartera.VerdictKeep
@@ -68,6 +77,7 @@ func verdict(f *cartera.ClientFacts, x *Assessor, a *Assessment) (cartera.Verdic
 	areas := []area{{rel, relWhy}, {econ, econWhy}, {pay, payWhy}}
 	sort.SliceStable(areas, func(i, j int) bool { return areas[i].p > areas[j].p })
 	var reasons []cartera.Message
+	reasons = append(reasons, ab.reasons(v)...)
 	for _, ar := range areas {
 		if ar.p > none {
 			reasons = append(reasons, ar.why...)
@@ -222,4 +232,97 @@ func topKinds(by map[cartera.IncidentKind]int, n int) []cartera.IncidentKind {
 		ks = ks[:n]
 	}
 	return ks
+}
+
+// abuse is what attacks the people who serve the client at a level that no
+// margin buys: credible threats, and serious insults or yelling repeated
+// within a window.
+type abuse struct {
+	threats     []cartera.IncidentFact // at AbuseSeverity or above, in the window
+	serious     []cartera.IncidentFact // insults and yelling at AbuseSeverity or above within AbuseWindowDays
+	repeat      int                    // the policy's AbuseRepeat
+	minSeverity int
+	days        int // the policy's AbuseWindowDays
+	// contact is the one contact every counted incident came from, or ""
+	// when they came from several or from nobody named.
+	contact string
+}
+
+func findAbuse(f *cartera.ClientFacts, x *Assessor) abuse {
+	p := x.p
+	ab := abuse{repeat: p.AbuseRepeat, days: p.AbuseWindowDays, minSeverity: p.AbuseSeverity}
+	since := x.end.Add(-time.Duration(p.AbuseWindowDays) * 24 * time.Hour)
+	for _, in := range f.Incidents {
+		if in.Severity < p.AbuseSeverity || in.At.After(x.end) {
+			continue
+		}
+		switch in.Kind {
+		case cartera.KindThreat:
+			if x.inWindow(in.At) {
+				ab.threats = append(ab.threats, in)
+			}
+		case cartera.KindInsult, cartera.KindYelling:
+			if in.At.After(since) {
+				ab.serious = append(ab.serious, in)
+			}
+		}
+	}
+	first := true
+	for _, in := range ab.serious {
+		if first {
+			ab.contact, first = in.ContactID, false
+		} else if in.ContactID != ab.contact {
+			ab.contact = ""
+		}
+	}
+	return ab
+}
+
+// found reports whether abuse alone would end the relationship.
+func (ab abuse) found() bool { return len(ab.threats) > 0 || len(ab.serious) >= ab.repeat }
+
+// oneContact is repeated insults or yelling all from one named contact,
+// and no threat: the pattern may be the person's rather than the client's,
+// so changing the interlocutor comes before ending. A credible threat ends
+// the relationship whoever made it.
+func (ab abuse) oneContact() bool {
+	return len(ab.threats) == 0 && len(ab.serious) >= ab.repeat && ab.contact != ""
+}
+
+// ends reports whether abuse ends the relationship now.
+func (ab abuse) ends() bool { return ab.found() && !ab.oneContact() }
+
+// reasons explain the abuse first, whatever else the verdict weighs.
+func (ab abuse) reasons(v cartera.Verdict) []cartera.Message {
+	if !ab.found() {
+		return nil
+	}
+	var out []cartera.Message
+	if n := len(ab.threats); n > 0 {
+		last := ab.threats[n-1]
+		out = append(out, cartera.M("reason.abuse_threat", "n", n, "severity", last.Severity, "at", last.At))
+	}
+	if n := len(ab.serious); n >= ab.repeat {
+		var insults, yelling int
+		for _, in := range ab.serious {
+			if in.Kind == cartera.KindInsult {
+				insults++
+			} else {
+				yelling++
+			}
+		}
+		switch {
+		case insults == 0 || yelling == 0:
+			out = append(out, cartera.M("reason.abuse_repeated", "n", n, "kind", ab.serious[0].Kind, "days", ab.days, "severity", ab.minSeverity))
+		default:
+			out = append(out, cartera.M("reason.abuse_repeated_mixed", "n", n, "insults", insults, "yelling", yelling,
+				"days", ab.days, "severity", ab.minSeverity))
+		}
+	}
+	if ab.contact != "" && v != cartera.VerdictEnd {
+		out = append(out, cartera.M("reason.abuse_one_contact", "contact", ab.contact))
+	} else {
+		out = append(out, cartera.M("reason.abuse_outweighs_money"))
+	}
+	return out
 }

@@ -46,6 +46,9 @@ var Owners = []string{"Lucía Ferrer", "Andrés Molina", "Carmen Ortega"}
 type pay struct {
 	meanLate, spread int
 	unpaidRecent     int
+	// lateOnce pays the invoice issued lateOnceMonths ago lateOnce days
+	// late, the others as drawn.
+	lateOnce, lateOnceMonths int
 }
 
 var (
@@ -85,11 +88,64 @@ type profile struct {
 	contacts             int
 	entries              int // time entries a month; 0 draws 3–7
 	extraEntries         int // added to the last month, to meet an event budget
+	// discountAll takes this percent off every invoice, recorded as a
+	// discount on the invoice's day with its amount only (no percentage),
+	// as an accounting export carries it.
+	discountAll int64
 }
 
 type discount struct {
 	monthsAgo int
 	pct       int64 // percent
+}
+
+// verdictCases are the clients that exercise the rules of issue 15: a
+// breach that faded, abuse that outweighs a good margin, abuse from one
+// person, a pattern under the threshold, a discount known only by its
+// amount. The comment on each is the verdict it should earn.
+func verdictCases() []profile {
+	lf, am, co := Owners[0], Owners[1], Owners[2]
+	return []profile{
+		// One severity-1 call at 21:15 ten months ago, 67 % margin, paid on time → keep, with a watch note.
+		{name: "Clínica Veterinaria Alba", owner: lf, service: "posicionamiento SEO", months: 24, fee: 1500, hours: 11,
+			pay: payOnTime, contacts: 2, incidents: []scripted{
+				{daysAgo: 300, at: "21:15", kind: cartera.KindOutOfHours, severity: 1, note: "Llamada a las nueve y cuarto de la noche"},
+			}},
+		// One invoice paid 36 days late ten months ago, a clean year otherwise → keep, with a watch note.
+		{name: "Papelería Trazo", owner: am, service: "mantenimiento web", months: 24, fee: 900, hours: 6,
+			pay: pay{meanLate: 0, spread: 4, lateOnce: 36, lateOnceMonths: 11}, contacts: 1},
+		// Four severity-4 insults in seven months on a 75 % margin, from two people → end.
+		{name: "Náutica Poniente", owner: co, service: "consultoría digital", months: 24, fee: 1300, hours: 9,
+			pay: payOnTime, contacts: 3, incidents: []scripted{
+				{daysAgo: 205, at: "12:00", kind: cartera.KindInsult, severity: 4, note: "Llama «inútil» al equipo en la reunión", contactIx: 0},
+				{daysAgo: 140, at: "10:30", kind: cartera.KindInsult, severity: 4, note: "Insultos por correo tras un cambio de fecha", contactIx: 1},
+				{daysAgo: 70, at: "16:45", kind: cartera.KindInsult, severity: 4, note: "Vuelve a insultar a nuestra consultora", contactIx: 0},
+				{daysAgo: 18, at: "11:15", kind: cartera.KindInsult, severity: 4, note: "Insulto directo por teléfono", contactIx: 1},
+			}},
+		// One severity-4 threat on a healthy account → end.
+		{name: "Logística Meridiano", owner: lf, service: "desarrollo a medida", months: 24, fee: 1000, hours: 7,
+			pay: payOnTime, contacts: 2, incidents: []scripted{
+				{daysAgo: 26, at: "18:20", kind: cartera.KindThreat, severity: 4, note: "Amenaza con una reseña falsa si no rehacemos gratis la web"},
+			}},
+		// Three severity-4 yelling episodes, all from the same person → change the interlocutor first.
+		{name: "Gimnasio Vértice", owner: am, service: "campañas de publicidad", months: 24, fee: 800, hours: 6,
+			pay: payOnTime, contacts: 3, incidents: []scripted{
+				{daysAgo: 150, at: "17:30", kind: cartera.KindYelling, severity: 4, note: "Grita al técnico por una campaña pausada", contactIx: 2},
+				{daysAgo: 80, at: "12:10", kind: cartera.KindYelling, severity: 4, note: "Gritos en la revisión mensual", contactIx: 2},
+				{daysAgo: 14, at: "10:05", kind: cartera.KindYelling, severity: 4, note: "Vuelve a gritar por teléfono", contactIx: 2},
+			}},
+		// Four competitor comparisons in a year, one on a Sunday morning → keep, with a watch note; no "request" anywhere.
+		{name: "Heladería Polo Norte", owner: co, service: "redes sociales", months: 24, fee: 700, hours: 5,
+			pay: payOnTime, contacts: 1, incidents: []scripted{
+				{daysAgo: 330, at: "11:00", kind: cartera.KindCompetitorTaunt, severity: 1, note: "«La heladería del puerto tiene más seguidores»"},
+				{daysAgo: 240, at: "10:30", kind: cartera.KindCompetitorTaunt, severity: 2, note: "Compara las fotos con las de otra marca", on: "sun"},
+				{daysAgo: 150, at: "13:00", kind: cartera.KindCompetitorTaunt, severity: 1, note: "Envía la oferta de otra agencia"},
+				{daysAgo: 60, at: "12:30", kind: cartera.KindCompetitorTaunt, severity: 1, note: "«Otros lo harían por menos»"},
+			}},
+		// 30 % off every invoice, imported as amounts only → set boundaries (the percentage is derived).
+		{name: "Catering Las Encinas", owner: lf, service: "identidad corporativa", months: 24, fee: 1400, hours: 8,
+			pay: payOnTime, contacts: 1, discountAll: 30},
+	}
 }
 
 type freeHour struct {
@@ -106,7 +162,20 @@ func Generate(anchor cartera.Date, s Sink) error {
 			return err
 		}
 	}
-	return g.pipeline(demoDeals, len(clients), 0)
+	if err := g.pipeline(demoDeals, len(clients), 0); err != nil {
+		return err
+	}
+	// The clients that exercise the verdict's newer rules come last, from
+	// their own random stream, so that every earlier client and deal stays
+	// exactly as it was.
+	g2 := newGen(anchor, 20261204, s)
+	g2.seq = g.seq
+	for i, p := range verdictCases() {
+		if err := g2.client(len(clients)+i, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // demoDeals is the size of the demo pipeline.

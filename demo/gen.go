@@ -27,6 +27,17 @@ func (g *gen) client(i int, p profile) error {
 	for m := p.months - 1; m >= p.idleMonths; m-- {
 		start := g.anchor.Month().AddMonths(-m)
 		if v, ok := g.invoice(id, start, p); ok {
+			if p.discountAll > 0 {
+				list := v.Amount.Amount
+				v.Amount.Amount = list * (100 - p.discountAll) / 100
+				g.seq.concession++
+				if err := g.sink.Concession(cartera.Concession{
+					ID: fmt.Sprintf("D-%05d", g.seq.concession), ClientID: id, Day: v.Issued, Kind: cartera.ConcessionDiscount,
+					Amount: cartera.Money{Amount: list - v.Amount.Amount, Currency: "EUR"}, Note: "Descuento en factura",
+				}); err != nil {
+					return err
+				}
+			}
 			invoices = append(invoices, v)
 		}
 		if err := g.timeEntries(id, start, m, p); err != nil {
@@ -129,6 +140,9 @@ func (g *gen) settle(invoices []cartera.Invoice, pp pay) error {
 		late := pp.meanLate + int(math.Round(g.rng.NormFloat64()*float64(pp.spread)/2))
 		late = max(late, -3)
 		late = min(late, pp.meanLate+pp.spread)
+		if pp.lateOnce > 0 && v.Issued.Month() == g.anchor.Month().AddMonths(-pp.lateOnceMonths) {
+			late = pp.lateOnce
+		}
 		if paid := v.Due.AddDays(late); paid <= g.anchor {
 			v.Paid = paid
 		}

@@ -53,6 +53,22 @@ func (p *Printer) PolicyValue(pol cartera.Policy, key string) string {
 		return p.Decimal(int64(pol.RelationalHigh*100+0.5), 2)
 	case "time_zone":
 		return pol.TimeZone
+	case "contact_kinds":
+		var parts []string
+		for _, k := range pol.ContactKinds {
+			parts = append(parts, string(k))
+		}
+		return strings.Join(parts, ", ")
+	case "abuse_severity":
+		return fmt.Sprint(pol.AbuseSeverity)
+	case "abuse_repeat":
+		return fmt.Sprint(pol.AbuseRepeat)
+	case "abuse_window_days":
+		return fmt.Sprint(pol.AbuseWindowDays)
+	case "watch_notes":
+		return fmt.Sprint(pol.WatchNotes)
+	case "watch_repeat":
+		return fmt.Sprint(pol.WatchRepeat)
 	}
 	return ""
 }

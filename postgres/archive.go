@@ -130,6 +130,11 @@ func (db *DB) Archive(ctx context.Context) (*cartera.Archive, error) {
 			a.Candidates = append(a.Candidates, c)
 			return err
 		}},
+		{`SELECT ` + sqlrow.DecisionColumns + ` FROM decisions ORDER BY id`, func(s sqlrow.Row) error {
+			d, err := sqlrow.ScanDecision(s)
+			a.Decisions = append(a.Decisions, d)
+			return err
+		}},
 	}
 	for _, st := range steps {
 		if err := each(ctx, tx, st.query, st.fn); err != nil {
@@ -264,9 +269,19 @@ func (t *importTx) PutArchive(ctx context.Context, a *cartera.Archive) error {
 			return err
 		}
 	}
+	for _, d := range a.Decisions {
+		if err := d.Validate(); err != nil {
+			return err
+		}
+		if err := exec(`INSERT INTO decisions (id, client_id, day, policy, decided, reason, by_user, at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			d.ID, d.ClientID, d.Day.UnixDay(), string(d.Policy), string(d.Decided), d.Reason, d.By, d.At.Unix()); err != nil {
+			return err
+		}
+	}
 	// Rows written with their own ids leave the identity sequences behind:
 	// the next new user, token or lesson must not reuse one.
-	for _, table := range []string{"users", "api_tokens", "lessons"} {
+	for _, table := range []string{"users", "api_tokens", "lessons", "decisions"} {
 		if err := exec(`SELECT setval(pg_get_serial_sequence('` + table + `', 'id'), greatest((SELECT max(id) FROM ` + table +
 			`), 1), (SELECT max(id) FROM ` + table + `) IS NOT NULL)`); err != nil {
 			return err

@@ -35,17 +35,26 @@ LEFT JOIN (SELECT client_id,
 		max(least(coalesce(paid, $2), $2) - due) FILTER (WHERE due > $1 AND due <= $2) AS worst,
 		sum(amount) FILTER (WHERE (paid IS NULL OR paid > $2) AND due < $2)::bigint AS overdue,
 		count(*) FILTER (WHERE (paid IS NULL OR paid > $2) AND due < $2) AS overdue_n,
-		min(due) FILTER (WHERE (paid IS NULL OR paid > $2) AND due < $2) AS oldest
+		min(due) FILTER (WHERE (paid IS NULL OR paid > $2) AND due < $2) AS oldest,
+		max(due) FILTER (WHERE due > $1 AND due <= $2 AND least(coalesce(paid, $2), $2) - due > $3) AS last_over
 	FROM invoices WHERE issued <= $2 %[1]s GROUP BY client_id) i ON i.client_id = c.id
 LEFT JOIN (SELECT client_id, sum(hours)::bigint AS hours, sum(hours) FILTER (WHERE billable)::bigint AS billable
 	FROM time_entries WHERE day > $1 AND day <= $2 %[1]s GROUP BY client_id) t ON t.client_id = c.id
 LEFT JOIN (SELECT client_id,
 		sum(amount) FILTER (WHERE kind = 'discount')::bigint AS discounts,
 		count(*) FILTER (WHERE kind = 'discount') AS discount_n,
-		count(*) FILTER (WHERE kind = 'discount' AND percent > $5) AS discounts_over,
-		max(percent) FILTER (WHERE kind = 'discount') AS max_discount,
-		sum(hours) FILTER (WHERE kind = 'free_hours')::bigint AS free_hours
-	FROM concessions WHERE day > $1 AND day <= $2 %[1]s GROUP BY client_id) k ON k.client_id = c.id
+		count(*) FILTER (WHERE kind = 'discount' AND pct > $5) AS discounts_over,
+		max(pct) FILTER (WHERE kind = 'discount') AS max_discount,
+		sum(hours) FILTER (WHERE kind = 'free_hours')::bigint AS free_hours,
+		max(day) FILTER (WHERE kind = 'discount' AND pct > $5) AS last_discount_over,
+		count(*) FILTER (WHERE kind = 'discount' AND percent = 0 AND pct > 0) AS discounts_derived
+	FROM (SELECT client_id, day, kind, amount, hours, percent,
+			CASE WHEN kind = 'discount' AND percent = 0 AND amount > 0 THEN
+				coalesce((SELECT round(k.amount * 10000.0 / (k.amount + sum(i.amount)))::bigint
+					FROM invoices i WHERE i.client_id = k.client_id AND i.issued = k.day HAVING sum(i.amount) > 0), 0)
+			ELSE percent END AS pct
+		FROM concessions k WHERE day > $1 AND day <= $2 %[1]s) k
+	GROUP BY client_id) k ON k.client_id = c.id
 LEFT JOIN (SELECT client_id, array_agg(month ORDER BY month) AS months, array_agg(hours ORDER BY month) AS hours
 	FROM (SELECT client_id,
 			(date_trunc('month', date '1970-01-01' + day::integer)::date - date '1970-01-01')::bigint AS month,
@@ -64,13 +73,15 @@ const factsExprs = `coalesce(i.revenue, 0), coalesce(i.issued, 0), coalesce(t.ho
 	coalesce(k.free_hours, 0), coalesce(i.due, 0), coalesce(i.late, 0), coalesce(i.over_limit, 0),
 	coalesce(i.days_late, 0), greatest(coalesce(i.worst, 0), 0), coalesce(i.overdue, 0), coalesce(i.overdue_n, 0),
 	i.oldest, coalesce(h.months, '{}'), coalesce(h.hours, '{}'), coalesce(n.ids, '{}'), coalesce(n.ats, '{}'),
-	coalesce(n.kinds, '{}'), coalesce(n.severities, '{}'), coalesce(n.contacts, '{}')`
+	coalesce(n.kinds, '{}'), coalesce(n.severities, '{}'), coalesce(n.contacts, '{}'), i.last_over, k.last_discount_over,
+	coalesce(k.discounts_derived, 0)`
 
 // factsColumns are facts_cache's figures.
 const factsColumns = `revenue, invoices_issued, hours, billable, discounts, discount_count, discounts_over, max_discount,
 	free_hours, invoices_due, late_invoices, over_limit, days_late_sum, worst_days_late, overdue, overdue_count,
 	oldest_overdue, free_months, free_month_hours, incident_ids, incident_at, incident_kinds, incident_severities,
-	incident_contacts`
+	incident_contacts, last_over_limit, last_discount_over,
+	discounts_derived`
 
 // factsArgs are the query's parameters $1 to $7.
 func factsArgs(q cartera.FactsQuery) []any {
@@ -80,13 +91,14 @@ func factsArgs(q cartera.FactsQuery) []any {
 
 // factsKey identifies a facts query, the cache's validity.
 func factsKey(q cartera.FactsQuery) string {
-	return fmt.Sprintf("v1/%d/%d/%d/%d/%d/%d", q.AsOf, q.From, q.IncidentsFrom, q.MaxDaysLate, q.GraceDays, q.MaxDiscount)
+	return fmt.Sprintf("v2/%d/%d/%d/%d/%d/%d", q.AsOf, q.From, q.IncidentsFrom, q.MaxDaysLate, q.GraceDays, q.MaxDiscount)
 }
 
 // factsRow reads a client and its figures.
 type factsRow struct {
 	f                               cartera.ClientFacts
-	oldest                          *int64
+	oldest, lastOver, lastDisc      *int64
+	derived                         int64
 	months, monthHours, ats, sevs   []int64
 	ids, kinds, contacts            []string
 	revenue, issued, hours, billabl int64
@@ -98,7 +110,7 @@ type factsRow struct {
 func (r *factsRow) scan(s sqlrow.Row) error {
 	c, err := sqlrow.ScanClient(sqlrow.With(s, &r.revenue, &r.issued, &r.hours, &r.billabl, &r.disc, &r.discN, &r.discOver,
 		&r.maxPct, &r.free, &r.due, &r.late, &r.over, &r.daysLate, &r.worst, &r.overdue, &r.overN, &r.oldest,
-		&r.months, &r.monthHours, &r.ids, &r.ats, &r.kinds, &r.sevs, &r.contacts))
+		&r.months, &r.monthHours, &r.ids, &r.ats, &r.kinds, &r.sevs, &r.contacts, &r.lastOver, &r.lastDisc, &r.derived))
 	if err != nil {
 		return err
 	}
@@ -108,7 +120,7 @@ func (r *factsRow) scan(s sqlrow.Row) error {
 		Discounts: r.disc, DiscountCount: int(r.discN), DiscountsOver: int(r.discOver), MaxDiscount: cartera.BasisPoints(r.maxPct),
 		FreeHours: cartera.Hours(r.free), InvoicesDue: int(r.due), LateInvoices: int(r.late), OverLimit: int(r.over),
 		DaysLateSum: int(r.daysLate), WorstDaysLate: int(r.worst), Overdue: r.overdue, OverdueCount: int(r.overN),
-		OldestOverdue: dayOf(r.oldest)}
+		OldestOverdue: dayOf(r.oldest), LastOverLimit: dayOf(r.lastOver), LastDiscountOver: dayOf(r.lastDisc), DiscountsDerived: int(r.derived)}
 	if len(r.months) != len(r.monthHours) || len(r.ids) != len(r.ats) || len(r.ids) != len(r.kinds) ||
 		len(r.ids) != len(r.sevs) || len(r.ids) != len(r.contacts) {
 		return errors.New("facts: arrays of different lengths")

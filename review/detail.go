@@ -37,6 +37,24 @@ func WriteClient(w io.Writer, a *assess.Assessment, contacts []cartera.Contact, 
 	for _, r := range a.Reasons {
 		t.printf("%s\n", t.wrap("  • "+p.Msg(r), 4))
 	}
+	if script := InterlocutorScript(a); len(script) > 0 {
+		t.heading(strings.ToUpper(p.T("interlocutor_script.title")), -1, "")
+		for _, m := range script {
+			t.printf("%s\n", t.wrap("  "+p.Msg(m), 4))
+		}
+	}
+	if len(a.Change) > 0 {
+		t.heading(strings.ToUpper(p.T("detail.change")), -1, "")
+		for _, m := range a.Change {
+			t.printf("%s\n", t.wrap("  → "+p.Msg(m), 4))
+		}
+	}
+	if len(a.Watch) > 0 {
+		t.heading(strings.ToUpper(p.T("detail.watch")), len(a.Watch), "")
+		for _, m := range a.Watch {
+			t.printf("%s\n", t.wrap("  ◦ "+p.Msg(m), 4))
+		}
+	}
 
 	e := a.Economic
 	t.heading(strings.ToUpper(p.T("detail.economic")), -1, "")

@@ -78,6 +78,8 @@ type ClientJSON struct {
 	VerdictText  string            `json:"verdict_text"`
 	Reasons      []MessageJSON     `json:"reasons"`
 	Breaches     []MessageJSON     `json:"breaches"`
+	Watch        []MessageJSON     `json:"watch"`
+	Change       []MessageJSON     `json:"change"`
 	Economic     assess.Economic   `json:"economic"`
 	Payment      assess.Payment    `json:"payment"`
 	Relational   RelationalJSON    `json:"relational"`
@@ -95,7 +97,7 @@ func Client(a *assess.Assessment, p *i18n.Printer) ClientJSON {
 	c := ClientJSON{
 		ID: a.Client.ID, Name: a.Client.Name, Owner: a.Client.Owner, FamilyFriend: a.Client.FamilyFriend,
 		Currency: a.Client.Currency, Verdict: a.Verdict, VerdictText: p.T("verdict." + string(a.Verdict)),
-		Reasons: []MessageJSON{}, Breaches: []MessageJSON{},
+		Reasons: []MessageJSON{}, Breaches: []MessageJSON{}, Watch: []MessageJSON{}, Change: []MessageJSON{},
 		Economic: a.Economic, Payment: a.Payment, Relational: RelationalJSON{Relational: a.Relational, Escalation: []MessageJSON{}},
 	}
 	for _, r := range a.Reasons {
@@ -103,6 +105,12 @@ func Client(a *assess.Assessment, p *i18n.Printer) ClientJSON {
 	}
 	for _, b := range a.Breaches {
 		c.Breaches = append(c.Breaches, Message(b, p))
+	}
+	for _, m := range a.Watch {
+		c.Watch = append(c.Watch, Message(m, p))
+	}
+	for _, m := range a.Change {
+		c.Change = append(c.Change, Message(m, p))
 	}
 	for _, m := range a.Relational.Escalation {
 		c.Relational.Escalation = append(c.Relational.Escalation, Message(m, p))

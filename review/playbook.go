@@ -97,6 +97,9 @@ func LoadClient(ctx context.Context, st cartera.Store, clientID string, asOf car
 		return nil, cartera.NewError(cartera.ENOTFOUND, "client.not_found", "id", clientID)
 	}
 	a := assess.New(pol, q).Assess(&cc.Facts)
+	if err := NameContacts(ctx, st, &a); err != nil {
+		return nil, err
+	}
 	contacts, err := st.Contacts(ctx, clientID)
 	if err != nil {
 		return nil, err

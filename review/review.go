@@ -81,6 +81,9 @@ func Run(ctx context.Context, st cartera.Store, o Options) (*Result, error) {
 		if o.Verdict != "" && a.Verdict != o.Verdict {
 			return nil
 		}
+		if err := NameContacts(ctx, st, &a); err != nil {
+			return err
+		}
 		if o.Each != nil {
 			return o.Each(&a)
 		}

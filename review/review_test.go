@@ -167,7 +167,7 @@ func TestStreamedJSONIsOneValidDocument(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
 		t.Fatalf("invalid JSON: %v", err)
 	}
-	if doc.Version != 1 || doc.AsOf != "2026-11-25" || len(doc.Clients) != 40 || doc.Portfolio.Clients != 40 {
+	if doc.Version != 1 || doc.AsOf != "2026-11-25" || len(doc.Clients) != 47 || doc.Portfolio.Clients != 47 {
 		t.Errorf("header: %+v", doc.Version)
 	}
 	for _, c := range doc.Clients {
@@ -222,7 +222,7 @@ func TestDashboardAgreesWithTheFullReview(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Portfolio.Clients != full.Portfolio.Clients || d.PointsTotal != 40 || len(d.Points) != 40 {
+	if d.Portfolio.Clients != full.Portfolio.Clients || d.PointsTotal != 47 || len(d.Points) != 47 {
 		t.Fatalf("clients %d, points %d", d.Portfolio.Clients, len(d.Points))
 	}
 	for _, v := range cartera.Verdicts {
@@ -289,7 +289,7 @@ func TestRefreshRecomputesOnlyWhatChanged(t *testing.T) {
 		t.Errorf("after a threat: %+v", page.Rows[0].Summary)
 	}
 	// Another day makes every summary stale.
-	if missing, _, _ := st.StaleSummaries(ctx, review.SummaryKey(asOf.AddDays(1), cartera.DefaultPolicy())); len(missing) != 40 {
+	if missing, _, _ := st.StaleSummaries(ctx, review.SummaryKey(asOf.AddDays(1), cartera.DefaultPolicy())); len(missing) != 47 {
 		t.Errorf("a new day: %d stale", len(missing))
 	}
 }

@@ -58,6 +58,9 @@ func Refresh(ctx context.Context, st cartera.Store, asOf cartera.Date) (string, 
 	var rows []cartera.Summary
 	collect := func(f *cartera.ClientFacts) error {
 		a := judge.Assess(f)
+		if err := NameContacts(ctx, st, &a); err != nil {
+			return err
+		}
 		rows = append(rows, Summarize(&a, es, en))
 		return nil
 	}

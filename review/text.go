@@ -174,6 +174,10 @@ func (t *textWriter) client(a *assess.Assessment, reasons int) {
 		}
 		t.printf("%s\n", t.wrap("  • "+p.Msg(r), 4))
 	}
+	// What would change it: the first, most direct fact.
+	if len(a.Change) > 0 {
+		t.printf("%s\n", t.wrap("  → "+p.Msg(a.Change[0]), 4))
+	}
 }
 
 // wrap breaks s into lines of the report width, indenting continuation

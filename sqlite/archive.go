@@ -131,6 +131,11 @@ func (db *DB) Archive(ctx context.Context) (*cartera.Archive, error) {
 			a.Candidates = append(a.Candidates, c)
 			return err
 		}},
+		{`SELECT ` + sqlrow.DecisionColumns + ` FROM decisions ORDER BY id`, func(s sqlrow.Row) error {
+			d, err := sqlrow.ScanDecision(s)
+			a.Decisions = append(a.Decisions, d)
+			return err
+		}},
 	}
 	for _, st := range steps {
 		if err := each(ctx, tx, st.query, st.fn); err != nil {
@@ -261,6 +266,15 @@ func (t *importTx) PutArchive(ctx context.Context, a *cartera.Archive) error {
 			incident_id, source, origin, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.ClientID, nullText(c.ContactID),
 			c.At.Unix(), string(c.Kind), c.Reason.Key, p, c.Subject, c.Excerpt, string(c.Status), nullText(c.IncidentID), c.Source,
 			c.Origin, c.Version); err != nil {
+			return err
+		}
+	}
+	for _, d := range a.Decisions {
+		if err := d.Validate(); err != nil {
+			return err
+		}
+		if err := exec(`INSERT INTO decisions (id, client_id, day, policy, decided, reason, by_user, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			d.ID, d.ClientID, d.Day.UnixDay(), string(d.Policy), string(d.Decided), d.Reason, d.By, d.At.Unix()); err != nil {
 			return err
 		}
 	}

@@ -14,7 +14,7 @@ import (
 // a fixed order. It is private to this package and rebuilt from the events
 // whenever in doubt, so a format change only needs a new version byte.
 
-const codecVersion = 1
+const codecVersion = 2
 
 var errCodec = errors.New("facts cache: unreadable entry")
 
@@ -24,7 +24,8 @@ func encodeFacts(buf []byte, f *cartera.ClientFacts) []byte {
 		f.Revenue, int64(f.InvoicesIssued), int64(f.Hours), int64(f.BillableHours),
 		f.Discounts, int64(f.DiscountCount), int64(f.DiscountsOver), int64(f.MaxDiscount), int64(f.FreeHours),
 		int64(f.InvoicesDue), int64(f.LateInvoices), int64(f.OverLimit), int64(f.DaysLateSum), int64(f.WorstDaysLate),
-		f.Overdue, int64(f.OverdueCount), int64(f.OldestOverdue),
+		f.Overdue, int64(f.OverdueCount), int64(f.OldestOverdue), int64(f.LastOverLimit), int64(f.LastDiscountOver),
+		int64(f.DiscountsDerived),
 	} {
 		buf = binary.AppendVarint(buf, v)
 	}
@@ -105,6 +106,8 @@ func decodeFacts(b []byte, f *cartera.ClientFacts) error {
 	f.InvoicesDue, f.LateInvoices, f.OverLimit = int(d.varint()), int(d.varint()), int(d.varint())
 	f.DaysLateSum, f.WorstDaysLate = int(d.varint()), int(d.varint())
 	f.Overdue, f.OverdueCount, f.OldestOverdue = d.varint(), int(d.varint()), cartera.Date(d.varint())
+	f.LastOverLimit, f.LastDiscountOver = cartera.Date(d.varint()), cartera.Date(d.varint())
+	f.DiscountsDerived = int(d.varint())
 	f.FreeHoursMonth = f.FreeHoursMonth[:0]
 	for i, n := 0, d.count(); i < n && d.err == nil; i++ {
 		f.FreeHoursMonth = append(f.FreeHoursMonth, cartera.MonthHours{Month: cartera.Date(d.varint()), Hours: cartera.Hours(d.varint())})

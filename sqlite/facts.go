@@ -33,7 +33,8 @@ SELECT client_id,
 	coalesce(max(CASE WHEN due > ?1 AND due <= ?2 THEN min(coalesce(paid, ?2), ?2) - due END), 0),
 	coalesce(sum(CASE WHEN (paid IS NULL OR paid > ?2) AND due < ?2 THEN amount END), 0),
 	count(CASE WHEN (paid IS NULL OR paid > ?2) AND due < ?2 THEN 1 END),
-	min(CASE WHEN (paid IS NULL OR paid > ?2) AND due < ?2 THEN due END)
+	min(CASE WHEN (paid IS NULL OR paid > ?2) AND due < ?2 THEN due END),
+	max(CASE WHEN due > ?1 AND due <= ?2 AND min(coalesce(paid, ?2), ?2) - due > ?3 THEN due END)
 FROM invoices
 WHERE issued <= ?2 %s
 GROUP BY client_id ORDER BY client_id`
@@ -44,15 +45,26 @@ FROM time_entries
 WHERE day > ?1 AND day <= ?2 %s
 GROUP BY client_id ORDER BY client_id`
 
+// A discount recorded without its percentage (only the amounts were
+// imported) gets one derived from the list price: the discount plus what
+// was invoiced to the client the same day, rounded half up. Without an
+// invoice that day the percentage stays unknown (0).
 const concessionFactsSQL = `
 SELECT client_id,
 	coalesce(sum(CASE WHEN kind = 'discount' THEN amount END), 0),
 	count(CASE WHEN kind = 'discount' THEN 1 END),
-	count(CASE WHEN kind = 'discount' AND percent > ?3 THEN 1 END),
-	coalesce(max(CASE WHEN kind = 'discount' THEN percent END), 0),
-	coalesce(sum(CASE WHEN kind = 'free_hours' THEN hours END), 0)
-FROM concessions
-WHERE day > ?1 AND day <= ?2 %s
+	count(CASE WHEN kind = 'discount' AND pct > ?3 THEN 1 END),
+	coalesce(max(CASE WHEN kind = 'discount' THEN pct END), 0),
+	coalesce(sum(CASE WHEN kind = 'free_hours' THEN hours END), 0),
+	max(CASE WHEN kind = 'discount' AND pct > ?3 THEN day END),
+	count(CASE WHEN kind = 'discount' AND percent = 0 AND pct > 0 THEN 1 END)
+FROM (SELECT client_id, day, kind, amount, hours, percent,
+		CASE WHEN kind = 'discount' AND percent = 0 AND amount > 0 THEN
+			coalesce((SELECT (c.amount * 20000 + c.amount + sum(i.amount)) / (2 * (c.amount + sum(i.amount)))
+				FROM invoices i WHERE i.client_id = c.client_id AND i.issued = c.day HAVING sum(i.amount) > 0), 0)
+		ELSE percent END AS pct
+	FROM concessions c
+	WHERE day > ?1 AND day <= ?2 %s)
 GROUP BY client_id ORDER BY client_id`
 
 const freeHoursSQL = `
@@ -139,18 +151,19 @@ func computeFacts(ctx context.Context, tx *sql.Tx, q cartera.FactsQuery, fn func
 		revenue                                 int64
 		issued, due, late, over, daysSum, worst int64
 		overdue, overdueN                       int64
-		oldest                                  sql.NullInt64
+		oldest, lastOver                        sql.NullInt64
 	}
 	if err := open(invoiceFactsSQL, args(from, asOf, q.MaxDaysLate, q.GraceDays), func(r *sql.Rows) (string, error) {
 		var k string
 		err := r.Scan(&k, &inv.revenue, &inv.issued, &inv.due, &inv.late, &inv.over, &inv.daysSum, &inv.worst,
-			&inv.overdue, &inv.overdueN, &inv.oldest)
+			&inv.overdue, &inv.overdueN, &inv.oldest, &inv.lastOver)
 		return k, err
 	}, func(f *cartera.ClientFacts) error {
 		f.Revenue, f.InvoicesIssued = inv.revenue, int(inv.issued)
 		f.InvoicesDue, f.LateInvoices, f.OverLimit = int(inv.due), int(inv.late), int(inv.over)
 		f.DaysLateSum, f.WorstDaysLate = int(inv.daysSum), int(max(inv.worst, 0))
 		f.Overdue, f.OverdueCount, f.OldestOverdue = inv.overdue, int(inv.overdueN), dayOf(inv.oldest)
+		f.LastOverLimit = dayOf(inv.lastOver)
 		return nil
 	}); err != nil {
 		return err
@@ -171,13 +184,16 @@ func computeFacts(ctx context.Context, tx *sql.Tx, q cartera.FactsQuery, fn func
 
 	// Concessions.
 	var disc, discN, discOver, maxPct, free int64
+	var lastDisc sql.NullInt64
+	var derived int64
 	if err := open(concessionFactsSQL, args(from, asOf, int64(q.MaxDiscount)), func(r *sql.Rows) (string, error) {
 		var k string
-		err := r.Scan(&k, &disc, &discN, &discOver, &maxPct, &free)
+		err := r.Scan(&k, &disc, &discN, &discOver, &maxPct, &free, &lastDisc, &derived)
 		return k, err
 	}, func(f *cartera.ClientFacts) error {
 		f.Discounts, f.DiscountCount, f.DiscountsOver = disc, int(discN), int(discOver)
 		f.MaxDiscount, f.FreeHours = cartera.BasisPoints(maxPct), cartera.Hours(free)
+		f.LastDiscountOver, f.DiscountsDerived = dayOf(lastDisc), int(derived)
 		return nil
 	}); err != nil {
 		return err

@@ -93,12 +93,16 @@ func testArchive(t *testing.T, open Opener) {
 	if _, err := src.DismissCandidate(ctx, "c2", 0); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := src.SaveDecision(ctx, cartera.Decision{ClientID: "C1", Day: d(2026, 11, 20), Policy: cartera.VerdictEnd,
+		Decided: cartera.VerdictBoundaries, Reason: "Un cliente de diez años", By: "olga@x.es", At: at}); err != nil {
+		t.Fatal(err)
+	}
 	want, err := src.Archive(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(want.MatchRules) != 1 || len(want.Unmatched) != 1 || len(want.Provenance) != 1 || len(want.MailMessages) != 1 ||
-		len(want.Candidates) != 2 || want.Candidates[1].Status != cartera.CandidateDismissed {
+		len(want.Candidates) != 2 || want.Candidates[1].Status != cartera.CandidateDismissed || len(want.Decisions) != 1 {
 		t.Fatalf("the archive misses what capture keeps: %+v", want)
 	}
 	if len(want.Users) != 2 || len(want.Tokens) != 1 || want.Tokens[0].Hash != "token-hash" || want.Tokens[0].LastUsed.IsZero() ||
@@ -159,6 +163,10 @@ func testArchive(t *testing.T, open Opener) {
 	}
 
 	// What the archive is for still works in the destination.
+	if nd, err := dst.SaveDecision(ctx, cartera.Decision{ClientID: "C1", Day: d(2026, 11, 21), Policy: cartera.VerdictKeep,
+		Decided: cartera.VerdictKeep, At: at}); err != nil || nd.ID <= want.Decisions[0].ID {
+		t.Errorf("a new decision after the move: %+v %v", nd, err)
+	}
 	if u, err := dst.UserByEmail(ctx, "olga@x.es"); err != nil || u.ID != owner.ID || u.PasswordHash != owner.PasswordHash {
 		t.Errorf("owner: %+v %v", u, err)
 	}

@@ -30,6 +30,8 @@ func Run(t *testing.T, open Opener) {
 		{"RollbackLeavesNothing", testRollback},
 		{"ReferencesAreEnforced", testReferences},
 		{"FactsAggregateTheWindow", testFacts},
+		{"FactsDateBreachesAndDeriveDiscounts", testFactsBreachDates},
+		{"DecisionsAreKeptNewestFirst", testDecisions},
 		{"FactsFilterAndOrder", testFactsFilter},
 		{"FactsFollowEveryWrite", testFactsFollowWrites},
 		{"FindClientsIgnoresCaseAndAccents", testFind},
@@ -742,5 +744,79 @@ func testFactsFollowWrites(t *testing.T, st cartera.Store) {
 	}
 	if again := allFacts(t, st, q); !reflect.DeepEqual(again, after) {
 		t.Errorf("facts changed by reading another date")
+	}
+}
+
+// testFactsBreachDates: the facts say when the latest invoice over the line
+// was due and when the latest discount over the maximum was given, and a
+// discount imported without its percentage gets one from the list price
+// (the discount plus what was invoiced to the client that day).
+func testFactsBreachDates(t *testing.T, st cartera.Store) {
+	day := AsOf.AddDays(-100)
+	Load(t, st, Fixture{
+		Clients: []cartera.Client{{ID: "C1", Name: "Uno", Currency: "EUR"}},
+		Invoices: []cartera.Invoice{
+			{ID: "F1", ClientID: "C1", Issued: d(2026, 1, 1), Due: d(2026, 1, 31), Paid: d(2026, 3, 15), Amount: eur(70000)},
+			{ID: "F2", ClientID: "C1", Issued: day.AddDays(-30), Due: day, Paid: day.AddDays(40), Amount: eur(70000)},
+			{ID: "F3", ClientID: "C1", Issued: day, Due: day.AddDays(30), Paid: day.AddDays(30), Amount: eur(70000)},
+			{ID: "F4", ClientID: "C1", Issued: day.AddDays(10), Due: day.AddDays(40), Paid: day.AddDays(40), Amount: eur(95000)},
+		},
+		Concessions: []cartera.Concession{
+			// 300 off a list price of 1.000: 30 %, derived.
+			{ID: "K1", ClientID: "C1", Day: day, Kind: cartera.ConcessionDiscount, Amount: eur(30000)},
+			// 50 off 1.000: 5 %, under the line.
+			{ID: "K2", ClientID: "C1", Day: day.AddDays(10), Kind: cartera.ConcessionDiscount, Amount: eur(5000)},
+			// No invoice that day: the percentage stays unknown.
+			{ID: "K3", ClientID: "C1", Day: day.AddDays(20), Kind: cartera.ConcessionDiscount, Amount: eur(90000)},
+		},
+	})
+	q := cartera.FactsQuery{AsOf: AsOf, From: AsOf.AddMonths(-12), IncidentsFrom: AsOf.AddMonths(-24),
+		MaxDaysLate: 30, GraceDays: 5, MaxDiscount: 1500}
+	for _, ids := range [][]string{nil, {"C1"}} { // the cached and the direct paths
+		q.ClientIDs = ids
+		var got cartera.ClientFacts
+		if err := st.Facts(ctx, q, func(f *cartera.ClientFacts) error { got = *f; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if got.OverLimit != 2 || got.LastOverLimit != day {
+			t.Errorf("ids %v: over the line %d, last due %v; want 2, %v", ids, got.OverLimit, got.LastOverLimit, day)
+		}
+		if got.DiscountsOver != 1 || got.MaxDiscount != 3000 || got.LastDiscountOver != day || got.DiscountsDerived != 2 {
+			t.Errorf("ids %v: discounts over %d, max %v, last %v, derived %d; want 1, 30 %%, %v, 2", ids, got.DiscountsOver, got.MaxDiscount, got.LastDiscountOver, got.DiscountsDerived, day)
+		}
+	}
+}
+
+// testDecisions: a decision is stored with its id, listed newest first per
+// client or for all, and refused when it overrides without a reason or
+// names an unknown client.
+func testDecisions(t *testing.T, st cartera.Store) {
+	Load(t, st, NewFixture())
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	first, err := st.SaveDecision(ctx, cartera.Decision{ClientID: "C1", Day: AsOf, Policy: cartera.VerdictEnd,
+		Decided: cartera.VerdictBoundaries, Reason: "  Diez años de cliente  ", By: "olga@x.es", At: at})
+	if err != nil || first.ID == 0 || first.Reason != "Diez años de cliente" {
+		t.Fatalf("save: %+v %v", first, err)
+	}
+	if _, err := st.SaveDecision(ctx, cartera.Decision{ClientID: "C2", Day: AsOf, Policy: cartera.VerdictKeep,
+		Decided: cartera.VerdictKeep, At: at.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveDecision(ctx, cartera.Decision{ClientID: "C1", Day: AsOf, Policy: cartera.VerdictKeep,
+		Decided: cartera.VerdictEnd, At: at}); code(err) != cartera.EINVALID {
+		t.Errorf("an override without a reason: %v", err)
+	}
+	if _, err := st.SaveDecision(ctx, cartera.Decision{ClientID: "ghost", Day: AsOf, Policy: cartera.VerdictKeep,
+		Decided: cartera.VerdictKeep, At: at}); err == nil {
+		t.Errorf("a decision on an unknown client was stored")
+	}
+	all, err := st.Decisions(ctx, "", 0)
+	if err != nil || len(all) != 2 || all[0].ClientID != "C2" || !all[1].At.Equal(at) || all[1].Day != AsOf ||
+		all[1].Policy != cartera.VerdictEnd || all[1].Decided != cartera.VerdictBoundaries || all[1].By != "olga@x.es" {
+		t.Errorf("all: %+v %v", all, err)
+	}
+	one, err := st.Decisions(ctx, "C1", 1)
+	if err != nil || len(one) != 1 || one[0].ID != first.ID {
+		t.Errorf("C1: %+v %v", one, err)
 	}
 }

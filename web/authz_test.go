@@ -396,6 +396,8 @@ func authzRows() []authzRow {
 		page("GET /clients/{id}/script", permUser, scopeSeller, onClient("/script", nil, "")),
 		page("GET /clients/{id}/incidents/new", permUser, scopeSeller, onClient("/incidents/new", nil, "")),
 		page("POST /clients/{id}/incidents", permUser, scopeSeller, onClient("/incidents", vals("kind", "yelling", "severity", "2"), "")),
+		page("POST /clients/{id}/decisions", permUser, scopeSeller, onClient("/decisions", vals("decision", "agree"), "")),
+		page("GET /decisions", permManager, scopeNone, path("/decisions")),
 		page("GET /clients/{id}/incidents/{incident}", permUser, scopeSeller, func(m *matrix, w *caller, whose string) call {
 			_, id := m.record("incidents", whose)
 			return call{path: "/clients/" + clientOf(whose) + "/incidents/" + id}
@@ -495,6 +497,8 @@ func authzRows() []authzRow {
 		page("GET /api/v1/clients/{id}/timeline", permUser, scopeSeller, apiClient("/timeline", "")),
 		page("GET /api/v1/clients/{id}/script", permUser, scopeSeller, apiClient("/script", "")),
 		page("POST /api/v1/clients/{id}/incidents", permUser, scopeSeller, apiClient("/incidents", `{"kind":"yelling","severity":2}`)),
+		page("POST /api/v1/clients/{id}/decisions", permUser, scopeSeller, apiClient("/decisions", `{"agree":true}`)),
+		page("GET /api/v1/decisions", permManager, scopeNone, path("/api/v1/decisions")),
 		page("GET /api/v1/assessments", permUser, scopeNone, path("/api/v1/assessments")),
 		page("GET /api/v1/policy", permUser, scopeNone, path("/api/v1/policy")),
 		page("PUT /api/v1/policy", permOwner, scopeNone, setting("/api/v1/policy", policy)),

@@ -21,6 +21,14 @@ type clientPage struct {
 	// against the client (red lines apart: they have their own list) and
 	// what speaks for it.
 	Against, For []cartera.Message
+	// Script is what to say to change the interlocutor, when the abuse
+	// comes from one contact.
+	Script []cartera.Message
+	// The decision form: the verdicts to choose from, the latest decision
+	// recorded, and whether one was just saved.
+	Verdicts     []cartera.Verdict
+	LastDecision *cartera.Decision
+	Decided      bool
 	// Conversation is true when the verdict asks for a conversation
 	// (renegotiate, end, set boundaries): preparing it is the first action.
 	Conversation bool
@@ -120,9 +128,16 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	against, favour := reasonsByDirection(a.Reasons, a.Breaches)
+	var last *cartera.Decision
+	if ds, err := s.st.Decisions(r.Context(), cl.ID, 1); err != nil {
+		return err
+	} else if len(ds) > 0 {
+		last = &ds[0]
+	}
 	return s.page(w, r, "client", "clients", clientPage{
 		Client: cl, A: a, From: a.From.AddDays(1), Contacts: contacts, Months: len(months),
-		Against: against, For: favour,
+		Against: against, For: favour, Script: review.InterlocutorScript(a),
+		Verdicts: cartera.Verdicts, LastDecision: last, Decided: r.URL.Query().Get("decided") == "1",
 		Conversation: a.Verdict == cartera.VerdictEnd || a.Verdict == cartera.VerdictRenegotiate || a.Verdict == cartera.VerdictBoundaries,
 		History:      newHistory(r.URL, cl.ID, timeline),
 		Sparks:       sparks,

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/review"
 )
 
 //go:embed templates/*.html
@@ -32,6 +33,8 @@ type pages struct {
 // language-dependent goes through the page's printer (.P).
 var funcs = template.FuncMap{
 	"verdictClass": func(v cartera.Verdict) string { return "v-" + string(v) },
+	"proposalText": review.ProposalText,
+	"decisionLine": review.DecisionLine,
 	"lower":        strings.ToLower,
 	"add":          func(a, b int) int { return a + b },
 	"sub":          func(a, b int) int { return a - b },

@@ -78,6 +78,8 @@ func (s *Server) routeTable() []*route {
 		page("GET", "/clients/{id}/incidents/new", permUser, s.incidentNew),
 		page("POST", "/clients/{id}/incidents", permUser, s.incidentCreate),
 		page("GET", "/clients/{id}/incidents/{incident}", permUser, s.incidentShow),
+		page("POST", "/clients/{id}/decisions", permUser, s.decisionCreate),
+		page("GET", "/decisions", permManager, s.decisionsShow),
 		page("GET", "/pipeline", permUser, s.pipelineBoard),
 		page("GET", "/pipeline/new", permUser, s.dealNew),
 		page("POST", "/pipeline/deals", permUser, s.dealCreate),

@@ -352,6 +352,8 @@ var designPages = []struct{ name, path string }{
 	{"clients", "/clients"},
 	{"client-end", "/clients/C-004"},
 	{"client-renegotiate", "/clients/C-001"},
+	{"client-interlocutor", "/clients/C-045"},
+	{"decisions", "/decisions"},
 	{"script", "/clients/C-005/script"},
 	{"incident", "/clients/C-004/incidents/new"},
 	{"pipeline", "/pipeline"},

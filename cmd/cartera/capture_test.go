@@ -154,7 +154,7 @@ func TestCaptureMailCalendarAndInvoicesEndToEnd(t *testing.T) {
 	}
 	for id, want := range map[string][]string{
 		"C-001": {"reason.overdue", "1.080,00", "15 oct 2026"},
-		"C-002": {"breach.off_limits", "horario protegido (15 nov 2026, 22:40)"},
+		"C-002": {"breach.off_limits", "horario protegido: Exigencias fuera de horario, 15 nov 2026, 22:40"},
 	} {
 		for _, w := range want {
 			if !strings.Contains(reasons[id], w) {

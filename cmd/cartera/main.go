@@ -66,6 +66,8 @@ var commands = []command{
 	{"export", runExport},
 	{"demo", runDemo},
 	{"policy", runPolicy},
+	{"decide", runDecide},
+	{"decisions", runDecisions},
 	{"serve", runServe},
 	{"users", runUsers},
 	{"backup", runBackup},

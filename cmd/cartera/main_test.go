@@ -160,7 +160,7 @@ var demoVerdicts = map[string]string{
 func TestDemoVerdicts(t *testing.T) {
 	t.Parallel()
 	doc := decodeReview(t, runBin(t, nil, "review", "--demo", "--as-of", "2026-11-25", "--format", "json"))
-	if doc.AsOf != "2026-11-25" || doc.Portfolio.Clients != 40 || len(doc.Clients) != 40 {
+	if doc.AsOf != "2026-11-25" || doc.Portfolio.Clients != 47 || len(doc.Clients) != 47 {
 		t.Fatalf("as of %s, %d clients", doc.AsOf, len(doc.Clients))
 	}
 	got := map[string]string{}
@@ -240,7 +240,7 @@ func TestTextReportIsPlainWithoutATerminal(t *testing.T) {
 	if strings.Contains(r.stdout, "\x1b[") {
 		t.Errorf("escape codes written to a pipe")
 	}
-	for _, want := range []string{"Revisión de la cartera a 25 nov 2026", "TERMINAR LA RELACIÓN (3)", "LÍNEAS ROJAS CRUZADAS", "LOS MÁS RUIDOSOS"} {
+	for _, want := range []string{"Revisión de la cartera a 25 nov 2026", "TERMINAR LA RELACIÓN (5)", "LÍNEAS ROJAS CRUZADAS", "LOS MÁS RUIDOSOS"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("missing %q", want)
 		}

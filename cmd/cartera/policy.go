@@ -116,6 +116,14 @@ func printPolicy(a *app, p *i18n.Printer, pol cartera.Policy) {
 		}
 		fmt.Fprintf(a.stdout, "    %-24s %d  (%s)%s\n", "weight."+string(k), pol.Weight(k), p.T("kind."+string(k)), mark)
 	}
+	fmt.Fprintln(a.stdout, "  half_life.<line>")
+	for _, l := range cartera.BreachLines {
+		mark := ""
+		if pol.BreachHalfLifeDays(l) != def.BreachHalfLifeDays(l) {
+			mark = "  " + p.T("policy.default_was", "value", fmt.Sprint(def.BreachHalfLifeDays(l)))
+		}
+		fmt.Fprintf(a.stdout, "    %-24s %d%s\n", "half_life."+l, pol.BreachHalfLifeDays(l), mark)
+	}
 	fmt.Fprintln(a.stdout)
 	fmt.Fprintln(a.stdout, p.T("policy.hint"))
 }

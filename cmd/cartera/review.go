@@ -75,18 +75,26 @@ func runReview(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	return review.WriteText(a.stdout, res, p, review.TextOptions{Color: a.useColor()})
-}
-
-// reviewClient shows one client in full. text may be an id or part of a
-// name; an ambiguous name lists the candidates.
-func reviewClient(ctx context.Context, a *app, st cartera.Store, p *i18n.Printer, text string, asOf cartera.Date, format string) error {
-	found, err := st.FindClients(ctx, text, 10)
-	if err != nil {
+	if err := review.WriteText(a.stdout, res, p, review.TextOptions{Color: a.useColor()}); err != nil {
 		return err
 	}
+	// Where the user's decisions and the policy keep disagreeing.
+	al, err := review.Align(ctx, st, asOf)
+	if err != nil || len(al.Groups) == 0 {
+		return err
+	}
+	return review.WriteAlignment(a.stdout, al, p, review.TextOptions{Color: a.useColor()}, false)
+}
+
+// pickClient finds a client by id or part of its name; an ambiguous name
+// lists the candidates.
+func pickClient(ctx context.Context, st cartera.Store, text string) (cartera.Client, error) {
+	found, err := st.FindClients(ctx, text, 10)
+	if err != nil {
+		return cartera.Client{}, err
+	}
 	if len(found) == 0 {
-		return cartera.NewError(cartera.ENOTFOUND, "cli.client_not_found", "value", text)
+		return cartera.Client{}, cartera.NewError(cartera.ENOTFOUND, "cli.client_not_found", "value", text)
 	}
 	pick := found[0]
 	exact := pick.ID == text || cartera.Fold(pick.Name) == cartera.Fold(text)
@@ -95,7 +103,17 @@ func reviewClient(ctx context.Context, a *app, st cartera.Store, p *i18n.Printer
 		for _, c := range found {
 			names = append(names, fmt.Sprintf("%s (%s)", c.Name, c.ID))
 		}
-		return cartera.NewError(cartera.EINVALID, "cli.client_ambiguous", "value", text, "names", names)
+		return cartera.Client{}, cartera.NewError(cartera.EINVALID, "cli.client_ambiguous", "value", text, "names", names)
+	}
+	return pick, nil
+}
+
+// reviewClient shows one client in full. text may be an id or part of a
+// name; an ambiguous name lists the candidates.
+func reviewClient(ctx context.Context, a *app, st cartera.Store, p *i18n.Printer, text string, asOf cartera.Date, format string) error {
+	pick, err := pickClient(ctx, st, text)
+	if err != nil {
+		return err
 	}
 	as, err := review.One(ctx, st, asOf, pick.ID)
 	if err != nil {

@@ -1,0 +1,138 @@
+package assess
+
+import (
+	"time"
+
+	"github.com/cartera/cartera"
+)
+
+// change lists the smallest facts that would move the verdict one step:
+// first what would make it milder (what the client can do, or what time
+// alone would do), then what would make it harsher. Each claim is checked
+// by assessing the client again on the altered facts — overdue invoices
+// paid, a larger margin, incidents that have aged — and is listed only
+// when the verdict does move: nothing here is written by hand.
+func change(f *cartera.ClientFacts, x *Assessor, a *Assessment) []cartera.Message {
+	p := x.p
+	ab := a.abuse
+	e, pm := a.Economic, a.Payment
+	var out []cartera.Message
+	add := func(key string, kv ...any) { out = append(out, cartera.M(key, kv...)) }
+	milder := func(g *cartera.ClientFacts) (cartera.Verdict, bool) {
+		v := x.core(g).Verdict
+		return v, v.Urgency() > a.Verdict.Urgency()
+	}
+
+	// Milder.
+	if a.Verdict == cartera.VerdictEnd && ab.ends() {
+		add("change.abuse_final")
+		return out
+	}
+	if a.Verdict != cartera.VerdictKeep {
+		if pm.OverdueCount > 0 {
+			g := *f
+			g.Overdue, g.OverdueCount, g.OldestOverdue = 0, 0, 0
+			if v, ok := milder(&g); ok {
+				add("change.pay_overdue", "verdict", v, "n", pm.OverdueCount, "amount", pm.OverdueAmount)
+			}
+		}
+		if n := onTimeNeeded(f, p); n > 0 {
+			g := *f
+			g.InvoicesDue += n
+			g.Overdue, g.OverdueCount, g.OldestOverdue = 0, 0, 0
+			if v, ok := milder(&g); ok {
+				add("change.pay_next", "verdict", v, "n", n, "days", p.MaxDaysLate)
+			}
+		}
+		if e.HasRevenue && e.MarginPct < p.MinMargin {
+			// The margin reaches the minimum when it grows by
+			// min × revenue − margin (the same growth in revenue at no
+			// extra cost, or a cost to serve that falls as much).
+			need := cartera.MulDivRound(e.Revenue.Amount, int64(p.MinMargin), 10000) - e.Margin.Amount
+			need = cartera.MulDivRound(need, 10000, 10000-int64(p.MinMargin))
+			g := *f
+			g.Revenue += need
+			if v, ok := milder(&g); ok && need > 0 {
+				add("change.margin", "verdict", v, "amount", cartera.Money{Amount: need, Currency: e.Revenue.Currency}, "min", p.MinMargin)
+			}
+		}
+		if len(f.Incidents) > 0 && (a.grades[2] >= minor || a.active("off_limits") || a.active("severity")) {
+			// Time without new incidents: age them and find the first
+			// span after which the verdict eases (whole weeks, so that
+			// protected hours stay protected). Aging only ever lowers
+			// weights and empties windows, so the spans are searched by
+			// halves.
+			spans := []int{28, 56, 91, 119, 182, 273, 364}
+			aged := func(days int) (cartera.Verdict, bool) {
+				g := *f
+				g.Incidents = make([]cartera.IncidentFact, len(f.Incidents))
+				for i, in := range f.Incidents {
+					in.At = in.At.Add(-time.Duration(days) * 24 * time.Hour)
+					g.Incidents[i] = in
+				}
+				return milder(&g)
+			}
+			lo, hi := 0, len(spans)
+			for lo < hi {
+				if mid := (lo + hi) / 2; func() bool { _, ok := aged(spans[mid]); return ok }() {
+					hi = mid
+				} else {
+					lo = mid + 1
+				}
+			}
+			if lo < len(spans) {
+				if v, ok := aged(spans[lo]); ok {
+					add("change.calm", "verdict", v, "date", a.AsOf.AddDays(spans[lo]))
+				}
+			}
+		}
+		for _, b := range a.Lines {
+			if b.Active && b.N == 1 && b.Line != "margin" && a.Verdict == cartera.VerdictBoundaries {
+				add("change.breach_fades", "line", lineMsg(b.Line), "date", b.Last.AddDays(p.BreachHalfLifeDays(b.Line)+1))
+			}
+		}
+		if ab.oneContact() {
+			add("change.one_contact", "contact", ab.contact)
+		}
+	}
+
+	// Harsher.
+	if a.Verdict != cartera.VerdictEnd {
+		if n := len(ab.serious); n > 0 && ab.repeat-n == 1 {
+			until := cartera.DateFromTime(ab.serious[0].At.In(x.loc)).AddDays(ab.days)
+			add("change.abuse_next", "severity", ab.minSeverity, "date", until)
+		}
+		if a.Relational.Abuse > 0 && !ab.found() {
+			add("change.threat_next", "severity", ab.minSeverity)
+		}
+		if ab.oneContact() {
+			add("change.one_contact_continues", "contact", ab.contact)
+		}
+	}
+	if a.Verdict == cartera.VerdictKeep {
+		if e.HasRevenue {
+			cushion := e.Margin.Amount - cartera.MulDivRound(e.Revenue.Amount, int64(p.MinMargin), 10000)
+			if cushion >= 0 {
+				add("change.margin_cushion", "amount", cartera.Money{Amount: cushion, Currency: e.Revenue.Currency}, "min", p.MinMargin)
+			}
+		}
+		if p.MaxSeverity < cartera.MaxSeverity {
+			add("change.severity_next", "severity", p.MaxSeverity+1)
+		}
+	}
+	return out
+}
+
+// onTimeNeeded is how many more invoices paid within the line would bring
+// the share over the line under LateShareHigh (0 when it already is).
+func onTimeNeeded(f *cartera.ClientFacts, p cartera.Policy) int {
+	if f.InvoicesDue < 2 || p.LateShareHigh <= 0 || cartera.Ratio(int64(f.OverLimit), int64(f.InvoicesDue)) < p.LateShareHigh {
+		return 0
+	}
+	// over × 10000 < high × (due + n)
+	n := int(int64(f.OverLimit)*10000/int64(p.LateShareHigh)) - f.InvoicesDue + 1
+	return max(n, 1)
+}
+
+// lineMsg names a red line.
+func lineMsg(line string) cartera.Message { return cartera.M("line." + line) }

@@ -1,0 +1,249 @@
+package assess
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/i18n"
+)
+
+// sunday returns an instant on a Sunday morning n weeks before the as-of
+// date (a Wednesday): inside the default protected hours.
+func sunday(weeks int) time.Time {
+	return asOf.AddDays(-3 - 7*weeks).Time(time.UTC).Add(10 * time.Hour)
+}
+
+func has(ms []cartera.Message, key string) bool {
+	for _, m := range ms {
+		if m.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func TestBreachesFade(t *testing.T) {
+	t.Parallel()
+	half := cartera.DefaultPolicy().BreachHalfLifeDays("severity") // 180
+	tests := []struct {
+		name    string
+		facts   *cartera.ClientFacts
+		verdict cartera.Verdict
+		breach  bool   // the breach still counts
+		watch   string // a key among the watch notes
+	}{
+		{"severity-4 insult exactly at the half-life → still counts", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{incident(half, cartera.KindInsult, 4)}
+		}), cartera.VerdictBoundaries, true, ""},
+		{"severity-4 insult a day past the half-life → a watch note", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{incident(half+1, cartera.KindInsult, 4)}
+		}), cartera.VerdictKeep, false, "watch.old_breach"},
+		{"two old severity-4 incidents → repeated, still counts", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{incident(300, cartera.KindBelittling, 4), incident(250, cartera.KindBelittling, 4)}
+		}), cartera.VerdictBoundaries, true, ""},
+		{"one invoice 36 days late ten months ago → payment stays low, keep", facts(func(f *cartera.ClientFacts) {
+			f.LateInvoices, f.OverLimit, f.WorstDaysLate, f.DaysLateSum = 1, 1, 36, 36
+			f.LastOverLimit = asOf.AddDays(-300)
+		}), cartera.VerdictKeep, false, "watch.old_breach"},
+		{"one invoice 36 days late last month → boundaries", facts(func(f *cartera.ClientFacts) {
+			f.LateInvoices, f.OverLimit, f.WorstDaysLate, f.DaysLateSum = 1, 1, 36, 36
+			f.LastOverLimit = asOf.AddDays(-30)
+		}), cartera.VerdictBoundaries, true, ""},
+		{"days late exactly at its half-life (120) → counts", facts(func(f *cartera.ClientFacts) {
+			f.LateInvoices, f.OverLimit, f.WorstDaysLate, f.DaysLateSum = 1, 1, 36, 36
+			f.LastOverLimit = asOf.AddDays(-120)
+		}), cartera.VerdictBoundaries, true, ""},
+		{"one launch month of free hours nine months ago → keep, watch", facts(func(f *cartera.ClientFacts) {
+			m := asOf.AddMonths(-9).Month()
+			f.FreeHours = cartera.HoursOf(10)
+			f.FreeHoursMonth = []cartera.MonthHours{{Month: m, Hours: cartera.HoursOf(10)}}
+		}), cartera.VerdictKeep, false, "watch.old_breach"},
+		{"one Sunday call of severity 1 ten months ago → keep, watch", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{{ID: "I", At: sunday(43), Kind: cartera.KindOutOfHours, Severity: 1}}
+		}), cartera.VerdictKeep, false, "watch.old_breach"},
+		{"a Sunday call last week → boundaries", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{{ID: "I", At: sunday(1), Kind: cartera.KindOutOfHours, Severity: 1}}
+		}), cartera.VerdictBoundaries, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a := run(tt.facts)
+			if a.Verdict != tt.verdict {
+				t.Errorf("verdict %s, want %s; reasons %s; breaches %s; watch %s", a.Verdict, tt.verdict, keys(a.Reasons), keys(a.Breaches), keys(a.Watch))
+			}
+			if got := len(a.Breaches) > 0; got != tt.breach {
+				t.Errorf("breach counts: %v, want %v (%+v)", got, tt.breach, a.Lines)
+			}
+			if tt.watch != "" && !has(a.Watch, tt.watch) {
+				t.Errorf("watch %s, want %s", keys(a.Watch), tt.watch)
+			}
+			if len(a.Change) == 0 {
+				t.Errorf("no change listed for %s", a.Verdict)
+			}
+		})
+	}
+}
+
+func TestAbuseOutweighsMoney(t *testing.T) {
+	t.Parallel()
+	from := func(c string, in cartera.IncidentFact) cartera.IncidentFact { in.ContactID = c; return in }
+	tests := []struct {
+		name    string
+		facts   *cartera.ClientFacts
+		verdict cartera.Verdict
+		reason  string
+		change  string
+	}{
+		{"one severity-4 threat on a 65 % margin → end", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{incident(40, cartera.KindThreat, 4)}
+		}), cartera.VerdictEnd, "reason.abuse_threat", "change.abuse_final"},
+		{"a severity-3 threat → not abuse that ends", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{incident(40, cartera.KindThreat, 3)}
+		}), cartera.VerdictBoundaries, "reason.incidents", "change.threat_next"},
+		{"four severity-4 insults in seven months → end", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{incident(210, cartera.KindInsult, 4), incident(150, cartera.KindInsult, 4),
+				incident(90, cartera.KindInsult, 4), incident(20, cartera.KindInsult, 4)}
+		}), cartera.VerdictEnd, "reason.abuse_repeated", "change.abuse_final"},
+		{"three serious at the window's edge (180 days) → end", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{incident(179, cartera.KindYelling, 4), incident(100, cartera.KindInsult, 5),
+				incident(10, cartera.KindYelling, 4)}
+		}), cartera.VerdictEnd, "reason.abuse_repeated_mixed", ""},
+		{"the first of three just outside the window → boundaries, one more ends it", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{incident(181, cartera.KindYelling, 4), incident(100, cartera.KindInsult, 4),
+				incident(10, cartera.KindYelling, 4)}
+		}), cartera.VerdictBoundaries, "breach.severity", "change.abuse_next"},
+		{"all the abuse from one contact → change the interlocutor first", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{from("K1", incident(120, cartera.KindInsult, 4)), from("K1", incident(60, cartera.KindInsult, 4)),
+				from("K1", incident(10, cartera.KindYelling, 4))}
+		}), cartera.VerdictBoundaries, "reason.abuse_one_contact", "change.one_contact_continues"},
+		{"abuse from two contacts → end", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{from("K1", incident(120, cartera.KindInsult, 4)), from("K2", incident(60, cartera.KindInsult, 4)),
+				from("K1", incident(10, cartera.KindYelling, 4))}
+		}), cartera.VerdictEnd, "reason.abuse_outweighs_money", ""},
+		{"a severity-4 threat from one contact → end anyway", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{from("K1", incident(10, cartera.KindThreat, 4))}
+		}), cartera.VerdictEnd, "reason.abuse_threat", "change.abuse_final"},
+		{"one contact's serious yelling plus a threat → end", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{from("K1", incident(120, cartera.KindYelling, 4)), from("K1", incident(60, cartera.KindYelling, 4)),
+				from("K1", incident(30, cartera.KindYelling, 4)), from("K1", incident(10, cartera.KindThreat, 4))}
+		}), cartera.VerdictEnd, "reason.abuse_outweighs_money", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a := run(tt.facts)
+			if a.Verdict != tt.verdict {
+				t.Errorf("verdict %s, want %s; reasons %s", a.Verdict, tt.verdict, keys(a.Reasons))
+			}
+			if !has(a.Reasons, tt.reason) {
+				t.Errorf("reasons %s, want %s", keys(a.Reasons), tt.reason)
+			}
+			if tt.change != "" && !has(a.Change, tt.change) {
+				t.Errorf("change %s, want %s", keys(a.Change), tt.change)
+			}
+		})
+	}
+}
+
+func TestWatchNotes(t *testing.T) {
+	t.Parallel()
+	taunts := func(n int) *cartera.ClientFacts {
+		return facts(func(f *cartera.ClientFacts) {
+			for i := 0; i < n; i++ {
+				f.Incidents = append(f.Incidents, incident(300-70*i, cartera.KindCompetitorTaunt, 1))
+			}
+		})
+	}
+	if a := run(taunts(3)); a.Verdict != cartera.VerdictKeep || !has(a.Watch, "watch.kind") {
+		t.Errorf("3 taunts (the threshold): verdict %s, watch %s; want keep with watch.kind", a.Verdict, keys(a.Watch))
+	}
+	if a := run(taunts(2)); has(a.Watch, "watch.kind") {
+		t.Errorf("2 taunts: watch %s, want none", keys(a.Watch))
+	}
+	// Many patterns: ranked and limited.
+	a := run(facts(func(f *cartera.ClientFacts) {
+		for i := 0; i < 4; i++ {
+			f.Incidents = append(f.Incidents, incident(300-70*i, cartera.KindCompetitorTaunt, 1),
+				incident(301-70*i, cartera.KindPaymentExcuse, 1), incident(302-70*i, cartera.KindScopeCreep, 1))
+		}
+		f.LateInvoices, f.DaysLateSum = 2, 20
+		f.FreeHoursMonth = []cartera.MonthHours{{Month: asOf.AddMonths(-3).Month(), Hours: 100}, {Month: asOf.AddMonths(-2).Month(), Hours: 100}, {Month: asOf.AddMonths(-1).Month(), Hours: 100}}
+	}))
+	if len(a.Watch) != cartera.DefaultPolicy().WatchNotes {
+		t.Errorf("watch %s: want %d notes", keys(a.Watch), cartera.DefaultPolicy().WatchNotes)
+	}
+}
+
+// TestProtectedHoursNameWhatHappened checks, for every kind of incident
+// against every red line it can cross, that no reason, breach, watch note or
+// change names it by another kind's name, in Spanish and English.
+func TestProtectedHoursNameWhatHappened(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []i18n.Lang{i18n.ES, i18n.EN} {
+		pr := i18n.New(lang, time.UTC)
+		names := kindNames(pr)
+		for _, k := range cartera.IncidentKinds {
+			for _, sev := range []int{1, 4} { // under and over the severity line
+				a := run(facts(func(f *cartera.ClientFacts) {
+					for w := 0; w < 3; w++ {
+						f.Incidents = append(f.Incidents, cartera.IncidentFact{ID: "I", At: sunday(w), Kind: k, Severity: sev})
+					}
+				}))
+				if cartera.DefaultPolicy().IsContact(k) != has(a.Breaches, "breach.off_limits") {
+					t.Errorf("%s: protected-hours breach %v, want %v", k, !cartera.DefaultPolicy().IsContact(k), cartera.DefaultPolicy().IsContact(k))
+				}
+				var all []cartera.Message
+				all = append(append(append(append(all, a.Reasons...), a.Breaches...), a.Watch...), a.Change...)
+				for _, m := range all {
+					text := strings.ToLower(pr.Msg(m))
+					for other, words := range names {
+						if other == k {
+							continue
+						}
+						for _, w := range words {
+							if strings.Contains(text, w) {
+								t.Errorf("%s %s severity %d: %q names %s (%q)", lang, k, sev, text, other, w)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// kindNames are the words that name each kind of incident: its label, and
+// for out-of-hours demands the words that used to stand for every kind.
+func kindNames(pr *i18n.Printer) map[cartera.IncidentKind][]string {
+	out := map[cartera.IncidentKind][]string{}
+	for _, k := range cartera.IncidentKinds {
+		out[k] = []string{strings.ToLower(pr.T("kind." + string(k)))}
+	}
+	out[cartera.KindOutOfHours] = append(out[cartera.KindOutOfHours], "request", "petici", "demand", "exigencia")
+	return out
+}
+
+// TestOldBreachSaysWhen: a breach that still counts (it recurred) but whose
+// latest crossing is months old says how long ago, in the breach itself.
+func TestOldBreachSaysWhen(t *testing.T) {
+	t.Parallel()
+	a := run(facts(func(f *cartera.ClientFacts) {
+		f.LateInvoices, f.OverLimit, f.WorstDaysLate, f.DaysLateSum = 2, 2, 40, 78
+		f.LastOverLimit = asOf.AddDays(-150)
+	}))
+	es, en := i18n.New(i18n.ES, time.UTC), i18n.New(i18n.EN, time.UTC)
+	if len(a.Breaches) != 1 || !strings.Contains(es.Msg(a.Breaches[0]), "la última vencía hace 5 meses") ||
+		!strings.Contains(en.Msg(a.Breaches[0]), "the latest was due 5 months ago") {
+		t.Errorf("breaches: %v", a.Breaches)
+	}
+	recent := run(facts(func(f *cartera.ClientFacts) {
+		f.LateInvoices, f.OverLimit, f.WorstDaysLate, f.DaysLateSum = 2, 2, 40, 78
+		f.LastOverLimit = asOf.AddDays(-20)
+	}))
+	if len(recent.Breaches) != 1 || strings.Contains(en.Msg(recent.Breaches[0]), "latest") {
+		t.Errorf("a recent breach: %v", en.Msg(recent.Breaches[0]))
+	}
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/review"
+)
+
+// runDecide records the decision taken on a client's verdict:
+//
+//	cartera decide CLIENT --agree
+//	cartera decide CLIENT --verdict boundaries --reason "…"
+func runDecide(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "decide")
+	var c common
+	c.register(fs, true)
+	agree := fs.Bool("agree", false, "")
+	verdict := fs.String("verdict", "", "")
+	reason := fs.String("reason", "", "")
+	by := fs.String("by", "", "")
+	asOfS := fs.String("as-of", "", "")
+	rest, err := parse(a, fs, &c, args)
+	if err != nil {
+		return err
+	}
+	p := a.printer()
+	if len(rest) != 1 || *agree == (*verdict != "") {
+		return &usageError{p.T("decide.usage")}
+	}
+	v := cartera.Verdict(*verdict)
+	if v != "" && !v.Valid() {
+		return &usageError{p.T("cli.bad_verdict", "value", *verdict)}
+	}
+	asOf, err := parseDay(a, *asOfS, cartera.DefaultPolicy().Location())
+	if err != nil {
+		return err
+	}
+	st, done, err := a.openStore(ctx, c, asOf)
+	if err != nil {
+		return err
+	}
+	defer done()
+	cl, err := pickClient(ctx, st, rest[0])
+	if err != nil {
+		return err
+	}
+	as, err := review.One(ctx, st, asOf, cl.ID)
+	if err != nil {
+		return err
+	}
+	if *agree {
+		v = as.Verdict
+	}
+	d, err := st.SaveDecision(ctx, cartera.Decision{ClientID: cl.ID, Day: asOf, Policy: as.Verdict, Decided: v,
+		Reason: *reason, By: *by, At: a.now()})
+	if err != nil {
+		return err
+	}
+	if d.Agrees() {
+		fmt.Fprintln(a.stdout, p.T("decide.agreed", "name", cl.Name, "verdict", d.Policy))
+	} else {
+		fmt.Fprintln(a.stdout, p.T("decide.overridden", "name", cl.Name, "verdict", d.Policy, "decided", d.Decided))
+	}
+	return nil
+}
+
+// runDecisions lists the decisions recorded and where they keep
+// disagreeing with the policy, with the threshold change that would align
+// them (never applied: the owner sets it with cartera policy set).
+func runDecisions(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "decisions")
+	var c common
+	c.register(fs, true)
+	format := fs.String("format", "text", "")
+	asOfS := fs.String("as-of", "", "")
+	rest, err := parse(a, fs, &c, args)
+	if err != nil {
+		return err
+	}
+	p := a.printer()
+	if len(rest) > 0 {
+		return &usageError{p.T("cli.unexpected_args", "args", strings.Join(rest, " "), "command", "decisions")}
+	}
+	if *format != "text" && *format != "json" {
+		return &usageError{p.T("cli.bad_format", "value", *format, "allowed", "text, json")}
+	}
+	asOf, err := parseDay(a, *asOfS, cartera.DefaultPolicy().Location())
+	if err != nil {
+		return err
+	}
+	st, done, err := a.openStore(ctx, c, asOf)
+	if err != nil {
+		return err
+	}
+	defer done()
+	pol, err := st.Policy(ctx)
+	if err != nil {
+		return err
+	}
+	p = i18n.New(a.lang, pol.Location())
+	al, err := review.Align(ctx, st, asOf)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		return writeJSON(a.stdout, review.AlignmentJSON(al, p))
+	}
+	return review.WriteAlignment(a.stdout, al, p, review.TextOptions{Color: a.useColor()}, true)
+}

@@ -1,0 +1,57 @@
+package review
+
+import (
+	"context"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/assess"
+)
+
+// NameContacts replaces the contact ids the engine puts in its messages (the
+// "contact" fact: the one person all the abuse came from) with the contact's
+// name, so that reasons name the person. Only the few assessments that
+// carry such a fact cost a lookup; a contact deleted since keeps its id.
+func NameContacts(ctx context.Context, st cartera.Store, a *assess.Assessment) error {
+	for _, list := range [][]cartera.Message{a.Reasons, a.Change} {
+		for i := range list {
+			for j, arg := range list[i].Args {
+				id, ok := arg.Value.(string)
+				if arg.Name != "contact" || !ok || id == "" {
+					continue
+				}
+				c, err := st.Contact(ctx, id)
+				if cartera.ErrorCode(err) == cartera.ENOTFOUND {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				list[i].Args[j].Value = c.Name
+			}
+		}
+	}
+	return nil
+}
+
+// InterlocutorScript is what to say when the abuse comes from one person:
+// ask the client for another interlocutor, about how to go on rather than
+// about what happened, with the line one is tempted to say and the one to
+// say instead. Empty unless the verdict proposes changing the interlocutor.
+func InterlocutorScript(a *assess.Assessment) []cartera.Message {
+	for _, r := range a.Reasons {
+		if r.Key != "reason.abuse_one_contact" {
+			continue
+		}
+		who, _ := r.Get("contact")
+		kv := []any{"client", a.Client.Name, "contact", who}
+		return []cartera.Message{
+			cartera.M("interlocutor_script.open", kv...),
+			cartera.M("interlocutor_script.ask", kv...),
+			cartera.M("interlocutor_script.not_the_past", kv...),
+			cartera.M("interlocutor_script.exit", kv...),
+			cartera.M("interlocutor_script.tempted", kv...),
+			cartera.M("interlocutor_script.instead", kv...),
+		}
+	}
+	return nil
+}

@@ -1,0 +1,150 @@
+package review_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/assess"
+	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/review"
+)
+
+// TestDemoReasonsNameWhatHappened: in the whole demo review, in Spanish and
+// English, no reason, red line or watch note names a kind of incident the
+// client did not have in the period — the protected-hours line used to call
+// a Sunday competitor taunt "a request".
+func TestDemoReasonsNameWhatHappened(t *testing.T) {
+	t.Parallel()
+	db := demoStore(t)
+	var all []assess.Assessment
+	if _, err := review.Run(ctx, db, review.Options{AsOf: asOf, Each: func(a *assess.Assessment) error {
+		all = append(all, *a)
+		return nil
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []i18n.Lang{i18n.ES, i18n.EN} {
+		p := i18n.New(lang, time.UTC)
+		names := map[cartera.IncidentKind][]string{}
+		for _, k := range cartera.IncidentKinds {
+			names[k] = []string{strings.ToLower(p.T("kind." + string(k)))}
+		}
+		names[cartera.KindOutOfHours] = append(names[cartera.KindOutOfHours], "request", "petici", "demand", "exigencia")
+		for _, a := range all {
+			var msgs []cartera.Message
+			msgs = append(append(append(msgs, a.Reasons...), a.Breaches...), a.Watch...)
+			for _, m := range msgs {
+				text := strings.ToLower(p.Msg(m))
+				for k, words := range names {
+					if a.Relational.ByKind[k] > 0 {
+						continue
+					}
+					for _, w := range words {
+						if strings.Contains(text, w) {
+							t.Errorf("%s %s: %q names %s, which did not happen", lang, a.Client.ID, text, k)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestDemoVerdictCases: the demo clients added for issue 15 earn the
+// verdict, the reason and the notes each one is there to show.
+func TestDemoVerdictCases(t *testing.T) {
+	t.Parallel()
+	db := demoStore(t)
+	got := map[string]assess.Assessment{}
+	if _, err := review.Run(ctx, db, review.Options{AsOf: asOf, Each: func(a *assess.Assessment) error {
+		got[a.Client.Name] = *a
+		return nil
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	has := func(ms []cartera.Message, key string) bool {
+		for _, m := range ms {
+			if m.Key == key {
+				return true
+			}
+		}
+		return false
+	}
+	en := i18n.New(i18n.EN, time.UTC)
+	for _, c := range []struct {
+		name    string
+		verdict cartera.Verdict
+		key     string // among reasons, breaches, watch or change
+	}{
+		{"Clínica Veterinaria Alba", cartera.VerdictKeep, "watch.old_breach"},
+		{"Papelería Trazo", cartera.VerdictKeep, "watch.old_breach"},
+		{"Náutica Poniente", cartera.VerdictEnd, "reason.abuse_repeated"},
+		{"Logística Meridiano", cartera.VerdictEnd, "reason.abuse_threat"},
+		{"Gimnasio Vértice", cartera.VerdictBoundaries, "reason.abuse_one_contact"},
+		{"Heladería Polo Norte", cartera.VerdictKeep, "watch.kind"},
+		{"Catering Las Encinas", cartera.VerdictBoundaries, "breach.discount"},
+	} {
+		a, ok := got[c.name]
+		if !ok {
+			t.Errorf("%s: not in the demo", c.name)
+			continue
+		}
+		var all []cartera.Message
+		all = append(append(append(append(all, a.Reasons...), a.Breaches...), a.Watch...), a.Change...)
+		if a.Verdict != c.verdict || !has(all, c.key) {
+			var lines []string
+			for _, m := range all {
+				lines = append(lines, m.Key+": "+en.Msg(m))
+			}
+			t.Errorf("%s: %s, want %s with %s:\n%s", c.name, a.Verdict, c.verdict, c.key, strings.Join(lines, "\n"))
+		}
+	}
+}
+
+// TestAlignProposesWithoutChanging: three overrides the same way (the
+// policy says renegotiate, the user keeps setting boundaries) bring a
+// proposal with the clients it would move; the policy stays as it was.
+func TestAlignProposesWithoutChanging(t *testing.T) {
+	t.Parallel()
+	db := demoStore(t)
+	at := asOf.Time(time.UTC)
+	for _, name := range []string{"Distribuciones Peña", "Autoescuela Rápida", "Talleres Ruiz"} {
+		found, err := db.FindClients(ctx, name, 1)
+		if err != nil || len(found) != 1 {
+			t.Fatalf("%s: %v", name, err)
+		}
+		a, err := review.One(ctx, db, asOf, found[0].ID)
+		if err != nil || a.Verdict != cartera.VerdictRenegotiate {
+			t.Fatalf("%s: %v %v", name, a.Verdict, err)
+		}
+		if _, err := db.SaveDecision(ctx, cartera.Decision{ClientID: found[0].ID, Day: asOf, Policy: a.Verdict,
+			Decided: cartera.VerdictBoundaries, Reason: "Cliente estratégico", At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, _ := db.Policy(ctx)
+	al, err := review.Align(ctx, db, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if al.Overridden != 3 || len(al.Groups) != 1 || al.Groups[0].Proposal == nil {
+		t.Fatalf("alignment: %+v", al)
+	}
+	pr := al.Groups[0].Proposal
+	if pr.Aligned < 1 || pr.AffectedTotal < pr.Aligned || len(pr.Affected) == 0 {
+		t.Errorf("proposal: %+v", pr)
+	}
+	var b strings.Builder
+	if err := review.WriteAlignment(&b, al, i18n.New(i18n.EN, time.UTC), review.TextOptions{}, true); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "cartera policy set "+pr.Key+"="+pr.Value) {
+		t.Errorf("no command to confirm:\n%s", b.String())
+	}
+	t.Log(b.String())
+	if after, _ := db.Policy(ctx); after.Version != before.Version || after.MinMargin != before.MinMargin {
+		t.Errorf("the policy changed: %+v", after)
+	}
+}
