@@ -33,10 +33,9 @@ func LearnRates(p cartera.Pipeline, tallies []cartera.StageTally) []Rate {
 	won := make([]int, len(p.Stages))
 	closed := make([]int, len(p.Stages))
 	for _, t := range tallies {
-		i := p.Index(t.Stage)
-		if i < 0 {
-			continue
-		}
+		// A deal whose last stage is unknown reached the first stage at
+		// least, and no later one can be learned from it.
+		i := max(p.Index(t.Stage), 0)
 		won[i] += t.Won
 		closed[i] += t.Won + t.Lost
 	}
@@ -155,19 +154,23 @@ func (m *Model) Ground(f *cartera.DealFacts, asOf cartera.Date) Grounded {
 	g := Grounded{Deal: *d, Stage: d.Stage}
 	g.Claimed, g.ClaimFrom = m.Claim(d)
 	if !f.AsOf.IsZero() {
+		// The facts were read as of a day: the stage is the one the
+		// deal's history gives for it, and nothing later exists.
 		asOf = f.AsOf
-		// The deal entered its current stage after the cut-off day: it was
-		// at most one stage earlier then.
-		if d.StageSince > asOf {
-			if i := m.p.Index(d.Stage); i > 0 {
-				g.Stage = m.p.Stages[i-1].ID
-			}
-		}
 	}
 	ev := &f.Evidence
+	// A stage the source does not give (a closed deal from an export that
+	// only says won or lost, a day before the history starts) is unknown:
+	// the deal starts from the first stage's rate, which every closed
+	// deal counts in, and no stage limit applies.
+	known := m.p.Index(g.Stage) >= 0
 	si := max(m.p.Index(g.Stage), 0)
 	stage := m.p.Stages[si]
 	rate := m.rates[si]
+	// Data the source does not record moves nothing: without a single
+	// signal there is no activity log to read silence or staleness from,
+	// and without a single qualification answer there is nothing to cap.
+	activity := ev.Total() > 0
 
 	p := bpf(rate.Rate)
 	step := func(reason cartera.Message, next float64) {
@@ -177,8 +180,16 @@ func (m *Model) Ground(f *cartera.DealFacts, asOf cartera.Date) Grounded {
 		g.Factors = append(g.Factors, Factor{Reason: reason, Before: before, After: toBP(p)})
 	}
 	// 1. The base rate.
-	g.Factors = append(g.Factors, Factor{Reason: cartera.M("forecast.f.base", "stage", g.Stage, "won", rate.Won,
-		"reached", rate.Reached, "rate", rate.Rate, "prior", rate.Prior, "k", m.p.Shrinkage), After: toBP(p)})
+	if known {
+		g.Factors = append(g.Factors, Factor{Reason: cartera.M("forecast.f.base", "stage", g.Stage, "won", rate.Won,
+			"reached", rate.Reached, "rate", rate.Rate, "prior", rate.Prior, "k", m.p.Shrinkage), After: toBP(p)})
+	} else {
+		g.Factors = append(g.Factors, Factor{Reason: cartera.M("forecast.f.base_unknown", "won", rate.Won,
+			"reached", rate.Reached, "rate", rate.Rate, "prior", rate.Prior, "k", m.p.Shrinkage), After: toBP(p)})
+	}
+	same := func(reason cartera.Message) {
+		g.Factors = append(g.Factors, Factor{Reason: reason, Before: toBP(p), After: toBP(p)})
+	}
 
 	// 2. Evidence, kind by kind: the latest signal of each kind, fading
 	// with age.
@@ -208,7 +219,9 @@ func (m *Model) Ground(f *cartera.DealFacts, asOf cartera.Date) Grounded {
 
 	// 4. Silence: how long since the prospect showed any sign.
 	since := max(inbound, d.Created)
-	if silent := cartera.DaysBetween(since, asOf); silent > m.p.SilenceDays {
+	if !activity {
+		same(cartera.M("forecast.f.no_activity"))
+	} else if silent := cartera.DaysBetween(since, asOf); silent > m.p.SilenceDays {
 		periods := min(silent/m.p.SilenceDays, 3)
 		mult := math.Pow(float64(m.p.SilenceFactor)/100, float64(periods))
 		step(cartera.M("forecast.f.silence", "days", silent, "factor", tenthsOf(mult)), scaleOdds(p, mult))
@@ -220,8 +233,10 @@ func (m *Model) Ground(f *cartera.DealFacts, asOf cartera.Date) Grounded {
 		g.LastNews = asOf
 	}
 	g.Age, g.MaxAge = cartera.DaysBetween(g.LastNews, asOf), stage.MaxAge
-	if g.Age > stage.MaxAge {
+	if known && g.Age > stage.MaxAge {
 		g.Stale = true
+	}
+	if g.Stale && activity {
 		step(cartera.M("forecast.f.stale", "days", g.Age, "max", stage.MaxAge, "stage", g.Stage,
 			"factor", tenthsOf(float64(m.p.StaleFactor)/100)), scaleOdds(p, float64(m.p.StaleFactor)/100))
 	}
@@ -237,7 +252,10 @@ func (m *Model) Ground(f *cartera.DealFacts, asOf cartera.Date) Grounded {
 	// open: a confirmed budget shows capacity, meeting the decision maker
 	// shows access.
 	q := d.Qualification
-	if q.Need == cartera.No || q.Capacity == cartera.No || q.DecisionMaker == cartera.No {
+	answered := func(a cartera.Answer) bool { return a == cartera.Yes || a == cartera.No }
+	if !answered(q.Need) && !answered(q.Capacity) && !answered(q.DecisionMaker) {
+		same(cartera.M("forecast.f.no_qualification"))
+	} else if q.Need == cartera.No || q.Capacity == cartera.No || q.DecisionMaker == cartera.No {
 		if cap := bpf(m.p.CapAnyNo); p > cap {
 			step(cartera.M("forecast.f.cap_no", "cap", m.p.CapAnyNo), cap)
 		}

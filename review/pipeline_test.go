@@ -23,7 +23,7 @@ func TestPipelineReportsGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cal, err := review.Calibrate(ctx, st, "")
+	cal, err := review.Calibrate(ctx, st, "", asOf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestPipelineReportsGolden(t *testing.T) {
 func TestDemoPipelineTellsTheStory(t *testing.T) {
 	t.Parallel()
 	st := demoStore(t)
-	cal, err := review.Calibrate(ctx, st, "")
+	cal, err := review.Calibrate(ctx, st, "", asOf)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -265,7 +265,7 @@ func effectOrStart(p *i18n.Printer, f forecast.Factor) string {
 func WriteCalibration(w io.Writer, c *forecast.Calibration, p *i18n.Printer, o TextOptions) error {
 	t := newText(w, p, o)
 	t.printf("%s\n", t.paint(ansiBold, p.T("calibration.title", "n", c.Overall.Deals)))
-	t.printf("%s\n", t.wrap(p.T("calibration.subtitle", "days", c.Horizon), 0))
+	t.printf("%s\n", t.wrap(p.T("calibration.subtitle", "n", c.Cutoffs), 0))
 	if c.Overall.Deals == 0 {
 		t.printf("\n%s\n", p.T("calibration.empty"))
 		return t.err

@@ -194,9 +194,11 @@ func (s *Server) pipelineConfig(r *http.Request) (cartera.Pipeline, error) {
 }
 
 // pipelineModel is the grounded model with the stage rates learned from
-// every closed deal.
-func (s *Server) pipelineModel(r *http.Request) (*forecast.Model, error) {
-	return cached(s, r, "model", func(ctx context.Context) (*forecast.Model, error) { return review.PipelineModel(ctx, s.st) })
+// the deals closed by asOf.
+func (s *Server) pipelineModel(r *http.Request, asOf cartera.Date) (*forecast.Model, error) {
+	return cached(s, r, "model|"+asOf.String(), func(ctx context.Context) (*forecast.Model, error) {
+		return review.ModelAsOf(ctx, s.st, asOf)
+	})
 }
 
 // board is the board of a seller's open deals ("" for everyone), today.
@@ -219,8 +221,9 @@ func (s *Server) forecastFor(r *http.Request, period forecast.Period, seller str
 
 // calibration scores claimed and grounded probabilities on closed deals.
 func (s *Server) calibration(r *http.Request, seller string) (*forecast.Calibration, error) {
-	return cached(s, r, "calibration|"+cartera.Fold(seller), func(ctx context.Context) (*forecast.Calibration, error) {
-		return review.Calibrate(ctx, s.st, seller)
+	asOf := s.asOf(r)
+	return cached(s, r, "calibration|"+asOf.String()+"|"+cartera.Fold(seller), func(ctx context.Context) (*forecast.Calibration, error) {
+		return review.Calibrate(ctx, s.st, seller, asOf)
 	})
 }
 

@@ -72,7 +72,7 @@ func runCalibration(ctx context.Context, a *app, args []string) error {
 	if *by != "seller" && *by != "vendedor" {
 		return &usageError{pc.p.T("cli.bad_by", "value", *by)}
 	}
-	c, err := review.Calibrate(ctx, pc.st, *seller)
+	c, err := review.Calibrate(ctx, pc.st, *seller, pc.asOf)
 	if err != nil {
 		return err
 	}
