@@ -100,6 +100,10 @@ type Backtest struct {
 	// it on the deals it had predicted before.
 	Weights []Weight `json:"weights"`
 	UsesFit bool     `json:"uses_fit"`
+	// Grounded names what grounded uses from now on: "fitted", "expert"
+	// or "base" — whichever predicted best the deals already known, the
+	// base rate unless another beat it.
+	Grounded string `json:"grounded_uses"`
 
 	// OnScore, when set, is told of every scored deal: calibration reads
 	// the same pairs.
@@ -118,11 +122,14 @@ type Backtest struct {
 	expert   *Model
 	fit      *Fit
 	useFit   bool
-	norm     norm
-	train    []trainRow
-	pairs    []pair5
-	names    []string
-	nameIdx  map[string]int32
+	// useExpert is set when the documented factors, unfitted, beat both
+	// the base rate and the fit on the deals predicted so far.
+	useExpert bool
+	norm      norm
+	train     []trainRow
+	pairs     []pair5
+	names     []string
+	nameIdx   map[string]int32
 }
 
 type tally struct{ won, all int }
@@ -131,8 +138,8 @@ type tally struct{ won, all int }
 // became known and the predictions made for it at its cut-off.
 type trainRow struct {
 	Example
-	known        cartera.Date
-	fitted, base float64
+	known                cartera.Date
+	fitted, expert, base float64
 }
 
 // pair5 is one scored (deal, cut-off): its seller, outcome and each
@@ -206,13 +213,13 @@ func (b *Backtest) Begin(cut cartera.Date) {
 	b.refit(cut)
 }
 
-// refit fits the model on the examples known before cut and decides
-// whether grounded uses it: only when, on the deals both predicted at
-// earlier cut-offs and known by now, the fit scored a lower Brier than the
-// base rate.
+// refit fits the model on the examples known by cut and decides what
+// grounded uses: the fit, the expert factors or the base rate, whichever
+// scored the lowest Brier on the deals predicted at earlier cut-offs and
+// known by now — the base rate unless another beat it.
 func (b *Backtest) refit(cut cartera.Date) {
 	var ex []Example
-	var fitSq, baseSq float64
+	var fitSq, expSq, baseSq, expOnly, baseOnly float64
 	var judged int
 	for i := range b.train {
 		t := &b.train[i]
@@ -220,17 +227,20 @@ func (b *Backtest) refit(cut cartera.Date) {
 			continue
 		}
 		ex = append(ex, t.Example)
+		y := 0.0
+		if t.Won {
+			y = 1
+		}
+		expOnly += (t.expert - y) * (t.expert - y)
+		baseOnly += (t.base - y) * (t.base - y)
 		if !math.IsNaN(t.fitted) {
-			y := 0.0
-			if t.Won {
-				y = 1
-			}
 			fitSq += (t.fitted - y) * (t.fitted - y)
+			expSq += (t.expert - y) * (t.expert - y)
 			baseSq += (t.base - y) * (t.base - y)
 			judged++
 		}
 	}
-	b.fit, b.useFit = nil, false
+	b.fit, b.useFit, b.useExpert = nil, false, len(ex) >= minExamples && expOnly < baseOnly
 	if len(ex) < minExamples {
 		return
 	}
@@ -244,7 +254,8 @@ func (b *Backtest) refit(cut cartera.Date) {
 		return
 	}
 	b.fit = f
-	b.useFit = judged >= minExamples && fitSq < baseSq
+	b.useFit = judged >= minExamples && fitSq < baseSq && fitSq <= expSq
+	b.useExpert = b.useExpert && !b.useFit
 }
 
 // minExamples is the fewest known examples a fit, or the judgement of
@@ -277,8 +288,11 @@ func (b *Backtest) Add(f *cartera.DealFacts) {
 		fitted = b.fit.Predict(b.norm.apply(x), logit(base))
 	}
 	grounded := base
-	if b.useFit {
+	switch {
+	case b.useFit:
 		grounded = fitted
+	case b.useExpert:
+		grounded = bpf(g.P)
 	}
 	claimed := math.NaN()
 	if g.ClaimFrom != ClaimStage {
@@ -291,7 +305,7 @@ func (b *Backtest) Add(f *cartera.DealFacts) {
 		b.train = b.train[maxTrain/4:]
 	}
 	b.train = append(b.train, trainRow{Example: Example{X: x, Offset: logit(base), Won: won}, known: f.TruthClosed,
-		fitted: fitted, base: base})
+		fitted: fitted, expert: bpf(g.P), base: base})
 	key := cartera.Fold(d.Owner)
 	idx, ok := b.nameIdx[key]
 	if !ok {
@@ -447,6 +461,13 @@ func (b *Backtest) Finish() *Backtest {
 		}
 	}
 	b.UsesFit = b.useFit
+	b.Grounded = MethodBase
+	switch {
+	case b.useFit:
+		b.Grounded = MethodFitted
+	case b.useExpert:
+		b.Grounded = MethodExpert
+	}
 	all := make([]int, len(b.pairs))
 	bySeller := make([][]int, len(b.names))
 	for i, p := range b.pairs {

@@ -45,6 +45,7 @@ var commands = []command{
 	{"deals", runDeals},
 	{"deal", runDeal},
 	{"calibration", runCalibration},
+	{"backtest", runBacktest},
 	{"pipeline", runPipeline},
 	{"script", runScript},
 	{"incident", runIncident},

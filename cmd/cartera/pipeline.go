@@ -82,6 +82,25 @@ func runCalibration(ctx context.Context, a *app, args []string) error {
 	return review.WriteCalibration(a.stdout, c, pc.p, pc.text())
 }
 
+// runBacktest replays the user's history at monthly cut-offs and scores
+// every way of putting a number on a deal (docs/forecast.md).
+func runBacktest(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "backtest")
+	pc, _, err := openCmd(ctx, a, fs, args, 0)
+	if err != nil {
+		return err
+	}
+	defer pc.done()
+	b, err := review.Backtest(ctx, pc.st, pc.asOf)
+	if err != nil {
+		return err
+	}
+	if pc.format == "json" {
+		return writeJSON(a.stdout, b)
+	}
+	return review.WriteBacktest(a.stdout, b, pc.p, pc.text())
+}
+
 // runDeal dispatches `cartera deal add|signal|close|move|show`.
 func runDeal(ctx context.Context, a *app, args []string) error {
 	p := a.printer()
