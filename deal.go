@@ -183,7 +183,9 @@ func (d Deal) Validate(p Pipeline, today Date) error {
 		return FieldError("currency", "value.unknown_currency", "value", string(d.Value.Currency))
 	case d.Value.Amount < 0:
 		return FieldError("value", "value.negative")
-	case !p.Has(d.Stage):
+	case !p.Has(d.Stage) && !(d.Stage == "" && d.Outcome != OutcomeOpen && d.Outcome != ""):
+		// A closed deal may be "stage unknown": an export that only
+		// says won or lost does not tell how far it got.
 		return FieldError("stage", "deal.unknown_stage", "value", string(d.Stage), "stages", p.StageIDs())
 	case d.Claimed < 0 || d.Claimed > 10000:
 		return FieldError("claimed", "value.percent_range", "value", d.Claimed.String())

@@ -1198,10 +1198,18 @@ func (c *checker) mappedStage(x *cartera.Deal) {
 		c.fail("stage", problem("import.unknown_vendor_stage", "value", label, "mapping", c.f.lay.mapping.Name,
 			"stages", c.m.stageLabels))
 	} else if r.outcome != "" {
-		// The export does not say how far a closed deal got: it goes to
-		// the first stage, which is all that is known of it.
-		if len(c.v.pipeline.Stages) > 0 {
-			x.Stage = c.v.pipeline.Stages[0].ID
+		// A closing stage does not say how far the deal got: it keeps
+		// the last open stage when the export gives it, and is "stage
+		// unknown" otherwise, so that no stage's rate is learned from a
+		// guess.
+		x.Stage = ""
+		if last := c.val("last_stage"); last != "" {
+			if lr, ok := c.m.stage(last); !ok || lr.outcome != "" || !c.v.pipeline.Has(lr.stage) {
+				c.fail("last_stage", problem("import.unknown_vendor_stage", "value", last, "mapping", c.f.lay.mapping.Name,
+					"stages", c.m.stageLabels))
+			} else {
+				x.Stage = lr.stage
+			}
 		}
 		set(r.outcome, "stage")
 	} else {

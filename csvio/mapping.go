@@ -75,6 +75,8 @@ type Mapping struct {
 //   - is_closed, is_won: yes/no flags that set the outcome.
 //   - won_time, lost_time: when the deal was won or lost; they date the
 //     close and, when nothing else says, set the outcome.
+//   - last_stage: the last open stage a closed deal was in, as a stage
+//     label of the export; without it a closed deal's stage is unknown.
 func Targets() []string {
 	out := make([]string, len(mappedSchema.cols))
 	for i, c := range mappedSchema.cols {
@@ -92,6 +94,7 @@ var virtualColumns = []column{
 	{key: "is_won", es: "esta_ganada"},
 	{key: "won_time", es: "fecha_ganada"},
 	{key: "lost_time", es: "fecha_perdida"},
+	{key: "last_stage", es: "ultima_etapa"},
 }
 
 // mappedSchema is the layout every mapped file is read into: the deal

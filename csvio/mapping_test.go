@@ -60,15 +60,15 @@ func TestUserMappingImportsASpreadsheet(t *testing.T) {
 		what string
 	}{
 		{"hoja-OP-01", by["hoja-OP-01"].ClientID == "C-001" && by["hoja-OP-01"].Outcome == cartera.OutcomeWon &&
-			by["hoja-OP-01"].Stage == "lead" && by["hoja-OP-01"].Closed == cartera.DateOf(2026, 2, 20) &&
-			by["hoja-OP-01"].Value.Amount == 120000, "won by its stage, linked to Talleres Ruiz"},
+			by["hoja-OP-01"].Stage == "" && by["hoja-OP-01"].Closed == cartera.DateOf(2026, 2, 20) &&
+			by["hoja-OP-01"].Value.Amount == 120000, "won by its stage (stage unknown), linked to Talleres Ruiz"},
 		{"hoja-OP-02", by["hoja-OP-02"].Prospect == "Óptica Miramar" && by["hoja-OP-02"].Claimed == 6000 &&
 			by["hoja-OP-02"].ExpectedClose == cartera.DateOf(2026, 12, 15) && by["hoja-OP-02"].Stage == "proposal", "open prospect"},
 		{"hoja-OP-03", by["hoja-OP-03"].Outcome == cartera.OutcomeLost && by["hoja-OP-03"].Stage == "proposal" &&
 			by["hoja-OP-03"].Competitor == "Wix" && by["hoja-OP-03"].Value.Amount == 210050, "lost from its status, stage kept"},
 		{"hoja-OP-05", by["hoja-OP-05"].ClientID == "C-001" && by["hoja-OP-05"].ExpectedClose.IsZero(), "open without a close date"},
-		{"hoja-OP-06", by["hoja-OP-06"].Outcome == cartera.OutcomeLost && by["hoja-OP-06"].Stage == "lead" &&
-			by["hoja-OP-06"].LostReason == "Eligieron a la competencia", "lost by its stage"},
+		{"hoja-OP-06", by["hoja-OP-06"].Outcome == cartera.OutcomeLost && by["hoja-OP-06"].Stage == "" &&
+			by["hoja-OP-06"].LostReason == "Eligieron a la competencia", "lost by its stage: stage unknown"},
 	}
 	for _, c := range checks {
 		if !c.ok {
