@@ -272,3 +272,54 @@ func TestPreviewShowsTheMappingAndTheFirstRows(t *testing.T) {
 		t.Errorf("%v", err)
 	}
 }
+
+// An export of early prospects and closed deals: a mapping gives a
+// currency and a created date where the file has none, skips rows with no
+// title, keeps a closed deal's last open stage when the file gives it, and
+// the report says how many deals are in a currency other than the user's.
+func TestMappingDefaultsSkipsAndLastStage(t *testing.T) {
+	t.Parallel()
+	m, err := csvio.LoadMapping("export.json", []byte(`{
+  "columns": {"Ref": "id", "Name": "title", "Stage": "stage", "Before": "last_stage", "Created": "created",
+    "Closed": "close_date", "Amount": "value"},
+  "stages": {"Talking": "qualified", "Offer": "proposal", "Won": "won", "Lost": "lost"},
+  "defaults": {"currency": "USD", "created": "2026-01-05"},
+  "skip_empty": ["title"],
+  "date_order": "dmy"
+}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := newStore(t)
+	o := opts()
+	o.Mappings = []*csvio.Mapping{m}
+	csv := "Ref,Name,Stage,Before,Created,Closed,Amount\n" +
+		"1,Alpha,Talking,,,,100\n" + // no created date: the default
+		"2,,Offer,,10/01/2026,,200\n" + // no title: skipped
+		"3,Gamma,Won,Offer,10/01/2026,20/02/2026,300\n" + // closed, last stage given
+		"4,Delta,Lost,,10/01/2026,20/02/2026,400\n" // closed, stage unknown
+	rep, err := csvio.Import(ctx, st, []csvio.Source{csvio.BytesSource("export.csv", []byte(csv))}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := rep.Files[0]
+	if f.Skipped != 1 || strings.Join(f.SkippedFor, ",") != "title" || f.OtherCurrencies["USD"] != 3 {
+		t.Errorf("report: %+v", f)
+	}
+	by := map[string]cartera.Deal{}
+	for _, x := range storetest.Dump(t, st).Deals {
+		by[x.ID] = x
+	}
+	if d := by["1"]; d.Created != cartera.DateOf(2026, 1, 5) || d.Value.Currency != "USD" || d.Stage != "qualified" {
+		t.Errorf("defaults: %+v", d)
+	}
+	if _, ok := by["2"]; ok || len(by) != 3 {
+		t.Errorf("row without a title was imported: %v", by)
+	}
+	if d := by["3"]; d.Outcome != cartera.OutcomeWon || d.Stage != "proposal" {
+		t.Errorf("last stage kept: %+v", d)
+	}
+	if d := by["4"]; d.Outcome != cartera.OutcomeLost || d.Stage != "" {
+		t.Errorf("stage unknown: %+v", d)
+	}
+}

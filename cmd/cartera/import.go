@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	stdmaps "maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -167,6 +169,13 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		}
 		if f.FooterLines > 0 {
 			fmt.Fprintln(a.stdout, "    "+p.T("import.footer_skipped", "n", f.FooterLines, "line", f.FooterLine))
+		}
+		if f.Skipped > 0 {
+			fmt.Fprintln(a.stdout, "    "+p.T("import.rows_skipped", "n", f.Skipped, "columns", f.SkippedFor))
+		}
+		for _, cur := range slices.Sorted(stdmaps.Keys(f.OtherCurrencies)) {
+			fmt.Fprintln(a.stdout, "    "+p.T("import.other_currency", "n", f.OtherCurrencies[cur], "currency", string(cur),
+				"mine", string(pol.Currency)))
 		}
 	}
 	if crep != nil {
