@@ -501,7 +501,7 @@ func (m *Mapping) fit(header []string) (*layout, []string) {
 	var missing []string
 	for _, t := range kind.required {
 		j := kind.schema.index(t)
-		if !seen[j] {
+		if _, def := c.defaults[t]; !seen[j] && !def {
 			missing = append(missing, c.display[j])
 		}
 	}

@@ -138,8 +138,9 @@ type tally struct{ won, all int }
 // became known and the predictions made for it at its cut-off.
 type trainRow struct {
 	Example
-	known                cartera.Date
-	fitted, expert, base float64
+	cohort       int32 // the cut-off it was scored at
+	known        cartera.Date
+	expert, base float64
 }
 
 // pair5 is one scored (deal, cut-off): its seller, outcome and each
@@ -215,48 +216,104 @@ func (b *Backtest) Begin(cut cartera.Date) {
 
 // refit fits the model on the examples known by cut and decides what
 // grounded uses: the fit, the expert factors or the base rate, whichever
-// scored the lowest Brier on the deals predicted at earlier cut-offs and
-// known by now — the base rate unless another beat it.
+// scored the lowest Brier on the latest complete cut-off, predicted
+// without it — the base rate unless another beat it.
 func (b *Backtest) refit(cut cartera.Date) {
-	var ex []Example
-	var fitSq, expSq, baseSq, expOnly, baseOnly float64
-	var judged int
+	// Only cut-offs whose deals have (nearly) all closed by now teach
+	// anything: in a cut-off still waiting for most of its losses, the
+	// deals already known are mostly the quick wins, and learning from
+	// them alone would teach optimism.
+	total, known := map[int32]int{}, map[int32]int{}
 	for i := range b.train {
 		t := &b.train[i]
-		if t.known > cut {
+		total[t.cohort]++
+		if t.known <= cut {
+			known[t.cohort]++
+		}
+	}
+	var complete []int32
+	for c, n := range total {
+		if float64(known[c]) >= completeCohort*float64(n) {
+			complete = append(complete, c)
+		}
+	}
+	sort.Slice(complete, func(i, j int) bool { return complete[i] > complete[j] })
+	usable := func(t *trainRow) bool {
+		return t.known <= cut && float64(known[t.cohort]) >= completeCohort*float64(total[t.cohort])
+	}
+	// The judgement: a fit on the older complete cut-offs, tried on the
+	// latest ones (as many as hold minExamples deals), against the base
+	// rate and the expert factors — all out of sample, all known by now.
+	testing := map[int32]bool{}
+	for n, i := 0, 0; i < len(complete) && n < minExamples; i++ {
+		testing[complete[i]] = true
+		n += known[complete[i]]
+	}
+	var older []Example
+	var test []*trainRow
+	for i := range b.train {
+		t := &b.train[i]
+		if !usable(t) {
 			continue
 		}
-		ex = append(ex, t.Example)
-		y := 0.0
-		if t.Won {
-			y = 1
+		if testing[t.cohort] {
+			test = append(test, t)
+		} else {
+			older = append(older, t.Example)
 		}
-		expOnly += (t.expert - y) * (t.expert - y)
-		baseOnly += (t.base - y) * (t.base - y)
-		if !math.IsNaN(t.fitted) {
-			fitSq += (t.fitted - y) * (t.fitted - y)
+	}
+	b.fit, b.useFit, b.useExpert = nil, false, false
+	if len(test) >= minExamples {
+		var fitSq, expSq, baseSq float64
+		fa, na := b.fitOn(older)
+		for _, t := range test {
+			y := 0.0
+			if t.Won {
+				y = 1
+			}
+			p := t.base
+			if fa != nil {
+				p = fa.Predict(na.apply(t.X), t.Offset)
+			}
+			fitSq += (p - y) * (p - y)
 			expSq += (t.expert - y) * (t.expert - y)
 			baseSq += (t.base - y) * (t.base - y)
-			judged++
+		}
+		b.useFit = fa != nil && fitSq < baseSq && fitSq <= expSq
+		b.useExpert = !b.useFit && expSq < baseSq
+	}
+	var all []Example
+	for i := range b.train {
+		if t := &b.train[i]; usable(t) {
+			all = append(all, t.Example)
 		}
 	}
-	b.fit, b.useFit, b.useExpert = nil, false, len(ex) >= minExamples && expOnly < baseOnly
-	if len(ex) < minExamples {
-		return
+	b.fit, b.norm = b.fitOn(all)
+	if b.fit == nil {
+		b.useFit = false
 	}
-	b.norm = newNorm(ex)
-	norm := make([]Example, len(ex))
-	for i, e := range ex {
-		norm[i] = Example{X: b.norm.apply(e.X), Offset: e.Offset, Won: e.Won}
-	}
-	f, err := FitLogistic(norm, b.prior(), fitLambda)
-	if err != nil {
-		return
-	}
-	b.fit = f
-	b.useFit = judged >= minExamples && fitSq < baseSq && fitSq <= expSq
-	b.useExpert = b.useExpert && !b.useFit
 }
+
+// fitOn fits the model on examples (nil with too few, or on failure).
+func (b *Backtest) fitOn(ex []Example) (*Fit, norm) {
+	if len(ex) < minExamples {
+		return nil, norm{}
+	}
+	n := newNorm(ex)
+	scaled := make([]Example, len(ex))
+	for i, e := range ex {
+		scaled[i] = Example{X: n.apply(e.X), Offset: e.Offset, Won: e.Won}
+	}
+	f, err := FitLogistic(scaled, b.prior(), fitLambda)
+	if err != nil {
+		return nil, norm{}
+	}
+	return f, n
+}
+
+// completeCohort is the share of a cut-off's deals that must have closed
+// before the cut-off teaches the fit or judges it.
+const completeCohort = 0.95
 
 // minExamples is the fewest known examples a fit, or the judgement of
 // one, is made on; fitLambda is the ridge penalty toward the prior, worth
@@ -304,8 +361,8 @@ func (b *Backtest) Add(f *cartera.DealFacts) {
 	if len(b.train) >= maxTrain {
 		b.train = b.train[maxTrain/4:]
 	}
-	b.train = append(b.train, trainRow{Example: Example{X: x, Offset: logit(base), Won: won}, known: f.TruthClosed,
-		fitted: fitted, expert: bpf(g.P), base: base})
+	b.train = append(b.train, trainRow{Example: Example{X: x, Offset: logit(base), Won: won}, cohort: int32(len(b.Cutoffs)), known: f.TruthClosed,
+		expert: bpf(g.P), base: base})
 	key := cartera.Fold(d.Owner)
 	idx, ok := b.nameIdx[key]
 	if !ok {
@@ -439,11 +496,12 @@ func (n norm) apply(x []float64) []float64 {
 	out := append([]float64(nil), x...)
 	for ci, j := range continuous {
 		v := out[j]
-		if math.IsNaN(v) || n.sd == nil || n.sd[ci] == 0 {
-			out[j] = 0
+		if math.IsNaN(v) || n.sd == nil || n.sd[ci] < 1e-3 {
+			out[j] = 0 // missing, or a feature that does not vary
 			continue
 		}
-		out[j] = (v - n.mean[ci]) / n.sd[ci]
+		// Beyond four spreads a value says no more than at four.
+		out[j] = math.Min(math.Max((v-n.mean[ci])/n.sd[ci], -4), 4)
 	}
 	return out
 }

@@ -337,21 +337,32 @@ func WriteBacktest(w io.Writer, b *forecast.Backtest, p *i18n.Printer, o TextOpt
 		return t.err
 	}
 	sc := func(x float64) string { return p.Decimal(int64(math.Round(x*100)), 4) }
-	for _, l := range append([]*forecast.BacktestLine{b.Overall}, b.Sellers...) {
+	lines := []*forecast.BacktestLine{b.Overall}
+	if len(b.Sellers) > 1 || len(b.Sellers) == 1 && b.Sellers[0].Seller != "" {
+		lines = append(lines, b.Sellers...)
+	}
+	for _, l := range lines {
 		name := l.Seller
-		if l == b.Overall {
+		switch {
+		case l == b.Overall:
 			name = p.T("calibration.everyone")
+		case name == "":
+			name = p.T("backtest.no_seller")
 		}
 		t.heading(p.T("backtest.line", "name", name, "n", l.Deals, "won", cartera.Ratio(int64(l.Won), int64(max(l.Deals, 1)))), -1, "")
-		t.printf("  %s %s %s %s %s\n", pad(p.T("backtest.method"), 12), lpad("N", 7), lpad("Brier", 8), lpad(p.T("backtest.interval"), 17),
-			lpad(p.T("backtest.logloss"), 8))
+		t.printf("  %s %s %s %s %s %s\n", pad(p.T("backtest.method"), 12), lpad("N", 7), lpad("Brier", 8), lpad(p.T("backtest.interval"), 17),
+			lpad(p.T("backtest.logloss"), 8), lpad(p.T("backtest.vs_base"), 20))
 		for _, m := range l.Methods {
 			mark := " "
 			if m.Method == l.Trust {
 				mark = "*"
 			}
-			t.printf(" %s%s %s %s %s %s\n", mark, pad(p.T("backtest.m."+m.Method), 12), lpad(p.Int(int64(m.N)), 7), lpad(sc(m.Brier), 8),
-				lpad(sc(m.BrierLo)+"–"+sc(m.BrierHi), 17), lpad(p.Decimal(int64(math.Round(m.LogLoss*10000)), 4), 8))
+			vs := ""
+			if m.Method != forecast.MethodBase {
+				vs = sc(m.VsBase) + " (" + sc(m.VsBaseLo) + "…" + sc(m.VsBaseHi) + ")"
+			}
+			t.printf(" %s%s %s %s %s %s %s\n", mark, pad(p.T("backtest.m."+m.Method), 12), lpad(p.Int(int64(m.N)), 7), lpad(sc(m.Brier), 8),
+				lpad(sc(m.BrierLo)+"–"+sc(m.BrierHi), 17), lpad(p.Decimal(int64(math.Round(m.LogLoss*10000)), 4), 8), lpad(vs, 20))
 		}
 		t.printf("%s\n", t.wrap("  "+p.T("backtest.trust", "method", p.T("backtest.m."+l.Trust)), 4))
 	}
