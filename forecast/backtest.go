@@ -35,7 +35,13 @@ type ClosedDeal struct {
 	Won     bool
 	Owner   string
 	Account string
+	// Product is the deal's title, folded: in many exports the product
+	// or the lead's source, shared by many deals.
+	Product string
 }
+
+// ProductOf is the key deals that share a title are grouped under.
+func ProductOf(d *cartera.Deal) string { return cartera.Fold(d.Title) }
 
 // AccountOf is the key a deal's account history is kept under: its client,
 // or its prospect's name.
@@ -116,6 +122,7 @@ type Backtest struct {
 	stageAll []int
 	sellers  map[string]*tally
 	accounts map[string]*tally
+	products map[string]*tally
 	won, all int
 	cut      cartera.Date
 	rates    []Rate
@@ -155,7 +162,7 @@ type pair5 struct {
 func NewBacktest(p cartera.Pipeline, closed []ClosedDeal) *Backtest {
 	sort.SliceStable(closed, func(i, j int) bool { return closed[i].Closed < closed[j].Closed })
 	return &Backtest{p: p, closed: closed, stageWon: make([]int, len(p.Stages)), stageAll: make([]int, len(p.Stages)),
-		sellers: map[string]*tally{}, accounts: map[string]*tally{}, nameIdx: map[string]int32{}}
+		sellers: map[string]*tally{}, accounts: map[string]*tally{}, products: map[string]*tally{}, nameIdx: map[string]int32{}}
 }
 
 // MonthlyCutoffs returns the first day of every month after the first
@@ -196,7 +203,7 @@ func (b *Backtest) Begin(cut cartera.Date) {
 		for _, x := range []struct {
 			m   map[string]*tally
 			key string
-		}{{b.sellers, cartera.Fold(c.Owner)}, {b.accounts, c.Account}} {
+		}{{b.sellers, cartera.Fold(c.Owner)}, {b.accounts, c.Account}, {b.products, c.Product}} {
 			if x.key == "" {
 				continue
 			}
@@ -384,7 +391,7 @@ func (b *Backtest) overall() float64 {
 // Features are what the source records, and nothing it does not: a
 // missing value is 0 after normalising, which moves nothing.
 var featureNames = []string{"intercept", "seller_rate", "account_rate", "log_value", "log_age", "log_days_in_stage",
-	"slipped", "need", "capacity", "decision_maker", "silence"}
+	"slipped", "need", "capacity", "decision_maker", "silence", "title_rate"}
 
 // FeatureNames lists the fitted model's features in order: the fixed ones,
 // then one per signal kind.
@@ -410,6 +417,9 @@ func (b *Backtest) features(f *cartera.DealFacts, overall, seller float64) []flo
 		if t := b.accounts[a]; t != nil {
 			x[2] = logit((float64(t.won)+10*overall)/(float64(t.all)+10)) - logit(overall)
 		}
+	}
+	if t := b.products[ProductOf(d)]; t != nil && ProductOf(d) != "" {
+		x[11] = logit((float64(t.won)+10*overall)/(float64(t.all)+10)) - logit(overall)
 	}
 	nan := math.NaN()
 	x[3], x[4], x[5] = nan, nan, nan

@@ -251,7 +251,7 @@ func runBacktest(ctx context.Context, st cartera.Store, asOf cartera.Date, setup
 	var closed []forecast.ClosedDeal
 	err = st.DealFacts(ctx, cartera.DealFactsQuery{Outcome: cartera.OutcomeClosed, Cut: asOf}, func(f *cartera.DealFacts) error {
 		closed = append(closed, forecast.ClosedDeal{Closed: f.Deal.Closed, Stage: f.Deal.Stage, Won: f.Deal.Outcome == cartera.OutcomeWon,
-			Owner: f.Deal.Owner, Account: forecast.AccountOf(&f.Deal)})
+			Owner: f.Deal.Owner, Account: forecast.AccountOf(&f.Deal), Product: forecast.ProductOf(&f.Deal)})
 		return nil
 	})
 	if err != nil {
