@@ -351,6 +351,8 @@ type StageMove struct {
 	DealID string `json:"deal_id"`
 	Day    Date   `json:"date"`
 	Stage  Stage  `json:"stage"`
+	// Seq orders moves made on the same day.
+	Seq int64 `json:"seq"`
 }
 
 // DealQuery selects a page of deals.

@@ -130,6 +130,15 @@ func (db *DB) Archive(ctx context.Context) (*cartera.Archive, error) {
 			a.Candidates = append(a.Candidates, c)
 			return err
 		}},
+		{`SELECT deal_id, day, stage, seq FROM deal_stages ORDER BY deal_id, day, seq, stage`, func(s scanner) error {
+			var m cartera.StageMove
+			var day int64
+			var st string
+			err := s.Scan(&m.DealID, &day, &st, &m.Seq)
+			m.Day, m.Stage = cartera.DateFromUnixDay(day), cartera.Stage(st)
+			a.StageMoves = append(a.StageMoves, m)
+			return err
+		}},
 	}
 	for _, st := range steps {
 		if err := each(ctx, tx, st.query, st.fn); err != nil {
@@ -268,6 +277,11 @@ func (t *importTx) PutArchive(ctx context.Context, a *cartera.Archive) error {
 			incident_id, source, origin, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.ClientID, nullText(c.ContactID),
 			c.At.Unix(), string(c.Kind), c.Reason.Key, p, c.Subject, c.Excerpt, string(c.Status), nullText(c.IncidentID), c.Source,
 			c.Origin, c.Version); err != nil {
+			return err
+		}
+	}
+	for _, m := range a.StageMoves {
+		if err := exec(`INSERT OR IGNORE INTO deal_stages (deal_id, day, stage, seq) VALUES (?, ?, ?, ?)`, m.DealID, m.Day.UnixDay(), string(m.Stage), m.Seq); err != nil {
 			return err
 		}
 	}
