@@ -190,35 +190,40 @@ func (b *Backtest) Begin(cut cartera.Date) {
 	b.cut = cut
 	b.Cutoffs = append(b.Cutoffs, cut)
 	for ; b.next < len(b.closed) && b.closed[b.next].Closed <= cut; b.next++ {
-		c := b.closed[b.next]
-		i := max(b.p.Index(c.Stage), 0)
-		b.stageAll[i]++
-		b.all++
-		w := 0
-		if c.Won {
-			b.stageWon[i]++
-			b.won++
-			w = 1
-		}
-		for _, x := range []struct {
-			m   map[string]*tally
-			key string
-		}{{b.sellers, cartera.Fold(c.Owner)}, {b.accounts, c.Account}, {b.products, c.Product}} {
-			if x.key == "" {
-				continue
-			}
-			t := x.m[x.key]
-			if t == nil {
-				t = &tally{}
-				x.m[x.key] = t
-			}
-			t.all++
-			t.won += w
-		}
+		b.learn(b.closed[b.next])
 	}
 	b.rates = ratesFrom(b.p, b.stageWon, b.stageAll)
 	b.expert = &Model{p: b.p, rates: b.rates}
 	b.refit(cut)
+}
+
+// learn counts one closed deal in the stage, seller, account and title
+// tallies.
+func (b *Backtest) learn(c ClosedDeal) {
+	i := max(b.p.Index(c.Stage), 0)
+	b.stageAll[i]++
+	b.all++
+	w := 0
+	if c.Won {
+		b.stageWon[i]++
+		b.won++
+		w = 1
+	}
+	for _, x := range []struct {
+		m   map[string]*tally
+		key string
+	}{{b.sellers, cartera.Fold(c.Owner)}, {b.accounts, c.Account}, {b.products, c.Product}} {
+		if x.key == "" {
+			continue
+		}
+		t := x.m[x.key]
+		if t == nil {
+			t = &tally{}
+			x.m[x.key] = t
+		}
+		t.all++
+		t.won += w
+	}
 }
 
 // refit fits the model on the examples known by cut and decides what

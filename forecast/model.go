@@ -64,6 +64,8 @@ func ratesFrom(p cartera.Pipeline, won, closed []int) []Rate {
 type Model struct {
 	p     cartera.Pipeline
 	rates []Rate
+	// live, when set, applies a backtest's decision (WithSnapshot).
+	live *live
 }
 
 // New returns a model; rates come from LearnRates (nil uses the priors).
@@ -191,6 +193,13 @@ func (m *Model) Ground(f *cartera.DealFacts, asOf cartera.Date) Grounded {
 		g.Factors = append(g.Factors, Factor{Reason: reason, Before: toBP(p), After: toBP(p)})
 	}
 
+	// With a backtest's decision, the expert steps below still set the
+	// deal's flags (stale, slipped, unanswered) but move the odds only
+	// when the expert factors are what predicted best.
+	move, note := step, same
+	if m.live != nil && m.live.snap.Uses != MethodExpert {
+		move, note = func(cartera.Message, float64) {}, func(cartera.Message) {}
+	}
 	// 2. Evidence, kind by kind: the latest signal of each kind, fading
 	// with age.
 	for _, k := range cartera.SignalKinds {
@@ -202,7 +211,7 @@ func (m *Model) Ground(f *cartera.DealFacts, asOf cartera.Date) Grounded {
 		age := cartera.DaysBetween(x.Last, asOf)
 		w := math.Pow(0.5, float64(age)/float64(m.p.EvidenceHalfLife))
 		mult := math.Pow(float64(lr)/100, w)
-		step(cartera.M("forecast.f.signal", "kind", k, "n", x.Count, "date", x.Last, "days", age,
+		move(cartera.M("forecast.f.signal", "kind", k, "n", x.Count, "date", x.Last, "days", age,
 			"factor", tenthsOf(mult), "weight", toBP(w)), scaleOdds(p, mult))
 	}
 
@@ -213,18 +222,18 @@ func (m *Model) Ground(f *cartera.DealFacts, asOf cartera.Date) Grounded {
 		g.Unanswered = nr.Days + cartera.DaysBetween(nr.Last, asOf)
 		if steps := min(g.Unanswered/m.p.NoReplyStep, 4); steps > 0 {
 			mult := math.Pow(float64(m.p.NoReplyFactor)/100, float64(steps))
-			step(cartera.M("forecast.f.no_reply", "days", g.Unanswered, "factor", tenthsOf(mult)), scaleOdds(p, mult))
+			move(cartera.M("forecast.f.no_reply", "days", g.Unanswered, "factor", tenthsOf(mult)), scaleOdds(p, mult))
 		}
 	}
 
 	// 4. Silence: how long since the prospect showed any sign.
 	since := max(inbound, d.Created)
 	if !activity {
-		same(cartera.M("forecast.f.no_activity"))
+		note(cartera.M("forecast.f.no_activity"))
 	} else if silent := cartera.DaysBetween(since, asOf); silent > m.p.SilenceDays {
 		periods := min(silent/m.p.SilenceDays, 3)
 		mult := math.Pow(float64(m.p.SilenceFactor)/100, float64(periods))
-		step(cartera.M("forecast.f.silence", "days", silent, "factor", tenthsOf(mult)), scaleOdds(p, mult))
+		move(cartera.M("forecast.f.silence", "days", silent, "factor", tenthsOf(mult)), scaleOdds(p, mult))
 	}
 
 	// 5. Staleness: nobody has checked where the deal stands.
@@ -237,14 +246,14 @@ func (m *Model) Ground(f *cartera.DealFacts, asOf cartera.Date) Grounded {
 		g.Stale = true
 	}
 	if g.Stale && activity {
-		step(cartera.M("forecast.f.stale", "days", g.Age, "max", stage.MaxAge, "stage", g.Stage,
+		move(cartera.M("forecast.f.stale", "days", g.Age, "max", stage.MaxAge, "stage", g.Stage,
 			"factor", tenthsOf(float64(m.p.StaleFactor)/100)), scaleOdds(p, float64(m.p.StaleFactor)/100))
 	}
 
 	// 6. A close date that has passed.
 	if !d.ExpectedClose.IsZero() && d.ExpectedClose < asOf {
 		g.Slipped = true
-		step(cartera.M("forecast.f.slipped", "date", d.ExpectedClose, "days", cartera.DaysBetween(d.ExpectedClose, asOf),
+		move(cartera.M("forecast.f.slipped", "date", d.ExpectedClose, "days", cartera.DaysBetween(d.ExpectedClose, asOf),
 			"factor", tenthsOf(float64(m.p.SlippedFactor)/100)), scaleOdds(p, float64(m.p.SlippedFactor)/100))
 	}
 
@@ -254,10 +263,10 @@ func (m *Model) Ground(f *cartera.DealFacts, asOf cartera.Date) Grounded {
 	q := d.Qualification
 	answered := func(a cartera.Answer) bool { return a == cartera.Yes || a == cartera.No }
 	if !answered(q.Need) && !answered(q.Capacity) && !answered(q.DecisionMaker) {
-		same(cartera.M("forecast.f.no_qualification"))
+		note(cartera.M("forecast.f.no_qualification"))
 	} else if q.Need == cartera.No || q.Capacity == cartera.No || q.DecisionMaker == cartera.No {
 		if cap := bpf(m.p.CapAnyNo); p > cap {
-			step(cartera.M("forecast.f.cap_no", "cap", m.p.CapAnyNo), cap)
+			move(cartera.M("forecast.f.cap_no", "cap", m.p.CapAnyNo), cap)
 		}
 	} else {
 		type capRule struct {
@@ -280,8 +289,19 @@ func (m *Model) Ground(f *cartera.DealFacts, asOf cartera.Date) Grounded {
 				}
 			}
 			if cap := bpf(c.cap); p > cap {
-				step(cartera.M(c.key, "cap", c.cap), cap)
+				move(cartera.M(c.key, "cap", c.cap), cap)
 			}
+		}
+	}
+
+	if m.live != nil {
+		switch m.live.snap.Uses {
+		case MethodFitted:
+			m.groundFitted(f, asOf, bpf(rate.Rate), step, &p)
+		case MethodExpert:
+			same(cartera.M("forecast.f.uses_expert"))
+		default:
+			same(cartera.M("forecast.f.uses_base"))
 		}
 	}
 

@@ -2,6 +2,7 @@ package review
 
 import (
 	"context"
+	"encoding/json"
 	"sort"
 
 	"github.com/cartera/cartera"
@@ -33,7 +34,65 @@ func ModelAsOf(ctx context.Context, st cartera.Store, asOf cartera.Date) (*forec
 	if err != nil {
 		return nil, err
 	}
-	return forecast.New(p, forecast.LearnRates(p, tallies)), nil
+	m := forecast.New(p, forecast.LearnRates(p, tallies))
+	snap, ok, err := LoadFit(ctx, st)
+	if err != nil || !ok {
+		return m, err
+	}
+	day := asOf
+	if day.IsZero() {
+		day = snap.AsOf // today, as far as the fit knows
+	}
+	if snap.AsOf > day {
+		return m, nil // learned after the day asked about: it would leak
+	}
+	closed, err := closedDeals(ctx, st, day)
+	if err != nil {
+		return nil, err
+	}
+	return m.WithSnapshot(snap, closed, day), nil
+}
+
+// fitKey is the setting the backtest's decision is kept under.
+const fitKey = "forecast_fit"
+
+// LoadFit reads the decision the last backtest stored, if any.
+func LoadFit(ctx context.Context, st cartera.Store) (forecast.Snapshot, bool, error) {
+	var snap forecast.Snapshot
+	v, err := st.Setting(ctx, fitKey)
+	if cartera.ErrorCode(err) == cartera.ENOTFOUND {
+		return snap, false, nil
+	}
+	if err != nil {
+		return snap, false, err
+	}
+	if err := json.Unmarshal([]byte(v), &snap); err != nil {
+		return snap, false, nil // an unreadable fit is no fit: the expert factors apply
+	}
+	return snap, true, nil
+}
+
+// SaveFit stores a finished backtest's decision for live forecasts: from
+// now on grounded uses the fit, the expert factors or the base rate, as
+// the backtest found best.
+func SaveFit(ctx context.Context, st cartera.Store, bt *forecast.Backtest, asOf cartera.Date) error {
+	b, err := json.Marshal(bt.Snapshot(asOf))
+	if err != nil {
+		return err
+	}
+	return st.PutSetting(ctx, fitKey, string(b))
+}
+
+// closedDeals lists what the backtest and the fitted model need of every
+// deal closed by asOf (all of them when zero).
+func closedDeals(ctx context.Context, st cartera.Store, asOf cartera.Date) ([]forecast.ClosedDeal, error) {
+	var closed []forecast.ClosedDeal
+	err := st.DealFacts(ctx, cartera.DealFactsQuery{Outcome: cartera.OutcomeClosed, Cut: asOf}, func(f *cartera.DealFacts) error {
+		closed = append(closed, forecast.ClosedDeal{Closed: f.Deal.Closed, Stage: f.Deal.Stage, Won: f.Deal.Outcome == cartera.OutcomeWon,
+			Owner: f.Deal.Owner, Account: forecast.AccountOf(&f.Deal), Product: forecast.ProductOf(&f.Deal)})
+		return nil
+	})
+	return closed, err
 }
 
 // ForecastOptions select a forecast.
@@ -248,12 +307,7 @@ func runBacktest(ctx context.Context, st cartera.Store, asOf cartera.Date, setup
 	if err != nil {
 		return nil, err
 	}
-	var closed []forecast.ClosedDeal
-	err = st.DealFacts(ctx, cartera.DealFactsQuery{Outcome: cartera.OutcomeClosed, Cut: asOf}, func(f *cartera.DealFacts) error {
-		closed = append(closed, forecast.ClosedDeal{Closed: f.Deal.Closed, Stage: f.Deal.Stage, Won: f.Deal.Outcome == cartera.OutcomeWon,
-			Owner: f.Deal.Owner, Account: forecast.AccountOf(&f.Deal), Product: forecast.ProductOf(&f.Deal)})
-		return nil
-	})
+	closed, err := closedDeals(ctx, st, asOf)
 	if err != nil {
 		return nil, err
 	}

@@ -95,6 +95,10 @@ func runBacktest(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Live forecasts use what the replay found best from now on.
+	if err := review.SaveFit(ctx, pc.st, b, pc.asOf); err != nil {
+		return err
+	}
 	if pc.format == "json" {
 		return writeJSON(a.stdout, b)
 	}
