@@ -137,3 +137,29 @@ func TestGroundedNeverWorseThanTheBaseRate(t *testing.T) {
 		t.Errorf("without signal: grounded %.4f, base %.4f", g, b)
 	}
 }
+
+// BenchmarkFitLargeHistory fits the model on as many examples as a
+// backtest keeps (maxTrain), with every feature: the cost of one refit at
+// scale (docs/performance.md).
+func BenchmarkFitLargeHistory(b *testing.B) {
+	k := len(FeatureNames())
+	r := rand.New(rand.NewPCG(1, 1))
+	ex := make([]Example, maxTrain)
+	for i := range ex {
+		x := make([]float64, k)
+		x[0] = 1
+		for j := 1; j < k; j++ {
+			if r.IntN(3) == 0 {
+				x[j] = r.NormFloat64()
+			}
+		}
+		ex[i] = Example{X: x, Offset: logit(0.3), Won: r.Float64() < 0.3}
+	}
+	prior := make([]float64, k)
+	b.ResetTimer()
+	for range b.N {
+		if _, err := FitLogistic(ex, prior, fitLambda); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
