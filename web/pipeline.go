@@ -241,3 +241,12 @@ func (s *Server) dealSellers(r *http.Request) ([]string, error) {
 func (s *Server) period(r *http.Request) (forecast.Period, error) {
 	return forecast.ParsePeriod(r.URL.Query().Get("period"), s.asOf(r))
 }
+
+// backtest replays the history at monthly cut-offs, as of the request's
+// day (docs/forecast.md).
+func (s *Server) backtest(r *http.Request) (*forecast.Backtest, error) {
+	asOf := s.asOf(r)
+	return cached(s, r, "backtest|"+asOf.String(), func(ctx context.Context) (*forecast.Backtest, error) {
+		return review.Backtest(ctx, s.st, asOf)
+	})
+}

@@ -34,6 +34,7 @@ var funcs = template.FuncMap{
 	"verdictClass": func(v cartera.Verdict) string { return "v-" + string(v) },
 	"lower":        strings.ToLower,
 	"add":          func(a, b int) int { return a + b },
+	"div100":       func(x float64) float64 { return x / 100 },
 	"sub":          func(a, b int) int { return a - b },
 	"periodName":   periodName,
 	// capital writes a heading's first letter in capitals ("Contacto
