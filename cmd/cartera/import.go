@@ -14,9 +14,11 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/capture"
 	"github.com/cartera/cartera/csvio"
 	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/review"
 )
 
 func runImport(ctx context.Context, a *app, args []string) error {
@@ -132,6 +134,11 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	if !*dry {
+		if err := refitAfterImport(ctx, st, rep, cartera.DateFromTime(a.nowIn(pol))); err != nil {
+			return err
+		}
+	}
 	if *format == "json" {
 		if crep == nil {
 			return writeJSON(a.stdout, rep)
@@ -221,4 +228,27 @@ func (b *progressBar) clear() {
 	if b.drawn {
 		fmt.Fprint(b.w, "\r\x1b[K")
 	}
+}
+
+// refitAfterImport replays the history again when the import brought deals
+// and a backtest's decision is stored: live forecasts then follow the
+// outcomes just imported. Without a stored decision nothing runs (the
+// first `cartera backtest` makes one), so a first bulk import pays
+// nothing.
+func refitAfterImport(ctx context.Context, st cartera.Store, rep *csvio.Report, today cartera.Date) error {
+	deals := false
+	for _, f := range rep.Files {
+		deals = deals || f.Entity == cartera.EntityDeals && f.Rows > 0
+	}
+	if !deals {
+		return nil
+	}
+	if _, ok, err := review.LoadFit(ctx, st); err != nil || !ok {
+		return err
+	}
+	bt, err := review.Backtest(ctx, st, today)
+	if err != nil {
+		return err
+	}
+	return review.SaveFit(ctx, st, bt, today)
 }
