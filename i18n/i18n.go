@@ -254,6 +254,9 @@ func (p *Printer) Value(v any) string {
 	case cartera.SignalKind:
 		return p.T("signal." + string(x))
 	case cartera.Stage:
+		if x == "" {
+			return p.T("stage.unknown") // a closed deal whose source did not say how far it got
+		}
 		if p.Has("stage." + string(x)) {
 			return p.T("stage." + string(x))
 		}
