@@ -330,6 +330,11 @@ type DealStore interface {
 	// StageHistory returns the stages a deal entered, with their days,
 	// oldest first: recorded on every stage change and on import.
 	StageHistory(ctx context.Context, dealID string) ([]StageMove, error)
+	// PutStageHistory adds stage moves from a source that keeps them (a
+	// CRM's stage history), in one transaction; a move already recorded
+	// (same deal, day and stage) is kept as it is. The caller has checked
+	// them (csvio.ReadStageHistory).
+	PutStageHistory(ctx context.Context, moves []StageMove) error
 
 	// Pipeline returns the stored pipeline with its Version, or the
 	// defaults (Version 0).

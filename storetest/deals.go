@@ -262,6 +262,18 @@ func testDealFactsAsOf(t *testing.T, st cartera.Store) {
 	if closed := dealFacts(t, st, cartera.DealFactsQuery{Cut: d(2026, 6, 15), Outcome: cartera.OutcomeClosed}); len(closed) != 1 || closed["D3"].Deal.Outcome != cartera.OutcomeWon {
 		t.Errorf("closed on 15 June: %v", closed)
 	}
+	// A CRM's stage history fills in what was unknown: D3 was in proposal
+	// from 10 April.
+	if err := st.PutStageHistory(ctx, []cartera.StageMove{{DealID: "D3", Day: d(2026, 4, 10), Stage: "proposal", Seq: 1},
+		{DealID: "D3", Day: d(2026, 5, 1), Stage: "negotiation", Seq: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	if e := dealFacts(t, st, cartera.DealFactsQuery{Cut: d(2026, 4, 15)})["D3"]; e.Deal.Stage != "proposal" || e.Deal.StageSince != d(2026, 4, 10) {
+		t.Errorf("D3 as of 15 April with its history: %s since %v", e.Deal.Stage, e.Deal.StageSince)
+	}
+	if h, err := st.StageHistory(ctx, "D3"); err != nil || len(h) != 2 {
+		t.Errorf("D3's history, the move already recorded kept once: %+v %v", h, err)
+	}
 	// Without a cut, everything stored is known.
 	all := dealFacts(t, st, cartera.DealFactsQuery{Outcome: cartera.OutcomeClosed})
 	if ev := all["D3"].Evidence; ev.Of(cartera.SignalContractSigned).Count != 1 || all["D3"].Truth != "" {

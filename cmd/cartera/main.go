@@ -46,6 +46,7 @@ var commands = []command{
 	{"deal", runDeal},
 	{"calibration", runCalibration},
 	{"backtest", runBacktest},
+	{"stage-history", runStageHistory},
 	{"pipeline", runPipeline},
 	{"script", runScript},
 	{"incident", runIncident},

@@ -4,6 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
+	"fmt"
+	"github.com/cartera/cartera/csvio"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/cartera/cartera"
@@ -103,6 +107,43 @@ func runBacktest(ctx context.Context, a *app, args []string) error {
 		return writeJSON(a.stdout, b)
 	}
 	return review.WriteBacktest(a.stdout, b, pc.p, pc.text())
+}
+
+// runStageHistory imports a CRM's stage history (deal_id, date, stage):
+// the stages each deal entered and when, so that as-of readings and the
+// backtest know the stage a deal was in on any day. All or nothing.
+func runStageHistory(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "stage-history")
+	pc, rest, err := openCmd(ctx, a, fs, args, 1)
+	if err != nil {
+		return err
+	}
+	defer pc.done()
+	if len(rest) != 1 {
+		return &usageError{pc.p.T("cli.stage_history_file")}
+	}
+	f, err := os.Open(rest[0])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	known := map[string]bool{}
+	if err := pc.st.DealKeys(ctx, func(id string, _ cartera.Currency) error { known[id] = true; return nil }); err != nil {
+		return err
+	}
+	pl, err := pc.st.Pipeline(ctx)
+	if err != nil {
+		return err
+	}
+	moves, err := csvio.ReadStageHistory(f, filepath.Base(rest[0]), pl, func(id string) bool { return known[id] }, pc.asOf)
+	if err != nil {
+		return err
+	}
+	if err := pc.st.PutStageHistory(ctx, moves); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stdout, pc.p.T("stage_history.done", "n", len(moves)))
+	return nil
 }
 
 // runDeal dispatches `cartera deal add|signal|close|move|show`.
