@@ -353,6 +353,15 @@ func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*
 	if !cut.IsZero() && cut >= db.today() {
 		cut = 0 // nothing stored is dated after today
 	}
+	if !cut.IsZero() {
+		latest, err := db.latestDay(ctx)
+		if err != nil {
+			return err
+		}
+		if cut >= latest {
+			cut = 0 // nothing stored is dated after the cut: read what is stored
+		}
+	}
 	var where []string
 	var p params
 	evidence, stageAt := "d.evidence", "NULL::text"
@@ -413,6 +422,30 @@ func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*
 		}
 		return fn(&f)
 	}, p...)
+}
+
+// latestDay is the last day any deal, signal or stage move is dated, for
+// the current generation of the database.
+func (db *DB) latestDay(ctx context.Context) (cartera.Date, error) {
+	var gen int64
+	if err := db.pool.QueryRow(ctx, `SELECT n FROM generation WHERE id = 1`).Scan(&gen); err != nil {
+		return 0, err
+	}
+	l := &db.latest
+	l.Lock()
+	defer l.Unlock()
+	if l.ok && l.gen == gen {
+		return l.day, nil
+	}
+	var day int64
+	err := db.pool.QueryRow(ctx, `SELECT greatest(
+		coalesce((SELECT max(greatest(created, stage_since, coalesce(closed, 0))) FROM deals), 0),
+		coalesce((SELECT max(day) FROM signals), 0), coalesce((SELECT max(day) FROM deal_stages), 0))`).Scan(&day)
+	if err != nil {
+		return 0, err
+	}
+	l.gen, l.day, l.ok = gen, cartera.DateFromUnixDay(day), true
+	return l.day, nil
 }
 
 // parseStageAt reads "stage day" as the stage subquery writes it; none is
