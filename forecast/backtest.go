@@ -565,16 +565,44 @@ func (b *Backtest) line(seller string, idx []int) *BacktestLine {
 			l.Won++
 		}
 	}
-	r := rand.New(rand.NewPCG(7, uint64(len(idx))))
-	sample := make([][]int, bootstrapRounds)
-	for k := range sample {
-		s := make([]int, len(idx))
-		for j := range s {
-			s[j] = idx[r.IntN(len(idx))]
-		}
-		sample[k] = s
-	}
+	// The bootstrap: each resample draws len(idx) pairs with replacement
+	// and scores every method on them at once, so that memory stays at a
+	// few numbers per resample whatever the history's size.
 	const baseM = 4
+	nm := len(Methods)
+	briers, diffs := make([][]float64, nm), make([][]float64, nm)
+	r := rand.New(rand.NewPCG(7, uint64(len(idx))))
+	sq, df, cnt := make([]float64, nm), make([]float64, nm), make([]float64, nm)
+	for range bootstrapRounds {
+		clear(sq)
+		clear(df)
+		clear(cnt)
+		for range idx {
+			pr := &b.pairs[idx[r.IntN(len(idx))]]
+			y := 0.0
+			if pr.won {
+				y = 1
+			}
+			bp := float64(pr.p[baseM])
+			be := (bp - y) * (bp - y)
+			for m := range nm {
+				p := float64(pr.p[m])
+				if math.IsNaN(p) {
+					continue
+				}
+				e := (p - y) * (p - y)
+				sq[m] += e
+				df[m] += e - be
+				cnt[m]++
+			}
+		}
+		for m := range nm {
+			if cnt[m] > 0 {
+				briers[m] = append(briers[m], sq[m]/cnt[m])
+				diffs[m] = append(diffs[m], df[m]/cnt[m])
+			}
+		}
+	}
 	for m, name := range Methods {
 		ms := &MethodScore{Method: name, Bands: newBands()}
 		var sq, ll, diff float64
@@ -616,29 +644,8 @@ func (b *Backtest) line(seller string, idx []int) *BacktestLine {
 				bd.Actual = cartera.Ratio(int64(bd.Won), int64(bd.Deals))
 			}
 		}
-		briers, diffs := make([]float64, 0, len(sample)), make([]float64, 0, len(sample))
-		for _, s := range sample {
-			var sq, df, c float64
-			for _, i := range s {
-				p := float64(b.pairs[i].p[m])
-				if math.IsNaN(p) {
-					continue
-				}
-				y := 0.0
-				if b.pairs[i].won {
-					y = 1
-				}
-				bp := float64(b.pairs[i].p[baseM])
-				sq += (p - y) * (p - y)
-				df += (p-y)*(p-y) - (bp-y)*(bp-y)
-				c++
-			}
-			if c > 0 {
-				briers, diffs = append(briers, sq/c), append(diffs, df/c)
-			}
-		}
-		ms.BrierLo, ms.BrierHi = quantiles(briers)
-		ms.VsBaseLo, ms.VsBaseHi = quantiles(diffs)
+		ms.BrierLo, ms.BrierHi = quantiles(briers[m])
+		ms.VsBaseLo, ms.VsBaseHi = quantiles(diffs[m])
 		l.Methods = append(l.Methods, ms)
 	}
 	l.Trust = MethodBase
