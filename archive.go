@@ -36,6 +36,9 @@ type Archive struct {
 	Candidates   []Candidate   `json:"candidates"`
 	// The decisions users recorded on verdicts.
 	Decisions []Decision `json:"decisions"`
+	// StageMoves is every deal's stage history: an import records only
+	// the stage each deal is in now.
+	StageMoves []StageMove `json:"stage_moves"`
 }
 
 // ArchivedToken is an API token with the hash it is recognised by.
@@ -61,7 +64,7 @@ type SettingValue struct {
 func (a *Archive) Len() int {
 	n := len(a.Users) + len(a.Tokens) + len(a.CalendarTokens) + len(a.Settings) + len(a.Tasks) + len(a.Reconnects) +
 		len(a.Debriefs) + len(a.Referrals) + len(a.Holidays) + len(a.MatchRules) + len(a.Unmatched) + len(a.Provenance) +
-		len(a.MailMessages) + len(a.Candidates) + len(a.Decisions)
+		len(a.MailMessages) + len(a.Candidates) + len(a.Decisions) + len(a.StageMoves)
 	for _, d := range a.Debriefs {
 		n += len(d.Lessons)
 	}

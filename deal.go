@@ -183,7 +183,9 @@ func (d Deal) Validate(p Pipeline, today Date) error {
 		return FieldError("currency", "value.unknown_currency", "value", string(d.Value.Currency))
 	case d.Value.Amount < 0:
 		return FieldError("value", "value.negative")
-	case !p.Has(d.Stage):
+	case !p.Has(d.Stage) && !(d.Stage == "" && d.Outcome != OutcomeOpen && d.Outcome != ""):
+		// A closed deal may be "stage unknown": an export that only
+		// says won or lost does not tell how far it got.
 		return FieldError("stage", "deal.unknown_stage", "value", string(d.Stage), "stages", p.StageIDs())
 	case d.Claimed < 0 || d.Claimed > 10000:
 		return FieldError("claimed", "value.percent_range", "value", d.Claimed.String())
@@ -314,9 +316,43 @@ func (e *Evidence) Total() int {
 type DealFacts struct {
 	Deal     Deal
 	Evidence Evidence
-	// AsOf, when set, is the day the evidence was cut at (calibration):
-	// only signals dated on or before it are counted.
+	// AsOf, when set, is the day the facts were read as of
+	// (DealFactsQuery.Cut): only signals dated on or before it are
+	// counted, the deal is in the stage it was in that day, and a deal
+	// that closed later is open.
 	AsOf Date
+	// Truth and TruthClosed are what happened after AsOf to a deal that
+	// was open then: its outcome and close day, kept for scoring
+	// (backtests, calibration) only. The model never reads them.
+	Truth       Outcome
+	TruthClosed Date
+}
+
+// CutAt turns a stored deal into what was known of it on day cut: stage
+// is the stage its history says it was in then, entered on since (empty
+// when the history does not say), and a deal closed after cut is open,
+// its outcome kept apart in Truth.
+func (f *DealFacts) CutAt(cut Date, stage Stage, since Date) {
+	d := &f.Deal
+	f.AsOf, f.Truth, f.TruthClosed = cut, "", 0
+	if !d.Closed.IsZero() && d.Closed > cut {
+		f.Truth, f.TruthClosed = d.Outcome, d.Closed
+		d.Outcome, d.Closed, d.LostReason, d.Competitor = OutcomeOpen, 0, "", ""
+	}
+	d.Stage, d.StageSince = stage, since
+	if since.IsZero() {
+		d.StageSince = d.Created
+	}
+}
+
+// StageMove is one entry of a deal's stage history: the day it entered a
+// stage.
+type StageMove struct {
+	DealID string `json:"deal_id"`
+	Day    Date   `json:"date"`
+	Stage  Stage  `json:"stage"`
+	// Seq orders moves made on the same day.
+	Seq int64 `json:"seq"`
 }
 
 // DealQuery selects a page of deals.
@@ -331,25 +367,18 @@ type DealQuery struct {
 
 // DealFactsQuery selects the deals streamed with their evidence.
 type DealFactsQuery struct {
-	Owner   string  // only this seller's deals (folded), when set
-	Outcome Outcome // only this outcome, when set; "closed" means won or lost
-	// Horizon, when positive, cuts each closed deal's evidence at its
-	// close day minus Horizon days (calibration); open deals are cut at
-	// AsOf.
-	Horizon int
-	// AsOf cuts open deals' evidence (zero: everything stored).
-	AsOf Date
+	Owner string // only this seller's deals (folded), when set
+	// Outcome keeps only this outcome, when set ("closed" means won or
+	// lost); with Cut, the outcome as known on that day.
+	Outcome Outcome
+	// Cut, when set and before today, reads every deal as it was known on
+	// that day (DealFacts.CutAt): deals created later are left out, deals
+	// closed later are open, only signals dated by then count, and each
+	// deal is in the stage its history gives for that day. Zero, or today
+	// and later, reads what is stored now.
+	Cut Date
 	// IDs restricts the query; nil means every deal.
 	IDs []string
-}
-
-// OpenCut is the day an open deal's evidence is cut at: AsOf, or today
-// when AsOf is zero.
-func (q DealFactsQuery) OpenCut(today Date) Date {
-	if q.AsOf.IsZero() {
-		return today
-	}
-	return q.AsOf
 }
 
 // OutcomeClosed selects won and lost deals in a DealFactsQuery.

@@ -15,6 +15,14 @@ func HoursOf(n int64) Hours { return Hours(n * 100) }
 // String formats h plainly ("1.50"); user-facing text goes through i18n.
 func (h Hours) String() string { return FormatDecimal(int64(h), 2, '.') }
 
+// Label is a catalog key given as a message argument: it is shown
+// translated.
+type Label string
+
+// Hundredths is a plain number in hundredths (a fitted weight): -28 is
+// -0.28.
+type Hundredths int64
+
 // Multiplier is a factor in hundredths: 75 is ×0.75.
 type Multiplier int64
 

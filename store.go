@@ -322,11 +322,20 @@ type DealStore interface {
 	// DealFacts calls fn with each selected deal and its evidence, in id
 	// order. The *DealFacts is reused between calls.
 	DealFacts(ctx context.Context, q DealFactsQuery, fn func(*DealFacts) error) error
-	// ClosedByStage counts closed deals by final stage, for learned stage
-	// rates; closedBefore, when set, counts only deals closed before it.
+	// ClosedByStage counts closed deals by final stage (the last open
+	// stage; "" when unknown), for learned stage rates; closedBefore, when
+	// set, counts only deals closed before it.
 	ClosedByStage(ctx context.Context, closedBefore Date) ([]StageTally, error)
 	// DealOwners returns the distinct sellers named on deals, sorted.
 	DealOwners(ctx context.Context) ([]string, error)
+	// StageHistory returns the stages a deal entered, with their days,
+	// oldest first: recorded on every stage change and on import.
+	StageHistory(ctx context.Context, dealID string) ([]StageMove, error)
+	// PutStageHistory adds stage moves from a source that keeps them (a
+	// CRM's stage history), in one transaction; a move already recorded
+	// (same deal, day and stage) is kept as it is. The caller has checked
+	// them (csvio.ReadStageHistory).
+	PutStageHistory(ctx context.Context, moves []StageMove) error
 
 	// Pipeline returns the stored pipeline with its Version, or the
 	// defaults (Version 0).

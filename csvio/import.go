@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -117,6 +118,14 @@ type FileReport struct {
 	// Both are empty for cartera's own files.
 	Mapping   string `json:"mapping,omitempty"`
 	DateOrder string `json:"date_order,omitempty"`
+	// Skipped counts the rows the mapping's skip_empty left out, for lack
+	// of a value in one of SkippedFor.
+	Skipped    int64    `json:"skipped_rows,omitempty"`
+	SkippedFor []string `json:"skipped_for,omitempty"`
+	// OtherCurrencies counts the deals in a currency other than the
+	// user's (Options.Currency), by currency: their sums are kept apart,
+	// never converted, and the import says so.
+	OtherCurrencies map[cartera.Currency]int64 `json:"other_currencies,omitempty"`
 	// FooterLines counts the closing lines of a report export skipped
 	// after the data, from line FooterLine.
 	FooterLines int `json:"footer_lines,omitempty"`
@@ -590,6 +599,14 @@ func (v *validator) readFile(ctx context.Context, f *opened, out chan<- batch) e
 		v.rows++
 		f.rep.Rows++
 		c := newChecker(v, f, &rec)
+		if t := c.skipped(); t != "" {
+			// The mapping leaves out rows without this value.
+			f.rep.Skipped++
+			if !slices.Contains(f.rep.SkippedFor, t) {
+				f.rep.SkippedFor = append(f.rep.SkippedFor, t)
+			}
+			continue
+		}
 		if c.m != nil && s.entity == cartera.EntityTime {
 			// A tracker's entry has no id column: its id is made from it.
 			if x, p, ok := c.trackerTime(); ok {
@@ -700,8 +717,29 @@ func (c *checker) fail(col string, m *cartera.Message) {
 }
 
 func (c *checker) val(col string) string {
-	if j := c.s.index(col); j >= 0 {
+	if j := c.s.index(col); j >= 0 && c.rec.vals[j] != "" {
 		return c.rec.vals[j]
+	}
+	if c.m != nil {
+		// A mapping may give a column a default, for empty cells and for
+		// files without the column.
+		if d, ok := c.m.defaults[col]; ok {
+			return d
+		}
+	}
+	return ""
+}
+
+// skipped returns the target whose empty value makes the mapping skip this
+// row, or "".
+func (c *checker) skipped() string {
+	if c.m == nil {
+		return ""
+	}
+	for _, t := range c.m.skipEmpty {
+		if j := c.s.index(t); j < 0 || strings.TrimSpace(c.rec.vals[j]) == "" {
+			return t
+		}
 	}
 	return ""
 }
@@ -1112,6 +1150,12 @@ func (c *checker) deal(id string) (cartera.Deal, bool) {
 		return x, false
 	}
 	c.v.deals[strings.Clone(id)] = cur
+	if cur != c.v.o.Currency {
+		if c.f.rep.OtherCurrencies == nil {
+			c.f.rep.OtherCurrencies = map[cartera.Currency]int64{}
+		}
+		c.f.rep.OtherCurrencies[cur]++
+	}
 	return x, true
 }
 
@@ -1198,10 +1242,18 @@ func (c *checker) mappedStage(x *cartera.Deal) {
 		c.fail("stage", problem("import.unknown_vendor_stage", "value", label, "mapping", c.f.lay.mapping.Name,
 			"stages", c.m.stageLabels))
 	} else if r.outcome != "" {
-		// The export does not say how far a closed deal got: it goes to
-		// the first stage, which is all that is known of it.
-		if len(c.v.pipeline.Stages) > 0 {
-			x.Stage = c.v.pipeline.Stages[0].ID
+		// A closing stage does not say how far the deal got: it keeps
+		// the last open stage when the export gives it, and is "stage
+		// unknown" otherwise, so that no stage's rate is learned from a
+		// guess.
+		x.Stage = ""
+		if last := c.val("last_stage"); last != "" {
+			if lr, ok := c.m.stage(last); !ok || lr.outcome != "" || !c.v.pipeline.Has(lr.stage) {
+				c.fail("last_stage", problem("import.unknown_vendor_stage", "value", last, "mapping", c.f.lay.mapping.Name,
+					"stages", c.m.stageLabels))
+			} else {
+				x.Stage = lr.stage
+			}
 		}
 		set(r.outcome, "stage")
 	} else {

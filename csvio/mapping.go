@@ -51,6 +51,13 @@ type Mapping struct {
 	// IDPrefix is put before every id of the file, so that two sources
 	// numbering their deals 1, 2, 3… do not overwrite each other.
 	IDPrefix string `json:"id_prefix,omitempty"`
+	// Defaults gives a target a value for empty cells and for files
+	// without its column ({"currency": "USD", "created": "2017-06-01"}).
+	Defaults map[string]string `json:"defaults,omitempty"`
+	// SkipEmpty lists targets whose empty value leaves the row out (an
+	// early prospect without a created date, say); the import report
+	// counts them.
+	SkipEmpty []string `json:"skip_empty,omitempty"`
 
 	// file and pos locate the entries of a loaded mapping, for errors.
 	file string
@@ -75,6 +82,8 @@ type Mapping struct {
 //   - is_closed, is_won: yes/no flags that set the outcome.
 //   - won_time, lost_time: when the deal was won or lost; they date the
 //     close and, when nothing else says, set the outcome.
+//   - last_stage: the last open stage a closed deal was in, as a stage
+//     label of the export; without it a closed deal's stage is unknown.
 func Targets() []string {
 	out := make([]string, len(mappedSchema.cols))
 	for i, c := range mappedSchema.cols {
@@ -92,6 +101,7 @@ var virtualColumns = []column{
 	{key: "is_won", es: "esta_ganada"},
 	{key: "won_time", es: "fecha_ganada"},
 	{key: "lost_time", es: "fecha_perdida"},
+	{key: "last_stage", es: "ultima_etapa"},
 }
 
 // mappedSchema is the layout every mapped file is read into: the deal
@@ -201,6 +211,8 @@ type compiled struct {
 	decimal     decimalMode
 	autoDecimal bool
 	fraction    bool
+	defaults    map[string]string // target key → value for empty cells
+	skipEmpty   []string          // target keys whose empty value skips the row
 }
 
 // headerOf strips an entity prefix ("Deal - ") from a header cell and
@@ -313,6 +325,25 @@ func (m *Mapping) compile() []Problem {
 	fed := map[string]bool{}
 	for _, j := range c.cols {
 		fed[kind.schema.cols[j].key] = true
+	}
+	c.defaults = map[string]string{}
+	for t, v := range m.Defaults {
+		j := kind.schema.target(t)
+		if j < 0 {
+			probs = append(probs, m.problem("defaults", "mapping.unknown_target", "header", "defaults", "value", t, "targets", Targets()))
+			continue
+		}
+		key := kind.schema.cols[j].key
+		c.defaults[key] = strings.TrimSpace(v)
+		fed[key] = true
+	}
+	for _, t := range m.SkipEmpty {
+		j := kind.schema.target(t)
+		if j < 0 {
+			probs = append(probs, m.problem("skip_empty", "mapping.unknown_target", "header", "skip_empty", "value", t, "targets", Targets()))
+			continue
+		}
+		c.skipEmpty = append(c.skipEmpty, kind.schema.cols[j].key)
 	}
 	var missing []string
 	for _, t := range kind.required {
@@ -470,7 +501,7 @@ func (m *Mapping) fit(header []string) (*layout, []string) {
 	var missing []string
 	for _, t := range kind.required {
 		j := kind.schema.index(t)
-		if !seen[j] {
+		if _, def := c.defaults[t]; !seen[j] && !def {
 			missing = append(missing, c.display[j])
 		}
 	}
@@ -526,6 +557,7 @@ func (m *Mapping) clone() *Mapping {
 	}
 	x := *m
 	x.Columns, x.Stages, x.Outcomes, x.Categories = cp(m.Columns), cp(m.Stages), cp(m.Outcomes), cp(m.Categories)
+	x.Defaults, x.SkipEmpty = cp(m.Defaults), append([]string(nil), m.SkipEmpty...)
 	x.Prefixes = append([]string(nil), m.Prefixes...)
 	x.colOrder = append([]string(nil), m.colOrder...)
 	x.stageOrder = append([]string(nil), m.stageOrder...)

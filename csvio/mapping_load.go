@@ -16,7 +16,7 @@ const maxMappingSize = 1 << 20
 
 // mappingFields are the keys of a mapping file, in documentation order.
 var mappingFields = []string{"name", "entity", "extends", "prefixes", "columns", "stages", "outcomes", "categories",
-	"date_order", "decimal", "probability_scale", "id_prefix"}
+	"date_order", "decimal", "probability_scale", "id_prefix", "defaults", "skip_empty"}
 
 // LoadMapping reads a mapping file (JSON, see docs/import.md). name is what
 // errors call the file. Every problem is reported at its line and column as
@@ -104,6 +104,13 @@ func extend(base, m *Mapping) *Mapping {
 	if _, ok := m.pos["id_prefix"]; ok {
 		x.IDPrefix = m.IDPrefix
 	}
+	for k, v := range m.Defaults {
+		if x.Defaults == nil {
+			x.Defaults = map[string]string{}
+		}
+		x.Defaults[k] = v
+	}
+	x.SkipEmpty = append(x.SkipEmpty, m.SkipEmpty...)
 	return x
 }
 
@@ -188,6 +195,11 @@ func (p *mappingParser) parse() {
 			ok = p.text(voff, key, &p.m.IDPrefix)
 		case "prefixes":
 			ok = p.list(voff, key, &p.m.Prefixes)
+		case "skip_empty":
+			ok = p.list(voff, key, &p.m.SkipEmpty)
+		case "defaults":
+			p.m.Defaults = map[string]string{}
+			ok = p.object(voff, key, p.m.Defaults, nil)
 		case "columns":
 			p.m.Columns = map[string]string{}
 			ok = p.object(voff, key, p.m.Columns, &p.m.colOrder)

@@ -60,15 +60,15 @@ func TestUserMappingImportsASpreadsheet(t *testing.T) {
 		what string
 	}{
 		{"hoja-OP-01", by["hoja-OP-01"].ClientID == "C-001" && by["hoja-OP-01"].Outcome == cartera.OutcomeWon &&
-			by["hoja-OP-01"].Stage == "lead" && by["hoja-OP-01"].Closed == cartera.DateOf(2026, 2, 20) &&
-			by["hoja-OP-01"].Value.Amount == 120000, "won by its stage, linked to Talleres Ruiz"},
+			by["hoja-OP-01"].Stage == "" && by["hoja-OP-01"].Closed == cartera.DateOf(2026, 2, 20) &&
+			by["hoja-OP-01"].Value.Amount == 120000, "won by its stage (stage unknown), linked to Talleres Ruiz"},
 		{"hoja-OP-02", by["hoja-OP-02"].Prospect == "Óptica Miramar" && by["hoja-OP-02"].Claimed == 6000 &&
 			by["hoja-OP-02"].ExpectedClose == cartera.DateOf(2026, 12, 15) && by["hoja-OP-02"].Stage == "proposal", "open prospect"},
 		{"hoja-OP-03", by["hoja-OP-03"].Outcome == cartera.OutcomeLost && by["hoja-OP-03"].Stage == "proposal" &&
 			by["hoja-OP-03"].Competitor == "Wix" && by["hoja-OP-03"].Value.Amount == 210050, "lost from its status, stage kept"},
 		{"hoja-OP-05", by["hoja-OP-05"].ClientID == "C-001" && by["hoja-OP-05"].ExpectedClose.IsZero(), "open without a close date"},
-		{"hoja-OP-06", by["hoja-OP-06"].Outcome == cartera.OutcomeLost && by["hoja-OP-06"].Stage == "lead" &&
-			by["hoja-OP-06"].LostReason == "Eligieron a la competencia", "lost by its stage"},
+		{"hoja-OP-06", by["hoja-OP-06"].Outcome == cartera.OutcomeLost && by["hoja-OP-06"].Stage == "" &&
+			by["hoja-OP-06"].LostReason == "Eligieron a la competencia", "lost by its stage: stage unknown"},
 	}
 	for _, c := range checks {
 		if !c.ok {
@@ -270,5 +270,56 @@ func TestPreviewShowsTheMappingAndTheFirstRows(t *testing.T) {
 	// A header nothing reads is a problem, as on import.
 	if _, err := csvio.Preview(ctx, st, csvio.BytesSource("x.csv", []byte("a,b\n1,2\n")), nil, 3, opts()); posKeys(err) != "x.csv:1:1 import.unknown_header" {
 		t.Errorf("%v", err)
+	}
+}
+
+// An export of early prospects and closed deals: a mapping gives a
+// currency and a created date where the file has none, skips rows with no
+// title, keeps a closed deal's last open stage when the file gives it, and
+// the report says how many deals are in a currency other than the user's.
+func TestMappingDefaultsSkipsAndLastStage(t *testing.T) {
+	t.Parallel()
+	m, err := csvio.LoadMapping("export.json", []byte(`{
+  "columns": {"Ref": "id", "Name": "title", "Stage": "stage", "Before": "last_stage", "Created": "created",
+    "Closed": "close_date", "Amount": "value"},
+  "stages": {"Talking": "qualified", "Offer": "proposal", "Won": "won", "Lost": "lost"},
+  "defaults": {"currency": "USD", "created": "2026-01-05"},
+  "skip_empty": ["title"],
+  "date_order": "dmy"
+}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := newStore(t)
+	o := opts()
+	o.Mappings = []*csvio.Mapping{m}
+	csv := "Ref,Name,Stage,Before,Created,Closed,Amount\n" +
+		"1,Alpha,Talking,,,,100\n" + // no created date: the default
+		"2,,Offer,,10/01/2026,,200\n" + // no title: skipped
+		"3,Gamma,Won,Offer,10/01/2026,20/02/2026,300\n" + // closed, last stage given
+		"4,Delta,Lost,,10/01/2026,20/02/2026,400\n" // closed, stage unknown
+	rep, err := csvio.Import(ctx, st, []csvio.Source{csvio.BytesSource("export.csv", []byte(csv))}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := rep.Files[0]
+	if f.Skipped != 1 || strings.Join(f.SkippedFor, ",") != "title" || f.OtherCurrencies["USD"] != 3 {
+		t.Errorf("report: %+v", f)
+	}
+	by := map[string]cartera.Deal{}
+	for _, x := range storetest.Dump(t, st).Deals {
+		by[x.ID] = x
+	}
+	if d := by["1"]; d.Created != cartera.DateOf(2026, 1, 5) || d.Value.Currency != "USD" || d.Stage != "qualified" {
+		t.Errorf("defaults: %+v", d)
+	}
+	if _, ok := by["2"]; ok || len(by) != 3 {
+		t.Errorf("row without a title was imported: %v", by)
+	}
+	if d := by["3"]; d.Outcome != cartera.OutcomeWon || d.Stage != "proposal" {
+		t.Errorf("last stage kept: %+v", d)
+	}
+	if d := by["4"]; d.Outcome != cartera.OutcomeLost || d.Stage != "" {
+		t.Errorf("stage unknown: %+v", d)
 	}
 }

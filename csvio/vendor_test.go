@@ -65,9 +65,9 @@ func TestVendorExportsImport(t *testing.T) {
 		// HubSpot and Salesforce do not keep the stage a closed deal was
 		// in: won and lost deals go to the first stage.
 		"hubspot-en.csv": {mapping: "hubspot-en", ignored: []string{"Pipeline"}, prefix: "hubspot-",
-			wonStage: "lead", lateStage: "negotiation", earlyStage: "qualified"},
+			wonStage: "", lateStage: "negotiation", earlyStage: "qualified"},
 		"hubspot-es.csv": {mapping: "hubspot-es", ignored: []string{"Pipeline"}, prefix: "hubspot-",
-			wonStage: "lead", lateStage: "negotiation", earlyStage: "qualified"},
+			wonStage: "", lateStage: "negotiation", earlyStage: "qualified"},
 		// Pipedrive keeps the stage, with the outcome in Status.
 		"pipedrive-en.csv": {mapping: "pipedrive-en", ignored: []string{"Deal - Contact person", "Deal - Pipeline"},
 			prefix: "pipedrive-", wonStage: "negotiation", lateStage: "negotiation", earlyStage: "qualified", lateClaimed: 8000},
@@ -75,9 +75,9 @@ func TestVendorExportsImport(t *testing.T) {
 			prefix: "pipedrive-", wonStage: "negotiation", lateStage: "negotiation", earlyStage: "qualified", lateClaimed: 8000},
 		// The won deal's 100 % is the closed stage's, not a forecast.
 		"salesforce-en.csv": {mapping: "salesforce-en", dateOrder: "mdy", footer: 2, prefix: "salesforce-",
-			wonStage: "lead", lateStage: "negotiation", earlyStage: "qualified", lateClaimed: 9000, lateCategory: "pipeline"},
+			wonStage: "", lateStage: "negotiation", earlyStage: "qualified", lateClaimed: 9000, lateCategory: "pipeline"},
 		"salesforce-es.csv": {mapping: "salesforce-es", dateOrder: "dmy", prefix: "salesforce-",
-			wonStage: "lead", lateStage: "negotiation", earlyStage: "qualified", lateClaimed: 9000, lateCategory: "pipeline"},
+			wonStage: "", lateStage: "negotiation", earlyStage: "qualified", lateClaimed: 9000, lateCategory: "pipeline"},
 	}
 	for file, w := range tests {
 		t.Run(file, func(t *testing.T) {

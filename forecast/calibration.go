@@ -7,17 +7,16 @@ import (
 )
 
 // Calibration measures how well probabilities predicted the deals that
-// closed. Each closed deal is grounded as of Horizon days before it closed,
-// with only the signals dated by then and stage rates learned only from the
-// deals that had closed by then: the evaluation never sees the outcome it
-// is judging.
+// closed. It reads the backtest's pairs: each deal open on a monthly
+// cut-off is judged with what was known that day — the signals dated by
+// then, the stage it was in, rates learned only from deals closed before.
+// No cut-off depends on when, or how, the deal ended, so the evaluation
+// never sees the outcome it is judging.
 type Calibration struct {
-	Horizon int      `json:"horizon"`
+	Cutoffs int      `json:"cutoffs"`
 	Overall Score    `json:"overall"`
 	Sellers []*Score `json:"sellers"`
 
-	m       *Model
-	history *closedHistory
 	sellers map[string]*Score
 }
 
@@ -121,82 +120,24 @@ func (s *Score) finish() {
 	}
 }
 
-// closedHistory answers "which deals had closed by day D, and how did they
-// end": the stage rates as they were known on any day.
-type closedHistory struct {
-	p      cartera.Pipeline
-	days   []cartera.Date // close days, sorted
-	won    [][]int32      // per stage: won deals ending there, cumulated over days
-	closed [][]int32
+// NewCalibration starts a calibration; the backtest feeds it every deal
+// it scores (Score).
+func NewCalibration() *Calibration {
+	return &Calibration{sellers: map[string]*Score{}}
 }
 
-// ClosedDeal is what calibration needs of a closed deal to learn rates.
-type ClosedDeal struct {
-	Closed cartera.Date
-	Stage  cartera.Stage
-	Won    bool
-}
-
-func newHistory(p cartera.Pipeline, deals []ClosedDeal) *closedHistory {
-	sort.Slice(deals, func(i, j int) bool { return deals[i].Closed < deals[j].Closed })
-	h := &closedHistory{p: p, days: make([]cartera.Date, len(deals))}
-	h.won, h.closed = make([][]int32, len(p.Stages)), make([][]int32, len(p.Stages))
-	for s := range p.Stages {
-		h.won[s], h.closed[s] = make([]int32, len(deals)+1), make([]int32, len(deals)+1)
-	}
-	for i, d := range deals {
-		h.days[i] = d.Closed
-		si := p.Index(d.Stage)
-		for s := range p.Stages {
-			h.won[s][i+1], h.closed[s][i+1] = h.won[s][i], h.closed[s][i]
-			if s == si {
-				h.closed[s][i+1]++
-				if d.Won {
-					h.won[s][i+1]++
-				}
-			}
-		}
-	}
-	return h
-}
-
-// ratesBefore returns the rates learned from deals closed before day.
-func (h *closedHistory) ratesBefore(day cartera.Date) []Rate {
-	n := sort.Search(len(h.days), func(i int) bool { return h.days[i] >= day })
-	won, closed := make([]int, len(h.p.Stages)), make([]int, len(h.p.Stages))
-	for s := range h.p.Stages {
-		won[s], closed[s] = int(h.won[s][n]), int(h.closed[s][n])
-	}
-	return ratesFrom(h.p, won, closed)
-}
-
-// NewCalibration starts a calibration over the given closed deals (all of
-// them, to learn rates as of each day); add each closed deal's facts, cut
-// at its horizon, with Add.
-func NewCalibration(p cartera.Pipeline, closed []ClosedDeal) *Calibration {
-	return &Calibration{Horizon: p.CalibrationHorizon, m: New(p, nil), history: newHistory(p, closed),
-		sellers: map[string]*Score{}}
-}
-
-// Add grounds one closed deal as of its cut-off day and scores it.
-func (c *Calibration) Add(f *cartera.DealFacts) Grounded {
-	d := &f.Deal
-	asOf := f.AsOf
-	if asOf.IsZero() {
-		asOf = max(d.Closed.AddDays(-c.Horizon), d.Created)
-	}
-	m := &Model{p: c.m.p, rates: c.history.ratesBefore(asOf)}
-	g := m.Ground(f, asOf)
-	won := d.Outcome == cartera.OutcomeWon
-	c.Overall.add(g.Claimed, g.P, won)
-	key := cartera.Fold(d.Owner)
+// Score counts one deal scored as of a cut-off: the claim it carried then,
+// the grounded probability, and how it ended.
+func (c *Calibration) Score(owner string, claimed cartera.BasisPoints, grounded float64, won bool) {
+	p := toBP(grounded)
+	c.Overall.add(claimed, p, won)
+	key := cartera.Fold(owner)
 	s := c.sellers[key]
 	if s == nil {
-		s = &Score{Seller: d.Owner}
+		s = &Score{Seller: owner}
 		c.sellers[key] = s
 	}
-	s.add(g.Claimed, g.P, won)
-	return g
+	s.add(claimed, p, won)
 }
 
 // Finish computes the scores; sellers come most over-optimistic first.

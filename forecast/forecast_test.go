@@ -1,6 +1,7 @@
 package forecast
 
 import (
+	"math"
 	"testing"
 
 	"github.com/cartera/cartera"
@@ -110,51 +111,57 @@ func TestSpreadIsReproducibleAndOrdered(t *testing.T) {
 	}
 }
 
-func TestCalibrationLearnsOnlyFromTheClosedPast(t *testing.T) {
+func TestBacktestLearnsOnlyFromTheClosedPast(t *testing.T) {
 	p := cartera.DefaultPipeline()
 	// Ten deals won in negotiation last year, and one lost in lead this
-	// month. Grounding the early wins must not know about the later ones.
+	// month. Scoring as of the early cut-off must not know about any.
 	var closed []ClosedDeal
 	for i := 0; i < 10; i++ {
-		closed = append(closed, ClosedDeal{Closed: cartera.DateOf(2025, 3, 1+i), Stage: "negotiation", Won: true})
+		closed = append(closed, ClosedDeal{Closed: cartera.DateOf(2025, 3, 1+i), Stage: "negotiation", Won: true, Owner: "Ana"})
 	}
-	closed = append(closed, ClosedDeal{Closed: cartera.DateOf(2026, 11, 1), Stage: "lead"})
-	c := NewCalibration(p, closed)
+	closed = append(closed, ClosedDeal{Closed: cartera.DateOf(2026, 11, 1), Stage: "lead", Owner: "Beto"})
+	bt := NewBacktest(p, closed)
+	cal := NewCalibration()
+	var grounded []float64
+	bt.OnScore = func(owner string, claimed cartera.BasisPoints, g float64, won bool) {
+		cal.Score(owner, claimed, g, won)
+		grounded = append(grounded, g)
+	}
+	bt.Begin(cartera.DateOf(2025, 2, 1))
 	first := cartera.DealFacts{Deal: cartera.Deal{ID: "1", Owner: "Ana", Stage: "negotiation", StageSince: cartera.DateOf(2025, 1, 1),
-		Created: cartera.DateOf(2025, 1, 1), Closed: cartera.DateOf(2025, 3, 1), Outcome: cartera.OutcomeWon, Claimed: 9000,
-		Value: cartera.Money{Amount: 100, Currency: "EUR"}}}
-	first.AsOf = cartera.DateOf(2025, 2, 22)
-	g := c.Add(&first)
-	if r := g.Factors[0].After; r != 6000 {
-		t.Errorf("the first deal to close had no history: base %v, want the prior 60%%", r)
+		Created: cartera.DateOf(2025, 1, 1), Outcome: cartera.OutcomeOpen, Claimed: 9000,
+		Value: cartera.Money{Amount: 100, Currency: "EUR"}}, AsOf: cartera.DateOf(2025, 2, 1),
+		Truth: cartera.OutcomeWon, TruthClosed: cartera.DateOf(2025, 3, 1)}
+	bt.Add(&first)
+	if grounded[0] != 0.6 {
+		t.Errorf("the first deal to close had no history: %v, want the prior 60%%", grounded[0])
 	}
+	bt.Begin(cartera.DateOf(2026, 10, 1))
 	last := first
-	last.Deal.ID, last.Deal.Owner, last.Deal.Stage, last.Deal.Outcome, last.Deal.Claimed = "11", "Beto", "lead", cartera.OutcomeLost, 2000
-	last.Deal.Closed, last.AsOf = cartera.DateOf(2026, 11, 1), cartera.DateOf(2026, 10, 25)
-	g = c.Add(&last)
+	last.Deal.ID, last.Deal.Owner, last.Deal.Stage, last.Deal.Claimed = "11", "Beto", "lead", 2000
+	last.AsOf, last.Truth, last.TruthClosed = cartera.DateOf(2026, 10, 1), cartera.OutcomeLost, cartera.DateOf(2026, 11, 1)
+	bt.Add(&last)
 	// By then ten deals had reached lead and all were won:
 	// (10 + 10×10%) / (10 + 10) = 55 %.
-	if r := g.Factors[0].After; r != 5500 {
-		t.Errorf("base for the late deal %v, want 55%%", r)
+	if math.Abs(grounded[1]-0.55) > 1e-9 {
+		t.Errorf("base for the late deal %v, want 55%%", grounded[1])
 	}
-	cal := c.Finish()
-	if cal.Overall.Deals != 2 || cal.Overall.Won != 1 || cal.Overall.WinRate != 5000 {
-		t.Errorf("overall: %+v", cal.Overall)
+	// A deal without its later outcome is not scored.
+	open := last
+	open.Truth = ""
+	bt.Add(&open)
+	c := cal.Finish()
+	if c.Overall.Deals != 2 || c.Overall.Won != 1 || c.Overall.WinRate != 5000 {
+		t.Errorf("overall: %+v", c.Overall)
 	}
 	// Ana said 90 % and won: (0.9−1)² = 0.01; Beto said 20 % and lost:
 	// 0.04. Claimed Brier = 0.025.
-	if cal.Overall.ClaimedBrier != 250 {
-		t.Errorf("claimed Brier %v", cal.Overall.ClaimedBrier)
+	if c.Overall.ClaimedBrier != 250 {
+		t.Errorf("claimed Brier %v", c.Overall.ClaimedBrier)
 	}
-	if len(cal.Sellers) != 2 || cal.Sellers[0].Seller != "Beto" && cal.Sellers[0].Optimism < cal.Sellers[1].Optimism {
-		t.Errorf("sellers: %+v", cal.Sellers)
-	}
-	n := 0
-	for _, b := range cal.Overall.ClaimedBands {
-		n += b.Deals
-	}
-	if n != 2 {
-		t.Errorf("bands hold %d deals", n)
+	res := bt.Finish()
+	if res.Overall.Deals != 2 || res.Overall.Trust != MethodBase {
+		t.Errorf("backtest: %+v", res.Overall)
 	}
 }
 

@@ -33,10 +33,9 @@ func LearnRates(p cartera.Pipeline, tallies []cartera.StageTally) []Rate {
 	won := make([]int, len(p.Stages))
 	closed := make([]int, len(p.Stages))
 	for _, t := range tallies {
-		i := p.Index(t.Stage)
-		if i < 0 {
-			continue
-		}
+		// A deal whose last stage is unknown reached the first stage at
+		// least, and no later one can be learned from it.
+		i := max(p.Index(t.Stage), 0)
 		won[i] += t.Won
 		closed[i] += t.Won + t.Lost
 	}
@@ -65,6 +64,8 @@ func ratesFrom(p cartera.Pipeline, won, closed []int) []Rate {
 type Model struct {
 	p     cartera.Pipeline
 	rates []Rate
+	// live, when set, applies a backtest's decision (WithSnapshot).
+	live *live
 }
 
 // New returns a model; rates come from LearnRates (nil uses the priors).
@@ -155,19 +156,23 @@ func (m *Model) Ground(f *cartera.DealFacts, asOf cartera.Date) Grounded {
 	g := Grounded{Deal: *d, Stage: d.Stage}
 	g.Claimed, g.ClaimFrom = m.Claim(d)
 	if !f.AsOf.IsZero() {
+		// The facts were read as of a day: the stage is the one the
+		// deal's history gives for it, and nothing later exists.
 		asOf = f.AsOf
-		// The deal entered its current stage after the cut-off day: it was
-		// at most one stage earlier then.
-		if d.StageSince > asOf {
-			if i := m.p.Index(d.Stage); i > 0 {
-				g.Stage = m.p.Stages[i-1].ID
-			}
-		}
 	}
 	ev := &f.Evidence
+	// A stage the source does not give (a closed deal from an export that
+	// only says won or lost, a day before the history starts) is unknown:
+	// the deal starts from the first stage's rate, which every closed
+	// deal counts in, and no stage limit applies.
+	known := m.p.Index(g.Stage) >= 0
 	si := max(m.p.Index(g.Stage), 0)
 	stage := m.p.Stages[si]
 	rate := m.rates[si]
+	// Data the source does not record moves nothing: without a single
+	// signal there is no activity log to read silence or staleness from,
+	// and without a single qualification answer there is nothing to cap.
+	activity := ev.Total() > 0
 
 	p := bpf(rate.Rate)
 	step := func(reason cartera.Message, next float64) {
@@ -177,9 +182,24 @@ func (m *Model) Ground(f *cartera.DealFacts, asOf cartera.Date) Grounded {
 		g.Factors = append(g.Factors, Factor{Reason: reason, Before: before, After: toBP(p)})
 	}
 	// 1. The base rate.
-	g.Factors = append(g.Factors, Factor{Reason: cartera.M("forecast.f.base", "stage", g.Stage, "won", rate.Won,
-		"reached", rate.Reached, "rate", rate.Rate, "prior", rate.Prior, "k", m.p.Shrinkage), After: toBP(p)})
+	if known {
+		g.Factors = append(g.Factors, Factor{Reason: cartera.M("forecast.f.base", "stage", g.Stage, "won", rate.Won,
+			"reached", rate.Reached, "rate", rate.Rate, "prior", rate.Prior, "k", m.p.Shrinkage), After: toBP(p)})
+	} else {
+		g.Factors = append(g.Factors, Factor{Reason: cartera.M("forecast.f.base_unknown", "won", rate.Won,
+			"reached", rate.Reached, "rate", rate.Rate, "prior", rate.Prior, "k", m.p.Shrinkage), After: toBP(p)})
+	}
+	same := func(reason cartera.Message) {
+		g.Factors = append(g.Factors, Factor{Reason: reason, Before: toBP(p), After: toBP(p)})
+	}
 
+	// With a backtest's decision, the expert steps below still set the
+	// deal's flags (stale, slipped, unanswered) but move the odds only
+	// when the expert factors are what predicted best.
+	move, note := step, same
+	if m.live != nil && m.live.snap.Uses != MethodExpert {
+		move, note = func(cartera.Message, float64) {}, func(cartera.Message) {}
+	}
 	// 2. Evidence, kind by kind: the latest signal of each kind, fading
 	// with age.
 	for _, k := range cartera.SignalKinds {
@@ -191,7 +211,7 @@ func (m *Model) Ground(f *cartera.DealFacts, asOf cartera.Date) Grounded {
 		age := cartera.DaysBetween(x.Last, asOf)
 		w := math.Pow(0.5, float64(age)/float64(m.p.EvidenceHalfLife))
 		mult := math.Pow(float64(lr)/100, w)
-		step(cartera.M("forecast.f.signal", "kind", k, "n", x.Count, "date", x.Last, "days", age,
+		move(cartera.M("forecast.f.signal", "kind", k, "n", x.Count, "date", x.Last, "days", age,
 			"factor", tenthsOf(mult), "weight", toBP(w)), scaleOdds(p, mult))
 	}
 
@@ -202,16 +222,18 @@ func (m *Model) Ground(f *cartera.DealFacts, asOf cartera.Date) Grounded {
 		g.Unanswered = nr.Days + cartera.DaysBetween(nr.Last, asOf)
 		if steps := min(g.Unanswered/m.p.NoReplyStep, 4); steps > 0 {
 			mult := math.Pow(float64(m.p.NoReplyFactor)/100, float64(steps))
-			step(cartera.M("forecast.f.no_reply", "days", g.Unanswered, "factor", tenthsOf(mult)), scaleOdds(p, mult))
+			move(cartera.M("forecast.f.no_reply", "days", g.Unanswered, "factor", tenthsOf(mult)), scaleOdds(p, mult))
 		}
 	}
 
 	// 4. Silence: how long since the prospect showed any sign.
 	since := max(inbound, d.Created)
-	if silent := cartera.DaysBetween(since, asOf); silent > m.p.SilenceDays {
+	if !activity {
+		note(cartera.M("forecast.f.no_activity"))
+	} else if silent := cartera.DaysBetween(since, asOf); silent > m.p.SilenceDays {
 		periods := min(silent/m.p.SilenceDays, 3)
 		mult := math.Pow(float64(m.p.SilenceFactor)/100, float64(periods))
-		step(cartera.M("forecast.f.silence", "days", silent, "factor", tenthsOf(mult)), scaleOdds(p, mult))
+		move(cartera.M("forecast.f.silence", "days", silent, "factor", tenthsOf(mult)), scaleOdds(p, mult))
 	}
 
 	// 5. Staleness: nobody has checked where the deal stands.
@@ -220,16 +242,18 @@ func (m *Model) Ground(f *cartera.DealFacts, asOf cartera.Date) Grounded {
 		g.LastNews = asOf
 	}
 	g.Age, g.MaxAge = cartera.DaysBetween(g.LastNews, asOf), stage.MaxAge
-	if g.Age > stage.MaxAge {
+	if known && g.Age > stage.MaxAge {
 		g.Stale = true
-		step(cartera.M("forecast.f.stale", "days", g.Age, "max", stage.MaxAge, "stage", g.Stage,
+	}
+	if g.Stale && activity {
+		move(cartera.M("forecast.f.stale", "days", g.Age, "max", stage.MaxAge, "stage", g.Stage,
 			"factor", tenthsOf(float64(m.p.StaleFactor)/100)), scaleOdds(p, float64(m.p.StaleFactor)/100))
 	}
 
 	// 6. A close date that has passed.
 	if !d.ExpectedClose.IsZero() && d.ExpectedClose < asOf {
 		g.Slipped = true
-		step(cartera.M("forecast.f.slipped", "date", d.ExpectedClose, "days", cartera.DaysBetween(d.ExpectedClose, asOf),
+		move(cartera.M("forecast.f.slipped", "date", d.ExpectedClose, "days", cartera.DaysBetween(d.ExpectedClose, asOf),
 			"factor", tenthsOf(float64(m.p.SlippedFactor)/100)), scaleOdds(p, float64(m.p.SlippedFactor)/100))
 	}
 
@@ -237,9 +261,12 @@ func (m *Model) Ground(f *cartera.DealFacts, asOf cartera.Date) Grounded {
 	// open: a confirmed budget shows capacity, meeting the decision maker
 	// shows access.
 	q := d.Qualification
-	if q.Need == cartera.No || q.Capacity == cartera.No || q.DecisionMaker == cartera.No {
+	answered := func(a cartera.Answer) bool { return a == cartera.Yes || a == cartera.No }
+	if !answered(q.Need) && !answered(q.Capacity) && !answered(q.DecisionMaker) {
+		note(cartera.M("forecast.f.no_qualification"))
+	} else if q.Need == cartera.No || q.Capacity == cartera.No || q.DecisionMaker == cartera.No {
 		if cap := bpf(m.p.CapAnyNo); p > cap {
-			step(cartera.M("forecast.f.cap_no", "cap", m.p.CapAnyNo), cap)
+			move(cartera.M("forecast.f.cap_no", "cap", m.p.CapAnyNo), cap)
 		}
 	} else {
 		type capRule struct {
@@ -262,8 +289,19 @@ func (m *Model) Ground(f *cartera.DealFacts, asOf cartera.Date) Grounded {
 				}
 			}
 			if cap := bpf(c.cap); p > cap {
-				step(cartera.M(c.key, "cap", c.cap), cap)
+				move(cartera.M(c.key, "cap", c.cap), cap)
 			}
+		}
+	}
+
+	if m.live != nil {
+		switch m.live.snap.Uses {
+		case MethodFitted:
+			m.groundFitted(f, asOf, bpf(rate.Rate), step, &p)
+		case MethodExpert:
+			same(cartera.M("forecast.f.uses_expert"))
+		default:
+			same(cartera.M("forecast.f.uses_base"))
 		}
 	}
 

@@ -60,8 +60,14 @@ func TestEachFactorMovesTheProbabilityItsWay(t *testing.T) {
 		{"three weeks without reply lowers", func(f *cartera.DealFacts) { f.Evidence.Add(cartera.SignalNoReply, day(0), 21) }, "forecast.f.no_reply", -1, 0},
 		{"silence since creation lowers", func(f *cartera.DealFacts) {
 			f.Evidence = cartera.Evidence{}
+			f.Evidence.Add(cartera.SignalStatusCheck, day(5), 0) // the source records activity
 			f.Deal.Created, f.Deal.StageSince = day(70), day(5)
 		}, "forecast.f.silence", -1, 0},
+		{"no activity recorded moves nothing", func(f *cartera.DealFacts) {
+			f.Evidence = cartera.Evidence{}
+			f.Deal.Created, f.Deal.StageSince = day(200), day(200)
+			f.Deal.Qualification = cartera.Qualification{}
+		}, "forecast.f.no_activity", 0, 4000},
 		{"unchecked past the stage limit lowers", func(f *cartera.DealFacts) {
 			f.Evidence = cartera.Evidence{}
 			f.Evidence.Add(cartera.SignalMeetingHeld, day(20), 0)
@@ -183,9 +189,10 @@ func TestLearnedRatesShrinkTowardPriors(t *testing.T) {
 	if lead.Rate != 2200 || neg.Rate != 8000 {
 		t.Errorf("rates: lead %v, negotiation %v", lead.Rate, neg.Rate)
 	}
-	// Unknown stages (from an old pipeline) are ignored.
-	if r := LearnRates(p, []cartera.StageTally{{Stage: "gone", Won: 99}}); r[0].Reached != 0 {
-		t.Errorf("unknown stage counted: %+v", r[0])
+	// A deal whose last stage is unknown (or from an old pipeline) reached
+	// the first stage, and no later one is learned from it.
+	if r := LearnRates(p, []cartera.StageTally{{Stage: "", Won: 99}}); r[0].Reached != 99 || r[1].Reached != 0 {
+		t.Errorf("unknown stage: %+v %+v", r[0], r[1])
 	}
 }
 

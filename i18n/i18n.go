@@ -247,9 +247,16 @@ func (p *Printer) Value(v any) string {
 		return p.Decimal(int64(x), 1)
 	case cartera.Multiplier:
 		return "×" + p.Decimal(int64(x), 2)
+	case cartera.Label:
+		return p.T(string(x))
+	case cartera.Hundredths:
+		return p.Decimal(int64(x), 2)
 	case cartera.SignalKind:
 		return p.T("signal." + string(x))
 	case cartera.Stage:
+		if x == "" {
+			return p.T("stage.unknown") // a closed deal whose source did not say how far it got
+		}
 		if p.Has("stage." + string(x)) {
 			return p.T("stage." + string(x))
 		}

@@ -135,6 +135,15 @@ func (db *DB) Archive(ctx context.Context) (*cartera.Archive, error) {
 			a.Decisions = append(a.Decisions, d)
 			return err
 		}},
+		{`SELECT deal_id, day, stage, seq FROM deal_stages ORDER BY deal_id, day, seq, stage`, func(s sqlrow.Row) error {
+			var m cartera.StageMove
+			var day int64
+			var st string
+			err := s.Scan(&m.DealID, &day, &st, &m.Seq)
+			m.Day, m.Stage = cartera.DateFromUnixDay(day), cartera.Stage(st)
+			a.StageMoves = append(a.StageMoves, m)
+			return err
+		}},
 	}
 	for _, st := range steps {
 		if err := each(ctx, tx, st.query, st.fn); err != nil {
@@ -276,6 +285,11 @@ func (t *importTx) PutArchive(ctx context.Context, a *cartera.Archive) error {
 		if err := exec(`INSERT INTO decisions (id, client_id, day, policy, decided, reason, by_user, at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 			d.ID, d.ClientID, d.Day.UnixDay(), string(d.Policy), string(d.Decided), d.Reason, d.By, d.At.Unix()); err != nil {
+			return err
+		}
+	}
+	for _, m := range a.StageMoves {
+		if err := exec(`INSERT INTO deal_stages (deal_id, day, stage, seq) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, m.DealID, m.Day.UnixDay(), string(m.Stage), m.Seq); err != nil {
 			return err
 		}
 	}

@@ -151,6 +151,9 @@ func putDeal(ctx context.Context, tx pgx.Tx, d *cartera.Deal, today cartera.Date
 	if _, err := tx.Exec(ctx, dealsTable.saveSQL(), dealArgs(nil, d)...); err != nil {
 		return fmt.Errorf("save deal: %w", err)
 	}
+	if isNew || oldStage != string(d.Stage) {
+		return recordStage(ctx, tx, d)
+	}
 	return nil
 }
 
@@ -344,24 +347,49 @@ const evidenceOf = `(SELECT string_agg(kind || ' ' || n || ' ' || first || ' ' |
 		FROM signals WHERE deal_id = d.id %s GROUP BY kind) k)`
 
 // DealFacts streams deals with their evidence in id order: the stored
-// summary, or, for calibration (q.Horizon > 0), a summary of only the
-// signals dated up to Horizon days before each deal closed.
+// summary, or, as of a past day (q.Cut), a summary of only the signals
+// dated by then and the stage each deal's history gives for that day.
 func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*cartera.DealFacts) error) error {
+	cut := q.Cut
+	if !cut.IsZero() && cut >= db.today() {
+		cut = 0 // nothing stored is dated after today
+	}
+	if !cut.IsZero() {
+		latest, err := db.latestDay(ctx)
+		if err != nil {
+			return err
+		}
+		if cut >= latest {
+			cut = 0 // nothing stored is dated after the cut: read what is stored
+		}
+	}
 	var where []string
 	var p params
-	evidence := "d.evidence"
-	if q.Horizon > 0 {
-		// Each deal with a summary of the signals known by its cut-off
-		// day: the subquery reads the signal index of that deal only.
-		evidence = fmt.Sprintf(evidenceOf, "AND day <= coalesce(d.closed, "+p.add(q.OpenCut(db.today()).UnixDay()+int64(q.Horizon))+") - "+
-			p.add(int64(q.Horizon)))
-	}
-	switch q.Outcome {
-	case "":
-	case cartera.OutcomeClosed:
-		where = append(where, "d.outcome IN ('won', 'lost')")
-	default:
-		where = append(where, "d.outcome = "+p.add(string(q.Outcome)))
+	evidence, stageAt := "d.evidence", "NULL::text"
+	if !cut.IsZero() {
+		// Each deal with a summary of the signals known by the cut-off
+		// day and the stage it was in then: the subqueries read the
+		// signal and stage indexes of that deal only.
+		c := p.add(cut.UnixDay())
+		evidence = fmt.Sprintf(evidenceOf, "AND day <= "+c)
+		stageAt = `(SELECT stage || ' ' || day FROM deal_stages WHERE deal_id = d.id AND day <= ` + c + ` ORDER BY day DESC, seq DESC LIMIT 1)`
+		where = append(where, "d.created <= "+c)
+		switch {
+		case q.Outcome == cartera.OutcomeOpen:
+			where = append(where, "(d.closed IS NULL OR d.closed > "+c+")")
+		case q.Outcome == cartera.OutcomeClosed:
+			where = append(where, "d.closed <= "+c)
+		case q.Outcome != "":
+			where = append(where, "d.outcome = "+p.add(string(q.Outcome))+" AND d.closed <= "+c)
+		}
+	} else {
+		switch q.Outcome {
+		case "":
+		case cartera.OutcomeClosed:
+			where = append(where, "d.outcome IN ('won', 'lost')")
+		default:
+			where = append(where, "d.outcome = "+p.add(string(q.Outcome)))
+		}
 	}
 	if q.Owner != "" {
 		where = append(where, "d.owner_key = "+p.add(cartera.Fold(strings.TrimSpace(q.Owner))))
@@ -374,15 +402,19 @@ func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
 	var f cartera.DealFacts
-	var summary *string
-	return each(ctx, db.pool, `SELECT `+dealColumnsOf("d")+`, `+evidence+` FROM deals d`+cond+` ORDER BY d.id`, func(s sqlrow.Row) error {
-		d, err := scanDealWith(s, &summary)
+	var summary, stage *string
+	return each(ctx, db.pool, `SELECT `+dealColumnsOf("d")+`, `+evidence+`, `+stageAt+` FROM deals d`+cond+` ORDER BY d.id`, func(s sqlrow.Row) error {
+		d, err := scanDealWith(s, &summary, &stage)
 		if err != nil {
 			return err
 		}
 		f = cartera.DealFacts{Deal: d}
-		if q.Horizon > 0 && !d.Closed.IsZero() {
-			f.AsOf = max(d.Closed-cartera.Date(q.Horizon), d.Created)
+		if !cut.IsZero() {
+			st, since, err := parseStageAt(stage)
+			if err != nil {
+				return fmt.Errorf("deal %s: %w", d.ID, err)
+			}
+			f.CutAt(cut, st, since)
 		}
 		if summary != nil {
 			if err := parseEvidence(*summary, &f.Evidence); err != nil {
@@ -391,6 +423,84 @@ func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*
 		}
 		return fn(&f)
 	}, p...)
+}
+
+// latestDay is the last day any deal, signal or stage move is dated, for
+// the current generation of the database.
+func (db *DB) latestDay(ctx context.Context) (cartera.Date, error) {
+	var gen int64
+	if err := db.pool.QueryRow(ctx, `SELECT n FROM generation WHERE id = 1`).Scan(&gen); err != nil {
+		return 0, err
+	}
+	l := &db.latest
+	l.Lock()
+	defer l.Unlock()
+	if l.ok && l.gen == gen {
+		return l.day, nil
+	}
+	var day int64
+	err := db.pool.QueryRow(ctx, `SELECT greatest(
+		coalesce((SELECT max(greatest(created, stage_since, coalesce(closed, 0))) FROM deals), 0),
+		coalesce((SELECT max(day) FROM signals), 0), coalesce((SELECT max(day) FROM deal_stages), 0))`).Scan(&day)
+	if err != nil {
+		return 0, err
+	}
+	l.gen, l.day, l.ok = gen, cartera.DateFromUnixDay(day), true
+	return l.day, nil
+}
+
+// parseStageAt reads "stage day" as the stage subquery writes it; none is
+// a stage unknown on that day.
+func parseStageAt(s *string) (cartera.Stage, cartera.Date, error) {
+	if s == nil || *s == "" {
+		return "", 0, nil
+	}
+	i := strings.LastIndexByte(*s, ' ')
+	if i < 0 {
+		return "", 0, fmt.Errorf("stage history %q: unreadable", *s)
+	}
+	var day int64
+	if _, err := fmt.Sscan((*s)[i+1:], &day); err != nil {
+		return "", 0, fmt.Errorf("stage history %q: %w", *s, err)
+	}
+	return cartera.Stage((*s)[:i]), cartera.DateFromUnixDay(day), nil
+}
+
+// recordStage adds a deal's stage, entered on since, to its history.
+func recordStage(ctx context.Context, tx pgx.Tx, d *cartera.Deal) error {
+	if d.Stage == "" {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO deal_stages (deal_id, day, stage, seq)
+		SELECT $1, $2, $3, coalesce(max(seq), 0) + 1 FROM deal_stages WHERE deal_id = $1 ON CONFLICT DO NOTHING`,
+		d.ID, d.StageSince.UnixDay(), string(d.Stage))
+	return err
+}
+
+// PutStageHistory adds stage moves in one transaction.
+func (db *DB) PutStageHistory(ctx context.Context, moves []cartera.StageMove) error {
+	return db.write(ctx, func(tx pgx.Tx) error {
+		for _, m := range moves {
+			if _, err := tx.Exec(ctx, `INSERT INTO deal_stages (deal_id, day, stage, seq) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+				m.DealID, m.Day.UnixDay(), string(m.Stage), m.Seq); err != nil {
+				return fmt.Errorf("stage history of %s: %w", m.DealID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// StageHistory returns a deal's stage history, oldest first.
+func (db *DB) StageHistory(ctx context.Context, dealID string) ([]cartera.StageMove, error) {
+	var out []cartera.StageMove
+	err := each(ctx, db.pool, `SELECT day, stage FROM deal_stages WHERE deal_id = $1 ORDER BY day, seq`, func(s sqlrow.Row) error {
+		var day int64
+		var st string
+		err := s.Scan(&day, &st)
+		out = append(out, cartera.StageMove{DealID: dealID, Day: cartera.DateFromUnixDay(day), Stage: cartera.Stage(st)})
+		return err
+	}, dealID)
+	return out, err
 }
 
 // parseEvidence reads a summary built by evidenceOf.

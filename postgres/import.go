@@ -346,6 +346,13 @@ func (t *importTx) Commit(ctx context.Context) error {
 		FROM import_deals i WHERE d.id = i.id`); err != nil {
 		return fail(err)
 	}
+	// The stage each imported deal is in, since its day, joins its history
+	// (a move already recorded is kept as it is).
+	if _, err := t.tx.Exec(ctx, `INSERT INTO deal_stages (deal_id, day, stage, seq)
+		SELECT d.id, d.stage_since, d.stage, 0 FROM deals d JOIN import_deals i ON d.id = i.id WHERE d.stage <> ''
+		ON CONFLICT DO NOTHING`); err != nil {
+		return fail(err)
+	}
 	if _, err := t.tx.Exec(ctx, `UPDATE imports SET finished = $1, rows = $2 WHERE id = $3`,
 		t.db.now().Unix(), t.rows, t.id); err != nil {
 		return fail(err)

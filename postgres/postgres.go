@@ -32,6 +32,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cartera/cartera"
@@ -55,6 +56,14 @@ type DB struct {
 	// where names the server and database, without the password, for
 	// messages.
 	where string
+	// latest caches the last day anything is dated in the pipeline, by
+	// generation: an as-of read on or after it is a read of now.
+	latest struct {
+		sync.Mutex
+		gen int64
+		day cartera.Date
+		ok  bool
+	}
 }
 
 var _ cartera.Store = (*DB)(nil)

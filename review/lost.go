@@ -123,12 +123,12 @@ func Plan(ctx context.Context, st cartera.Store, dealID string, asOf cartera.Dat
 // OpenProspects grounds every open deal as of a day, as candidates for the
 // restart step.
 func OpenProspects(ctx context.Context, st cartera.Store, asOf cartera.Date) ([]playbook.Prospect, error) {
-	m, err := PipelineModel(ctx, st)
+	m, err := ModelAsOf(ctx, st, asOf)
 	if err != nil {
 		return nil, err
 	}
 	var out []playbook.Prospect
-	err = st.DealFacts(ctx, cartera.DealFactsQuery{Outcome: cartera.OutcomeOpen, AsOf: asOf}, func(f *cartera.DealFacts) error {
+	err = st.DealFacts(ctx, cartera.DealFactsQuery{Outcome: cartera.OutcomeOpen, Cut: asOf}, func(f *cartera.DealFacts) error {
 		g := m.Ground(f, asOf)
 		out = append(out, playbook.Prospect{DealID: f.Deal.ID, Name: f.Deal.Name(), Owner: f.Deal.Owner, Stage: f.Deal.Stage,
 			Value: f.Deal.Value, P: g.P, ExpectedClose: f.Deal.ExpectedClose, Stale: g.Stale})
@@ -231,12 +231,12 @@ func Agenda(ctx context.Context, st cartera.Store, o AgendaOptions) (*playbook.A
 			}
 		}
 	}
-	m, err := PipelineModel(ctx, st)
+	m, err := ModelAsOf(ctx, st, o.AsOf)
 	if err != nil {
 		return nil, err
 	}
 	var stale []playbook.StaleDeal
-	err = st.DealFacts(ctx, cartera.DealFactsQuery{Owner: o.Owner, Outcome: cartera.OutcomeOpen, AsOf: o.AsOf},
+	err = st.DealFacts(ctx, cartera.DealFactsQuery{Owner: o.Owner, Outcome: cartera.OutcomeOpen, Cut: o.AsOf},
 		func(f *cartera.DealFacts) error {
 			if g := m.Ground(f, o.AsOf); g.Stale {
 				stale = append(stale, staleDeal(g))

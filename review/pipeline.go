@@ -2,6 +2,7 @@ package review
 
 import (
 	"context"
+	"encoding/json"
 	"sort"
 
 	"github.com/cartera/cartera"
@@ -14,15 +15,84 @@ import (
 // PipelineModel loads the pipeline configuration and learns the stage rates
 // from every closed deal.
 func PipelineModel(ctx context.Context, st cartera.Store) (*forecast.Model, error) {
+	return ModelAsOf(ctx, st, 0)
+}
+
+// ModelAsOf learns the stage rates only from the deals closed on or before
+// asOf (every closed deal when it is zero): a past day's figures do not
+// know what closed after it.
+func ModelAsOf(ctx context.Context, st cartera.Store, asOf cartera.Date) (*forecast.Model, error) {
 	p, err := st.Pipeline(ctx)
 	if err != nil {
 		return nil, err
 	}
-	tallies, err := st.ClosedByStage(ctx, 0)
+	before := cartera.Date(0)
+	if !asOf.IsZero() {
+		before = asOf + 1
+	}
+	tallies, err := st.ClosedByStage(ctx, before)
 	if err != nil {
 		return nil, err
 	}
-	return forecast.New(p, forecast.LearnRates(p, tallies)), nil
+	m := forecast.New(p, forecast.LearnRates(p, tallies))
+	snap, ok, err := LoadFit(ctx, st)
+	if err != nil || !ok {
+		return m, err
+	}
+	day := asOf
+	if day.IsZero() {
+		day = snap.AsOf // today, as far as the fit knows
+	}
+	if snap.AsOf > day {
+		return m, nil // learned after the day asked about: it would leak
+	}
+	closed, err := closedDeals(ctx, st, day)
+	if err != nil {
+		return nil, err
+	}
+	return m.WithSnapshot(snap, closed, day), nil
+}
+
+// fitKey is the setting the backtest's decision is kept under.
+const fitKey = "forecast_fit"
+
+// LoadFit reads the decision the last backtest stored, if any.
+func LoadFit(ctx context.Context, st cartera.Store) (forecast.Snapshot, bool, error) {
+	var snap forecast.Snapshot
+	v, err := st.Setting(ctx, fitKey)
+	if cartera.ErrorCode(err) == cartera.ENOTFOUND {
+		return snap, false, nil
+	}
+	if err != nil {
+		return snap, false, err
+	}
+	if err := json.Unmarshal([]byte(v), &snap); err != nil {
+		return snap, false, nil // an unreadable fit is no fit: the expert factors apply
+	}
+	return snap, true, nil
+}
+
+// SaveFit stores a finished backtest's decision for live forecasts: from
+// now on grounded uses the fit, the expert factors or the base rate, as
+// the backtest found best.
+func SaveFit(ctx context.Context, st cartera.Store, bt *forecast.Backtest, asOf cartera.Date) error {
+	b, err := json.Marshal(bt.Snapshot(asOf))
+	if err != nil {
+		return err
+	}
+	return st.PutSetting(ctx, fitKey, string(b))
+}
+
+// closedDeals lists what the backtest and the fitted model need of every
+// deal closed by asOf (all of them when zero).
+func closedDeals(ctx context.Context, st cartera.Store, asOf cartera.Date) ([]forecast.ClosedDeal, error) {
+	var closed []forecast.ClosedDeal
+	err := st.DealFacts(ctx, cartera.DealFactsQuery{Outcome: cartera.OutcomeClosed, Cut: asOf}, func(f *cartera.DealFacts) error {
+		closed = append(closed, forecast.ClosedDeal{Closed: f.Deal.Closed, Stage: f.Deal.Stage, Won: f.Deal.Outcome == cartera.OutcomeWon,
+			Owner: f.Deal.Owner, Account: forecast.AccountOf(&f.Deal), Product: forecast.ProductOf(&f.Deal)})
+		return nil
+	})
+	return closed, err
 }
 
 // ForecastOptions select a forecast.
@@ -36,7 +106,7 @@ type ForecastOptions struct {
 
 // Forecast computes claimed against grounded for a period.
 func Forecast(ctx context.Context, st cartera.Store, o ForecastOptions) (*forecast.Forecast, error) {
-	m, err := PipelineModel(ctx, st)
+	m, err := ModelAsOf(ctx, st, o.AsOf)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +114,7 @@ func Forecast(ctx context.Context, st cartera.Store, o ForecastOptions) (*foreca
 		o.Carriers = 10
 	}
 	fc := forecast.NewForecast(m, o.Period, o.AsOf, o.Carriers)
-	err = st.DealFacts(ctx, cartera.DealFactsQuery{Owner: o.Owner}, func(f *cartera.DealFacts) error {
+	err = st.DealFacts(ctx, cartera.DealFactsQuery{Owner: o.Owner, Cut: o.AsOf}, func(f *cartera.DealFacts) error {
 		fc.Add(f)
 		return nil
 	})
@@ -64,13 +134,13 @@ type BoardResult struct {
 // Board builds the pipeline board of open deals, keeping cards per column
 // and up to checks stale deals.
 func Board(ctx context.Context, st cartera.Store, asOf cartera.Date, owner string, cards, checks int) (*BoardResult, error) {
-	m, err := PipelineModel(ctx, st)
+	m, err := ModelAsOf(ctx, st, asOf)
 	if err != nil {
 		return nil, err
 	}
 	bb := forecast.NewBoard(m, asOf, cards)
 	ch := forecast.NewChecks(checks)
-	err = st.DealFacts(ctx, cartera.DealFactsQuery{Owner: owner, Outcome: cartera.OutcomeOpen}, func(f *cartera.DealFacts) error {
+	err = st.DealFacts(ctx, cartera.DealFactsQuery{Owner: owner, Outcome: cartera.OutcomeOpen, Cut: asOf}, func(f *cartera.DealFacts) error {
 		ch.Add(bb.Add(f))
 		return nil
 	})
@@ -101,7 +171,7 @@ type DealList struct {
 // Deals lists open deals, grounded: stale ones longest unchecked first,
 // others by expected close date.
 func Deals(ctx context.Context, st cartera.Store, o DealsOptions) (*DealList, error) {
-	m, err := PipelineModel(ctx, st)
+	m, err := ModelAsOf(ctx, st, o.AsOf)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +181,7 @@ func Deals(ctx context.Context, st cartera.Store, o DealsOptions) (*DealList, er
 	out := &DealList{}
 	checks := forecast.NewChecks(o.Limit)
 	var all []forecast.Grounded
-	err = st.DealFacts(ctx, cartera.DealFactsQuery{Owner: o.Owner, Outcome: cartera.OutcomeOpen}, func(f *cartera.DealFacts) error {
+	err = st.DealFacts(ctx, cartera.DealFactsQuery{Owner: o.Owner, Outcome: cartera.OutcomeOpen, Cut: o.AsOf}, func(f *cartera.DealFacts) error {
 		if o.Stage != "" && f.Deal.Stage != o.Stage {
 			return nil
 		}
@@ -160,12 +230,12 @@ type DealDetail struct {
 // Deal grounds one deal as of a day. A closed deal is shown as it stood
 // when it closed.
 func Deal(ctx context.Context, st cartera.Store, id string, asOf cartera.Date) (*DealDetail, error) {
-	m, err := PipelineModel(ctx, st)
+	m, err := ModelAsOf(ctx, st, asOf)
 	if err != nil {
 		return nil, err
 	}
 	var facts *cartera.DealFacts
-	err = st.DealFacts(ctx, cartera.DealFactsQuery{IDs: []string{id}}, func(f *cartera.DealFacts) error {
+	err = st.DealFacts(ctx, cartera.DealFactsQuery{IDs: []string{id}, Cut: asOf}, func(f *cartera.DealFacts) error {
 		c := *f
 		facts = &c
 		return nil
@@ -180,6 +250,16 @@ func Deal(ctx context.Context, st cartera.Store, id string, asOf cartera.Date) (
 	if err != nil {
 		return nil, err
 	}
+	if !asOf.IsZero() {
+		// Signals recorded after the day asked about did not exist then.
+		known := sigs[:0]
+		for _, s := range sigs {
+			if s.Day <= asOf {
+				known = append(known, s)
+			}
+		}
+		sigs = known
+	}
 	if !facts.Deal.Closed.IsZero() && facts.Deal.Closed < asOf {
 		asOf = facts.Deal.Closed
 	}
@@ -192,33 +272,63 @@ func Deal(ctx context.Context, st cartera.Store, id string, asOf cartera.Date) (
 	return out, nil
 }
 
-// Calibrate scores claimed and grounded probabilities on every closed deal
-// (of one seller, when owner is set), each grounded as of the pipeline's
-// calibration horizon before it closed.
-func Calibrate(ctx context.Context, st cartera.Store, owner string) (*forecast.Calibration, error) {
-	p, err := st.Pipeline(ctx)
-	if err != nil {
-		return nil, err
-	}
-	// Rates are learned from every seller's closed deals, as of each day.
-	var closed []forecast.ClosedDeal
-	err = st.DealFacts(ctx, cartera.DealFactsQuery{Outcome: cartera.OutcomeClosed}, func(f *cartera.DealFacts) error {
-		closed = append(closed, forecast.ClosedDeal{Closed: f.Deal.Closed, Stage: f.Deal.Stage, Won: f.Deal.Outcome == cartera.OutcomeWon})
-		return nil
+// Calibrate scores claimed and grounded probabilities (of one seller, when
+// owner is set) on the backtest's pairs: every deal open on a monthly
+// cut-off, judged with what was known that day.
+func Calibrate(ctx context.Context, st cartera.Store, owner string, today cartera.Date) (*forecast.Calibration, error) {
+	c := forecast.NewCalibration()
+	bt, err := runBacktest(ctx, st, today, func(b *forecast.Backtest) {
+		b.OnScore = func(seller string, claimed cartera.BasisPoints, grounded float64, won bool) {
+			if owner == "" || cartera.Fold(seller) == cartera.Fold(owner) {
+				c.Score(seller, claimed, grounded, won)
+			}
+		}
 	})
 	if err != nil {
 		return nil, err
 	}
-	c := forecast.NewCalibration(p, closed)
-	err = st.DealFacts(ctx, cartera.DealFactsQuery{Outcome: cartera.OutcomeClosed, Owner: owner, Horizon: max(p.CalibrationHorizon, 1)},
-		func(f *cartera.DealFacts) error {
-			c.Add(f)
-			return nil
-		})
+	c.Cutoffs = len(bt.Cutoffs)
+	return c.Finish(), nil
+}
+
+// Backtest replays the user's history at monthly cut-offs up to asOf
+// (docs/forecast.md): each deal open on a cut-off whose outcome is known by
+// asOf is scored with what was known that day, by every method.
+func Backtest(ctx context.Context, st cartera.Store, asOf cartera.Date) (*forecast.Backtest, error) {
+	bt, err := runBacktest(ctx, st, asOf, nil)
 	if err != nil {
 		return nil, err
 	}
-	return c.Finish(), nil
+	return bt.Finish(), nil
+}
+
+func runBacktest(ctx context.Context, st cartera.Store, asOf cartera.Date, setup func(*forecast.Backtest)) (*forecast.Backtest, error) {
+	p, err := st.Pipeline(ctx)
+	if err != nil {
+		return nil, err
+	}
+	closed, err := closedDeals(ctx, st, asOf)
+	if err != nil {
+		return nil, err
+	}
+	cutoffs := forecast.MonthlyCutoffs(closed, asOf)
+	bt := forecast.NewBacktest(p, closed)
+	if setup != nil {
+		setup(bt)
+	}
+	for _, cut := range cutoffs {
+		bt.Begin(cut)
+		err := st.DealFacts(ctx, cartera.DealFactsQuery{Outcome: cartera.OutcomeOpen, Cut: cut}, func(f *cartera.DealFacts) error {
+			if f.TruthClosed <= asOf {
+				bt.Add(f)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return bt, nil
 }
 
 // GroundDeals grounds the given deals with a model, in the order of ids
@@ -229,7 +339,7 @@ func GroundDeals(ctx context.Context, st cartera.Store, m *forecast.Model, ids [
 		return []forecast.Grounded{}, nil // a nil IDs would select every deal
 	}
 	byID := make(map[string]forecast.Grounded, len(ids))
-	err := st.DealFacts(ctx, cartera.DealFactsQuery{IDs: ids}, func(f *cartera.DealFacts) error {
+	err := st.DealFacts(ctx, cartera.DealFactsQuery{IDs: ids, Cut: asOf}, func(f *cartera.DealFacts) error {
 		day := asOf
 		if !f.Deal.Closed.IsZero() && f.Deal.Closed < day {
 			day = f.Deal.Closed

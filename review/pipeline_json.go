@@ -244,6 +244,9 @@ func BoardJSON(b *BoardResult, pl cartera.Pipeline, p *i18n.Printer) BoardOut {
 // StageName is how a stage is shown: the name configured for it, or the
 // catalog's name for its id, or the id.
 func StageName(pl cartera.Pipeline, s cartera.Stage, p *i18n.Printer) string {
+	if s == "" {
+		return p.T("stage.unknown") // a closed deal whose source did not say how far it got
+	}
 	if c, ok := pl.StageOf(s); ok && c.Name != "" {
 		return c.Name
 	}

@@ -23,7 +23,7 @@ func TestPipelineReportsGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cal, err := review.Calibrate(ctx, st, "")
+	cal, err := review.Calibrate(ctx, st, "", asOf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestPipelineReportsGolden(t *testing.T) {
 func TestDemoPipelineTellsTheStory(t *testing.T) {
 	t.Parallel()
 	st := demoStore(t)
-	cal, err := review.Calibrate(ctx, st, "")
+	cal, err := review.Calibrate(ctx, st, "", asOf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,5 +129,50 @@ func TestForecastJSONCarriesCodesAndText(t *testing.T) {
 	c := out.Carriers[0]
 	if c.Factors[0].Reason.Code != "forecast.f.base" || c.Factors[0].Reason.Text == "" || c.Deal.ID == "" {
 		t.Errorf("first carrier: %+v", c)
+	}
+}
+
+// After a backtest, live deals follow its decision: on the demo the fit
+// won, so each deal's reasons are the fitted weights; a reading of a day
+// before the fit was learned keeps the expert factors (the fit knows
+// outcomes that day did not).
+func TestLiveForecastUsesTheBacktestsDecision(t *testing.T) {
+	t.Parallel()
+	st := demoStore(t)
+	bt, err := review.Backtest(ctx, st, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := review.SaveFit(ctx, st, bt, asOf); err != nil {
+		t.Fatal(err)
+	}
+	l, err := review.Deals(ctx, st, review.DealsOptions{AsOf: asOf, Limit: 5})
+	if err != nil || len(l.Deals) == 0 {
+		t.Fatalf("deals: %v", err)
+	}
+	keys := map[string]bool{}
+	for _, g := range l.Deals {
+		for _, f := range g.Factors {
+			keys[f.Reason.Key] = true
+		}
+	}
+	want := map[string]string{forecast.MethodFitted: "forecast.f.fitted", forecast.MethodExpert: "forecast.f.uses_expert",
+		forecast.MethodBase: "forecast.f.uses_base"}[bt.Grounded]
+	if !keys[want] {
+		t.Errorf("grounded uses %s, reasons %v", bt.Grounded, keys)
+	}
+	if bt.Grounded != forecast.MethodExpert && keys["forecast.f.silence"] {
+		t.Errorf("expert steps moved the odds under a %s decision: %v", bt.Grounded, keys)
+	}
+	early, err := review.Deals(ctx, st, review.DealsOptions{AsOf: asOf.AddDays(-30), Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range early.Deals {
+		for _, f := range g.Factors {
+			if f.Reason.Key == "forecast.f.fitted" || f.Reason.Key == "forecast.f.uses_base" {
+				t.Errorf("a month earlier, %s uses the later fit: %s", g.Deal.ID, f.Reason.Key)
+			}
+		}
 	}
 }

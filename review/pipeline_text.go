@@ -2,6 +2,7 @@ package review
 
 import (
 	"io"
+	"math"
 	"strings"
 
 	"github.com/cartera/cartera"
@@ -265,7 +266,7 @@ func effectOrStart(p *i18n.Printer, f forecast.Factor) string {
 func WriteCalibration(w io.Writer, c *forecast.Calibration, p *i18n.Printer, o TextOptions) error {
 	t := newText(w, p, o)
 	t.printf("%s\n", t.paint(ansiBold, p.T("calibration.title", "n", c.Overall.Deals)))
-	t.printf("%s\n", t.wrap(p.T("calibration.subtitle", "days", c.Horizon), 0))
+	t.printf("%s\n", t.wrap(p.T("calibration.subtitle", "n", c.Cutoffs), 0))
 	if c.Overall.Deals == 0 {
 		t.printf("\n%s\n", p.T("calibration.empty"))
 		return t.err
@@ -323,3 +324,66 @@ func signed(p *i18n.Printer, b cartera.BasisPoints) string {
 
 // brier shows a Brier score as a plain decimal (0.18).
 func brier(p *i18n.Printer, b cartera.BasisPoints) string { return p.Decimal(int64(b)/100, 2) }
+
+// WriteBacktest renders the rolling-origin backtest: every method's Brier
+// score with its interval and log loss, overall and per seller, which one
+// to trust, and the fitted weights.
+func WriteBacktest(w io.Writer, b *forecast.Backtest, p *i18n.Printer, o TextOptions) error {
+	t := newText(w, p, o)
+	t.printf("%s\n", t.paint(ansiBold, p.T("backtest.title", "n", b.Overall.Deals, "cutoffs", len(b.Cutoffs))))
+	t.printf("%s\n", t.wrap(p.T("backtest.subtitle"), 0))
+	if b.Overall.Deals == 0 {
+		t.printf("\n%s\n", p.T("backtest.empty"))
+		return t.err
+	}
+	sc := func(x float64) string { return p.Decimal(int64(math.Round(x*100)), 4) }
+	lines := []*forecast.BacktestLine{b.Overall}
+	if len(b.Sellers) > 1 || len(b.Sellers) == 1 && b.Sellers[0].Seller != "" {
+		lines = append(lines, b.Sellers...)
+	}
+	for _, l := range lines {
+		name := l.Seller
+		switch {
+		case l == b.Overall:
+			name = p.T("calibration.everyone")
+		case name == "":
+			name = p.T("backtest.no_seller")
+		}
+		t.heading(p.T("backtest.line", "name", name, "n", l.Deals, "won", cartera.Ratio(int64(l.Won), int64(max(l.Deals, 1)))), -1, "")
+		t.printf("  %s %s %s %s %s %s\n", pad(p.T("backtest.method"), 12), lpad("N", 7), lpad("Brier", 8), lpad(p.T("backtest.interval"), 17),
+			lpad(p.T("backtest.logloss"), 8), lpad(p.T("backtest.vs_base"), 20))
+		for _, m := range l.Methods {
+			mark := " "
+			if m.Method == l.Trust {
+				mark = "*"
+			}
+			vs := ""
+			if m.Method != forecast.MethodBase {
+				vs = sc(m.VsBase) + " (" + sc(m.VsBaseLo) + "…" + sc(m.VsBaseHi) + ")"
+			}
+			t.printf(" %s%s %s %s %s %s %s\n", mark, pad(p.T("backtest.m."+m.Method), 12), lpad(p.Int(int64(m.N)), 7), lpad(sc(m.Brier), 8),
+				lpad(sc(m.BrierLo)+"–"+sc(m.BrierHi), 17), lpad(p.Decimal(int64(math.Round(m.LogLoss*10000)), 4), 8), lpad(vs, 20))
+		}
+		t.printf("%s\n", t.wrap("  "+p.T("backtest.trust", "method", p.T("backtest.m."+l.Trust)), 4))
+	}
+	if len(b.Weights) > 0 {
+		t.heading(p.T("backtest.weights"), -1, "")
+		key := "backtest.falls_back"
+		switch b.Grounded {
+		case forecast.MethodFitted:
+			key = "backtest.uses_fit"
+		case forecast.MethodExpert:
+			key = "backtest.uses_expert"
+		}
+		t.printf("%s\n", t.wrap("  "+p.T(key), 2))
+		for _, wt := range b.Weights {
+			if wt.Value == 0 && wt.Prior == 0 {
+				continue
+			}
+			t.printf("  %s %s %s\n", pad(wt.Feature, 32), lpad(p.Decimal(int64(math.Round(wt.Value*100)), 2)+" ± "+
+				p.Decimal(int64(math.Round(wt.SE*100)), 2), 14), lpad("("+p.Decimal(int64(math.Round(wt.Prior*100)), 2)+")", 8))
+		}
+	}
+	t.printf("%s\n", t.wrap(t.paint(ansiDim, p.T("backtest.explained")), 2))
+	return t.err
+}

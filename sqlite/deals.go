@@ -166,6 +166,9 @@ func putDeal(ctx context.Context, tx *sql.Tx, d *cartera.Deal, today cartera.Dat
 	if _, err := tx.ExecContext(ctx, dealsTable.upsertSQL(1), append(dealArgs(nil, d), nil, nil)...); err != nil {
 		return fmt.Errorf("save deal: %w", err)
 	}
+	if isNew || oldStage != string(d.Stage) {
+		return recordStage(ctx, tx, d)
+	}
 	return nil
 }
 
@@ -365,18 +368,44 @@ func (db *DB) ClosedByStage(ctx context.Context, closedBefore cartera.Date) ([]c
 }
 
 // DealFacts streams deals with their evidence in id order: the stored
-// summary, or, for calibration (q.Horizon > 0), a summary of only the
-// signals dated up to Horizon days before each deal closed.
+// summary, or, as of a past day (q.Cut), a summary of only the signals
+// dated by then and the stage each deal's history gives for that day.
 //
 // Filters are written with a unary + so that SQLite walks the primary key
 // (already in id order) rather than an index whose rows it would then have
 // to sort in memory.
 func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*cartera.DealFacts) error) error {
+	cut := q.Cut
+	if !cut.IsZero() && cut >= db.today() {
+		cut = 0 // nothing stored is dated after today
+	}
+	if !cut.IsZero() {
+		latest, err := db.latestDay(ctx)
+		if err != nil {
+			return err
+		}
+		if cut >= latest {
+			cut = 0 // nothing stored is dated after the cut: read what is stored
+		}
+	}
 	var where []string
 	var args []any
-	switch q.Outcome {
-	case "":
-	case cartera.OutcomeClosed:
+	if !cut.IsZero() {
+		where = append(where, "+d.created <= ?")
+		args = append(args, cut.UnixDay())
+	}
+	switch {
+	case q.Outcome == "":
+	case !cut.IsZero() && q.Outcome == cartera.OutcomeOpen:
+		where = append(where, "(d.closed IS NULL OR +d.closed > ?)")
+		args = append(args, cut.UnixDay())
+	case !cut.IsZero() && q.Outcome == cartera.OutcomeClosed:
+		where = append(where, "+d.closed <= ?")
+		args = append(args, cut.UnixDay())
+	case !cut.IsZero():
+		where = append(where, "+d.outcome = ? AND +d.closed <= ?")
+		args = append(args, string(q.Outcome), cut.UnixDay())
+	case q.Outcome == cartera.OutcomeClosed:
 		where = append(where, "+d.outcome IN ('won', 'lost')")
 	default:
 		where = append(where, "+d.outcome = ?")
@@ -397,36 +426,40 @@ func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*
 	cols := dealColumnsOf("d")
 	var f cartera.DealFacts
 	var blob []byte
-	if q.Horizon <= 0 {
+	if cut.IsZero() {
 		return each(ctx, db.r, `SELECT `+cols+`, d.evidence FROM deals d`+cond+` ORDER BY d.id`, func(s sqlrow.Row) error {
 			d, _, err := scanDealWith(s, &blob)
 			if err != nil {
 				return err
 			}
-			f.Deal, f.AsOf = d, 0
+			f = cartera.DealFacts{Deal: d}
 			if err := decodeEvidence(blob, &f.Evidence); err != nil {
 				return fmt.Errorf("deal %s: %w", d.ID, err)
 			}
 			return fn(&f)
 		}, args...)
 	}
-	// Each deal with a summary of the signals known by its cut-off day, one
-	// row per deal: the subquery reads the signal index of that deal only.
+	// Each deal with a summary of the signals known by the cut-off day and
+	// the stage it was in then, one row per deal: the subqueries read the
+	// signal and stage indexes of that deal only.
 	query := `SELECT ` + cols + `, (SELECT group_concat(kind || ' ' || n || ' ' || first || ' ' || last || ' ' || days, ',')
 		FROM (SELECT kind, count(*) AS n, min(day) AS first, max(day) AS last, days FROM signals
-			WHERE deal_id = d.id AND day <= coalesce(d.closed, ?) - ? GROUP BY kind))
+			WHERE deal_id = d.id AND day <= ? GROUP BY kind)),
+		(SELECT stage || ' ' || day FROM deal_stages WHERE deal_id = d.id AND day <= ? ORDER BY day DESC, seq DESC LIMIT 1)
 		FROM deals d` + cond + ` ORDER BY d.id`
-	args = append([]any{q.OpenCut(db.today()).UnixDay() + int64(q.Horizon), q.Horizon}, args...)
-	var summary sql.NullString
+	args = append([]any{cut.UnixDay(), cut.UnixDay()}, args...)
+	var summary, stageAt sql.NullString
 	return each(ctx, db.r, query, func(s sqlrow.Row) error {
-		d, _, err := scanDealWith(s, &summary)
+		d, _, err := scanDealWith(s, &summary, &stageAt)
 		if err != nil {
 			return err
 		}
 		f = cartera.DealFacts{Deal: d}
-		if !d.Closed.IsZero() {
-			f.AsOf = max(d.Closed-cartera.Date(q.Horizon), d.Created)
+		stage, since, err := parseStageAt(stageAt.String)
+		if err != nil {
+			return fmt.Errorf("deal %s: %w", d.ID, err)
 		}
+		f.CutAt(cut, stage, since)
 		if summary.Valid {
 			for _, part := range strings.Split(summary.String, ",") {
 				var kind string
@@ -444,6 +477,87 @@ func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*
 		}
 		return fn(&f)
 	}, args...)
+}
+
+// latestDay is the last day any deal, signal or stage move is dated, for
+// the current generation of the database.
+func (db *DB) latestDay(ctx context.Context) (cartera.Date, error) {
+	var gen int64
+	if err := db.r.QueryRowContext(ctx, `SELECT n FROM generation WHERE id = 1`).Scan(&gen); err != nil {
+		return 0, err
+	}
+	l := &db.latest
+	l.Lock()
+	defer l.Unlock()
+	if l.ok && l.gen == gen {
+		return l.day, nil
+	}
+	var day int64
+	err := db.r.QueryRowContext(ctx, `SELECT max(coalesce((SELECT max(max(created, stage_since, coalesce(closed, 0))) FROM deals), 0),
+		coalesce((SELECT max(day) FROM signals), 0), coalesce((SELECT max(day) FROM deal_stages), 0))`).Scan(&day)
+	if err != nil {
+		return 0, err
+	}
+	l.gen, l.day, l.ok = gen, cartera.DateFromUnixDay(day), true
+	return l.day, nil
+}
+
+// parseStageAt reads "stage day" as the stage subquery writes it; empty is
+// a stage unknown on that day.
+func parseStageAt(s string) (cartera.Stage, cartera.Date, error) {
+	if s == "" {
+		return "", 0, nil
+	}
+	i := strings.LastIndexByte(s, ' ')
+	if i < 0 {
+		return "", 0, fmt.Errorf("stage history %q: unreadable", s)
+	}
+	var day int64
+	if _, err := fmt.Sscan(s[i+1:], &day); err != nil {
+		return "", 0, fmt.Errorf("stage history %q: %w", s, err)
+	}
+	return cartera.Stage(s[:i]), cartera.DateFromUnixDay(day), nil
+}
+
+// recordStage adds a deal's stage, entered on since, to its history.
+func recordStage(ctx context.Context, tx *sql.Tx, d *cartera.Deal) error {
+	if d.Stage == "" {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO deal_stages (deal_id, day, stage, seq)
+		SELECT ?, ?, ?, coalesce(max(seq), 0) + 1 FROM deal_stages WHERE deal_id = ?`,
+		d.ID, d.StageSince.UnixDay(), string(d.Stage), d.ID)
+	return err
+}
+
+// PutStageHistory adds stage moves in one transaction.
+func (db *DB) PutStageHistory(ctx context.Context, moves []cartera.StageMove) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO deal_stages (deal_id, day, stage, seq) VALUES (?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, m := range moves {
+			if _, err := st.ExecContext(ctx, m.DealID, m.Day.UnixDay(), string(m.Stage), m.Seq); err != nil {
+				return fmt.Errorf("stage history of %s: %w", m.DealID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// StageHistory returns a deal's stage history, oldest first.
+func (db *DB) StageHistory(ctx context.Context, dealID string) ([]cartera.StageMove, error) {
+	var out []cartera.StageMove
+	err := each(ctx, db.r, `SELECT day, stage FROM deal_stages WHERE deal_id = ? ORDER BY day, seq`, func(s sqlrow.Row) error {
+		var day int64
+		var st string
+		err := s.Scan(&day, &st)
+		out = append(out, cartera.StageMove{DealID: dealID, Day: cartera.DateFromUnixDay(day), Stage: cartera.Stage(st)})
+		return err
+	}, dealID)
+	return out, err
 }
 
 // jsonList encodes ids as a JSON array for json_each.

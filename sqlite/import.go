@@ -330,6 +330,10 @@ func (t *importTx) Commit(ctx context.Context) error {
 		t.tx.Rollback()
 		return fmt.Errorf("commit import: %w", err)
 	}
+	if err := t.recordStages(ctx); err != nil {
+		t.tx.Rollback()
+		return fmt.Errorf("commit import: %w", err)
+	}
 	if len(t.deals) > bulkEvidence {
 		err = refreshAllEvidence(ctx, t.tx, t.deals)
 	} else if len(t.deals) > 0 {
@@ -406,5 +410,30 @@ func incidentArgs(a []any, in *cartera.Incident) []any {
 // bump counts a committed write in the generation counter.
 func bump(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `UPDATE generation SET n = n + 1 WHERE id = 1`)
+	return err
+}
+
+// keys lists a set's members.
+func keys(set map[string]struct{}) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	return out
+}
+
+// recordStages adds the stage each imported deal is in, since its day, to
+// its history (a move already recorded is kept as it is). A large import
+// checks every deal rather than ship a list of ids.
+func (t *importTx) recordStages(ctx context.Context) error {
+	if len(t.deals) == 0 {
+		return nil
+	}
+	const insert = `INSERT OR IGNORE INTO deal_stages (deal_id, day, stage, seq) SELECT id, stage_since, stage, 0 FROM deals WHERE stage <> ''`
+	if len(t.deals) > bulkEvidence {
+		_, err := t.tx.ExecContext(ctx, insert)
+		return err
+	}
+	_, err := t.tx.ExecContext(ctx, insert+` AND id IN (SELECT value FROM json_each(?))`, jsonList(keys(t.deals)))
 	return err
 }

@@ -50,6 +50,14 @@ type DB struct {
 	// stmts caches prepared read statements by their SQL: parsing a query
 	// costs more than running it on the web app's hot paths.
 	stmts sync.Map
+	// latest caches the last day anything is dated in the pipeline, by
+	// generation: an as-of read on or after it is a read of now.
+	latest struct {
+		sync.Mutex
+		gen int64
+		day cartera.Date
+		ok  bool
+	}
 }
 
 // prepared returns a cached prepared statement on the read pool.

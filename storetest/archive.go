@@ -53,6 +53,11 @@ func testArchive(t *testing.T, open Opener) {
 	if _, err := src.MarkLost(ctx, d1, plan("D1", "Lucía", d(2026, 11, 20))); err != nil {
 		t.Fatal(err)
 	}
+	d2, _ := src.Deal(ctx, "D2")
+	d2.Stage, d2.StageSince = "qualified", d(2026, 11, 10)
+	if _, err := src.SaveDeal(ctx, d2); err != nil {
+		t.Fatal(err)
+	}
 	task, _ := src.Task(ctx, "recover:D1")
 	task.Status, task.SnoozedUntil = cartera.TaskSnoozed, d(2026, 11, 28)
 	if _, err := src.SaveTask(ctx, task); err != nil {
@@ -102,7 +107,8 @@ func testArchive(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	if len(want.MatchRules) != 1 || len(want.Unmatched) != 1 || len(want.Provenance) != 1 || len(want.MailMessages) != 1 ||
-		len(want.Candidates) != 2 || want.Candidates[1].Status != cartera.CandidateDismissed || len(want.Decisions) != 1 {
+		len(want.Candidates) != 2 || want.Candidates[1].Status != cartera.CandidateDismissed || len(want.Decisions) != 1 ||
+		len(want.StageMoves) < 2 {
 		t.Fatalf("the archive misses what capture keeps: %+v", want)
 	}
 	if len(want.Users) != 2 || len(want.Tokens) != 1 || want.Tokens[0].Hash != "token-hash" || want.Tokens[0].LastUsed.IsZero() ||

@@ -2,9 +2,12 @@ package storetest
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/forecast"
 )
 
 // dealFacts collects DealFacts by deal id (copies: the store reuses them).
@@ -224,27 +227,150 @@ func testEvidence(t *testing.T, st cartera.Store) {
 
 func testDealFactsAsOf(t *testing.T, st cartera.Store) {
 	Load(t, st, NewFixture())
-	// Calibration sees a closed deal as it stood Horizon days before it
-	// closed: D3's contract (signed two days before) is not known yet.
-	f := dealFacts(t, st, cartera.DealFactsQuery{Outcome: cartera.OutcomeClosed, Horizon: 7})
+	// As of 15 May: D3 (won 1 June) and D4 (lost 1 July) are open, their
+	// outcomes kept apart; D1 and D2 did not exist yet. D3's contract
+	// (30 May) and D4's competitor (28 June) are not known.
+	f := dealFacts(t, st, cartera.DealFactsQuery{Cut: d(2026, 5, 15)})
 	if len(f) != 2 {
-		t.Fatalf("closed deals: %d", len(f))
+		t.Fatalf("deals as of 15 May: %v", f)
 	}
-	d3 := f["D3"]
-	if d3.AsOf != d(2026, 5, 25) {
-		t.Errorf("D3 as of %v", d3.AsOf)
+	d3, d4 := f["D3"], f["D4"]
+	if d3.Deal.Outcome != cartera.OutcomeOpen || !d3.Deal.Closed.IsZero() || d3.Truth != cartera.OutcomeWon || d3.TruthClosed != d(2026, 6, 1) {
+		t.Errorf("D3 as of 15 May: %+v", d3)
 	}
-	if d3.Evidence.Of(cartera.SignalContractSigned).Count != 0 || d3.Evidence.Of(cartera.SignalMeetingHeld).Count != 1 {
-		t.Errorf("D3 evidence as of a week before closing: %+v", d3.Evidence)
+	if d4.Deal.Outcome != cartera.OutcomeOpen || d4.Deal.LostReason != "" || d4.Deal.Competitor != "" || d4.Truth != cartera.OutcomeLost {
+		t.Errorf("D4 as of 15 May: %+v", d4.Deal)
 	}
-	if d4 := f["D4"]; d4.Evidence.Total() != 0 {
-		t.Errorf("D4's competitor came up 3 days before it closed: %+v", d4.Evidence)
+	if d3.AsOf != d(2026, 5, 15) || d3.Evidence.Of(cartera.SignalContractSigned).Count != 0 || d3.Evidence.Of(cartera.SignalMeetingHeld).Count != 1 {
+		t.Errorf("D3 evidence as of 15 May: %+v", d3.Evidence)
 	}
-	// With no horizon, everything is known.
+	if d4.Evidence.Total() != 0 {
+		t.Errorf("D4's competitor came up on 28 June: %+v", d4.Evidence)
+	}
+	// The stage is the one the history gives: D3 entered negotiation on
+	// 1 May; before that its history says nothing, and nothing is guessed.
+	if d3.Deal.Stage != "negotiation" || d3.Deal.StageSince != d(2026, 5, 1) {
+		t.Errorf("D3 stage as of 15 May: %s since %v", d3.Deal.Stage, d3.Deal.StageSince)
+	}
+	if e := dealFacts(t, st, cartera.DealFactsQuery{Cut: d(2026, 4, 15)})["D3"]; e.Deal.Stage != "" {
+		t.Errorf("D3 stage as of 15 April: %q, want unknown", e.Deal.Stage)
+	}
+	// Outcome filters read the outcome as known that day.
+	if open := dealFacts(t, st, cartera.DealFactsQuery{Cut: d(2026, 6, 15), Outcome: cartera.OutcomeOpen}); len(open) != 1 || open["D4"].Deal.ID == "" {
+		t.Errorf("open on 15 June: %v", open)
+	}
+	if closed := dealFacts(t, st, cartera.DealFactsQuery{Cut: d(2026, 6, 15), Outcome: cartera.OutcomeClosed}); len(closed) != 1 || closed["D3"].Deal.Outcome != cartera.OutcomeWon {
+		t.Errorf("closed on 15 June: %v", closed)
+	}
+	// A CRM's stage history fills in what was unknown: D3 was in proposal
+	// from 10 April.
+	if err := st.PutStageHistory(ctx, []cartera.StageMove{{DealID: "D3", Day: d(2026, 4, 10), Stage: "proposal", Seq: 1},
+		{DealID: "D3", Day: d(2026, 5, 1), Stage: "negotiation", Seq: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	if e := dealFacts(t, st, cartera.DealFactsQuery{Cut: d(2026, 4, 15)})["D3"]; e.Deal.Stage != "proposal" || e.Deal.StageSince != d(2026, 4, 10) {
+		t.Errorf("D3 as of 15 April with its history: %s since %v", e.Deal.Stage, e.Deal.StageSince)
+	}
+	if h, err := st.StageHistory(ctx, "D3"); err != nil || len(h) != 2 {
+		t.Errorf("D3's history, the move already recorded kept once: %+v %v", h, err)
+	}
+	// Without a cut, everything stored is known.
 	all := dealFacts(t, st, cartera.DealFactsQuery{Outcome: cartera.OutcomeClosed})
-	if ev := all["D3"].Evidence; ev.Of(cartera.SignalContractSigned).Count != 1 {
-		t.Errorf("D3 without horizon: %+v", ev)
+	if ev := all["D3"].Evidence; ev.Of(cartera.SignalContractSigned).Count != 1 || all["D3"].Truth != "" {
+		t.Errorf("D3 without a cut: %+v", all["D3"])
 	}
+}
+
+// asOfFigures is everything an as-of reading of day cut yields: each deal
+// as known then, the stage rates learned by then, and each deal's grounded
+// probability.
+func asOfFigures(t *testing.T, st cartera.Store, cut cartera.Date) string {
+	t.Helper()
+	p, err := st.Pipeline(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tallies, err := st.ClosedByStage(ctx, cut+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := forecast.New(p, forecast.LearnRates(p, tallies))
+	out := fmt.Sprintf("rates %+v\n", m.Rates())
+	for id, f := range dealFacts(t, st, cartera.DealFactsQuery{Cut: cut}) {
+		g := m.Ground(&f, cut)
+		f.Truth, f.TruthClosed, f.Deal.Version = "", 0, 0
+		out += fmt.Sprintf("%s %+v %+v grounded %v\n", id, f.Deal, f.Evidence, g.P)
+	}
+	return out
+}
+
+// Nothing that happens after a day can change what is known as of it: a
+// deal's later outcome, later signals, later stage moves and deals closed
+// later.
+func testAsOfDoesNotLeak(t *testing.T, st cartera.Store) {
+	Load(t, st, NewFixture())
+	cut := d(2026, 10, 15)
+	before := asOfFigures(t, st, cut)
+	// A stage move after the cut is recorded in the history…
+	d1, err := st.Deal(ctx, "D1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d1.Stage, d1.StageSince = "negotiation", d(2026, 11, 2)
+	if d1, err = st.SaveDeal(ctx, d1); err != nil {
+		t.Fatal(err)
+	}
+	h, err := st.StageHistory(ctx, "D1")
+	if err != nil || len(h) != 2 || h[0].Stage != "proposal" || h[0].Day != d(2026, 10, 1) || h[1].Stage != "negotiation" || h[1].Day != d(2026, 11, 2) {
+		t.Fatalf("D1's stage history: %+v %v", h, err)
+	}
+	// …a signal after the cut, and the deal's outcome after the cut…
+	if _, err := st.SaveSignal(ctx, cartera.Signal{ID: "S9", DealID: "D1", Kind: cartera.SignalBudgetConfirmed, Day: d(2026, 11, 3)}); err != nil {
+		t.Fatal(err)
+	}
+	d1.Outcome, d1.Closed, d1.LostReason = cartera.OutcomeLost, d(2026, 11, 24), "precio"
+	if _, err := st.SaveDeal(ctx, d1); err != nil {
+		t.Fatal(err)
+	}
+	// …and a deal that opened before the cut and closed after it, won.
+	old := cartera.Deal{ID: "D7", Prospect: "Hotel Mar", Owner: "Lucía", Value: eur(100000), Stage: "lead", Created: d(2026, 9, 1)}
+	if _, err := st.SaveDeal(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SaveSignal(ctx, cartera.Signal{ID: "S10", DealID: "D7", Kind: cartera.SignalPurchaseOrder, Day: d(2026, 11, 10)}); err != nil {
+		t.Fatal(err)
+	}
+	old, _ = st.Deal(ctx, "D7")
+	old.Outcome, old.Closed = cartera.OutcomeWon, d(2026, 11, 10)
+	if _, err := st.SaveDeal(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	after := asOfFigures(t, st, cut)
+	// D7 existed on the cut day (open, in lead, no signal): it is the only
+	// new line, and nothing else moved.
+	d7, err := st.Deal(ctx, "D7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("D7 %+v", cartera.Deal{ID: "D7", Prospect: "Hotel Mar", Owner: "Lucía", Value: eur(100000), Stage: "lead",
+		StageSince: d7.Created, Created: d(2026, 9, 1), Outcome: cartera.OutcomeOpen, Qualification: d7.Qualification}); !strings.Contains(after, want) {
+		t.Errorf("D7 as of the cut: want %s in\n%s", want, after)
+	}
+	kept := ""
+	for _, line := range strings.Split(after, "\n") {
+		if !strings.HasPrefix(line, "D7 ") {
+			kept += line + "\n"
+		}
+	}
+	if sortLines(kept) != sortLines(before+"\n") {
+		t.Errorf("as of %v, later events changed the figures:\nbefore\n%s\nafter\n%s", cut, before, kept)
+	}
+}
+
+func sortLines(s string) string {
+	l := strings.Split(strings.TrimSpace(s), "\n")
+	sort.Strings(l)
+	return strings.Join(l, "\n")
 }
 
 func testPipeline(t *testing.T, st cartera.Store) {

@@ -63,7 +63,7 @@ func (s *Server) apiDealList(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		m, err := s.pipelineModel(r)
+		m, err := s.pipelineModel(r, asOf)
 		if err != nil {
 			return nil, err
 		}

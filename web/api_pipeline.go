@@ -64,6 +64,16 @@ func (s *Server) apiCalibration(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
+// apiBacktest is the rolling-origin evaluation of every method, overall
+// and per seller: the shape of `cartera backtest --format json`. It reads
+// every seller's deals, so it is for owners and managers.
+func (s *Server) apiBacktest(w http.ResponseWriter, r *http.Request) error {
+	c := rc(r)
+	return s.cachedJSON(w, r, fmt.Sprintf("backtest|%d|%s", c.gen, s.asOf(r)), func() (any, error) {
+		return s.backtest(r)
+	})
+}
+
 func (s *Server) apiPipelineGet(w http.ResponseWriter, r *http.Request) error {
 	pl, err := s.st.Pipeline(r.Context())
 	if err != nil {

@@ -432,6 +432,7 @@ func authzRows() []authzRow {
 		page("POST /agenda/calendar/delete", permUser, scopeNone, form("/agenda/calendar/delete")),
 		page("GET /calendar/{file}", permPublic, scopeNone, func(m *matrix, w *caller, _ string) call { return calendar(m, w, "seller") }),
 		page("GET /forecast", permUser, scopeNone, path("/forecast")),
+		page("GET /backtest", permManager, scopeNone, path("/backtest")),
 		page("GET /import", permManager, scopeNone, path("/import")),
 		page("POST /import", permManager, scopeNone, upload("/import", 200)),
 		page("GET /import/map/{id}", permManager, scopeSelf, stashed(nil, 200)),
@@ -577,6 +578,7 @@ func authzRows() []authzRow {
 		page("GET /api/v1/pipeline/board", permUser, scopeNone, path("/api/v1/pipeline/board")),
 		page("GET /api/v1/forecast", permUser, scopeNone, path("/api/v1/forecast")),
 		page("GET /api/v1/calibration", permUser, scopeNone, path("/api/v1/calibration")),
+		page("GET /api/v1/backtest", permManager, scopeNone, path("/api/v1/backtest")),
 		page("GET /api/v1/pipeline", permUser, scopeNone, path("/api/v1/pipeline")),
 		page("PUT /api/v1/pipeline", permOwner, scopeNone, setting("/api/v1/pipeline", pipeline)),
 	}

@@ -194,9 +194,11 @@ func (s *Server) pipelineConfig(r *http.Request) (cartera.Pipeline, error) {
 }
 
 // pipelineModel is the grounded model with the stage rates learned from
-// every closed deal.
-func (s *Server) pipelineModel(r *http.Request) (*forecast.Model, error) {
-	return cached(s, r, "model", func(ctx context.Context) (*forecast.Model, error) { return review.PipelineModel(ctx, s.st) })
+// the deals closed by asOf.
+func (s *Server) pipelineModel(r *http.Request, asOf cartera.Date) (*forecast.Model, error) {
+	return cached(s, r, "model|"+asOf.String(), func(ctx context.Context) (*forecast.Model, error) {
+		return review.ModelAsOf(ctx, s.st, asOf)
+	})
 }
 
 // board is the board of a seller's open deals ("" for everyone), today.
@@ -219,8 +221,9 @@ func (s *Server) forecastFor(r *http.Request, period forecast.Period, seller str
 
 // calibration scores claimed and grounded probabilities on closed deals.
 func (s *Server) calibration(r *http.Request, seller string) (*forecast.Calibration, error) {
-	return cached(s, r, "calibration|"+cartera.Fold(seller), func(ctx context.Context) (*forecast.Calibration, error) {
-		return review.Calibrate(ctx, s.st, seller)
+	asOf := s.asOf(r)
+	return cached(s, r, "calibration|"+asOf.String()+"|"+cartera.Fold(seller), func(ctx context.Context) (*forecast.Calibration, error) {
+		return review.Calibrate(ctx, s.st, seller, asOf)
 	})
 }
 
@@ -237,4 +240,13 @@ func (s *Server) dealSellers(r *http.Request) ([]string, error) {
 // current quarter.
 func (s *Server) period(r *http.Request) (forecast.Period, error) {
 	return forecast.ParsePeriod(r.URL.Query().Get("period"), s.asOf(r))
+}
+
+// backtest replays the history at monthly cut-offs, as of the request's
+// day (docs/forecast.md).
+func (s *Server) backtest(r *http.Request) (*forecast.Backtest, error) {
+	asOf := s.asOf(r)
+	return cached(s, r, "backtest|"+asOf.String(), func(ctx context.Context) (*forecast.Backtest, error) {
+		return review.Backtest(ctx, s.st, asOf)
+	})
 }

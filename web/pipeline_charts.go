@@ -115,6 +115,12 @@ type relTick struct {
 }
 
 func newReliability(s *forecast.Score, p *i18n.Printer) reliabilityChart {
+	return reliabilityOf(s.ClaimedBands, s.GroundedBands, "web.rel_point_claimed", "web.rel_point_grounded", p)
+}
+
+// reliabilityOf draws two methods' reliability tables, the first as
+// circles, the second as squares; keyA and keyB title their points.
+func reliabilityOf(a, g []forecast.Band, keyA, keyB string, p *i18n.Printer) reliabilityChart {
 	c := reliabilityChart{W: 340, H: 330, Left: 70, Right: 328, Top: 10, Base: 282}
 	x := func(b cartera.BasisPoints) float64 { return round1(c.Left + float64(b)/10000*(c.Right-c.Left)) }
 	y := func(b cartera.BasisPoints) float64 { return round1(c.Base - float64(b)/10000*(c.Base-c.Top)) }
@@ -135,8 +141,8 @@ func newReliability(s *forecast.Score, p *i18n.Printer) reliabilityChart {
 		}
 		return pts, line
 	}
-	c.Claimed, c.ClaimedLine = series(s.ClaimedBands, "web.rel_point_claimed")
-	c.Grounded, c.GroundedLine = series(s.GroundedBands, "web.rel_point_grounded")
+	c.Claimed, c.ClaimedLine = series(a, keyA)
+	c.Grounded, c.GroundedLine = series(g, keyB)
 	for _, b := range []cartera.BasisPoints{0, 2500, 5000, 7500, 10000} {
 		t := relTick{X: x(b), Y: y(b), Label: p.Percent(b), Anchor: "middle"}
 		if b == 10000 {

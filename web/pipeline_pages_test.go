@@ -39,7 +39,7 @@ func TestPipelinePagesInBothLanguages(t *testing.T) {
 			[]string{"From 90% claimed to 5% grounded", "Evidence · 5", "Qualification", "Record a signal", "Close the deal"}},
 		{"/pipeline/new", []string{"Nueva oportunidad", "Probabilidad que le das", "Cualificación"}, []string{"New deal", "Probability you give it"}},
 		{"/forecast?period=2026-Q4", []string{"Previsión de ventas · T4 2026", "Ilusión", "Ya ganado", "Declarado frente a fundado, por vendedor",
-			`role="img"`, "<desc", "Andrés Molina", "Las que más ilusión cargan", "Calibración sobre 102 oportunidades cerradas",
+			`role="img"`, "<desc", "Andrés Molina", "Las que más ilusión cargan", "Calibración: 220 evaluaciones de oportunidades ya cerradas",
 			"Fiabilidad", "calibración perfecta", "Todo el equipo"},
 			[]string{"Sales forecast · Q4 2026", "Illusion", "Already won", "Claimed against grounded, by seller", "Reliability", "perfect calibration"}},
 		{"/dashboard", []string{"Ventas de T4 2026: lo que hay y lo que se cuenta", "es ilusión", `href="/pipeline"`}, []string{"is illusion"}},

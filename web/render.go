@@ -37,6 +37,7 @@ var funcs = template.FuncMap{
 	"decisionLine": review.DecisionLine,
 	"lower":        strings.ToLower,
 	"add":          func(a, b int) int { return a + b },
+	"div100":       func(x float64) float64 { return x / 100 },
 	"sub":          func(a, b int) int { return a - b },
 	"periodName":   periodName,
 	// capital writes a heading's first letter in capitals ("Contacto

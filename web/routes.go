@@ -100,6 +100,7 @@ func (s *Server) routeTable() []*route {
 		page("POST", "/agenda/calendar/delete", permUser, s.calendarDelete),
 		{method: "GET", pattern: "/calendar/{file}", perm: permPublic, h: s.calendarFeed, secretPath: true},
 		page("GET", "/forecast", permUser, s.forecastShow),
+		page("GET", "/backtest", permManager, s.backtestShow),
 		page("GET", "/import", permManager, s.importShow),
 		page("POST", "/import", permManager, s.importSubmit),
 		page("GET", "/import/map/{id}", permManager, s.importMapShow),

@@ -5,16 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	stdmaps "maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/capture"
 	"github.com/cartera/cartera/csvio"
 	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/review"
 )
 
 func runImport(ctx context.Context, a *app, args []string) error {
@@ -130,6 +134,11 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	if !*dry {
+		if err := refitAfterImport(ctx, st, rep, cartera.DateFromTime(a.nowIn(pol))); err != nil {
+			return err
+		}
+	}
 	if *format == "json" {
 		if crep == nil {
 			return writeJSON(a.stdout, rep)
@@ -167,6 +176,13 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		}
 		if f.FooterLines > 0 {
 			fmt.Fprintln(a.stdout, "    "+p.T("import.footer_skipped", "n", f.FooterLines, "line", f.FooterLine))
+		}
+		if f.Skipped > 0 {
+			fmt.Fprintln(a.stdout, "    "+p.T("import.rows_skipped", "n", f.Skipped, "columns", f.SkippedFor))
+		}
+		for _, cur := range slices.Sorted(stdmaps.Keys(f.OtherCurrencies)) {
+			fmt.Fprintln(a.stdout, "    "+p.T("import.other_currency", "n", f.OtherCurrencies[cur], "currency", string(cur),
+				"mine", string(pol.Currency)))
 		}
 	}
 	if crep != nil {
@@ -212,4 +228,27 @@ func (b *progressBar) clear() {
 	if b.drawn {
 		fmt.Fprint(b.w, "\r\x1b[K")
 	}
+}
+
+// refitAfterImport replays the history again when the import brought deals
+// and a backtest's decision is stored: live forecasts then follow the
+// outcomes just imported. Without a stored decision nothing runs (the
+// first `cartera backtest` makes one), so a first bulk import pays
+// nothing.
+func refitAfterImport(ctx context.Context, st cartera.Store, rep *csvio.Report, today cartera.Date) error {
+	deals := false
+	for _, f := range rep.Files {
+		deals = deals || f.Entity == cartera.EntityDeals && f.Rows > 0
+	}
+	if !deals {
+		return nil
+	}
+	if _, ok, err := review.LoadFit(ctx, st); err != nil || !ok {
+		return err
+	}
+	bt, err := review.Backtest(ctx, st, today)
+	if err != nil {
+		return err
+	}
+	return review.SaveFit(ctx, st, bt, today)
 }

@@ -45,6 +45,8 @@ var commands = []command{
 	{"deals", runDeals},
 	{"deal", runDeal},
 	{"calibration", runCalibration},
+	{"backtest", runBacktest},
+	{"stage-history", runStageHistory},
 	{"pipeline", runPipeline},
 	{"script", runScript},
 	{"incident", runIncident},

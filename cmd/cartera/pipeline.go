@@ -4,6 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
+	"fmt"
+	"github.com/cartera/cartera/csvio"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/cartera/cartera"
@@ -72,7 +76,7 @@ func runCalibration(ctx context.Context, a *app, args []string) error {
 	if *by != "seller" && *by != "vendedor" {
 		return &usageError{pc.p.T("cli.bad_by", "value", *by)}
 	}
-	c, err := review.Calibrate(ctx, pc.st, *seller)
+	c, err := review.Calibrate(ctx, pc.st, *seller, pc.asOf)
 	if err != nil {
 		return err
 	}
@@ -80,6 +84,66 @@ func runCalibration(ctx context.Context, a *app, args []string) error {
 		return writeJSON(a.stdout, c)
 	}
 	return review.WriteCalibration(a.stdout, c, pc.p, pc.text())
+}
+
+// runBacktest replays the user's history at monthly cut-offs and scores
+// every way of putting a number on a deal (docs/forecast.md).
+func runBacktest(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "backtest")
+	pc, _, err := openCmd(ctx, a, fs, args, 0)
+	if err != nil {
+		return err
+	}
+	defer pc.done()
+	b, err := review.Backtest(ctx, pc.st, pc.asOf)
+	if err != nil {
+		return err
+	}
+	// Live forecasts use what the replay found best from now on.
+	if err := review.SaveFit(ctx, pc.st, b, pc.asOf); err != nil {
+		return err
+	}
+	if pc.format == "json" {
+		return writeJSON(a.stdout, b)
+	}
+	return review.WriteBacktest(a.stdout, b, pc.p, pc.text())
+}
+
+// runStageHistory imports a CRM's stage history (deal_id, date, stage):
+// the stages each deal entered and when, so that as-of readings and the
+// backtest know the stage a deal was in on any day. All or nothing.
+func runStageHistory(ctx context.Context, a *app, args []string) error {
+	fs := newFlags(a, "stage-history")
+	pc, rest, err := openCmd(ctx, a, fs, args, 1)
+	if err != nil {
+		return err
+	}
+	defer pc.done()
+	if len(rest) != 1 {
+		return &usageError{pc.p.T("cli.stage_history_file")}
+	}
+	f, err := os.Open(rest[0])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	known := map[string]bool{}
+	if err := pc.st.DealKeys(ctx, func(id string, _ cartera.Currency) error { known[id] = true; return nil }); err != nil {
+		return err
+	}
+	pl, err := pc.st.Pipeline(ctx)
+	if err != nil {
+		return err
+	}
+	moves, err := csvio.ReadStageHistory(f, filepath.Base(rest[0]), pl, func(id string) bool { return known[id] }, pc.asOf)
+	if err != nil {
+		return err
+	}
+	if err := pc.st.PutStageHistory(ctx, moves); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stdout, pc.p.T("stage_history.done", "n", len(moves)))
+	return nil
 }
 
 // runDeal dispatches `cartera deal add|signal|close|move|show`.

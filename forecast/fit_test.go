@@ -1,0 +1,165 @@
+package forecast
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/cartera/cartera"
+)
+
+// knownProcess draws n deals whose outcome follows a known logistic
+// process: a stage base rate of 40 % as the offset, then an intercept, a
+// continuous feature (a seller's edge) and a signal present on 30 % of
+// deals.
+func knownProcess(n int, w []float64, seed uint64) []Example {
+	r := rand.New(rand.NewPCG(seed, 1))
+	out := make([]Example, n)
+	for i := range out {
+		x := []float64{1, r.NormFloat64(), 0}
+		if r.Float64() < 0.3 {
+			x[2] = 1
+		}
+		off := logit(0.4)
+		z := off
+		for j := range w {
+			z += w[j] * x[j]
+		}
+		out[i] = Example{X: x, Offset: off, Won: r.Float64() < sigmoid(z)}
+	}
+	return out
+}
+
+// With a long history the fit recovers the process's weights within their
+// standard errors; with a short one it stays near the prior.
+func TestFitRecoversAKnownProcess(t *testing.T) {
+	truth := []float64{0.3, 0.8, -1.2}
+	prior := []float64{0, 0, math.Log(0.75)}
+	f, err := FitLogistic(knownProcess(20000, truth, 7), prior, fitLambda)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := range truth {
+		if d := math.Abs(f.W[j] - truth[j]); d > 3*f.SE[j] || f.SE[j] > 0.1 {
+			t.Errorf("weight %d: %.3f ± %.3f, truth %.3f", j, f.W[j], f.SE[j], truth[j])
+		}
+	}
+	short, err := FitLogistic(knownProcess(12, truth, 8), prior, fitLambda)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := range prior {
+		if d := math.Abs(short.W[j] - prior[j]); d > 0.6 {
+			t.Errorf("short history, weight %d moved %.3f from its prior", j, d)
+		}
+	}
+}
+
+// The solver agrees with a system solved by hand.
+func TestSolve(t *testing.T) {
+	x, err := solve([]float64{4, 1, 1, 3}, []float64{1, 2}, 2)
+	if err != nil || math.Abs(x[0]-1.0/11) > 1e-12 || math.Abs(x[1]-7.0/11) > 1e-12 {
+		t.Errorf("solve: %v %v", x, err)
+	}
+	if _, err := solve([]float64{1, 2, 2, 4}, []float64{1, 1}, 2); err == nil {
+		t.Error("a singular system was solved")
+	}
+}
+
+// simulate replays n deals over two years through a backtest: each deal
+// is created on a random day, closes 10 to 70 days later, and is won with
+// the seller's own chance (edge says how far apart the two sellers are).
+func simulate(n int, edge float64, seed uint64) *Backtest {
+	r := rand.New(rand.NewPCG(seed, 2))
+	start := cartera.DateOf(2024, 1, 1)
+	type sim struct {
+		d   cartera.Deal
+		won bool
+	}
+	deals := make([]sim, n)
+	var closed []ClosedDeal
+	for i := range deals {
+		owner := []string{"Ana", "Beto"}[i%2]
+		p := 0.45 + edge/2
+		if owner == "Beto" {
+			p = 0.45 - edge/2
+		}
+		c := start.AddDays(r.IntN(700))
+		d := cartera.Deal{ID: fmt.Sprint(i), Owner: owner, Title: "deal", Stage: "lead", StageSince: c, Created: c,
+			Closed: c.AddDays(10 + r.IntN(60)), Value: cartera.Money{Amount: 1000, Currency: "EUR"}}
+		won := r.Float64() < p
+		d.Outcome = cartera.OutcomeLost
+		if won {
+			d.Outcome = cartera.OutcomeWon
+		}
+		deals[i] = sim{d, won}
+		closed = append(closed, ClosedDeal{Closed: d.Closed, Stage: d.Stage, Won: won, Owner: owner})
+	}
+	bt := NewBacktest(cartera.DefaultPipeline(), closed)
+	for _, cut := range MonthlyCutoffs(closed, start.AddDays(800)) {
+		bt.Begin(cut)
+		for _, s := range deals {
+			if s.d.Created <= cut && s.d.Closed > cut {
+				f := cartera.DealFacts{Deal: s.d}
+				f.CutAt(cut, s.d.Stage, s.d.StageSince)
+				bt.Add(&f)
+			}
+		}
+	}
+	return bt.Finish()
+}
+
+func brierOf(l *BacktestLine, method string) float64 {
+	for _, m := range l.Methods {
+		if m.Method == method {
+			return m.Brier
+		}
+	}
+	return math.NaN()
+}
+
+// Where the sellers differ, grounded learns it and beats the base rate;
+// where nothing in the data predicts the outcome, grounded stays within
+// 1 % of the base rate — never worse.
+func TestGroundedNeverWorseThanTheBaseRate(t *testing.T) {
+	signal := simulate(1500, 0.5, 3)
+	g, b := brierOf(signal.Overall, MethodGrounded), brierOf(signal.Overall, MethodBase)
+	if g > 0.95*b || signal.Grounded != MethodFitted {
+		t.Errorf("with a seller effect: grounded %.4f, base %.4f, grounded uses %s", g, b, signal.Grounded)
+	}
+	if w := signal.Weights[1]; w.Feature != "seller_rate" || w.Value < 0.5 {
+		t.Errorf("seller weight: %+v", w)
+	}
+	noise := simulate(1500, 0, 4)
+	g, b = brierOf(noise.Overall, MethodGrounded), brierOf(noise.Overall, MethodBase)
+	if g > 1.01*b {
+		t.Errorf("without signal: grounded %.4f, base %.4f", g, b)
+	}
+}
+
+// BenchmarkFitLargeHistory fits the model on as many examples as a
+// backtest keeps (maxTrain), with every feature: the cost of one refit at
+// scale (docs/performance.md).
+func BenchmarkFitLargeHistory(b *testing.B) {
+	k := len(FeatureNames())
+	r := rand.New(rand.NewPCG(1, 1))
+	ex := make([]Example, maxTrain)
+	for i := range ex {
+		x := make([]float64, k)
+		x[0] = 1
+		for j := 1; j < k; j++ {
+			if r.IntN(3) == 0 {
+				x[j] = r.NormFloat64()
+			}
+		}
+		ex[i] = Example{X: x, Offset: logit(0.3), Won: r.Float64() < 0.3}
+	}
+	prior := make([]float64, k)
+	b.ResetTimer()
+	for range b.N {
+		if _, err := FitLogistic(ex, prior, fitLambda); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
