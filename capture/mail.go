@@ -824,15 +824,17 @@ func medianHours(ds []time.Duration) int {
 func (r *run) planMail() error {
 	b := r.rec.mail
 	r.rep.Mail = &MailReport{Messages: len(b.msgs), Unreadable: b.unreadable, Clients: b.report}
+	ids := make([]string, len(b.candidates))
+	for i, c := range b.candidates {
+		ids[i] = c.ID
+	}
+	stored, err := r.st.StoredCandidates(r.ctx, ids)
+	if err != nil {
+		return err
+	}
 	for _, c := range b.candidates {
-		old, err := r.st.Candidate(r.ctx, c.ID)
-		switch {
-		case cartera.ErrorCode(err) == cartera.ENOTFOUND:
+		if !stored[c.ID] { // one in the queue, confirmed or dismissed is not suggested again
 			r.rep.Mail.NewCandidates = append(r.rep.Mail.NewCandidates, c)
-		case err != nil:
-			return err
-		default:
-			_ = old // already in the queue, confirmed or dismissed: not suggested again
 		}
 	}
 	return nil
