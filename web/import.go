@@ -126,20 +126,21 @@ func (s *Server) importOptions(r *http.Request) (csvio.Options, error) {
 
 // runImport imports uploaded files with the CLI's rules; a mapping, when
 // given, is tried on each CSV file first, as --map.
-func (s *Server) runImport(r *http.Request, srcs []csvio.Source, dryRun bool, m *csvio.Mapping) (*csvio.Report, error) {
-	rep, _, err := s.runCapture(r, srcs, dryRun, m)
+func (s *Server) runImport(r *http.Request, srcs []csvio.Source, dryRun bool, m *csvio.Mapping, sheet string) (*csvio.Report, error) {
+	rep, _, err := s.runCapture(r, srcs, dryRun, m, sheet)
 	return rep, err
 }
 
 // runCapture imports uploaded files: tables through csvio, calendars,
-// e-invoices and mailboxes through capture, in one transaction.
-func (s *Server) runCapture(r *http.Request, srcs []csvio.Source, dryRun bool, m *csvio.Mapping) (*csvio.Report, *capture.Report, error) {
+// e-invoices and mailboxes through capture, in one transaction; sheet is
+// the sheet of a spreadsheet to read ("" for the first).
+func (s *Server) runCapture(r *http.Request, srcs []csvio.Source, dryRun bool, m *csvio.Mapping, sheet string) (*csvio.Report, *capture.Report, error) {
 	o, err := s.importOptions(r)
 	if err != nil {
 		return nil, nil, err
 	}
 	o.DryRun = dryRun
-	o.Sheet = strings.TrimSpace(r.FormValue("sheet"))
+	o.Sheet = sheet
 	if m != nil {
 		o.Mappings = []*csvio.Mapping{m}
 	}
@@ -162,14 +163,21 @@ func (s *Server) savedMapping(r *http.Request, name string) (*csvio.Mapping, err
 
 // toMappingStep keeps an uploaded file and sends the person to its
 // mapping step.
-func (s *Server) toMappingStep(w http.ResponseWriter, r *http.Request, src csvio.Source, mapping string) error {
+func (s *Server) toMappingStep(w http.ResponseWriter, r *http.Request, src csvio.Source, mapping, sheet string) error {
 	it, err := s.uploads.put(stashKey(rc(r)), src.Name, src)
 	if err != nil {
 		return err
 	}
-	to := "/import/map/" + it.id
+	q := url.Values{}
 	if mapping != "" {
-		to += "?mapping=" + url.QueryEscape(mapping)
+		q.Set("mapping", mapping)
+	}
+	if sheet != "" {
+		q.Set("sheet", sheet)
+	}
+	to := "/import/map/" + it.id
+	if len(q) > 0 {
+		to += "?" + q.Encode()
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
@@ -193,18 +201,18 @@ func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request) error {
 		if len(srcs) != 1 {
 			return s.importFormError(w, r, data, cartera.FieldError("files", "import.map_one_file"))
 		}
-		return s.toMappingStep(w, r, srcs[0], values["mapping"])
+		return s.toMappingStep(w, r, srcs[0], values["mapping"], strings.TrimSpace(values["sheet"]))
 	}
 	m, err := s.savedMapping(r, values["mapping"])
 	if err != nil {
 		return s.importFormError(w, r, data, err)
 	}
 	start := time.Now()
-	rep, crep, err := s.runCapture(r, srcs, dry, m)
+	rep, crep, err := s.runCapture(r, srcs, dry, m, strings.TrimSpace(values["sheet"]))
 	data.Report, data.Capture, data.DryRun, data.Took = rep, crep, dry, time.Since(start).Round(10*time.Millisecond).String()
 	if len(srcs) == 1 && csvio.IsUnrecognised(err) {
 		// Not a file cartera knows: say which column is which.
-		return s.toMappingStep(w, r, srcs[0], values["mapping"])
+		return s.toMappingStep(w, r, srcs[0], values["mapping"], strings.TrimSpace(values["sheet"]))
 	}
 	var pe *csvio.ProblemsError
 	if errors.As(err, &pe) {
