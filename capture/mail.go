@@ -566,35 +566,39 @@ func bodyText(h *mailHeader, body []byte) string {
 		n, _ := base64.StdEncoding.Decode(b, clean[:len(clean)/4*4])
 		body = b[:n]
 	}
-	text := string(body)
+	// The body stays bytes until its first 4 KB of own words are found:
+	// a message of a client's is read this way on every import, and a
+	// string of the whole body each time was most of what the import
+	// allocated.
+	text := body
 	if cs := strings.ToLower(params["charset"]); cs != "" && cs != "utf-8" && cs != "us-ascii" {
-		if rd, err := charsetReader(cs, strings.NewReader(text)); err == nil {
-			b, _ := io.ReadAll(rd)
-			text = string(b)
+		if rd, err := charsetReader(cs, bytes.NewReader(text)); err == nil {
+			text, _ = io.ReadAll(rd)
 		}
 	}
 	var out strings.Builder
-	for rest := text; rest != ""; {
+	out.Grow(min(len(text), 4<<10+256))
+	for rest := text; len(rest) > 0; {
 		line := rest
-		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
 			line, rest = rest[:i], rest[i+1:]
 		} else {
-			rest = ""
+			rest = nil
 		}
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, ">") {
+		t := bytes.TrimSpace(line)
+		if len(t) > 0 && t[0] == '>' {
 			continue
 		}
 		// Where the quoted message starts (only a line that begins with
 		// a dash or ends with a colon can say so).
-		if t != "" && (t[0] == '-' || t[len(t)-1] == ':') {
-			lt := strings.ToLower(t)
+		if len(t) > 0 && (t[0] == '-' || t[len(t)-1] == ':') {
+			lt := strings.ToLower(string(t))
 			if strings.HasPrefix(lt, "-----original message") || strings.HasPrefix(lt, "-----mensaje original") ||
 				(strings.HasSuffix(lt, "wrote:") && strings.HasPrefix(lt, "on ")) || strings.HasSuffix(lt, "escribió:") {
 				break
 			}
 		}
-		out.WriteString(t)
+		out.Write(t)
 		out.WriteByte('\n')
 		if out.Len() > 4<<10 {
 			break
