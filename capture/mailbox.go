@@ -414,7 +414,12 @@ func readMbox(ctx context.Context, r io.Reader, size, segment int64, workers int
 			}
 		}
 	}()
-	defer wg.Wait()
+	// On the way out, however it is left, the feeder and the workers are
+	// stopped first and then waited for.
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
 	for i := 0; i < n; i++ {
 		var seg *mboxSegment
 		select {

@@ -116,6 +116,32 @@ func TestMboxSegmentsReadAsOnePass(t *testing.T) {
 	}
 }
 
+// A file that is not an mbox, or one whose reading stops on an error, is
+// refused however it is cut, and no reader is left behind.
+func TestMboxSegmentsStopOnError(t *testing.T) {
+	t.Parallel()
+	data := append([]byte("not a mailbox\n"), edgeMailbox(t)...)
+	for _, segment := range []int64{64, 1000} {
+		err := readMbox(context.Background(), bytes.NewReader(data), int64(len(data)), segment, 2, testMailRules(),
+			func(*mboxSegment) error { return nil })
+		if err != errNotMbox {
+			t.Fatalf("segments of %d: %v", segment, err)
+		}
+	}
+	stop := fmt.Errorf("stop")
+	data = edgeMailbox(t)
+	n := 0
+	err := readMbox(context.Background(), bytes.NewReader(data), int64(len(data)), 64, 2, testMailRules(), func(*mboxSegment) error {
+		if n++; n == 3 {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || n != 3 {
+		t.Fatalf("stopped at %d: %v", n, err)
+	}
+}
+
 // A message without a body does not swallow the one after it.
 func TestMboxMessageWithoutBody(t *testing.T) {
 	t.Parallel()
