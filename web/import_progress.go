@@ -236,3 +236,14 @@ func (js *importJobs) get(key, id string, now time.Time, ttl time.Duration) *imp
 	}
 	return j
 }
+
+// removeAll deletes the copies of every import's files: the server stops
+// (an import still reading them fails, all or nothing as ever).
+func (js *importJobs) removeAll() {
+	js.mu.Lock()
+	defer js.mu.Unlock()
+	for id, j := range js.m {
+		os.RemoveAll(j.dir)
+		delete(js.m, id)
+	}
+}

@@ -169,6 +169,7 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	defer s.uploads.removeAll()
+	defer s.imports.removeAll()
 	go s.refresher(ctx)
 	select {
 	case err := <-errc:
