@@ -3,6 +3,7 @@ package cartera
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Fold returns s in lower case with the accents of Latin letters removed,
@@ -24,6 +25,27 @@ func Fold(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// AppendFold appends Fold(s) to dst, for callers that fold a lot of text
+// into a buffer they reuse (the mail import's phrase search).
+func AppendFold(dst []byte, s string) []byte {
+	for _, r := range s {
+		if r < 0x80 {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			dst = append(dst, byte(r))
+			continue
+		}
+		r = unicode.ToLower(r)
+		if base, ok := unaccent[r]; ok {
+			dst = append(dst, base...)
+			continue
+		}
+		dst = utf8.AppendRune(dst, r)
+	}
+	return dst
 }
 
 // unaccent maps lower-case accented Latin letters to their base letters.

@@ -82,6 +82,10 @@ type MailStore interface {
 	// Candidates lists candidates, newest first.
 	Candidates(ctx context.Context, q CandidateQuery) ([]Candidate, error)
 	Candidate(ctx context.Context, id string) (Candidate, error)
+	// StoredCandidates says which of the given ids are stored candidates,
+	// whatever their status: what an import suggested once, it does not
+	// suggest again. One query for many, where Candidate is one each.
+	StoredCandidates(ctx context.Context, ids []string) (map[string]bool, error)
 	// ConfirmCandidate stores the incident a pending candidate becomes and
 	// marks the candidate confirmed, together (ECONFLICT when it is not
 	// pending, or its version is not the stored one).

@@ -150,3 +150,17 @@ func TestFold(t *testing.T) {
 		}
 	}
 }
+
+// AppendFold is Fold into a reused buffer: the same bytes for any text,
+// invalid UTF-8 and letters whose lower case is ASCII (the Kelvin sign)
+// included.
+func FuzzAppendFold(f *testing.F) {
+	for _, s := range []string{"Gestión", "MUÑOZ ya que ESTÁS", "Straße", "\u212a", "\xff\xfe a", "İstanbul", "ǅ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(AppendFold([]byte("x"), s)), "x"+Fold(s); got != want {
+			t.Fatalf("AppendFold(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

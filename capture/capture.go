@@ -378,6 +378,9 @@ type run struct {
 	deals map[string][]cartera.Deal // open deals by client, loaded when needed
 	// phrases are the scope phrases, indexed once.
 	phrases phraseIndex
+	// mboxSegment is how much of an mbox each worker reads at a time (0:
+	// defaultMboxSegment); tests make it small to cut messages anywhere.
+	mboxSegment int64
 	// currencies caches clients' currencies.
 	currencies map[string]cartera.Currency
 	rec        *records

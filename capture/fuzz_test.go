@@ -2,9 +2,14 @@ package capture
 
 import (
 	"bytes"
+	"net/mail"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"unicode"
+
+	"github.com/cartera/cartera"
 )
 
 // FuzzEInvoice feeds the e-invoice reader anything: it may report
@@ -47,7 +52,59 @@ func FuzzMbox(f *testing.F) {
 			}
 			addresses(msg.h.from + "," + msg.h.to)
 			bodyText(&msg.h, msg.body)
-			findPhrase(decodeWords(msg.h.subject)+string(msg.body), newPhraseIndex(DefaultScopePhrases))
+			findPhrase(decodeWords(msg.h.subject)+string(msg.body), newPhraseIndex(DefaultScopePhrases), &phraseScratch{})
+		}
+	})
+}
+
+// FuzzFindPhrase checks the phrase search, which folds into a reused
+// buffer and compares words in place, against the plain way of doing it:
+// fold the text, split it into words, compare them one by one.
+func FuzzFindPhrase(f *testing.F) {
+	for _, s := range []string{"Ya que ESTÁS, podrías añadir la sección", "one more thing: it's FOR free", "de\u00a0paso", "gratis\xff",
+		"Straße ya  que estás", "\u212a solo un cambio", "you're at it while you're at it"} {
+		f.Add(s)
+	}
+	long := strings.Repeat("añadido", 10) + " gratis" // a first word of 70 bytes
+	f.Add("x " + strings.ToUpper(long) + " y")
+	idx := newPhraseIndex(append([]string{long}, DefaultScopePhrases...))
+	var sc phraseScratch
+	f.Fuzz(func(t *testing.T, text string) {
+		want, wantOK := "", false
+		words := strings.FieldsFunc(cartera.Fold(text), func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '\'' || r >= 0x80 && unicode.IsLetter(r))
+		})
+	search:
+		for i, w := range words {
+			for _, p := range idx.words[w] {
+				if i+len(p) <= len(words) && strings.Join(words[i:i+len(p)], " ") == strings.Join(p, " ") {
+					want, wantOK = strings.Join(p, " "), true
+					break search
+				}
+			}
+		}
+		got, _, ok := findPhrase(text, idx, &sc)
+		if got != want || ok != wantOK {
+			t.Fatalf("findPhrase(%q) = %q %v, want %q %v", text, got, ok, want, wantOK)
+		}
+	})
+}
+
+// FuzzParseMailDate: whatever the hand-written reader accepts, net/mail
+// reads as the same instant.
+func FuzzParseMailDate(f *testing.F) {
+	for _, s := range []string{"Mon, 02 Nov 2026 10:00:12 +0100", "4 Nov 2026 16:05 -0330", "Tue, 17 Nov 2026 08:30:00 +0100 (CET)",
+		"Sat, 29 Feb 2028 23:59:60 +0000", "Sun, 1 Jan 0999 00:00:00 +9959"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fast, ok := parseRFC5322Date(s)
+		if !ok {
+			return
+		}
+		slow, err := mail.ParseDate(s)
+		if err != nil || !fast.Equal(slow) {
+			t.Fatalf("%q: by hand %v, net/mail %v %v", s, fast, slow, err)
 		}
 	})
 }

@@ -11,10 +11,12 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
 
@@ -84,7 +86,9 @@ type mailBatch struct {
 	candidates []cartera.Candidate
 	candSeen   map[string]bool
 	// prov says where each message was read, by message id.
-	prov       map[string]cartera.Provenance
+	prov map[string]cartera.Provenance
+	// stored marks the messages already stored as they were read.
+	stored     map[string]bool
 	unreadable int
 	clients    map[string]bool
 	report     []ClientMail
@@ -93,7 +97,7 @@ type mailBatch struct {
 func (r *run) mailBatch() *mailBatch {
 	if r.rec.mail == nil {
 		r.rec.mail = &mailBatch{byID: map[string]int{}, candSeen: map[string]bool{}, prov: map[string]cartera.Provenance{},
-			clients: map[string]bool{}}
+			clients: map[string]bool{}, stored: map[string]bool{}}
 	}
 	return r.rec.mail
 }
@@ -107,11 +111,14 @@ func (r *run) readMail(s Source) error {
 		origin = s.Name
 	}
 	sr := SourceReport{Name: s.Name, Kind: KindMail}
-	mm := &mailMatcher{r: r, via: via, origin: origin}
+	if r.phrases.words == nil {
+		r.phrases = newPhraseIndex(r.cfg.ScopePhrases)
+	}
+	rules := &mailRules{id: r.id, pol: r.pol, loc: r.pol.Location(), phrases: r.phrases}
 	if s.Dir != "" {
 		format = "maildir"
-		if mm.via == "" {
-			mm.via = "maildir"
+		if via == "" {
+			via = "maildir"
 		}
 		files, err := maildirFiles(s.Dir)
 		if err != nil {
@@ -120,13 +127,14 @@ func (r *run) readMail(s Source) error {
 		}
 		buf := make([]byte, maxHeader+maxBody)
 		var msg rawMessage
+		w := &mailWorker{rules: rules}
 		for i, f := range files {
 			fh, err := os.Open(filepath.Join(s.Dir, f))
 			if err != nil {
 				r.problem(s.Name+"/"+f, 1, "import.cannot_open", "reason", err.Error())
 				continue
 			}
-			buf, err = readMessage(fh, &msg, mm.want, buf)
+			buf, err = readMessage(fh, &msg, w.want, buf)
 			fh.Close()
 			if err != nil {
 				r.problem(s.Name+"/"+f, 1, "import.cannot_read", "reason", err.Error())
@@ -134,7 +142,8 @@ func (r *run) readMail(s Source) error {
 			}
 			msg.file = f
 			sr.Items++
-			if mm.message(&msg) {
+			var ev mailEvent
+			if w.event(&msg, &ev) && r.applyMail(&ev, via, origin) {
 				sr.Matched++
 			}
 			if r.o.Progress != nil && i%1000 == 0 {
@@ -142,8 +151,8 @@ func (r *run) readMail(s Source) error {
 			}
 		}
 	} else {
-		if mm.via == "" {
-			mm.via = "mbox"
+		if via == "" {
+			via = "mbox"
 		}
 		rc, err := s.Open()
 		if err != nil {
@@ -151,30 +160,24 @@ func (r *run) readMail(s Source) error {
 			return nil
 		}
 		defer rc.Close()
-		mr := newMboxReader(rc)
-		var msg rawMessage
-		for {
-			err := mr.next(&msg, mm.want)
-			if err == io.EOF {
-				break
+		err = readMbox(r.ctx, rc, s.Size, r.mboxSegment, runtime.GOMAXPROCS(0), rules, func(seg *mboxSegment) error {
+			sr.Items += seg.items
+			for i := range seg.events {
+				if r.applyMail(&seg.events[i], via, origin) {
+					sr.Matched++
+				}
 			}
-			if err == errNotMbox {
-				r.problem(s.Name, 1, "capture.not_mbox")
-				return nil
+			if r.o.Progress != nil {
+				r.o.Progress(Progress{Source: s.Name, Done: seg.end, Total: s.Size, Items: int64(sr.Items)})
 			}
-			if err != nil {
-				return fmt.Errorf("%s: %w", s.Name, err)
-			}
-			sr.Items++
-			if mm.message(&msg) {
-				sr.Matched++
-			}
-			if r.o.Progress != nil && sr.Items%4096 == 0 {
-				r.o.Progress(Progress{Source: s.Name, Done: mr.bytesRead(), Total: s.Size, Items: int64(sr.Items)})
-			}
-			if err := r.ctx.Err(); err != nil {
-				return err
-			}
+			return r.ctx.Err()
+		})
+		if err == errNotMbox {
+			r.problem(s.Name, 1, "capture.not_mbox")
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.Name, err)
 		}
 	}
 	sr.Format = format
@@ -182,89 +185,175 @@ func (r *run) readMail(s Source) error {
 	return nil
 }
 
-// mailMatcher matches the messages of one source.
-type mailMatcher struct {
-	r           *run
-	via, origin string
+// mailRules is what a message is judged by: the identity, the protected
+// hours and the scope phrases. Workers reading parts of a mailbox at once
+// share it and only read it.
+type mailRules struct {
+	id      *cartera.Identity
+	pol     cartera.Policy
+	loc     *time.Location
+	phrases phraseIndex
+}
+
+// mailWorker works out what each message comes to (a mailEvent), apart
+// from the run, so that several can read at once; the run then applies
+// the events in the mailbox's order.
+type mailWorker struct {
+	rules *mailRules
 	// from is the sender of the message being read, as want resolved it.
 	fromAddr, fromName string
 	fromWho            cartera.Who
 	fromOK             bool
+	scratch            phraseScratch
 }
 
 // want resolves the sender and says whether the body is needed: only
 // for a message a client wrote.
-func (m *mailMatcher) want(h *mailHeader) bool {
-	m.fromAddr, m.fromName = firstAddress(h.from)
-	m.fromWho, m.fromOK = m.r.id.Address(m.fromAddr)
-	return m.fromOK && m.fromWho.Role == cartera.RoleClient
+func (w *mailWorker) want(h *mailHeader) bool {
+	w.fromAddr, w.fromName = firstAddress(h.from)
+	w.fromWho, w.fromOK = w.rules.id.Address(w.fromAddr)
+	return w.fromOK && w.fromWho.Role == cartera.RoleClient
 }
 
-// message turns a read message into what is kept; it says whether a
-// client was on it.
-func (m *mailMatcher) message(msg *rawMessage) bool {
-	r := m.r
+// mailEvent is what one message comes to.
+type mailEvent struct {
+	kind     mailEventKind
+	from     cartera.Who
+	fromAddr string
+	fromName string
+	at       time.Time
+	day      cartera.Date
+	key      string // hash of the message id
+	replyTo  string // hash of the id it answers
+	orig     string // its id in the source: the message id, or a Maildir file name
+	// to are the recipients of our message, resolved.
+	to []recipient
+	// Candidate incidents a client's message raises.
+	outOfHours      bool
+	phrase, excerpt string
+	subject         string
+	scope           bool
+}
+
+type mailEventKind uint8
+
+const (
+	eventOurs          mailEventKind = iota + 1 // we wrote it
+	eventClient                                 // a client wrote it
+	eventUnreadable                             // a client wrote it, on a date that cannot be read
+	eventCorrespondent                          // someone unknown answered one of us
+)
+
+// recipient is one address of our message, resolved.
+type recipient struct {
+	addr, name string
+	who        cartera.Who
+	ok         bool
+}
+
+// event works out what a read message comes to; false when nothing.
+func (w *mailWorker) event(msg *rawMessage, ev *mailEvent) bool {
 	h := &msg.h
-	if !m.fromOK && m.fromAddr == "" {
+	if !w.fromOK && w.fromAddr == "" {
 		return false
 	}
-	at, err := mail.ParseDate(h.date)
+	client := w.fromOK && w.fromWho.Role == cartera.RoleClient
+	self := w.fromOK && w.fromWho.Role == cartera.RoleSelf
+	inReplyTo := strings.TrimSpace(h.inReplyTo)
+	if !client && !self && (w.fromOK || inReplyTo == "") {
+		return false // ignored, or a stranger's message that answers nothing
+	}
+	at, err := parseMailDate(h.date)
 	if err != nil {
-		if m.fromOK && m.fromWho.Role == cartera.RoleClient {
-			r.mailBatch().unreadable++
+		if client {
+			*ev = mailEvent{kind: eventUnreadable}
+			return true
 		}
 		return false
 	}
 	at = at.UTC()
-	day := cartera.DateFromTime(at.In(r.o.Location))
+	*ev = mailEvent{from: w.fromWho, fromAddr: w.fromAddr, fromName: w.fromName, at: at,
+		day: cartera.DateFromTime(at.In(w.rules.loc))}
 	msgID := strings.Trim(strings.TrimSpace(h.messageID), "<>")
 	if msgID == "" {
-		msgID = "no-id:" + m.fromAddr + "|" + h.date + "|" + h.subject
+		msgID = "no-id:" + w.fromAddr + "|" + h.date + "|" + h.subject
 	}
-	key := idOf("", msgID)
-	replyTo := ""
-	if f := strings.Fields(h.inReplyTo); len(f) > 0 {
-		replyTo = idOf("", strings.Trim(f[0], "<>"))
+	ev.key = idOf("", msgID)
+	if f := strings.Fields(inReplyTo); len(f) > 0 {
+		ev.replyTo = idOf("", strings.Trim(f[0], "<>"))
 	}
-	orig := msgID
+	ev.orig = msgID
 	if msg.file != "" {
-		orig = msg.file
+		ev.orig = msg.file
 	}
-	prov := cartera.Provenance{Source: m.via, Origin: m.origin, OriginalID: orig}
 	switch {
-	case m.fromOK && m.fromWho.Role == cartera.RoleSelf:
-		// Ours: one message per client among the recipients.
-		matched := false
-		seen := map[string]bool{}
+	case self:
+		ev.kind = eventOurs
 		for _, a := range addresses(h.to + ", " + h.cc) {
-			w, ok := r.id.Address(a.addr)
-			if !ok {
-				r.rec.miss(cartera.MatchEmail, a.addr, KindMail, a.name, day)
+			who, ok := w.rules.id.Address(a.addr)
+			ev.to = append(ev.to, recipient{addr: a.addr, name: a.name, who: who, ok: ok})
+		}
+	case client:
+		ev.kind = eventClient
+		ev.outOfHours = w.rules.pol.InSlot(at.In(w.rules.loc))
+		subject := decodeWords(h.subject)
+		ev.phrase, ev.excerpt, ev.scope = findPhrase(subject+"\n"+bodyText(h, msg.body), w.rules.phrases, &w.scratch)
+		if ev.outOfHours || ev.scope {
+			ev.subject = truncate(subject, 200)
+		}
+	default:
+		// Someone nothing explains answering a message: a correspondent
+		// when the message went to one of us.
+		if ev.replyTo == "" {
+			return false
+		}
+		for _, a := range addresses(h.to) {
+			if who, ok := w.rules.id.Address(a.addr); ok && who.Role == cartera.RoleSelf {
+				ev.kind = eventCorrespondent
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// applyMail keeps what a message came to; it says whether a client was
+// on it.
+func (r *run) applyMail(ev *mailEvent, via, origin string) bool {
+	prov := cartera.Provenance{Source: via, Origin: origin, OriginalID: ev.orig}
+	switch ev.kind {
+	case eventUnreadable:
+		r.mailBatch().unreadable++
+	case eventOurs:
+		// One message per client among the recipients.
+		matched := false
+		var seen map[string]bool
+		for _, a := range ev.to {
+			if !a.ok {
+				r.rec.miss(cartera.MatchEmail, a.addr, KindMail, a.name, ev.day)
 				continue
 			}
-			if w.Role != cartera.RoleClient || seen[w.ClientID] {
+			if a.who.Role != cartera.RoleClient || seen[a.who.ClientID] {
 				continue
 			}
-			seen[w.ClientID] = true
+			if seen == nil {
+				seen = map[string]bool{}
+			}
+			seen[a.who.ClientID] = true
 			matched = true
-			r.keepMessage(cartera.MailMessage{ID: idOf("mail-", key, w.ClientID), ClientID: w.ClientID, ContactID: w.ContactID,
-				At: at, Outbound: true, Key: key, ReplyTo: replyTo}, prov)
+			r.keepMessage(cartera.MailMessage{ID: idOf("mail-", ev.key, a.who.ClientID), ClientID: a.who.ClientID,
+				ContactID: a.who.ContactID, At: ev.at, Outbound: true, Key: ev.key, ReplyTo: ev.replyTo}, prov)
 		}
 		return matched
-	case m.fromOK && m.fromWho.Role == cartera.RoleClient:
-		w := m.fromWho
-		r.keepMessage(cartera.MailMessage{ID: idOf("mail-", key, w.ClientID), ClientID: w.ClientID, ContactID: w.ContactID,
-			At: at, Key: key, ReplyTo: replyTo}, prov)
-		r.candidates(w, at, key, h, msg.body, prov)
+	case eventClient:
+		w := ev.from
+		r.keepMessage(cartera.MailMessage{ID: idOf("mail-", ev.key, w.ClientID), ClientID: w.ClientID, ContactID: w.ContactID,
+			At: ev.at, Key: ev.key, ReplyTo: ev.replyTo}, prov)
+		r.candidates(ev, prov)
 		return true
-	case !m.fromOK && replyTo != "":
-		// Someone nothing explains answering a message: a correspondent.
-		for _, a := range addresses(h.to) {
-			if w, ok := r.id.Address(a.addr); ok && w.Role == cartera.RoleSelf {
-				r.rec.miss(cartera.MatchEmail, m.fromAddr, KindMail, m.fromName, day)
-				break
-			}
-		}
+	case eventCorrespondent:
+		r.rec.miss(cartera.MatchEmail, ev.fromAddr, KindMail, ev.fromName, ev.day)
 	}
 	return false
 }
@@ -282,12 +371,13 @@ func (r *run) keepMessage(m cartera.MailMessage, p cartera.Provenance) {
 	b.msgs = append(b.msgs, m)
 }
 
-// candidates looks at a client's message for candidate incidents.
-func (r *run) candidates(w cartera.Who, at time.Time, key string, h *mailHeader, body []byte, p cartera.Provenance) {
+// candidates queues the candidate incidents a client's message raised.
+func (r *run) candidates(ev *mailEvent, p cartera.Provenance) {
 	b := r.mailBatch()
+	w := ev.from
 	add := func(kind cartera.IncidentKind, reason cartera.Message, excerpt string) {
-		c := cartera.Candidate{ID: idOf("cand-", key, string(kind)), ClientID: w.ClientID, ContactID: w.ContactID, At: at, Kind: kind,
-			Reason: reason, Subject: truncate(decodeWords(h.subject), 200), Excerpt: excerpt, Status: cartera.CandidatePending,
+		c := cartera.Candidate{ID: idOf("cand-", ev.key, string(kind)), ClientID: w.ClientID, ContactID: w.ContactID, At: ev.at,
+			Kind: kind, Reason: reason, Subject: ev.subject, Excerpt: excerpt, Status: cartera.CandidatePending,
 			Source: p.Source, Origin: p.Origin}
 		if b.candSeen[c.ID] {
 			return
@@ -295,32 +385,56 @@ func (r *run) candidates(w cartera.Who, at time.Time, key string, h *mailHeader,
 		b.candSeen[c.ID] = true
 		b.candidates = append(b.candidates, c)
 	}
-	local := at.In(r.pol.Location())
-	if r.pol.InSlot(local) {
-		add(cartera.KindOutOfHours, cartera.M("candidate.protected_hours", "at", at), "")
+	if ev.outOfHours {
+		add(cartera.KindOutOfHours, cartera.M("candidate.protected_hours", "at", ev.at), "")
 	}
-	text := decodeWords(h.subject) + "\n" + bodyText(h, body)
-	if r.phrases == nil {
-		r.phrases = newPhraseIndex(r.cfg.ScopePhrases)
-	}
-	if phrase, excerpt, ok := findPhrase(text, r.phrases); ok {
-		add(cartera.KindScopeCreep, cartera.M("candidate.scope", "phrase", phrase, "at", at), excerpt)
+	if ev.scope {
+		add(cartera.KindScopeCreep, cartera.M("candidate.scope", "phrase", ev.phrase, "at", ev.at), ev.excerpt)
 	}
 }
 
 // findPhrase finds the first scope phrase in a text, comparing folded
 // words, and returns it with up to 80 characters around it. The text is
-// folded once and walked word by word; only a match pays for the excerpt.
-func findPhrase(text string, first phraseIndex) (string, string, bool) {
-	words := foldedWords(cartera.Fold(text))
+// folded once into the scratch buffer and walked word by word without
+// making a string of each; only a match pays for the excerpt.
+func findPhrase(text string, first phraseIndex, sc *phraseScratch) (string, string, bool) {
+	f := cartera.AppendFold(sc.folded[:0], text)
+	words := sc.words[:0]
+	start := -1
+	for i := 0; i < len(f); {
+		c, size := rune(f[i]), 1
+		var in bool
+		if c < utf8.RuneSelf {
+			in = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '\''
+		} else {
+			c, size = utf8.DecodeRune(f[i:])
+			in = unicode.IsLetter(c)
+		}
+		switch {
+		case in && start < 0:
+			start = i
+		case !in && start >= 0:
+			words = append(words, [2]int{start, i})
+			start = -1
+		}
+		i += size
+	}
+	if start >= 0 {
+		words = append(words, [2]int{start, len(f)})
+	}
+	sc.folded, sc.words = f, words
+	word := func(k int) []byte { return f[words[k][0]:words[k][1]] }
 	for i, w := range words {
-		for _, p := range first[w] {
+		if first.starts[f[w[0]]]&(1<<min(w[1]-w[0], 63)) == 0 {
+			continue // no phrase starts with a word of this first byte and length
+		}
+		for _, p := range first.words[string(word(i))] {
 			if i+len(p) > len(words) {
 				continue
 			}
 			ok := true
 			for k := 1; k < len(p); k++ {
-				if words[i+k] != p[k] {
+				if string(word(i+k)) != p[k] {
 					ok = false
 					break
 				}
@@ -334,15 +448,29 @@ func findPhrase(text string, first phraseIndex) (string, string, bool) {
 	return "", "", false
 }
 
-// phraseIndex holds phrases as folded words, by their first word.
-type phraseIndex map[string][][]string
+// phraseScratch is the buffers findPhrase reuses from one message to the
+// next.
+type phraseScratch struct {
+	folded []byte
+	words  [][2]int
+}
+
+// phraseIndex holds phrases as folded words, by their first word; starts
+// says, for each first byte, which lengths first words have (bit n for n
+// bytes, bit 63 for 63 or more), so that most words of a text are passed over without a map
+// lookup.
+type phraseIndex struct {
+	words  map[string][][]string
+	starts [256]uint64
+}
 
 func newPhraseIndex(phrases []string) phraseIndex {
-	first := phraseIndex{}
+	first := phraseIndex{words: map[string][][]string{}}
 	for _, p := range phrases {
 		w := foldedWords(cartera.Fold(p))
 		if len(w) > 0 {
-			first[w[0]] = append(first[w[0]], w)
+			first.words[w[0]] = append(first.words[w[0]], w)
+			first.starts[w[0][0]] |= 1 << min(len(w[0]), 63)
 		}
 	}
 	return first
@@ -438,29 +566,46 @@ func bodyText(h *mailHeader, body []byte) string {
 		n, _ := base64.StdEncoding.Decode(b, clean[:len(clean)/4*4])
 		body = b[:n]
 	}
-	text := string(body)
+	// The body stays bytes until its first 4 KB of own words are found:
+	// a message of a client's is read this way on every import, and a
+	// string of the whole body each time was most of what the import
+	// allocated.
+	text := body
 	if cs := strings.ToLower(params["charset"]); cs != "" && cs != "utf-8" && cs != "us-ascii" {
-		if rd, err := charsetReader(cs, strings.NewReader(text)); err == nil {
-			b, _ := io.ReadAll(rd)
-			text = string(b)
+		if rd, err := charsetReader(cs, bytes.NewReader(text)); err == nil {
+			text, _ = io.ReadAll(rd)
 		}
 	}
 	var out strings.Builder
-	for _, line := range strings.Split(text, "\n") {
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, ">") {
+	out.Grow(min(len(text), 4<<10+256))
+	for rest := text; len(rest) > 0; {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		t := bytes.TrimSpace(line)
+		if len(t) > 0 && t[0] == '>' {
 			continue
 		}
-		lt := strings.ToLower(t)
-		if strings.HasPrefix(lt, "-----original message") || strings.HasPrefix(lt, "-----mensaje original") ||
-			(strings.HasSuffix(lt, "wrote:") && strings.HasPrefix(lt, "on ")) || strings.HasSuffix(lt, "escribió:") {
-			break
+		// Where the quoted message starts (only a line that begins with
+		// a dash or ends with a colon can say so).
+		if len(t) > 0 && (t[0] == '-' || t[len(t)-1] == ':') {
+			lt := strings.ToLower(string(t))
+			if strings.HasPrefix(lt, "-----original message") || strings.HasPrefix(lt, "-----mensaje original") ||
+				(strings.HasSuffix(lt, "wrote:") && strings.HasPrefix(lt, "on ")) || strings.HasSuffix(lt, "escribió:") {
+				break
+			}
 		}
-		out.WriteString(t)
+		out.Write(t)
 		out.WriteByte('\n')
 		if out.Len() > 4<<10 {
 			break
 		}
+	}
+	if utf8.ValidString(out.String()) {
+		return out.String()
 	}
 	return strings.ToValidUTF8(out.String(), "")
 }
@@ -556,6 +701,11 @@ func (r *run) deriveMail() error {
 	if err := r.st.EachMailMessage(r.ctx, clients, func(m cartera.MailMessage) error {
 		if !seen[m.ID] {
 			all[m.ClientID] = append(all[m.ClientID], m)
+			return nil
+		}
+		if n := b.msgs[b.byID[m.ID]]; n.ClientID == m.ClientID && n.ContactID == m.ContactID && n.At.Equal(m.At) &&
+			n.Outbound == m.Outbound && n.Key == m.Key && n.ReplyTo == m.ReplyTo {
+			b.stored[m.ID] = true // stored as read: not written again
 		}
 		return nil
 	}); err != nil {
@@ -678,31 +828,41 @@ func medianHours(ds []time.Duration) int {
 func (r *run) planMail() error {
 	b := r.rec.mail
 	r.rep.Mail = &MailReport{Messages: len(b.msgs), Unreadable: b.unreadable, Clients: b.report}
+	ids := make([]string, len(b.candidates))
+	for i, c := range b.candidates {
+		ids[i] = c.ID
+	}
+	stored, err := r.st.StoredCandidates(r.ctx, ids)
+	if err != nil {
+		return err
+	}
 	for _, c := range b.candidates {
-		old, err := r.st.Candidate(r.ctx, c.ID)
-		switch {
-		case cartera.ErrorCode(err) == cartera.ENOTFOUND:
+		if !stored[c.ID] { // one in the queue, confirmed or dismissed is not suggested again
 			r.rep.Mail.NewCandidates = append(r.rep.Mail.NewCandidates, c)
-		case err != nil:
-			return err
-		default:
-			_ = old // already in the queue, confirmed or dismissed: not suggested again
 		}
 	}
 	return nil
 }
 
-// writeMail stores the messages and the new candidates.
+// writeMail stores the messages not stored yet or changed, and the new
+// candidates: a mailbox imported again writes only what is new in it.
 func (r *run) writeMail(ctx context.Context, tx cartera.ImportTx) error {
 	b := r.rec.mail
 	const chunk = 5000
-	for i := 0; i < len(b.msgs); i += chunk {
-		if err := tx.PutMailMessages(ctx, b.msgs[i:min(i+chunk, len(b.msgs))]); err != nil {
-			return err
+	rows := make([]cartera.MailMessage, 0, min(chunk, len(b.msgs)))
+	for i, m := range b.msgs {
+		if !b.stored[m.ID] {
+			rows = append(rows, m)
+		}
+		if len(rows) == chunk || (i == len(b.msgs)-1 && len(rows) > 0) {
+			if err := tx.PutMailMessages(ctx, rows); err != nil {
+				return err
+			}
+			rows = rows[:0]
 		}
 	}
-	if len(b.candidates) > 0 {
-		return tx.PutCandidates(ctx, b.candidates)
+	if c := r.rep.Mail.NewCandidates; len(c) > 0 {
+		return tx.PutCandidates(ctx, c)
 	}
 	return nil
 }

@@ -82,3 +82,37 @@ func TestMailboxBecomesSignsOfLifeUnansweredOutreachAndCandidates(t *testing.T) 
 		t.Fatalf("queue after re-import: %+v", cands)
 	}
 }
+
+// Importing a mailbox again writes only what changed: here the match
+// table now says Ramón's address is Elena's, and his messages move to her.
+func TestMailReimportRewritesOnlyWhatChanged(t *testing.T) {
+	t.Parallel()
+	st := world(t)
+	src := []capture.Source{capture.FileSource(fixture("correo.mbox"))}
+	if _, err := capture.Import(ctx, st, src, opts()); err != nil {
+		t.Fatal(err)
+	}
+	contacts := func() map[string]int {
+		n := map[string]int{}
+		st.EachMailMessage(ctx, []string{"C-001", "C-002", "C-003"}, func(m cartera.MailMessage) error {
+			n[m.ContactID]++
+			return nil
+		})
+		return n
+	}
+	before := contacts()
+	if before["P-001"] == 0 || before["P-002"] != 0 {
+		t.Fatalf("before: %v", before)
+	}
+	if _, err := st.SaveMatchRule(ctx, cartera.MatchRule{Kind: cartera.MatchEmail, Value: "ramon@talleresruiz.es", Role: cartera.RoleClient,
+		ClientID: "C-001", ContactID: "P-002"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := capture.Import(ctx, st, src, opts()); err != nil {
+		t.Fatal(err)
+	}
+	after := contacts()
+	if after["P-001"] != 0 || after["P-002"] != before["P-001"] || after["P-003"] != before["P-003"] {
+		t.Fatalf("after: %v, before: %v", after, before)
+	}
+}

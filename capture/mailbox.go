@@ -2,14 +2,18 @@ package capture
 
 import (
 	"bytes"
-	"encoding/binary"
+	"context"
 	"errors"
 	"io"
-	"math/bits"
+	"math"
+	"net/mail"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 )
 
 // Reading mailboxes: an mbox file (every message after a line starting
@@ -139,74 +143,41 @@ type rawMessage struct {
 	file string
 }
 
-// indexFrom returns the index of the next "\nFrom " in data, or -1. A
-// byte search for the newline would stop on every line; this looks at
-// eight bytes at a time for a newline (the classic "has zero byte" test
-// on the bytes xor '\n') and checks the five bytes after each one found.
-func indexFrom(data []byte) int {
-	const (
-		lows  = 0x0101010101010101
-		highs = 0x8080808080808080
-		nls   = 0x0a0a0a0a0a0a0a0a
-	)
-	zero := func(v uint64) uint64 { x := v ^ nls; return (x - lows) &^ x & highs }
-	d := data
-	for len(d) >= 32 {
-		a, b := binary.LittleEndian.Uint64(d), binary.LittleEndian.Uint64(d[8:])
-		c, e := binary.LittleEndian.Uint64(d[16:]), binary.LittleEndian.Uint64(d[24:])
-		if za, zb, zc, ze := zero(a), zero(b), zero(c), zero(e); za|zb|zc|ze != 0 {
-			base := len(data) - len(d)
-			for k, t := range [4]uint64{za, zb, zc, ze} {
-				for t != 0 {
-					j := base + k*8 + bits.TrailingZeros64(t)/8
-					if j+6 <= len(data) && string(data[j+1:j+6]) == "From " {
-						return j
-					}
-					t &= t - 1
-				}
-			}
-		}
-		d = d[32:]
-	}
-	for i := len(data) - len(d); i < len(data); i++ {
-		if data[i] == '\n' {
-			if r := tailFrom(data, i); r >= 0 {
-				return r
-			}
-		}
-	}
-	return -1
-}
+// indexFrom returns the index of the next "\nFrom " in data, or -1.
+// bytes.Index finds each newline with the processor's vector
+// instructions and checks the five bytes after it; over a generated
+// mailbox it ran at 7–8 GB/s, a third faster than looking at eight bytes
+// at a time in Go.
+func indexFrom(data []byte) int { return bytes.Index(data, fromNL) }
 
-// tailFrom checks a newline too close to the end to hold "From ": only
-// a whole "\nFrom " counts.
-func tailFrom(data []byte, j int) int {
-	if j+6 <= len(data) && string(data[j+1:j+6]) == "From " {
-		return j
-	}
-	return -1
-}
-
-var fromWord = []byte("From ")
+var fromNL = []byte("\nFrom ")
 
 // mboxReader splits an mbox into messages with one block buffer: a
 // message's header is parsed in place, and its body is skipped by
 // searching for the next "\nFrom ".
 type mboxReader struct {
-	r      io.Reader
-	buf    []byte
-	start  int // unread data is buf[start:end]
-	end    int
-	eof    bool
-	off    int64 // offset of buf[0] in the file
-	body   []byte
-	fromNL []byte
+	r     io.Reader
+	buf   []byte
+	start int // unread data is buf[start:end]
+	end   int
+	eof   bool
+	off   int64 // offset of buf[0] in the file
+	body  []byte
+	// whole is set when buf is the whole input (newMboxBytes): it is
+	// neither refilled nor grown.
+	whole bool
 }
 
 func newMboxReader(r io.Reader) *mboxReader {
 	// A block that stays in the processor's cache: each one is searched
 	// right after the kernel copied it in.
-	return &mboxReader{r: r, buf: make([]byte, 128<<10), fromNL: []byte("\nFrom ")}
+	return &mboxReader{r: r, buf: make([]byte, 128<<10)}
+}
+
+// newMboxBytes reads an mbox held whole in memory (a mapped file), from
+// offset base on; nothing is copied and data is never written to.
+func newMboxBytes(data []byte, base int64) *mboxReader {
+	return &mboxReader{buf: data, end: len(data), eof: true, whole: true, off: base}
 }
 
 // fill moves the unread data to the front and reads more; false at the end.
@@ -267,21 +238,13 @@ func (m *mboxReader) next(msg *rawMessage, want func(*mailHeader) bool) error {
 	}
 	m.start += nl + 1
 	// The header block, up to an empty line (or the next message).
-	hend := -1
+	hend, bodyless := -1, false
 	for {
-		data := m.buf[m.start:m.end]
-		if i := bytes.Index(data, []byte("\n\n")); i >= 0 {
-			hend = i + 1
-		} else if i := bytes.Index(data, []byte("\n\r\n")); i >= 0 {
-			hend = i + 1
-		}
-		if f := indexFrom(data); f >= 0 && (hend < 0 || f < hend) {
-			hend = f + 1 // a message without a body
-		}
+		hend, bodyless = headerEnd(m.buf[m.start:m.end])
 		if hend >= 0 || m.end-m.start >= maxHeader {
 			break
 		}
-		if m.start == 0 && m.end == len(m.buf) {
+		if m.start == 0 && m.end == len(m.buf) && !m.whole {
 			// A header longer than the block: grow it, up to maxHeader.
 			m.buf = append(m.buf, make([]byte, len(m.buf))...)
 		}
@@ -295,35 +258,254 @@ func (m *mboxReader) next(msg *rawMessage, want func(*mailHeader) bool) error {
 	parseHeader(m.buf[m.start:m.start+hend], &msg.h)
 	m.start += hend
 	wanted := want(&msg.h)
-	m.body = m.body[:0]
-	// The body, up to the next "\nFrom " line.
-	for {
-		data := m.buf[m.start:m.end]
-		if i := indexFrom(data); i >= 0 {
-			if wanted && len(m.body) < maxBody {
-				m.body = append(m.body, data[:min(i, maxBody-len(m.body))]...)
-			}
-			m.start += i + 1
-			break
-		}
-		if m.eof {
-			if wanted && len(m.body) < maxBody {
-				m.body = append(m.body, data[:min(len(data), maxBody-len(m.body))]...)
-			}
-			m.start = m.end
-			break
-		}
-		// Keep the last bytes: "\nFrom " may be cut in two by the block.
-		keep := min(len(data), len(m.fromNL)-1)
-		if wanted && len(m.body) < maxBody {
-			n := len(data) - keep
-			m.body = append(m.body, data[:min(n, maxBody-len(m.body))]...)
-		}
-		m.start = m.end - keep
-		m.fill()
+	if bodyless {
+		m.body = m.body[:0]
+	} else {
+		m.skipBody(wanted)
 	}
 	msg.body = m.body
 	return nil
+}
+
+// headerEnd finds the end of a header block, line by line: the length up
+// to and including the line before the empty one, or before the next
+// message's "From " line (then bodyless is true); −1 when the block goes
+// on past data.
+func headerEnd(data []byte) (n int, bodyless bool) {
+	for i := 0; ; {
+		j := bytes.IndexByte(data[i:], '\n')
+		if j < 0 {
+			return -1, false
+		}
+		i += j + 1
+		rest := data[i:]
+		switch {
+		case len(rest) > 0 && rest[0] == '\n', len(rest) > 1 && rest[0] == '\r' && rest[1] == '\n':
+			return i, false
+		case len(rest) >= 5 && string(rest[:5]) == "From ":
+			return i, true
+		case len(rest) < 5:
+			return -1, false // the next line is not whole yet
+		}
+	}
+}
+
+// skipBody moves past a message's body, up to the next "From " line (or
+// the end); when keep is set, it keeps the body's first maxBody bytes.
+func (m *mboxReader) skipBody(keep bool) {
+	m.body = m.body[:0]
+	for {
+		data := m.buf[m.start:m.end]
+		if i := indexFrom(data); i >= 0 {
+			if keep && len(m.body) < maxBody {
+				m.body = append(m.body, data[:min(i, maxBody-len(m.body))]...)
+			}
+			m.start += i + 1
+			return
+		}
+		if m.eof {
+			if keep && len(m.body) < maxBody {
+				m.body = append(m.body, data[:min(len(data), maxBody-len(m.body))]...)
+			}
+			m.start = m.end
+			return
+		}
+		// Keep the last bytes: "\nFrom " may be cut in two by the block.
+		keepN := min(len(data), len(fromNL)-1)
+		if keep && len(m.body) < maxBody {
+			n := len(data) - keepN
+			m.body = append(m.body, data[:min(n, maxBody-len(m.body))]...)
+		}
+		m.start = m.end - keepN
+		m.fill()
+	}
+}
+
+// mboxSegment is what a worker made of the messages that start in one
+// stretch of an mbox.
+type mboxSegment struct {
+	end    int64 // where the stretch ends
+	items  int   // messages read
+	events []mailEvent
+	err    error
+}
+
+// defaultMboxSegment is the stretch of an mbox each worker reads at a
+// time: big enough that finding where the first message starts costs
+// nothing, small enough that the segments waiting to be applied stay a
+// few megabytes.
+const defaultMboxSegment = 32 << 20
+
+// readMbox reads an mbox and hands the events of its messages to apply,
+// in the file's order. A file it can read at any offset (a file on disk,
+// an upload in memory) is cut into segments that one worker per
+// processor reads at once — finding the message boundaries is most of an
+// import's work, and it is the same work in every segment; anything else
+// is read in one pass. workers is how many read at once (one per
+// processor: runtime.GOMAXPROCS). On Linux a file on disk is mapped into memory
+// rather than copied out block by block (mapFile).
+func readMbox(ctx context.Context, r io.Reader, size, segment int64, workers int, rules *mailRules, apply func(*mboxSegment) error) error {
+	if segment <= 0 {
+		segment = defaultMboxSegment
+	}
+	var open func(base int64) *mboxReader
+	var release func(from, to int64)
+	if f, ok := r.(*os.File); ok && workers >= 2 {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > segment {
+			if m, err := mapFile(f, fi.Size()); err == nil {
+				defer m.close()
+				size = fi.Size()
+				open = func(base int64) *mboxReader { return newMboxBytes(m.data[base:], base) }
+				release = m.release
+			}
+		}
+	}
+	if ra, ok := r.(io.ReaderAt); ok && open == nil {
+		open = func(base int64) *mboxReader {
+			m := newMboxReader(io.NewSectionReader(ra, base, math.MaxInt64-base))
+			m.off = base
+			return m
+		}
+	}
+	if open == nil || size <= segment || workers < 2 {
+		seg := readSegment(ctx, newMboxReader(r), -1, rules)
+		if seg.err != nil {
+			return seg.err
+		}
+		return apply(seg)
+	}
+	n := int((size + segment - 1) / segment)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// Segment i's result arrives on done[i]; at most 2×workers segments
+	// are read ahead of the one being applied.
+	done := make([]chan *mboxSegment, n)
+	for i := range done {
+		done[i] = make(chan *mboxSegment, 1)
+	}
+	jobs := make(chan int)
+	ahead := make(chan struct{}, 2*workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				from, to := int64(i)*segment, int64(i+1)*segment
+				if i == n-1 {
+					to = -1 // the last one reads to the end
+				}
+				done[i] <- readSegmentAt(ctx, open, from, to, rules, release)
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := 0; i < n; i++ {
+			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	// On the way out, however it is left, the feeder and the workers are
+	// stopped first and then waited for.
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	for i := 0; i < n; i++ {
+		var seg *mboxSegment
+		select {
+		case seg = <-done[i]:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		<-ahead
+		if seg.err != nil {
+			return seg.err
+		}
+		if err := apply(seg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// errFileChanged is returned when a mapped mbox shrinks while it is read.
+var errFileChanged = errors.New("the file changed while it was read")
+
+// readSegmentAt reads the messages that start at or after from and
+// before to (to < 0: to the end). The reader opens at from−1, so that a
+// "From " line right at from is seen as one. A mapped file that shrinks
+// under the reader faults; the fault is caught and reported as an error.
+func readSegmentAt(ctx context.Context, open func(base int64) *mboxReader, from, to int64, rules *mailRules,
+	release func(from, to int64)) (seg *mboxSegment) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if e := recover(); e != nil {
+			if _, fault := e.(interface{ Addr() uintptr }); !fault {
+				panic(e)
+			}
+			seg = &mboxSegment{err: errFileChanged}
+		}
+	}()
+	base := max(from-1, 0)
+	m := open(base)
+	if from > 0 {
+		m.fill()
+		m.skipBody(false)
+	}
+	seg = readSegment(ctx, m, to, rules)
+	if release != nil {
+		release(base, m.bytesRead())
+	}
+	return seg
+}
+
+// readSegment reads, from where m stands, the messages that start before
+// to (to < 0: to the end).
+func readSegment(ctx context.Context, m *mboxReader, to int64, rules *mailRules) *mboxSegment {
+	seg := &mboxSegment{end: to}
+	w := &mailWorker{rules: rules}
+	var msg rawMessage
+	for {
+		if to >= 0 && m.bytesRead() >= to {
+			break
+		}
+		err := m.next(&msg, w.want)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			seg.err = err
+			return seg
+		}
+		if to >= 0 && msg.pos >= to {
+			break
+		}
+		seg.items++
+		var ev mailEvent
+		if w.event(&msg, &ev) {
+			seg.events = append(seg.events, ev)
+		}
+		if seg.items%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				seg.err = err
+				return seg
+			}
+		}
+	}
+	if to < 0 {
+		seg.end = m.bytesRead()
+	}
+	return seg
 }
 
 // maildirFiles lists the messages of a Maildir: cur/ and new/, by name.
@@ -374,4 +556,110 @@ func readMessage(r io.Reader, msg *rawMessage, want func(*mailHeader) bool, buf 
 		}
 	}
 	return buf, nil
+}
+
+// parseMailDate reads a Date header. Nearly every message writes it as
+// RFC 5322 says ("Tue, 4 Nov 2026 09:15:00 +0100", perhaps with a zone
+// name in a comment after it), which is read here by hand; net/mail's
+// parser, which tries a dozen layouts and builds an error for each that
+// fails, reads the rest.
+func parseMailDate(s string) (time.Time, error) {
+	if t, ok := parseRFC5322Date(s); ok {
+		return t, nil
+	}
+	return mail.ParseDate(s)
+}
+
+var months = [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+// parseRFC5322Date reads "[Day, ]D Mon YYYY HH:MM[:SS] ±HHMM[ (comment)]";
+// false for anything else.
+func parseRFC5322Date(s string) (time.Time, bool) {
+	p := strings.TrimSpace(s)
+	if i := strings.IndexByte(p, ','); i >= 0 {
+		if i != 3 || !strings.Contains("MonTueWedThuFriSatSun", p[:3]) {
+			return time.Time{}, false
+		}
+		p = strings.TrimLeft(p[i+1:], " ")
+	}
+	num := func(n int) (int, bool) { // exactly n digits, then a space, colon or the end
+		if len(p) < n {
+			return 0, false
+		}
+		v := 0
+		for k := 0; k < n; k++ {
+			c := p[k]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		p = p[n:]
+		return v, true
+	}
+	sep := func(c byte) bool {
+		if len(p) == 0 || p[0] != c {
+			return false
+		}
+		p = p[1:]
+		return true
+	}
+	dn := 2
+	if len(p) > 1 && p[1] == ' ' {
+		dn = 1
+	}
+	day, ok := num(dn)
+	if !ok || !sep(' ') || len(p) < 4 || p[3] != ' ' {
+		return time.Time{}, false
+	}
+	month := 0
+	for k, m := range months {
+		if p[:3] == m {
+			month = k + 1
+		}
+	}
+	p = p[4:]
+	year, ok := num(4)
+	if month == 0 || !ok || !sep(' ') {
+		return time.Time{}, false
+	}
+	hh, ok1 := num(2)
+	ok2 := sep(':')
+	mm, ok3 := num(2)
+	if !ok1 || !ok2 || !ok3 {
+		return time.Time{}, false
+	}
+	ss := 0
+	if sep(':') {
+		if ss, ok = num(2); !ok {
+			return time.Time{}, false
+		}
+	}
+	if !sep(' ') || len(p) < 5 || (p[0] != '+' && p[0] != '-') {
+		return time.Time{}, false
+	}
+	sign := 1
+	if p[0] == '-' {
+		sign = -1
+	}
+	p = p[1:]
+	zh, ok1 := num(2)
+	zm, ok2 := num(2)
+	if !ok1 || !ok2 || zm > 59 {
+		return time.Time{}, false
+	}
+	if rest := strings.TrimSpace(p); rest != "" && !(rest[0] == '(' && rest[len(rest)-1] == ')') {
+		return time.Time{}, false
+	}
+	if day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 || year < 1000 {
+		return time.Time{}, false
+	}
+	if ss == 60 {
+		return time.Time{}, false // a leap second: net/mail decides
+	}
+	t := time.Date(year, time.Month(month), day, hh, mm, ss, 0, time.FixedZone("", sign*(zh*3600+zm*60)))
+	if t.Day() != day {
+		return time.Time{}, false // 31 Feb: not a date
+	}
+	return t, true
 }

@@ -16,9 +16,13 @@ import (
 // header, and its first rows exactly as written. Unlike Preview it never
 // fails on a file it does not recognise: that is when it is needed most.
 type Sample struct {
-	Name     string `json:"name"`
-	Format   string `json:"format"` // csv or jsonl
-	Encoding string `json:"encoding,omitempty"`
+	Name   string `json:"name"`
+	Format string `json:"format"` // csv, xlsx or jsonl
+	// Sheet is the sheet of a spreadsheet that was read, and Sheets all
+	// of its sheets, in order.
+	Sheet    string   `json:"sheet,omitempty"`
+	Sheets   []string `json:"sheets,omitempty"`
+	Encoding string   `json:"encoding,omitempty"`
 	// Separator is the field separator of a CSV file (";", "," or a tab).
 	Separator string `json:"separator,omitempty"`
 	// Entity is what the file is recognised as without a mapping of the
@@ -40,13 +44,18 @@ type Sample struct {
 
 // Inspect reads the header and the first n rows of src as they are, and
 // whether cartera recognises the file (with o.Mappings tried first). A
-// file that cannot be read as text at all is a *ProblemsError.
+// spreadsheet is read from its first sheet or o.Sheet, its header being
+// its first row with a cell. A file that cannot be read as text or as a
+// spreadsheet at all is a *ProblemsError.
 func Inspect(src Source, n int, o Options) (*Sample, error) {
 	o = o.withDefaults()
 	s := &Sample{Name: src.Name, Format: "csv"}
 	f, err := openSource(0, src, o)
 	var pe *posError
+	var se *sourceError
 	switch {
+	case errors.As(err, &se):
+		s.Problem = &Problem{File: se.name, Line: se.pe.line, Column: se.pe.col, Msg: se.pe.msg}
 	case errors.As(err, &pe):
 		s.Problem = &Problem{File: src.Name, Line: pe.line, Column: pe.col, Msg: pe.msg}
 	case err != nil:
@@ -62,19 +71,23 @@ func Inspect(src Source, n int, o Options) (*Sample, error) {
 		}
 		f.rc.Close()
 	}
-	if s.Format != "csv" {
+	if s.Format == "jsonl" {
 		return s, nil
 	}
-	rd, closeFn, sep, enc, err := openRawCSV(src, o)
+	raw, err := openRaw(src, o)
 	if err != nil {
+		var pe *posError
+		if errors.As(err, &pe) {
+			return nil, &ProblemsError{Problems: []Problem{{File: src.Name, Line: pe.line, Column: pe.col, Msg: pe.msg}}}
+		}
 		if s.Problem != nil {
 			return nil, &ProblemsError{Problems: []Problem{*s.Problem}}
 		}
 		return nil, err
 	}
-	defer closeFn()
-	s.Encoding, s.Separator = enc, string(sep)
-	header, err := rd.Read()
+	defer raw.close()
+	s.Format, s.Sheet, s.Sheets, s.Encoding, s.Separator = raw.format, raw.sheet, raw.sheets, raw.encoding, raw.separator
+	header, _, err := raw.next()
 	if err != nil {
 		if s.Problem == nil {
 			s.Problem = &Problem{File: src.Name, Line: 1, Column: 1, Msg: cartera.M("import.empty_file")}
@@ -86,30 +99,81 @@ func Inspect(src Source, n int, o Options) (*Sample, error) {
 		s.Targets = SuggestTargets(s.Header)
 	}
 	for len(s.Rows) < n {
-		rec, err := rd.Read()
+		rec, line, err := raw.next()
 		if err != nil {
 			break // a broken row is reported by Preview, with its position
 		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+		if blankRow(rec) {
 			continue
 		}
-		line, _ := rd.FieldPos(0)
 		s.Rows = append(s.Rows, append([]string(nil), rec...))
 		s.Lines = append(s.Lines, line)
 	}
 	return s, nil
 }
 
-// openRawCSV opens src as CSV text without recognising its header.
-func openRawCSV(src Source, o Options) (*csv.Reader, func() error, rune, string, error) {
+// blankRow is a row with nothing in it.
+func blankRow(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// rawRows reads a file's rows as written, without recognising its
+// header: CSV text, or the sheet of a spreadsheet.
+type rawRows struct {
+	format, sheet       string // csv or xlsx, and the sheet read
+	sheets              []string
+	encoding, separator string // of a CSV file
+	// next returns the next row and its line (a sheet's row number);
+	// io.EOF after the last. A CSV row that cannot be parsed is a
+	// *csv.ParseError, and the rows after it can still be read.
+	next  func() ([]string, int, error)
+	close func() error
+}
+
+// openRaw opens src for rawRows.
+func openRaw(src Source, o Options) (*rawRows, error) {
 	rc, err := src.Open()
 	if err != nil {
-		return nil, nil, 0, "", err
+		return nil, err
 	}
-	d, err := decode(rc, o.Encoding)
+	br := bufio.NewReaderSize(rc, sniffSize)
+	if head, _ := br.Peek(len(zipMagic)); bytes.Equal(head, zipMagic) {
+		rows, sheet, names, _, err := openSheet(src, rc, br, o)
+		if err != nil {
+			rc.Close()
+			return nil, err
+		}
+		return &rawRows{format: "xlsx", sheet: sheet, sheets: names, close: func() error { rows.Close(); return rc.Close() },
+			next: rows.Next}, nil
+	}
+	rd, enc, sep, err := rawCSV(struct {
+		io.Reader
+		io.Closer
+	}{br, rc}, o)
 	if err != nil {
 		rc.Close()
-		return nil, nil, 0, "", err
+		return nil, err
+	}
+	return &rawRows{format: "csv", encoding: enc, separator: string(sep), close: rc.Close, next: func() ([]string, int, error) {
+		rec, err := rd.Read()
+		if err != nil {
+			return nil, 0, err
+		}
+		line, _ := rd.FieldPos(0)
+		return rec, line, nil
+	}}, nil
+}
+
+// rawCSV reads r as CSV text without recognising its header.
+func rawCSV(r io.ReadCloser, o Options) (*csv.Reader, string, rune, error) {
+	d, err := decode(r, o.Encoding)
+	if err != nil {
+		return nil, "", 0, err
 	}
 	br := bufio.NewReaderSize(&lineGuard{r: d.r, line: 1}, 64<<10)
 	sep := o.Separator
@@ -118,11 +182,11 @@ func openRawCSV(src Source, o Options) (*csv.Reader, func() error, rune, string,
 		line, _, _ := bytes.Cut(peek, []byte("\n"))
 		sep = detectSeparator(string(line))
 	}
-	r := csv.NewReader(br)
-	r.Comma = sep
-	r.FieldsPerRecord = -1
-	r.LazyQuotes = true // a look, not a validation: Preview and Import say what is wrong
-	return r, rc.Close, sep, d.encoding, nil
+	rd := csv.NewReader(br)
+	rd.Comma = sep
+	rd.FieldsPerRecord = -1
+	rd.LazyQuotes = true // a look, not a validation: Preview and Import say what is wrong
+	return rd, d.encoding, sep, nil
 }
 
 // Value is one distinct value of a column and how many rows hold it.
@@ -133,24 +197,25 @@ type Value struct {
 	Line int `json:"line"`
 }
 
-// ColumnValues returns the distinct values of a CSV column (col is
-// 0-based) over the whole file, in order of first appearance, up to max
-// of them; more reports whether there were others. Values that differ
-// only in case, accents or spacing are one ("Firmado", "firmado "), as a
-// mapping matches them. Empty cells are left out.
+// ColumnValues returns the distinct values of a column (col is 0-based)
+// over the whole file — a CSV file or the sheet of a spreadsheet — in
+// order of first appearance, up to max of them; more reports whether
+// there were others. Values that differ only in case, accents or spacing
+// are one ("Firmado", "firmado "), as a mapping matches them. Empty cells
+// are left out.
 func ColumnValues(src Source, o Options, col, max int) (vals []Value, more bool, err error) {
 	o = o.withDefaults()
-	rd, closeFn, _, _, err := openRawCSV(src, o)
+	raw, err := openRaw(src, o)
 	if err != nil {
 		return nil, false, err
 	}
-	defer closeFn()
-	if _, err := rd.Read(); err != nil {
+	defer raw.close()
+	if _, _, err := raw.next(); err != nil {
 		return nil, false, nil
 	}
 	seen := map[string]int{}
 	for {
-		rec, err := rd.Read()
+		rec, line, err := raw.next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -158,6 +223,9 @@ func ColumnValues(src Source, o Options, col, max int) (vals []Value, more bool,
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				continue
+			}
+			if raw.format == "xlsx" {
+				break // a cell that cannot be read: Preview says where
 			}
 			return vals, more, err
 		}
@@ -177,7 +245,6 @@ func ColumnValues(src Source, o Options, col, max int) (vals []Value, more bool,
 			more = true
 			continue
 		}
-		line, _ := rd.FieldPos(0)
 		seen[k] = len(vals)
 		vals = append(vals, Value{Text: v, Count: 1, Line: line})
 	}

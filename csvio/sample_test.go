@@ -1,6 +1,8 @@
 package csvio_test
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -46,6 +48,59 @@ func TestInspectShowsAnUnknownSpreadsheetAsItIs(t *testing.T) {
 	if _, more, _ := csvio.ColumnValues(csvio.BytesSource("tracker.csv", []byte(trackerCSV)), opts(), 5, 2); !more {
 		t.Errorf("a third value should be reported as more")
 	}
+}
+
+// A workbook is looked at like a CSV file: the sheet asked for, its rows
+// with their row numbers, cells as the reader gives them (date cells in
+// ISO), and the distinct values of a column over the whole sheet.
+func TestInspectShowsASpreadsheetAsItIs(t *testing.T) {
+	t.Parallel()
+	o := opts()
+	o.Sheet = "oportunidades"
+	s, err := csvio.Inspect(fixture(t, "equipo.xlsx"), 2, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Format != "xlsx" || s.Sheet != "Oportunidades" || s.Entity != "" || s.Problem == nil ||
+		!csvio.IsUnrecognised(&csvio.ProblemsError{Problems: []csvio.Problem{*s.Problem}}) || s.Problem.File != "equipo.xlsx:Oportunidades" {
+		t.Fatalf("%+v, problem %+v", s, s.Problem)
+	}
+	if len(s.Header) != 8 || s.Header[5] != "Situación" || len(s.Rows) != 2 || s.Rows[1][4] != "3500" || s.Rows[1][7] != "2026-12-15" ||
+		s.Lines[0] != 2 || s.Lines[1] != 3 {
+		t.Errorf("%+v", s)
+	}
+	if s.Targets[0] != "id" || s.Targets[1] != "company" {
+		t.Errorf("suggested %q", s.Targets)
+	}
+	vals, more, err := csvio.ColumnValues(fixture(t, "equipo.xlsx"), o, 5, 10)
+	if err != nil || more {
+		t.Fatal(err, more)
+	}
+	var got []string
+	for _, v := range vals {
+		got = append(got, v.Text+"×"+itoa(v.Count)+"@"+itoa(v.Line))
+	}
+	if strings.Join(got, ",") != "Hablando×1@2,Oferta enviada×1@3,Cerrado OK×1@4" {
+		t.Errorf("stage values: %v", got)
+	}
+	// Without a sheet named, the first: here a cover page, and the list of
+	// sheets says where the rows are.
+	s, err = csvio.Inspect(fixture(t, "equipo.xlsx"), 2, opts())
+	if err != nil || s.Sheet != "Portada" || len(s.Rows) != 0 || strings.Join(s.Sheets, ",") != "Portada,Oportunidades" {
+		t.Errorf("first sheet: %+v %v", s, err)
+	}
+	o.Sheet = "Horas"
+	if _, err := csvio.Inspect(fixture(t, "equipo.xlsx"), 2, o); !strings.Contains(fmtErr(err), "import.no_sheet") {
+		t.Errorf("no such sheet: %v", err)
+	}
+}
+
+func fmtErr(err error) string {
+	var pe *csvio.ProblemsError
+	if errors.As(err, &pe) && len(pe.Problems) > 0 {
+		return pe.Problems[0].Msg.Key
+	}
+	return fmt.Sprint(err)
 }
 
 func itoa(n int) string { return strings.TrimSpace(cartera.FormatDecimal(int64(n), 0, '.')) }

@@ -51,33 +51,9 @@ func readerAt(rc io.ReadCloser, br *bufio.Reader, size int64) (io.ReaderAt, int6
 // openWorkbook opens the sheet to import of a spreadsheet and recognises
 // its header.
 func openWorkbook(s Source, rc io.ReadCloser, br *bufio.Reader, o Options) (*layout, rowReader, string, error) {
-	ra, size, err := readerAt(rc, br, s.Size)
+	rows, sheet, _, size, err := openSheet(s, rc, br, o)
 	if err != nil {
-		return nil, nil, "", &posError{1, 1, cartera.M("import.cannot_read", "reason", err.Error())}
-	}
-	wb, err := xlsx.Open(ra, size)
-	if err != nil {
-		return nil, nil, "", &posError{1, 1, cartera.M("import.bad_xlsx", "reason", err.Error())}
-	}
-	names := wb.Sheets()
-	sheet := names[0]
-	if o.Sheet != "" {
-		sheet = ""
-		for _, n := range names {
-			if strings.EqualFold(strings.TrimSpace(n), strings.TrimSpace(o.Sheet)) {
-				sheet = n
-			}
-		}
-		if n, err := strconv.Atoi(o.Sheet); sheet == "" && err == nil && n >= 1 && n <= len(names) {
-			sheet = names[n-1]
-		}
-		if sheet == "" {
-			return nil, nil, "", &posError{1, 1, cartera.M("import.no_sheet", "sheet", o.Sheet, "sheets", names)}
-		}
-	}
-	rows, err := wb.Sheet(sheet)
-	if err != nil {
-		return nil, nil, sheet, &posError{1, 1, cartera.M("import.bad_xlsx", "reason", err.Error())}
+		return nil, nil, sheet, err
 	}
 	xr := &xlsxRows{r: rows, size: size}
 	header, line, err := rows.Next()
@@ -102,6 +78,39 @@ func openWorkbook(s Source, rc io.ReadCloser, br *bufio.Reader, o Options) (*lay
 	}
 	xr.lay, xr.nCols = lay, len(header)
 	return lay, xr, sheet, nil
+}
+
+// openSheet opens the sheet of a spreadsheet to read: the first one, or
+// the one o.Sheet names (by name or 1-based number).
+func openSheet(s Source, rc io.ReadCloser, br *bufio.Reader, o Options) (rows *xlsx.Rows, sheet string, names []string, size int64, err error) {
+	ra, size, err := readerAt(rc, br, s.Size)
+	if err != nil {
+		return nil, "", nil, 0, &posError{1, 1, cartera.M("import.cannot_read", "reason", err.Error())}
+	}
+	wb, err := xlsx.Open(ra, size)
+	if err != nil {
+		return nil, "", nil, 0, &posError{1, 1, cartera.M("import.bad_xlsx", "reason", err.Error())}
+	}
+	names = wb.Sheets()
+	sheet = names[0]
+	if o.Sheet != "" {
+		sheet = ""
+		for _, n := range names {
+			if strings.EqualFold(strings.TrimSpace(n), strings.TrimSpace(o.Sheet)) {
+				sheet = n
+			}
+		}
+		if n, err := strconv.Atoi(o.Sheet); sheet == "" && err == nil && n >= 1 && n <= len(names) {
+			sheet = names[n-1]
+		}
+		if sheet == "" {
+			return nil, "", nil, 0, &posError{1, 1, cartera.M("import.no_sheet", "sheet", o.Sheet, "sheets", names)}
+		}
+	}
+	if rows, err = wb.Sheet(sheet); err != nil {
+		return nil, sheet, names, 0, &posError{1, 1, cartera.M("import.bad_xlsx", "reason", err.Error())}
+	}
+	return rows, sheet, names, size, nil
 }
 
 // xlsxRows reads the rows of a sheet after its header.

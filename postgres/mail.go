@@ -89,6 +89,23 @@ func (db *DB) Candidate(ctx context.Context, id string) (cartera.Candidate, erro
 	return c, err
 }
 
+// StoredCandidates says which of the ids are stored candidates.
+func (db *DB) StoredCandidates(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := each(ctx, db.pool, `SELECT id FROM candidates WHERE id = ANY($1)`, func(s sqlrow.Row) error {
+		var id string
+		if err := s.Scan(&id); err != nil {
+			return err
+		}
+		out[id] = true
+		return nil
+	}, ids)
+	return out, err
+}
+
 func pendingCandidate(ctx context.Context, tx pgx.Tx, id string, version int64) error {
 	var status string
 	var stored int64

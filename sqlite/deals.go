@@ -207,19 +207,9 @@ func (db *DB) ListDeals(ctx context.Context, q cartera.DealQuery) ([]cartera.Dea
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	where, args := "id > ?", []any{after}
-	// The unary + keeps SQLite on the primary key, in id order from the
-	// cursor, instead of sorting every matching deal to find one page.
-	for _, f := range []struct{ col, v string }{{"owner_key", cartera.Fold(strings.TrimSpace(q.Owner))},
-		{"stage", string(q.Stage)}, {"outcome", string(q.Outcome)}, {"client_id", q.ClientID}} {
-		if f.v != "" {
-			where += " AND +" + f.col + " = ?"
-			args = append(args, f.v)
-		}
-	}
+	query, args := listDealsQuery(q, after, limit)
 	var out []cartera.Deal
-	err = eachRecord(ctx, db, `SELECT `+dealColumns+` FROM deals WHERE `+where+` ORDER BY id LIMIT ?`, scanDeal,
-		func(d cartera.Deal) error { out = append(out, d); return nil }, append(args, limit+1)...)
+	err = eachRecord(ctx, db, query, scanDeal, func(d cartera.Deal) error { out = append(out, d); return nil }, args...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -229,6 +219,30 @@ func (db *DB) ListDeals(ctx context.Context, q cartera.DealQuery) ([]cartera.Dea
 		next = encodeCursor(out[limit-1].ID)
 	}
 	return out, next, nil
+}
+
+// listDealsQuery is ListDeals' query: one page after a cursor, one more
+// row than the page to know whether another follows.
+func listDealsQuery(q cartera.DealQuery, after string, limit int) (string, []any) {
+	where, args := "id > ?", []any{after}
+	// The unary + keeps SQLite on the primary key, in id order from the
+	// cursor, instead of sorting every matching deal to find one page. A
+	// client's deals are the exception: deals_client (client_id, id)
+	// holds them in id order already, and walking the whole primary key
+	// for a client's few deals made capture's lookup of each client's
+	// open deals scan the pipeline once per client.
+	for _, f := range []struct{ col, v string }{{"owner_key", cartera.Fold(strings.TrimSpace(q.Owner))},
+		{"stage", string(q.Stage)}, {"outcome", string(q.Outcome)}} {
+		if f.v != "" {
+			where += " AND +" + f.col + " = ?"
+			args = append(args, f.v)
+		}
+	}
+	if q.ClientID != "" {
+		where += " AND client_id = ?"
+		args = append(args, q.ClientID)
+	}
+	return `SELECT ` + dealColumns + ` FROM deals WHERE ` + where + ` ORDER BY id LIMIT ?`, append(args, limit+1)
 }
 
 // EachDeal streams deals in id order.

@@ -127,6 +127,31 @@ func (db *DB) Candidate(ctx context.Context, id string) (cartera.Candidate, erro
 	return c, err
 }
 
+// StoredCandidates says which of the ids are stored candidates.
+func (db *DB) StoredCandidates(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	const chunk = 500
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		err := each(ctx, db.r, `SELECT id FROM candidates WHERE id IN (`+placeholders(len(part))+`)`, func(s sqlrow.Row) error {
+			var id string
+			if err := s.Scan(&id); err != nil {
+				return err
+			}
+			out[id] = true
+			return nil
+		}, args...)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // pendingCandidate checks, inside tx, that a candidate is pending at the
 // given version.
 func pendingCandidate(ctx context.Context, tx *sql.Tx, id string, version int64) error {

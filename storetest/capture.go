@@ -185,6 +185,9 @@ func testMailAndCandidates(t *testing.T, st cartera.Store) {
 	if list, _ = st.Candidates(ctx, cartera.CandidateQuery{Owner: "andres"}); len(list) != 1 || list[0].ClientID != "C2" {
 		t.Fatalf("by owner: %+v", list)
 	}
+	if known, err := st.StoredCandidates(ctx, []string{"c2", "nope", "c1"}); err != nil || len(known) != 2 || !known["c1"] || !known["c2"] {
+		t.Fatalf("stored candidates: %v %v", known, err)
+	}
 	// Confirming writes the incident with it; a second answer conflicts.
 	in := cartera.Incident{ID: "cand-c1", ClientID: "C1", ContactID: "P1", At: at(8, 22), Kind: cartera.KindOutOfHours, Severity: 2}
 	c, err := st.ConfirmCandidate(ctx, "c1", 1, in)
@@ -206,6 +209,9 @@ func testMailAndCandidates(t *testing.T, st cartera.Store) {
 	}
 	if _, err := st.ConfirmCandidate(ctx, "nope", 0, in); code(err) != cartera.ENOTFOUND {
 		t.Fatalf("unknown: %v", err)
+	}
+	if known, _ := st.StoredCandidates(ctx, []string{"c1", "c2"}); len(known) != 2 {
+		t.Fatalf("answered candidates are still stored: %v", known)
 	}
 	// A later import does not bring a dismissed candidate back.
 	tx, _ = st.BeginImport(ctx)

@@ -116,7 +116,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 		return s.problemsOr(w, r, err)
 	}
 	dry := r.URL.Query().Get("dry_run") == "true" || r.URL.Query().Get("dry_run") == "1"
-	rep, crep, err := s.runCapture(r, srcs, dry, m)
+	rep, crep, err := s.runCapture(r, srcs, dry, m, strings.TrimSpace(r.FormValue("sheet")), nil)
 	var pe *csvio.ProblemsError
 	if errors.As(err, &pe) {
 		s.metrics.imports("rejected", 0)

@@ -283,6 +283,17 @@ func authzRows() []authzRow {
 			return call{path: "/import/map/" + it.id, form: f, ok: ok}
 		}
 	}
+	// running is an import running in the background for the caller's
+	// session ("seller" column) or someone else's ("other" column).
+	running := func(m *matrix, w *caller, whose string) call {
+		key := "s:someone-else"
+		if whose == "seller" {
+			key = stashKey(&reqCtx{user: w.user, session: w.session})
+		}
+		j := &importJob{id: newToken(""), key: key, done: make(chan struct{}), files: []fileProgress{{Name: "a.csv", Rows: 10}}}
+		m.f.srv.imports.add(j)
+		return call{path: "/import/progress/" + j.id, ok: []int{200}}
+	}
 	mapping := func(method string) func(*matrix, *caller, string) call {
 		return func(m *matrix, w *caller, _ string) call {
 			name := strings.ToLower(m.id("map"))
@@ -435,6 +446,7 @@ func authzRows() []authzRow {
 		page("GET /backtest", permManager, scopeNone, path("/backtest")),
 		page("GET /import", permManager, scopeNone, path("/import")),
 		page("POST /import", permManager, scopeNone, upload("/import", 200)),
+		page("GET /import/progress/{id}", permManager, scopeSelf, running),
 		page("GET /import/map/{id}", permManager, scopeSelf, stashed(nil, 200)),
 		page("POST /import/map/{id}", permManager, scopeSelf, stashed(vals("action", "discard"), 303)),
 		page("POST /import/mappings/{name}/delete", permManager, scopeNone, mapping("page")),
@@ -634,8 +646,8 @@ func (row authzRow) expected(role, whose string) string {
 			return "hidden"
 		}
 	case scopeSelf:
-		if row.route == "GET /import/map/{id}" || row.route == "POST /import/map/{id}" {
-			if whose != "seller" { // the "other" column is someone else's upload
+		if row.route == "GET /import/map/{id}" || row.route == "POST /import/map/{id}" || row.route == "GET /import/progress/{id}" {
+			if whose != "seller" { // the "other" column is someone else's upload or import
 				return "hidden"
 			}
 			return "ok"

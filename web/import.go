@@ -126,25 +126,32 @@ func (s *Server) importOptions(r *http.Request) (csvio.Options, error) {
 
 // runImport imports uploaded files with the CLI's rules; a mapping, when
 // given, is tried on each CSV file first, as --map.
-func (s *Server) runImport(r *http.Request, srcs []csvio.Source, dryRun bool, m *csvio.Mapping) (*csvio.Report, error) {
-	rep, _, err := s.runCapture(r, srcs, dryRun, m)
+func (s *Server) runImport(r *http.Request, srcs []csvio.Source, dryRun bool, m *csvio.Mapping, sheet string) (*csvio.Report, error) {
+	rep, _, err := s.runCapture(r, srcs, dryRun, m, sheet, nil)
 	return rep, err
 }
 
 // runCapture imports uploaded files: tables through csvio, calendars,
-// e-invoices and mailboxes through capture, in one transaction.
-func (s *Server) runCapture(r *http.Request, srcs []csvio.Source, dryRun bool, m *csvio.Mapping) (*csvio.Report, *capture.Report, error) {
+// e-invoices and mailboxes through capture, in one transaction; sheet is
+// the sheet of a spreadsheet to read ("" for the first); progress, when
+// not nil, is told how far each file has been read.
+func (s *Server) runCapture(r *http.Request, srcs []csvio.Source, dryRun bool, m *csvio.Mapping, sheet string,
+	progress func(file string, done, total, rows int64)) (*csvio.Report, *capture.Report, error) {
 	o, err := s.importOptions(r)
 	if err != nil {
 		return nil, nil, err
 	}
 	o.DryRun = dryRun
-	o.Sheet = strings.TrimSpace(r.FormValue("sheet"))
+	o.Sheet = sheet
 	if m != nil {
 		o.Mappings = []*csvio.Mapping{m}
 	}
 	tables, caps := capture.Split(srcs)
 	co := capture.Options{Now: o.Now, Location: o.Location, DryRun: dryRun}
+	if progress != nil {
+		o.Progress = func(p csvio.Progress) { progress(p.File, p.Done, p.Total, p.Rows) }
+		co.Progress = func(p capture.Progress) { progress(p.Source, p.Done, p.Total, p.Items) }
+	}
 	return capture.ImportWithTables(r.Context(), s.st, tables, caps, o, co)
 }
 
@@ -162,14 +169,21 @@ func (s *Server) savedMapping(r *http.Request, name string) (*csvio.Mapping, err
 
 // toMappingStep keeps an uploaded file and sends the person to its
 // mapping step.
-func (s *Server) toMappingStep(w http.ResponseWriter, r *http.Request, src csvio.Source, mapping string) error {
+func (s *Server) toMappingStep(w http.ResponseWriter, r *http.Request, src csvio.Source, mapping, sheet string) error {
 	it, err := s.uploads.put(stashKey(rc(r)), src.Name, src)
 	if err != nil {
 		return err
 	}
-	to := "/import/map/" + it.id
+	q := url.Values{}
 	if mapping != "" {
-		to += "?mapping=" + url.QueryEscape(mapping)
+		q.Set("mapping", mapping)
+	}
+	if sheet != "" {
+		q.Set("sheet", sheet)
+	}
+	to := "/import/map/" + it.id
+	if len(q) > 0 {
+		to += "?" + q.Encode()
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
@@ -178,7 +192,6 @@ func (s *Server) toMappingStep(w http.ResponseWriter, r *http.Request, src csvio
 // importSubmit imports the uploaded files: every problem is listed as
 // file:line:column with nothing written, or a summary is shown.
 func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request) error {
-	c := rc(r)
 	srcs, values, err := s.readUpload(w, r)
 	if err != nil {
 		return err
@@ -193,34 +206,30 @@ func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request) error {
 		if len(srcs) != 1 {
 			return s.importFormError(w, r, data, cartera.FieldError("files", "import.map_one_file"))
 		}
-		return s.toMappingStep(w, r, srcs[0], values["mapping"])
+		return s.toMappingStep(w, r, srcs[0], values["mapping"], strings.TrimSpace(values["sheet"]))
 	}
 	m, err := s.savedMapping(r, values["mapping"])
 	if err != nil {
 		return s.importFormError(w, r, data, err)
 	}
-	start := time.Now()
-	rep, crep, err := s.runCapture(r, srcs, dry, m)
-	data.Report, data.Capture, data.DryRun, data.Took = rep, crep, dry, time.Since(start).Round(10*time.Millisecond).String()
-	if len(srcs) == 1 && csvio.IsUnrecognised(err) {
-		// Not a file cartera knows: say which column is which.
-		return s.toMappingStep(w, r, srcs[0], values["mapping"])
-	}
-	var pe *csvio.ProblemsError
-	if errors.As(err, &pe) {
-		s.metrics.imports("rejected", 0)
-		data.Report = nil
-		data.Problems, data.More = problemItems(pe, c.p.Msg), pe.More
-		w.WriteHeader(http.StatusUnprocessableEntity)
-		return s.page(w, r, "import", "import", data)
-	}
+	// The import runs in the background: done within ImportWait, it
+	// answers here as it always did (a file cartera does not know goes to
+	// its mapping step); longer, the browser is sent to its progress.
+	j, err := s.startImport(r, srcs, dry, m, strings.TrimSpace(values["sheet"]))
 	if err != nil {
 		return err
 	}
-	if !dry {
-		s.metrics.imports("committed", rep.Rows)
+	if s.cfg.ImportWait > 0 {
+		t := time.NewTimer(s.cfg.ImportWait)
+		defer t.Stop()
+		select {
+		case <-j.done:
+			return s.finish(w, r, j, values["mapping"])
+		case <-t.C:
+		}
 	}
-	return s.page(w, r, "import", "import", data)
+	http.Redirect(w, r, "/import/progress/"+j.id, http.StatusSeeOther)
+	return nil
 }
 
 // importFormError shows the import page again with a problem of the

@@ -14,7 +14,9 @@ import (
 )
 
 // The mapping step: for a file cartera does not recognise (or any file,
-// on request), a form says which column feeds which deal field and what
+// on request) — a CSV file or a sheet of a spreadsheet (.xlsx; the form
+// offers the workbook's other sheets) — a form says which column feeds
+// which deal field and what
 // each stage label of the file is; the first rows are shown as they will
 // be imported; then the real import runs with that mapping, all or
 // nothing. The form is plain HTML: every step is a POST of the whole form,
@@ -28,6 +30,13 @@ const (
 
 type mapPage struct {
 	ID, File string
+	// Sheet is the sheet of a spreadsheet the columns come from, and
+	// Sheets the workbook's sheets (empty for a CSV file).
+	Sheet  string
+	Sheets []string
+	// SheetChanged: the person chose another sheet; its columns are
+	// proposed afresh and nothing is imported before they are seen.
+	SheetChanged bool
 	// Entity and Vendor say what the file was recognised as (empty when
 	// not), Why why it was not, NotDeals that it is another kind of file.
 	Entity   cartera.Entity
@@ -109,7 +118,7 @@ func (s *Server) importMapShow(w http.ResponseWriter, r *http.Request) error {
 			from = ""
 		}
 	}
-	d, err := s.mapView(r, it, mapInput{base: base, from: from})
+	d, err := s.mapView(r, it, mapInput{base: base, from: from, sheet: strings.TrimSpace(r.URL.Query().Get("sheet"))})
 	if err != nil {
 		return err
 	}
@@ -129,7 +138,13 @@ func (s *Server) importMapSubmit(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/import", http.StatusSeeOther)
 		return nil
 	}
-	in := mapInput{form: true, from: r.PostFormValue("from")}
+	in := mapInput{form: true, from: r.PostFormValue("from"), sheet: strings.TrimSpace(r.PostFormValue("sheet"))}
+	if in.sheet != strings.TrimSpace(r.PostFormValue("shown_sheet")) {
+		// Another sheet chosen: its columns are new, so the form starts
+		// over from suggestions, and nothing is imported before the person
+		// has seen them.
+		in.form, in.sheetChanged = false, true
+	}
 	d, err := s.mapView(r, it, in)
 	if err != nil {
 		return err
@@ -171,7 +186,7 @@ func (s *Server) importMapSubmit(w http.ResponseWriter, r *http.Request) error {
 			return err // checked by mapView already
 		}
 		start := time.Now()
-		rep, err := s.runImport(r, []csvio.Source{it.source()}, false, m)
+		rep, err := s.runImport(r, []csvio.Source{it.source()}, false, m, d.Sheet)
 		var pe *csvio.ProblemsError
 		if errors.As(err, &pe) {
 			s.metrics.imports("rejected", 0)
@@ -202,6 +217,10 @@ type mapInput struct {
 	base *csvio.Mapping
 	from string
 	form bool
+	// sheet is the spreadsheet's sheet to read ("" for the first), and
+	// sheetChanged says the form showed another one.
+	sheet        string
+	sheetChanged bool
 }
 
 // mapView builds the step's page: the file's columns with their targets,
@@ -213,6 +232,7 @@ func (s *Server) mapView(r *http.Request, it *stashed, in mapInput) (*mapPage, e
 	if err != nil {
 		return nil, err
 	}
+	o.Sheet = in.sheet
 	pl, err := s.pipelineConfig(r)
 	if err != nil {
 		return nil, err
@@ -226,11 +246,11 @@ func (s *Server) mapView(r *http.Request, it *stashed, in mapInput) (*mapPage, e
 	if err != nil {
 		return nil, err
 	}
-	d := &mapPage{ID: it.id, File: it.name, Entity: smp.Entity, Vendor: smp.Mapping, From: in.from}
+	d := &mapPage{ID: it.id, File: it.name, Entity: smp.Entity, Vendor: smp.Mapping, From: in.from, Sheet: smp.Sheet, Sheets: smp.Sheets}
 	if smp.Problem != nil {
 		d.Why = c.p.Msg(smp.Problem.Msg)
 	}
-	d.NotDeals = smp.Format != "csv" || (smp.Entity != "" && smp.Entity != cartera.EntityDeals)
+	d.NotDeals = (smp.Format != "csv" && smp.Format != "xlsx") || (smp.Entity != "" && smp.Entity != cartera.EntityDeals)
 	if d.Saved, err = csvio.SavedMappingNames(r.Context(), s.st); err != nil {
 		return nil, err
 	}
@@ -330,7 +350,7 @@ func (s *Server) mapView(r *http.Request, it *stashed, in mapInput) (*mapPage, e
 		}
 	}
 
-	d.Changed = changed
+	d.Changed, d.SheetChanged = changed || in.sheetChanged, in.sheetChanged
 
 	// The mapping as a file, checked as a --map file would be.
 	name := mapName(d)
@@ -369,7 +389,7 @@ func (s *Server) mapView(r *http.Request, it *stashed, in mapInput) (*mapPage, e
 		}
 		d.Rows = append(d.Rows, mr)
 	}
-	d.Ready = !changed
+	d.Ready = !d.Changed
 	return d, nil
 }
 
@@ -411,7 +431,7 @@ func mapName(d *mapPage) string {
 			return n
 		}
 	}
-	name := strings.TrimSuffix(d.File, ".csv")
+	name := strings.TrimSuffix(strings.TrimSuffix(d.File, ".csv"), ".xlsx")
 	if csvio.CheckMappingName(name) == nil {
 		return name
 	}

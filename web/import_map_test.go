@@ -215,6 +215,85 @@ func TestMappingStepOnTheImportPage(t *testing.T) {
 	}
 }
 
+// A workbook goes through the same step: the sheet chosen on the import
+// page, or another one picked in the form, read with its date cells and
+// numbers; the import reads that sheet.
+func TestMappingStepForASpreadsheet(t *testing.T) {
+	f := newFixture(t)
+	m := f.signIn("manager")
+	csrf := m.csrf("/import")
+	book, err := os.ReadFile("../testdata/capture/equipo.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := demoDeals(t, f)
+
+	// Uploaded without a sheet: the first one, a cover page. The form
+	// lists the others.
+	res, _ := m.pageUpload(csrf, map[string]string{"equipo.xlsx": string(book)}, nil)
+	loc := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/import/map/") {
+		t.Fatalf("unknown workbook: %d %q", res.StatusCode, loc)
+	}
+	res, page := m.get(loc)
+	if res.StatusCode != 200 || !strings.Contains(page, "Cartera comercial 2026") ||
+		!strings.Contains(page, `<option value="Oportunidades" >Oportunidades</option>`) || !strings.Contains(page, `<option value="Portada" selected>`) {
+		t.Fatalf("mapping step of the cover sheet: %d\n%s", res.StatusCode, page)
+	}
+	path := "/import/map/" + mapAction.FindStringSubmatch(page)[1]
+
+	// Another sheet picked, even with "import" pressed: its columns are
+	// shown first, and nothing is written.
+	form := mapForm(csrf, "import", []string{"title"}, nil)
+	form.Set("sheet", "Oportunidades")
+	form.Set("shown_sheet", "Portada")
+	res, page = m.postBody(path, form)
+	if res.StatusCode == http.StatusSeeOther || !strings.Contains(page, `id="sheet-changed"`) || !strings.Contains(page, "Óptica Nueva") ||
+		!strings.Contains(page, `<option value="company" selected>`) || strings.Contains(page, "filas importadas") {
+		t.Fatalf("another sheet: %d\n%s", res.StatusCode, page)
+	}
+	if demoDeals(t, f) != before {
+		t.Fatal("a changed sheet was imported unseen")
+	}
+
+	// Columns and stages chosen: the rows as they will be imported, the
+	// amounts and dates read from number and date cells.
+	stages := map[string]string{"Hablando": "qualified", "Oferta enviada": "proposal", "Cerrado OK": "won"}
+	form = mapForm(csrf, "preview", trackerColumns, stages)
+	form.Set("sheet", "Oportunidades")
+	form.Set("shown_sheet", "Oportunidades")
+	res, page = m.postBody(path, form)
+	if res.StatusCode != 200 || !strings.Contains(page, `id="preview-rows"`) || !strings.Contains(page, `value="import"`) {
+		t.Fatalf("preview: %d\n%s", res.StatusCode, page)
+	}
+	for _, want := range []string{"cliente C-001", "Óptica Nueva (aún no es cliente)", "3.500,00", "2.100,50", "línea 4"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("preview lacks %q", want)
+		}
+	}
+
+	// Imported from that sheet.
+	form.Set("action", "import")
+	res, page = m.postBody(path, form)
+	if res.StatusCode != 200 || !strings.Contains(page, "3 filas") {
+		t.Fatalf("import: %d\n%s", res.StatusCode, page)
+	}
+	d, err := f.st.Deal(bg, "T-3")
+	if err != nil || d.Outcome != cartera.OutcomeWon || d.Value.Amount != 210050 || d.Closed.String() != "2026-04-20" || d.Created.String() != "2026-03-05" {
+		t.Errorf("T-3: %+v %v", d, err)
+	}
+	if d, _ := f.st.Deal(bg, "T-1"); d.ClientID != "C-001" || d.Stage != "qualified" || d.Value.Amount != 120000 {
+		t.Errorf("T-1: %+v", d)
+	}
+
+	// The sheet named on the import page goes straight to its columns.
+	res, _ = m.pageUpload(csrf, map[string]string{"equipo.xlsx": string(book)}, map[string]string{"sheet": "2"})
+	res, page = m.get(res.Header.Get("Location"))
+	if res.StatusCode != 200 || !strings.Contains(page, `<option value="Oportunidades" selected>`) || !strings.Contains(page, "Oferta enviada") {
+		t.Errorf("a sheet named on upload: %d", res.StatusCode)
+	}
+}
+
 func demoDeals(t *testing.T, f *fixture) int64 {
 	t.Helper()
 	n, err := f.st.Counts(bg)

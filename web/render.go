@@ -124,6 +124,9 @@ type pageData struct {
 	Path  string
 	Flash string
 	Data  any
+	// Refresh, when positive, reloads the page every so many seconds (a
+	// running import's progress).
+	Refresh int
 }
 
 func (s *Server) pageData(r *http.Request, nav string, data any) pageData {

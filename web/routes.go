@@ -103,6 +103,7 @@ func (s *Server) routeTable() []*route {
 		page("GET", "/backtest", permManager, s.backtestShow),
 		page("GET", "/import", permManager, s.importShow),
 		page("POST", "/import", permManager, s.importSubmit),
+		page("GET", "/import/progress/{id}", permManager, s.importProgress),
 		page("GET", "/import/map/{id}", permManager, s.importMapShow),
 		page("POST", "/import/map/{id}", permManager, s.importMapSubmit),
 		page("POST", "/import/mappings/{name}/delete", permManager, s.mappingDelete),

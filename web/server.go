@@ -44,6 +44,10 @@ type Config struct {
 	UploadDir string
 	UploadTTL time.Duration
 	UploadMax int64
+	// ImportWait is how long the import page waits for an import before
+	// it shows the import's progress instead (default 2 s; negative: show
+	// the progress at once).
+	ImportWait time.Duration
 	// TrustedProxies are the reverse proxies in front of the server: for
 	// requests from them the visitor's address is read from
 	// X-Forwarded-For (for login rate limits and logs). Empty trusts none.
@@ -85,6 +89,8 @@ type Server struct {
 	pipes pipeCache
 	// uploads keeps files waiting for their mapping step.
 	uploads *stash
+	// imports are the imports running longer than the page waits.
+	imports importJobs
 	// mappingsMu serialises saving and deleting mappings from this
 	// server, so that the index of their names never loses one to a race.
 	mappingsMu sync.Mutex
@@ -103,6 +109,9 @@ func New(cfg Config, st cartera.Store) (*Server, error) {
 	}
 	if cfg.UploadMax <= 0 {
 		cfg.UploadMax = 4 * cfg.MaxUpload
+	}
+	if cfg.ImportWait == 0 {
+		cfg.ImportWait = 2 * time.Second
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -160,6 +169,7 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	defer s.uploads.removeAll()
+	defer s.imports.removeAll()
 	go s.refresher(ctx)
 	select {
 	case err := <-errc:

@@ -101,6 +101,42 @@ var fixtures = map[string]func() []byte{
 		}}
 		return workbook([]sheet{{"Portada", nil}, s}, shared)
 	},
+	// A small team's own deals sheet, behind a cover sheet: no format
+	// cartera knows, its own stage names, amounts as numbers and dates as
+	// date cells (the web's mapping step reads it).
+	"equipo.xlsx": func() []byte {
+		shared := []string{"Ref", "Cuenta", "Asunto", "Vendedor", "Euros", "Situación", "Fecha alta", "Cierre",
+			"T-1", "Talleres Ruiz", "Mantenimiento 2027", "Lucía Ferrer", "Hablando",
+			"T-2", "Óptica Nueva", "Web nueva", "Andrés Molina", "Oferta enviada",
+			"T-3", "Panadería Gil", "Tienda online", "Cerrado OK", "Cartera comercial 2026"}
+		cover := sheet{"Portada", []string{`<row r="1"><c r="A1" t="s"><v>22</v></c></row>`}}
+		row := func(r int, cells ...string) string {
+			var b strings.Builder
+			fmt.Fprintf(&b, `<row r="%d">`, r)
+			for i, c := range cells {
+				if c == "" {
+					continue
+				}
+				ref := fmt.Sprintf("%c%d", 'A'+i, r)
+				switch {
+				case strings.HasPrefix(c, "s"): // a shared string
+					fmt.Fprintf(&b, `<c r="%s" t="s"><v>%s</v></c>`, ref, c[1:])
+				case strings.HasPrefix(c, "d"): // a date cell
+					fmt.Fprintf(&b, `<c r="%s" s="1"><v>%s</v></c>`, ref, c[1:])
+				default: // an amount
+					fmt.Fprintf(&b, `<c r="%s" s="3"><v>%s</v></c>`, ref, c)
+				}
+			}
+			return b.String() + "</row>"
+		}
+		deals := sheet{"Oportunidades", []string{
+			row(1, "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"),
+			row(2, "s8", "s9", "s10", "s11", "1200", "s12", "d46034", ""),
+			row(3, "s13", "s14", "s15", "s16", "3500", "s17", "d46267", "d46371"),
+			row(4, "s18", "s19", "s20", "s11", "2100.5", "s21", "d46086", "d46132"),
+		}}
+		return workbook([]sheet{cover, deals}, shared)
+	},
 }
 
 func TestFixturesAreCurrent(t *testing.T) {
