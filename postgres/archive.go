@@ -165,7 +165,7 @@ func (t *importTx) PutArchive(ctx context.Context, a *cartera.Archive) error {
 	}
 	for _, u := range a.Users {
 		if err := exec(`INSERT INTO users (id, email, email_key, name, role, lang, password_hash, created, disabled, version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, u.ID, u.Email, emailKey(u.Email), u.Name, string(u.Role), u.Lang,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, u.ID, u.Email, sqlrow.EmailKey(u.Email), u.Name, string(u.Role), u.Lang,
 			u.PasswordHash, u.Created.Unix(), u.Disabled, u.Version); err != nil {
 			return err
 		}

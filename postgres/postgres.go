@@ -91,7 +91,7 @@ func Open(ctx context.Context, dsn string, now cartera.Clock) (*DB, error) {
 		return nil, cartera.NewError(cartera.EINVALID, "db.postgres_unreachable", "where", where, "reason", cleanReason(err))
 	}
 	db := &DB{pool: pool, now: now, where: where}
-	db.Shared = sqlrow.NewShared(sqlrow.Config{Read: pgQ{pool}, Write: db.writeQ, Now: now, SearchText: true})
+	db.Shared = sqlrow.NewShared(sqlrow.Config{Read: pgQ{pool}, Write: db.writeQ, Bookkeep: pgQ{pool}, Now: now, SearchText: true})
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err

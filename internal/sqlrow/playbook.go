@@ -55,24 +55,24 @@ func PutTask(ctx context.Context, q Q, t cartera.Task, check bool) error {
 }
 
 // SaveTask inserts or updates one task.
-func (s Shared) SaveTask(ctx context.Context, t cartera.Task) (cartera.Task, error) {
+func (sh Shared) SaveTask(ctx context.Context, t cartera.Task) (cartera.Task, error) {
 	if err := t.Validate(); err != nil {
 		return t, err
 	}
-	if err := s.write(ctx, func(q Q) error { return PutTask(ctx, q, t, true) }); err != nil {
+	if err := sh.write(ctx, func(q Q) error { return PutTask(ctx, q, t, true) }); err != nil {
 		return t, err
 	}
-	return s.Task(ctx, t.ID)
+	return sh.Task(ctx, t.ID)
 }
 
 // SaveTasks writes several tasks in one transaction.
-func (s Shared) SaveTasks(ctx context.Context, tasks []cartera.Task) error {
+func (sh Shared) SaveTasks(ctx context.Context, tasks []cartera.Task) error {
 	for _, t := range tasks {
 		if err := t.Validate(); err != nil {
 			return err
 		}
 	}
-	return s.write(ctx, func(q Q) error {
+	return sh.write(ctx, func(q Q) error {
 		for _, t := range tasks {
 			if err := PutTask(ctx, q, t, false); err != nil {
 				return err
@@ -83,8 +83,8 @@ func (s Shared) SaveTasks(ctx context.Context, tasks []cartera.Task) error {
 }
 
 // Task returns one task.
-func (s Shared) Task(ctx context.Context, id string) (cartera.Task, error) {
-	t, err := ScanTask(s.read.QueryRow(ctx, `SELECT `+TaskColumns+` FROM tasks WHERE id = ?`, id))
+func (sh Shared) Task(ctx context.Context, id string) (cartera.Task, error) {
+	t, err := ScanTask(sh.read.QueryRow(ctx, `SELECT `+TaskColumns+` FROM tasks WHERE id = ?`, id))
 	if NoRows(err) {
 		return t, cartera.NewError(cartera.ENOTFOUND, "task.not_found", "id", id)
 	}
@@ -92,7 +92,7 @@ func (s Shared) Task(ctx context.Context, id string) (cartera.Task, error) {
 }
 
 // Tasks returns the selected tasks by agenda day, then id.
-func (s Shared) Tasks(ctx context.Context, q cartera.TaskQuery) ([]cartera.Task, error) {
+func (sh Shared) Tasks(ctx context.Context, q cartera.TaskQuery) ([]cartera.Task, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if q.Owner != "" {
 		where, args = append(where, "owner_key = ?"), append(args, cartera.Fold(strings.TrimSpace(q.Owner)))
@@ -114,7 +114,7 @@ func (s Shared) Tasks(ctx context.Context, q cartera.TaskQuery) ([]cartera.Task,
 		limit = 1000
 	}
 	var out []cartera.Task
-	err := EachRecord(ctx, s.read, `SELECT `+TaskColumns+` FROM tasks WHERE `+strings.Join(where, " AND ")+
+	err := EachRecord(ctx, sh.read, `SELECT `+TaskColumns+` FROM tasks WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY day, id LIMIT ?`, ScanTask, func(t cartera.Task) error { out = append(out, t); return nil },
 		append(args, limit)...)
 	return out, err
@@ -145,7 +145,7 @@ func FinishTasks(ctx context.Context, q Q, dealID string, k cartera.TaskKind, da
 }
 
 // CompleteReconnect records the call's answers on a lost deal.
-func (s Shared) CompleteReconnect(ctx context.Context, r cartera.Reconnect) (cartera.Reconnect, error) {
+func (sh Shared) CompleteReconnect(ctx context.Context, r cartera.Reconnect) (cartera.Reconnect, error) {
 	if r.ReallyNo == "" {
 		r.ReallyNo = cartera.Unknown
 	}
@@ -161,7 +161,7 @@ func (s Shared) CompleteReconnect(ctx context.Context, r cartera.Reconnect) (car
 	if err := r.Validate(0); err != nil {
 		return r, err
 	}
-	err := s.write(ctx, func(q Q) error {
+	err := sh.write(ctx, func(q Q) error {
 		if _, err := LostDeal(ctx, q, r.DealID, "reconnect.not_lost"); err != nil {
 			return err
 		}
@@ -190,12 +190,12 @@ func (s Shared) CompleteReconnect(ctx context.Context, r cartera.Reconnect) (car
 	if err != nil {
 		return r, err
 	}
-	return s.Reconnect(ctx, r.DealID)
+	return sh.Reconnect(ctx, r.DealID)
 }
 
 // Reconnect returns a deal's answers.
-func (s Shared) Reconnect(ctx context.Context, dealID string) (cartera.Reconnect, error) {
-	r, err := ScanReconnect(s.read.QueryRow(ctx, `SELECT `+ReconnectColumns+` FROM reconnects WHERE deal_id = ?`, dealID))
+func (sh Shared) Reconnect(ctx context.Context, dealID string) (cartera.Reconnect, error) {
+	r, err := ScanReconnect(sh.read.QueryRow(ctx, `SELECT `+ReconnectColumns+` FROM reconnects WHERE deal_id = ?`, dealID))
 	if NoRows(err) {
 		return r, cartera.NewError(cartera.ENOTFOUND, "reconnect.not_found", "id", dealID)
 	}
@@ -203,7 +203,7 @@ func (s Shared) Reconnect(ctx context.Context, dealID string) (cartera.Reconnect
 }
 
 // SaveDebrief stores a lost deal's debrief and replaces its lessons.
-func (s Shared) SaveDebrief(ctx context.Context, d cartera.Debrief) (cartera.Debrief, error) {
+func (sh Shared) SaveDebrief(ctx context.Context, d cartera.Debrief) (cartera.Debrief, error) {
 	for i := range d.Lessons {
 		l := &d.Lessons[i]
 		l.Text, l.Topic, l.Change = strings.TrimSpace(l.Text), strings.TrimSpace(l.Topic), strings.TrimSpace(l.Change)
@@ -211,7 +211,7 @@ func (s Shared) SaveDebrief(ctx context.Context, d cartera.Debrief) (cartera.Deb
 	if err := d.Validate(0); err != nil {
 		return d, err
 	}
-	err := s.write(ctx, func(q Q) error {
+	err := sh.write(ctx, func(q Q) error {
 		owner, err := LostDeal(ctx, q, d.DealID, "debrief.not_lost")
 		if err != nil {
 			return err
@@ -230,7 +230,7 @@ func (s Shared) SaveDebrief(ctx context.Context, d cartera.Debrief) (cartera.Deb
 		for _, l := range d.Lessons {
 			cols, args := `deal_id, owner, owner_key, day, topic, topic_key, text, change`, []any{d.DealID, owner,
 				cartera.Fold(strings.TrimSpace(owner)), d.Day.UnixDay(), l.Topic, cartera.Fold(l.Topic), l.Text, l.Change}
-			if s.searchText {
+			if sh.searchText {
 				cols, args = cols+`, search_text`, append(args, SearchFold(l.Text+"\n"+l.Change+"\n"+l.Topic))
 			}
 			if _, err := q.Exec(ctx, `INSERT INTO lessons (`+cols+`) VALUES (`+Placeholders(len(args))+`)`, args...); err != nil {
@@ -242,14 +242,14 @@ func (s Shared) SaveDebrief(ctx context.Context, d cartera.Debrief) (cartera.Deb
 	if err != nil {
 		return d, err
 	}
-	return s.Debrief(ctx, d.DealID)
+	return sh.Debrief(ctx, d.DealID)
 }
 
 // Debrief returns a deal's debrief with its lessons.
-func (s Shared) Debrief(ctx context.Context, dealID string) (cartera.Debrief, error) {
+func (sh Shared) Debrief(ctx context.Context, dealID string) (cartera.Debrief, error) {
 	var d cartera.Debrief
 	var day int64
-	err := s.read.QueryRow(ctx, `SELECT deal_id, day, happened, better, version FROM debriefs WHERE deal_id = ?`, dealID).
+	err := sh.read.QueryRow(ctx, `SELECT deal_id, day, happened, better, version FROM debriefs WHERE deal_id = ?`, dealID).
 		Scan(&d.DealID, &day, &d.Happened, &d.Better, &d.Version)
 	if NoRows(err) {
 		return d, cartera.NewError(cartera.ENOTFOUND, "debrief.not_found", "id", dealID)
@@ -258,7 +258,7 @@ func (s Shared) Debrief(ctx context.Context, dealID string) (cartera.Debrief, er
 		return d, err
 	}
 	d.Day = cartera.DateFromUnixDay(day)
-	err = s.read.Each(ctx, `SELECT `+LessonColumns+` FROM lessons l WHERE l.deal_id = ? ORDER BY l.id`, func(r Row) error {
+	err = sh.read.Each(ctx, `SELECT `+LessonColumns+` FROM lessons l WHERE l.deal_id = ? ORDER BY l.id`, func(r Row) error {
 		l, err := ScanLesson(r)
 		d.Lessons = append(d.Lessons, l)
 		return err
@@ -267,14 +267,14 @@ func (s Shared) Debrief(ctx context.Context, dealID string) (cartera.Debrief, er
 }
 
 // SaveReferral inserts or updates a referral.
-func (s Shared) SaveReferral(ctx context.Context, r cartera.Referral) (cartera.Referral, error) {
+func (sh Shared) SaveReferral(ctx context.Context, r cartera.Referral) (cartera.Referral, error) {
 	for _, s := range []*string{&r.Service, &r.Name, &r.Contact, &r.Email, &r.Phone, &r.URL} {
 		*s = strings.TrimSpace(*s)
 	}
 	if err := r.Validate(); err != nil {
 		return r, err
 	}
-	err := s.write(ctx, func(q Q) error {
+	err := sh.write(ctx, func(q Q) error {
 		if err := CheckSave(ctx, q, "referrals", r.ID, r.Version); err != nil {
 			return err
 		}
@@ -288,12 +288,12 @@ func (s Shared) SaveReferral(ctx context.Context, r cartera.Referral) (cartera.R
 	if err != nil {
 		return r, err
 	}
-	return s.Referral(ctx, r.ID)
+	return sh.Referral(ctx, r.ID)
 }
 
 // Referral returns one referral.
-func (s Shared) Referral(ctx context.Context, id string) (cartera.Referral, error) {
-	r, err := ScanReferral(s.read.QueryRow(ctx, `SELECT `+ReferralColumns+` FROM referrals WHERE id = ?`, id))
+func (sh Shared) Referral(ctx context.Context, id string) (cartera.Referral, error) {
+	r, err := ScanReferral(sh.read.QueryRow(ctx, `SELECT `+ReferralColumns+` FROM referrals WHERE id = ?`, id))
 	if NoRows(err) {
 		return r, cartera.NewError(cartera.ENOTFOUND, "referral.not_found", "id", id)
 	}
@@ -301,16 +301,16 @@ func (s Shared) Referral(ctx context.Context, id string) (cartera.Referral, erro
 }
 
 // Referrals lists every referral by service, then name.
-func (s Shared) Referrals(ctx context.Context) ([]cartera.Referral, error) {
+func (sh Shared) Referrals(ctx context.Context) ([]cartera.Referral, error) {
 	var out []cartera.Referral
-	err := EachRecord(ctx, s.read, `SELECT `+ReferralColumns+` FROM referrals ORDER BY service_key, name, id`, ScanReferral,
+	err := EachRecord(ctx, sh.read, `SELECT `+ReferralColumns+` FROM referrals ORDER BY service_key, name, id`, ScanReferral,
 		func(r cartera.Referral) error { out = append(out, r); return nil })
 	return out, err
 }
 
 // DeleteReferral removes a referral.
-func (s Shared) DeleteReferral(ctx context.Context, id string, version int64) error {
-	return s.write(ctx, func(q Q) error {
+func (sh Shared) DeleteReferral(ctx context.Context, id string, version int64) error {
+	return sh.write(ctx, func(q Q) error {
 		if err := CheckVersion(ctx, q, "referrals", id, version); err != nil {
 			return err
 		}
@@ -326,9 +326,9 @@ func (s Shared) DeleteReferral(ctx context.Context, id string, version int64) er
 }
 
 // Holidays lists the holidays by day.
-func (s Shared) Holidays(ctx context.Context) ([]cartera.Holiday, error) {
+func (sh Shared) Holidays(ctx context.Context) ([]cartera.Holiday, error) {
 	var out []cartera.Holiday
-	err := s.read.Each(ctx, `SELECT day, name FROM holidays ORDER BY day`, func(r Row) error {
+	err := sh.read.Each(ctx, `SELECT day, name FROM holidays ORDER BY day`, func(r Row) error {
 		var h cartera.Holiday
 		var day int64
 		err := r.Scan(&day, &h.Name)
@@ -340,11 +340,11 @@ func (s Shared) Holidays(ctx context.Context) ([]cartera.Holiday, error) {
 }
 
 // SaveHoliday adds or renames a holiday.
-func (s Shared) SaveHoliday(ctx context.Context, h cartera.Holiday) error {
+func (sh Shared) SaveHoliday(ctx context.Context, h cartera.Holiday) error {
 	if err := h.Validate(); err != nil {
 		return err
 	}
-	return s.write(ctx, func(q Q) error {
+	return sh.write(ctx, func(q Q) error {
 		_, err := q.Exec(ctx, `INSERT INTO holidays (day, name) VALUES (?, ?)
 			ON CONFLICT (day) DO UPDATE SET name = excluded.name`, h.Day.UnixDay(), strings.TrimSpace(h.Name))
 		return err
@@ -352,8 +352,8 @@ func (s Shared) SaveHoliday(ctx context.Context, h cartera.Holiday) error {
 }
 
 // DeleteHoliday removes a holiday.
-func (s Shared) DeleteHoliday(ctx context.Context, day cartera.Date) error {
-	return s.write(ctx, func(q Q) error {
+func (sh Shared) DeleteHoliday(ctx context.Context, day cartera.Date) error {
+	return sh.write(ctx, func(q Q) error {
 		n, err := q.Exec(ctx, `DELETE FROM holidays WHERE day = ?`, day.UnixDay())
 		if err != nil {
 			return err
@@ -366,11 +366,11 @@ func (s Shared) DeleteHoliday(ctx context.Context, day cartera.Date) error {
 }
 
 // SetCalendarToken stores the hash of a user's calendar token.
-func (s Shared) SetCalendarToken(ctx context.Context, userID int64, hash string) error {
+func (sh Shared) SetCalendarToken(ctx context.Context, userID int64, hash string) error {
 	if hash == "" {
 		return cartera.FieldError("token", "value.required")
 	}
-	return s.write(ctx, func(q Q) error {
+	return sh.write(ctx, func(q Q) error {
 		var n int
 		if err := q.QueryRow(ctx, `SELECT count(*) FROM users WHERE id = ?`, userID).Scan(&n); err != nil {
 			return err
@@ -380,14 +380,14 @@ func (s Shared) SetCalendarToken(ctx context.Context, userID int64, hash string)
 		}
 		_, err := q.Exec(ctx, `INSERT INTO calendar_tokens (user_id, hash, created) VALUES (?, ?, ?)
 			ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, created = excluded.created`,
-			userID, hash, s.now().Unix())
+			userID, hash, sh.now().Unix())
 		return err
 	})
 }
 
 // CalendarUser resolves a calendar token hash to its enabled user.
-func (s Shared) CalendarUser(ctx context.Context, hash string) (cartera.User, error) {
-	u, err := ScanUser(s.read.QueryRow(ctx, `SELECT `+Prefixed("u.", UserColumns)+`
+func (sh Shared) CalendarUser(ctx context.Context, hash string) (cartera.User, error) {
+	u, err := ScanUser(sh.read.QueryRow(ctx, `SELECT `+Prefixed("u.", UserColumns)+`
 		FROM calendar_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND NOT u.disabled`, hash))
 	if NoRows(err) {
 		return u, cartera.NewError(cartera.EUNAUTHORIZED, "calendar.bad_token")
@@ -396,8 +396,8 @@ func (s Shared) CalendarUser(ctx context.Context, hash string) (cartera.User, er
 }
 
 // DeleteCalendarToken revokes a user's calendar address.
-func (s Shared) DeleteCalendarToken(ctx context.Context, userID int64) error {
-	return s.write(ctx, func(q Q) error {
+func (sh Shared) DeleteCalendarToken(ctx context.Context, userID int64) error {
+	return sh.write(ctx, func(q Q) error {
 		_, err := q.Exec(ctx, `DELETE FROM calendar_tokens WHERE user_id = ?`, userID)
 		return err
 	})

@@ -41,6 +41,7 @@ func NoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 type Shared struct {
 	read       Q
 	write      func(ctx context.Context, fn func(Q) error) error
+	bookkeep   Q
 	now        cartera.Clock
 	searchText bool
 }
@@ -51,6 +52,10 @@ type Config struct {
 	Read Q
 	// Write runs fn in one write transaction that counts a generation.
 	Write func(ctx context.Context, fn func(Q) error) error
+	// Bookkeep runs one statement on the writer outside any transaction
+	// and without counting a generation: notes such as a token's last use,
+	// which change nothing a reader computes from.
+	Bookkeep Q
 	// Now is the store's clock.
 	Now cartera.Clock
 	// SearchText: lessons keep their words folded in a search_text column
@@ -60,11 +65,11 @@ type Config struct {
 
 // NewShared builds the shared half of a store.
 func NewShared(c Config) Shared {
-	return Shared{read: c.Read, write: c.Write, now: c.Now, searchText: c.SearchText}
+	return Shared{read: c.Read, write: c.Write, bookkeep: c.Bookkeep, now: c.Now, searchText: c.SearchText}
 }
 
 // today is the latest calendar day anywhere by the store's clock.
-func (s Shared) today() cartera.Date { return cartera.LatestDay(s.now()) }
+func (sh Shared) today() cartera.Date { return cartera.LatestDay(sh.now()) }
 
 // Rebind renumbers ? placeholders as $1, $2, … for PostgreSQL, leaving
 // quoted strings and identifiers alone.
