@@ -174,7 +174,7 @@ func (t *importTx) PutArchive(ctx context.Context, a *cartera.Archive) error {
 	}
 	for _, u := range a.Users {
 		if err := exec(`INSERT INTO users (id, email, email_key, name, role, lang, password_hash, created, disabled, version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, u.ID, u.Email, emailKey(u.Email), u.Name, string(u.Role), u.Lang,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, u.ID, u.Email, sqlrow.EmailKey(u.Email), u.Name, string(u.Role), u.Lang,
 			u.PasswordHash, u.Created.Unix(), u.Disabled, u.Version); err != nil {
 			return err
 		}
@@ -207,7 +207,7 @@ func (t *importTx) PutArchive(ctx context.Context, a *cartera.Archive) error {
 		}
 		if err := exec(`INSERT INTO tasks (id, kind, deal_id, client_id, owner, owner_key, due, day, status, snoozed_until,
 			done_on, note, created, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-			tk.ID, string(tk.Kind), nullText(tk.DealID), nullText(tk.ClientID), tk.Owner,
+			tk.ID, string(tk.Kind), sqlrow.NullText(tk.DealID), sqlrow.NullText(tk.ClientID), tk.Owner,
 			cartera.Fold(strings.TrimSpace(tk.Owner)), tk.Due.UnixDay(), tk.Day().UnixDay(), string(tk.Status),
 			nullDay(tk.SnoozedUntil), nullDay(tk.DoneOn), tk.Note, tk.Created.UnixDay(), tk.Version); err != nil {
 			return err
@@ -230,7 +230,7 @@ func (t *importTx) PutArchive(ctx context.Context, a *cartera.Archive) error {
 			if err := exec(`INSERT INTO lessons (id, deal_id, owner, owner_key, day, topic, topic_key, text, change, search_text)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, l.ID, d.DealID, l.Owner, cartera.Fold(strings.TrimSpace(l.Owner)),
 				l.Day.UnixDay(), l.Topic, cartera.Fold(l.Topic), l.Text, l.Change,
-				searchFold(l.Text+"\n"+l.Change+"\n"+l.Topic)); err != nil {
+				sqlrow.SearchFold(l.Text+"\n"+l.Change+"\n"+l.Topic)); err != nil {
 				return err
 			}
 		}
@@ -255,7 +255,7 @@ func (t *importTx) PutArchive(ctx context.Context, a *cartera.Archive) error {
 			return err
 		}
 		if err := exec(`INSERT INTO match_rules (kind, value, role, client_id, contact_id, deal_id, version) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			string(r.Kind), r.Value, string(r.Role), nullText(r.ClientID), nullText(r.ContactID), nullText(r.DealID), r.Version); err != nil {
+			string(r.Kind), r.Value, string(r.Role), sqlrow.NullText(r.ClientID), sqlrow.NullText(r.ContactID), sqlrow.NullText(r.DealID), r.Version); err != nil {
 			return err
 		}
 	}
@@ -273,8 +273,8 @@ func (t *importTx) PutArchive(ctx context.Context, a *cartera.Archive) error {
 		p, _ := phrase.(string)
 		if err := exec(`INSERT INTO candidates (id, client_id, contact_id, at, kind, reason, phrase, subject, excerpt, status,
 			incident_id, source, origin, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, c.ID, c.ClientID,
-			nullText(c.ContactID), c.At.Unix(), string(c.Kind), c.Reason.Key, p, c.Subject, c.Excerpt, string(c.Status),
-			nullText(c.IncidentID), c.Source, c.Origin, c.Version); err != nil {
+			sqlrow.NullText(c.ContactID), c.At.Unix(), string(c.Kind), c.Reason.Key, p, c.Subject, c.Excerpt, string(c.Status),
+			sqlrow.NullText(c.IncidentID), c.Source, c.Origin, c.Version); err != nil {
 			return err
 		}
 	}

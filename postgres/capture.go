@@ -47,7 +47,7 @@ func (db *DB) SaveMatchRule(ctx context.Context, r cartera.MatchRule) (cartera.M
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kind, value) DO UPDATE SET role = excluded.role,
 			client_id = excluded.client_id, contact_id = excluded.contact_id, deal_id = excluded.deal_id,
 			version = match_rules.version + 1`,
-			string(r.Kind), r.Value, string(r.Role), nullText(r.ClientID), nullText(r.ContactID), nullText(r.DealID)); err != nil {
+			string(r.Kind), r.Value, string(r.Role), sqlrow.NullText(r.ClientID), sqlrow.NullText(r.ContactID), sqlrow.NullText(r.DealID)); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM match_unmatched WHERE kind = $1 AND value = $2`, string(r.Kind), r.Value); err != nil {

@@ -38,7 +38,7 @@ func dealColumnsOf(alias string) string {
 
 func dealArgs(a []any, d *cartera.Deal) []any {
 	q := d.Qualification
-	return append(a, d.ID, nullText(d.ClientID), d.Prospect, d.Title, d.Owner, cartera.Fold(strings.TrimSpace(d.Owner)), d.Value.Amount,
+	return append(a, d.ID, sqlrow.NullText(d.ClientID), d.Prospect, d.Title, d.Owner, cartera.Fold(strings.TrimSpace(d.Owner)), d.Value.Amount,
 		string(d.Value.Currency), string(d.Stage), d.StageSince.UnixDay(), nullDay(d.ExpectedClose), int64(d.Claimed),
 		string(d.Category), d.Created.UnixDay(), nullDay(d.Closed), string(d.Outcome), d.LostReason, d.Competitor,
 		answer(q.Need), answer(q.Capacity), answer(q.DecisionMaker))

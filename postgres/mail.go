@@ -37,7 +37,7 @@ func (t *importTx) PutMailMessages(ctx context.Context, rows []cartera.MailMessa
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO UPDATE SET client_id = excluded.client_id,
 		contact_id = excluded.contact_id, at = excluded.at, outbound = excluded.outbound, key = excluded.key,
 		reply_to = excluded.reply_to, import_id = excluded.import_id`,
-			m.ID, m.ClientID, nullText(m.ContactID), m.At.Unix(), m.Outbound, m.Key, m.ReplyTo, t.id)
+			m.ID, m.ClientID, sqlrow.NullText(m.ContactID), m.At.Unix(), m.Outbound, m.Key, m.ReplyTo, t.id)
 	}
 	if err := t.tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("write mail messages: %w", err)
@@ -52,7 +52,7 @@ func (t *importTx) PutCandidates(ctx context.Context, rows []cartera.Candidate) 
 		p, _ := phrase.(string)
 		b.Queue(`INSERT INTO candidates (id, client_id, contact_id, at, kind, reason, phrase, subject, excerpt, source, origin)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
-			c.ID, c.ClientID, nullText(c.ContactID), c.At.Unix(), string(c.Kind), c.Reason.Key, p, c.Subject, c.Excerpt, c.Source, c.Origin)
+			c.ID, c.ClientID, sqlrow.NullText(c.ContactID), c.At.Unix(), string(c.Kind), c.Reason.Key, p, c.Subject, c.Excerpt, c.Source, c.Origin)
 	}
 	if err := t.tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("write candidates: %w", err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/internal/sqlrow"
@@ -14,109 +13,6 @@ import (
 // The playbooks' records: tasks, the plans of lost deals, reconnect
 // answers, debriefs with their searchable lessons, referrals, holidays and
 // calendar tokens.
-
-// putTask validates and writes one task inside tx. check says whether to
-// compare versions (single saves) or replace whatever is stored (plans).
-func putTask(ctx context.Context, tx pgx.Tx, t cartera.Task, check bool) error {
-	if err := t.Validate(); err != nil {
-		return err
-	}
-	if check {
-		if err := sqlrow.CheckSave(ctx, pgQ{tx}, "tasks", t.ID, t.Version); err != nil {
-			return err
-		}
-	}
-	if t.DealID != "" {
-		var ok bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM deals WHERE id = $1)`, t.DealID).Scan(&ok); err != nil {
-			return err
-		}
-		if !ok {
-			return cartera.FieldError("deal_id", "signal.unknown_deal", "value", t.DealID)
-		}
-	}
-	if t.ClientID != "" {
-		if _, err := sqlrow.ClientCurrency(ctx, pgQ{tx}, t.ClientID); err != nil {
-			return err
-		}
-	}
-	_, err := tx.Exec(ctx, `INSERT INTO tasks (id, kind, deal_id, client_id, owner, owner_key, due, day, status,
-		snoozed_until, done_on, note, created) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-		ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, deal_id = excluded.deal_id, client_id = excluded.client_id,
-		owner = excluded.owner, owner_key = excluded.owner_key, due = excluded.due, day = excluded.day,
-		status = excluded.status, snoozed_until = excluded.snoozed_until, done_on = excluded.done_on,
-		note = excluded.note, created = excluded.created, version = tasks.version + 1`,
-		t.ID, string(t.Kind), nullText(t.DealID), nullText(t.ClientID), t.Owner, cartera.Fold(strings.TrimSpace(t.Owner)),
-		t.Due.UnixDay(), t.Day().UnixDay(), string(t.Status), nullDay(t.SnoozedUntil), nullDay(t.DoneOn), t.Note,
-		t.Created.UnixDay())
-	if err != nil {
-		return fmt.Errorf("save task: %w", err)
-	}
-	return nil
-}
-
-// SaveTask inserts or updates one task.
-func (db *DB) SaveTask(ctx context.Context, t cartera.Task) (cartera.Task, error) {
-	if err := t.Validate(); err != nil {
-		return t, err
-	}
-	if err := db.write(ctx, func(tx pgx.Tx) error { return putTask(ctx, tx, t, true) }); err != nil {
-		return t, err
-	}
-	return db.Task(ctx, t.ID)
-}
-
-// SaveTasks writes several tasks in one transaction.
-func (db *DB) SaveTasks(ctx context.Context, tasks []cartera.Task) error {
-	for _, t := range tasks {
-		if err := t.Validate(); err != nil {
-			return err
-		}
-	}
-	return db.write(ctx, func(tx pgx.Tx) error {
-		for _, t := range tasks {
-			if err := putTask(ctx, tx, t, false); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// Task returns one task.
-func (db *DB) Task(ctx context.Context, id string) (cartera.Task, error) {
-	t, err := sqlrow.ScanTask(db.pool.QueryRow(ctx, `SELECT `+sqlrow.TaskColumns+` FROM tasks WHERE id = $1`, id))
-	if noRows(err) {
-		return t, cartera.NewError(cartera.ENOTFOUND, "task.not_found", "id", id)
-	}
-	return t, err
-}
-
-// Tasks returns the selected tasks by agenda day, then id.
-func (db *DB) Tasks(ctx context.Context, q cartera.TaskQuery) ([]cartera.Task, error) {
-	where := []string{"true"}
-	var p params
-	if q.Owner != "" {
-		where = append(where, "owner_key = "+p.add(cartera.Fold(strings.TrimSpace(q.Owner))))
-	}
-	if !q.Through.IsZero() {
-		where = append(where, "day <= "+p.add(q.Through.UnixDay()))
-	}
-	if q.Pending {
-		where = append(where, "status <> 'done'")
-	}
-	if q.DealID != "" {
-		where = append(where, "deal_id = "+p.add(q.DealID))
-	}
-	if q.ClientID != "" {
-		where = append(where, "client_id = "+p.add(q.ClientID))
-	}
-	limit := pageLimit(q.Limit, 10000, 1000)
-	var out []cartera.Task
-	err := eachRecord(ctx, db.pool, `SELECT `+sqlrow.TaskColumns+` FROM tasks WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY day, id LIMIT `+p.add(limit), sqlrow.ScanTask, func(t cartera.Task) error { out = append(out, t); return nil }, p...)
-	return out, err
-}
 
 // MarkLost closes an open deal as lost and stores its plan.
 func (db *DB) MarkLost(ctx context.Context, d cartera.Deal, plan []cartera.Task) (cartera.Deal, error) {
@@ -152,7 +48,7 @@ func (db *DB) MarkLost(ctx context.Context, d cartera.Deal, plan []cartera.Task)
 			return err
 		}
 		for _, t := range plan {
-			if err := putTask(ctx, tx, t, false); err != nil {
+			if err := sqlrow.PutTask(ctx, pgQ{tx}, t, false); err != nil {
 				return err
 			}
 		}
@@ -185,7 +81,7 @@ func (db *DB) LogIncident(ctx context.Context, in cartera.Incident, tasks []cart
 			return fmt.Errorf("save incident: %w", err)
 		}
 		for _, t := range tasks {
-			if err := putTask(ctx, tx, t, false); err != nil {
+			if err := sqlrow.PutTask(ctx, pgQ{tx}, t, false); err != nil {
 				return err
 			}
 		}
@@ -195,161 +91,6 @@ func (db *DB) LogIncident(ctx context.Context, in cartera.Incident, tasks []cart
 		return in, err
 	}
 	return db.Incident(ctx, in.ID)
-}
-
-// lostDeal reads a deal's outcome and owner inside tx and refuses a deal
-// that is not lost with the given message key.
-func lostDeal(ctx context.Context, tx pgx.Tx, id, key string) (owner string, err error) {
-	var outcome string
-	err = tx.QueryRow(ctx, `SELECT outcome, owner FROM deals WHERE id = $1`, id).Scan(&outcome, &owner)
-	if noRows(err) {
-		return "", cartera.NewError(cartera.ENOTFOUND, "deal.not_found", "id", id)
-	}
-	if err != nil {
-		return "", err
-	}
-	if outcome != string(cartera.OutcomeLost) {
-		return "", &cartera.Error{Code: cartera.EINVALID, Field: "deal_id", Msg: cartera.M(key, "id", id, "outcome", outcome)}
-	}
-	return owner, nil
-}
-
-// finishTasks marks a deal's pending tasks of one kind done.
-func finishTasks(ctx context.Context, tx pgx.Tx, dealID string, k cartera.TaskKind, day cartera.Date) error {
-	_, err := tx.Exec(ctx, `UPDATE tasks SET status = 'done', done_on = $1, snoozed_until = NULL, day = due,
-		version = version + 1 WHERE deal_id = $2 AND kind = $3 AND status <> 'done'`, day.UnixDay(), dealID, string(k))
-	return err
-}
-
-// CompleteReconnect records the call's answers on a lost deal.
-func (db *DB) CompleteReconnect(ctx context.Context, r cartera.Reconnect) (cartera.Reconnect, error) {
-	if r.ReallyNo == "" {
-		r.ReallyNo = cartera.Unknown
-	}
-	if r.CompetitorWon == "" {
-		r.CompetitorWon = cartera.Unknown
-		if strings.TrimSpace(r.Competitor) != "" {
-			r.CompetitorWon = cartera.Yes
-		}
-	}
-	r.Competitor = strings.TrimSpace(r.Competitor)
-	// The day is judged by the caller against its as-of day: a demo or a
-	// replay may be anchored after the machine's clock.
-	if err := r.Validate(0); err != nil {
-		return r, err
-	}
-	err := db.write(ctx, func(tx pgx.Tx) error {
-		if _, err := lostDeal(ctx, tx, r.DealID, "reconnect.not_lost"); err != nil {
-			return err
-		}
-		if err := sqlrow.CheckVersionBy(ctx, pgQ{tx}, "reconnects", r.DealID, r.Version); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO reconnects (deal_id, day, really_no, respected, competitor_won, competitor,
-			suggestions, door_open, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-			ON CONFLICT (deal_id) DO UPDATE SET day = excluded.day, really_no = excluded.really_no,
-			respected = excluded.respected, competitor_won = excluded.competitor_won, competitor = excluded.competitor,
-			suggestions = excluded.suggestions, door_open = excluded.door_open, note = excluded.note,
-			version = reconnects.version + 1`,
-			r.DealID, r.Day.UnixDay(), string(r.ReallyNo), r.Respected, string(r.CompetitorWon), r.Competitor,
-			r.Suggestions, r.DoorOpen, r.Note)
-		if err != nil {
-			return fmt.Errorf("save reconnect: %w", err)
-		}
-		if r.CompetitorWon == cartera.Yes && r.Competitor != "" {
-			if _, err := tx.Exec(ctx, `UPDATE deals SET competitor = $1, version = version + 1
-				WHERE id = $2 AND competitor = ''`, r.Competitor, r.DealID); err != nil {
-				return err
-			}
-		}
-		return finishTasks(ctx, tx, r.DealID, cartera.TaskReconnect, r.Day)
-	})
-	if err != nil {
-		return r, err
-	}
-	return db.Reconnect(ctx, r.DealID)
-}
-
-// Reconnect returns a deal's answers.
-func (db *DB) Reconnect(ctx context.Context, dealID string) (cartera.Reconnect, error) {
-	r, err := sqlrow.ScanReconnect(db.pool.QueryRow(ctx, `SELECT `+sqlrow.ReconnectColumns+` FROM reconnects WHERE deal_id = $1`, dealID))
-	if noRows(err) {
-		return r, cartera.NewError(cartera.ENOTFOUND, "reconnect.not_found", "id", dealID)
-	}
-	return r, err
-}
-
-// searchFold is the search key of lessons and of the words searched: the
-// store-wide fold, after dropping combining marks, so that a decomposed
-// "gestión" (o followed by U+0301) folds as the composed one does.
-func searchFold(s string) string {
-	return cartera.Fold(strings.Map(func(r rune) rune {
-		if unicode.Is(unicode.Mn, r) {
-			return -1
-		}
-		return r
-	}, s))
-}
-
-// SaveDebrief stores a lost deal's debrief and replaces its lessons.
-func (db *DB) SaveDebrief(ctx context.Context, d cartera.Debrief) (cartera.Debrief, error) {
-	for i := range d.Lessons {
-		l := &d.Lessons[i]
-		l.Text, l.Topic, l.Change = strings.TrimSpace(l.Text), strings.TrimSpace(l.Topic), strings.TrimSpace(l.Change)
-	}
-	if err := d.Validate(0); err != nil {
-		return d, err
-	}
-	err := db.write(ctx, func(tx pgx.Tx) error {
-		owner, err := lostDeal(ctx, tx, d.DealID, "debrief.not_lost")
-		if err != nil {
-			return err
-		}
-		if err := sqlrow.CheckVersionBy(ctx, pgQ{tx}, "debriefs", d.DealID, d.Version); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO debriefs (deal_id, day, happened, better) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (deal_id) DO UPDATE SET day = excluded.day, happened = excluded.happened, better = excluded.better,
-			version = debriefs.version + 1`, d.DealID, d.Day.UnixDay(), d.Happened, d.Better); err != nil {
-			return fmt.Errorf("save debrief: %w", err)
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM lessons WHERE deal_id = $1`, d.DealID); err != nil {
-			return err
-		}
-		for _, l := range d.Lessons {
-			if _, err := tx.Exec(ctx, `INSERT INTO lessons (deal_id, owner, owner_key, day, topic, topic_key, text, change, search_text)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, d.DealID, owner, cartera.Fold(strings.TrimSpace(owner)), d.Day.UnixDay(),
-				l.Topic, cartera.Fold(l.Topic), l.Text, l.Change, searchFold(l.Text+"\n"+l.Change+"\n"+l.Topic)); err != nil {
-				return fmt.Errorf("save lesson: %w", err)
-			}
-		}
-		return finishTasks(ctx, tx, d.DealID, cartera.TaskDebrief, d.Day)
-	})
-	if err != nil {
-		return d, err
-	}
-	return db.Debrief(ctx, d.DealID)
-}
-
-// Debrief returns a deal's debrief with its lessons.
-func (db *DB) Debrief(ctx context.Context, dealID string) (cartera.Debrief, error) {
-	var d cartera.Debrief
-	var day int64
-	err := db.pool.QueryRow(ctx, `SELECT deal_id, day, happened, better, version FROM debriefs WHERE deal_id = $1`, dealID).
-		Scan(&d.DealID, &day, &d.Happened, &d.Better, &d.Version)
-	if noRows(err) {
-		return d, cartera.NewError(cartera.ENOTFOUND, "debrief.not_found", "id", dealID)
-	}
-	if err != nil {
-		return d, err
-	}
-	d.Day = cartera.DateFromUnixDay(day)
-	err = each(ctx, db.pool, `SELECT `+sqlrow.LessonColumns+` FROM lessons l WHERE l.deal_id = $1 ORDER BY l.id`, func(s sqlrow.Row) error {
-		l, err := sqlrow.ScanLesson(s)
-		d.Lessons = append(d.Lessons, l)
-		return err
-	}, dealID)
-	return d, err
 }
 
 // maxSearchWords bounds a lesson search: past a sentence, more words only
@@ -369,7 +110,7 @@ func (db *DB) SearchLessons(ctx context.Context, q cartera.LessonQuery) ([]carte
 	}
 	var terms []string
 	for _, w := range words {
-		if f := searchFold(w); f != "" {
+		if f := sqlrow.SearchFold(w); f != "" {
 			terms = append(terms, "'"+strings.ReplaceAll(f, "'", "''")+"':*")
 		}
 	}
@@ -445,141 +186,4 @@ func (db *DB) WinLoss(ctx context.Context, q cartera.WinLossQuery) (cartera.WinL
 		return err
 	}, from, to, owner)
 	return f, err
-}
-
-// SaveReferral inserts or updates a referral.
-func (db *DB) SaveReferral(ctx context.Context, r cartera.Referral) (cartera.Referral, error) {
-	for _, s := range []*string{&r.Service, &r.Name, &r.Contact, &r.Email, &r.Phone, &r.URL} {
-		*s = strings.TrimSpace(*s)
-	}
-	if err := r.Validate(); err != nil {
-		return r, err
-	}
-	err := db.write(ctx, func(tx pgx.Tx) error {
-		if err := sqlrow.CheckSave(ctx, pgQ{tx}, "referrals", r.ID, r.Version); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO referrals (id, service, service_key, name, contact, email, phone, url, note)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO UPDATE SET service = excluded.service,
-			service_key = excluded.service_key, name = excluded.name, contact = excluded.contact, email = excluded.email,
-			phone = excluded.phone, url = excluded.url, note = excluded.note, version = referrals.version + 1`,
-			r.ID, r.Service, cartera.Fold(r.Service), r.Name, r.Contact, r.Email, r.Phone, r.URL, r.Note)
-		return err
-	})
-	if err != nil {
-		return r, err
-	}
-	return db.Referral(ctx, r.ID)
-}
-
-// Referral returns one referral.
-func (db *DB) Referral(ctx context.Context, id string) (cartera.Referral, error) {
-	r, err := sqlrow.ScanReferral(db.pool.QueryRow(ctx, `SELECT `+sqlrow.ReferralColumns+` FROM referrals WHERE id = $1`, id))
-	if noRows(err) {
-		return r, cartera.NewError(cartera.ENOTFOUND, "referral.not_found", "id", id)
-	}
-	return r, err
-}
-
-// Referrals lists every referral by service, then name.
-func (db *DB) Referrals(ctx context.Context) ([]cartera.Referral, error) {
-	var out []cartera.Referral
-	err := eachRecord(ctx, db.pool, `SELECT `+sqlrow.ReferralColumns+` FROM referrals ORDER BY service_key, name, id`, sqlrow.ScanReferral,
-		func(r cartera.Referral) error { out = append(out, r); return nil })
-	return out, err
-}
-
-// DeleteReferral removes a referral.
-func (db *DB) DeleteReferral(ctx context.Context, id string, version int64) error {
-	return db.write(ctx, func(tx pgx.Tx) error {
-		if err := sqlrow.CheckVersion(ctx, pgQ{tx}, "referrals", id, version); err != nil {
-			return err
-		}
-		tag, err := tx.Exec(ctx, `DELETE FROM referrals WHERE id = $1`, id)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return cartera.NewError(cartera.ENOTFOUND, "referral.not_found", "id", id)
-		}
-		return nil
-	})
-}
-
-// Holidays lists the holidays by day.
-func (db *DB) Holidays(ctx context.Context) ([]cartera.Holiday, error) {
-	var out []cartera.Holiday
-	err := each(ctx, db.pool, `SELECT day, name FROM holidays ORDER BY day`, func(s sqlrow.Row) error {
-		var h cartera.Holiday
-		var day int64
-		err := s.Scan(&day, &h.Name)
-		h.Day = cartera.DateFromUnixDay(day)
-		out = append(out, h)
-		return err
-	})
-	return out, err
-}
-
-// SaveHoliday adds or renames a holiday.
-func (db *DB) SaveHoliday(ctx context.Context, h cartera.Holiday) error {
-	if err := h.Validate(); err != nil {
-		return err
-	}
-	return db.write(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO holidays (day, name) VALUES ($1, $2)
-			ON CONFLICT (day) DO UPDATE SET name = excluded.name`, h.Day.UnixDay(), strings.TrimSpace(h.Name))
-		return err
-	})
-}
-
-// DeleteHoliday removes a holiday.
-func (db *DB) DeleteHoliday(ctx context.Context, day cartera.Date) error {
-	return db.write(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `DELETE FROM holidays WHERE day = $1`, day.UnixDay())
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return cartera.NewError(cartera.ENOTFOUND, "holiday.not_found", "day", day)
-		}
-		return nil
-	})
-}
-
-// SetCalendarToken stores the hash of a user's calendar token.
-func (db *DB) SetCalendarToken(ctx context.Context, userID int64, hash string) error {
-	if hash == "" {
-		return cartera.FieldError("token", "value.required")
-	}
-	return db.write(ctx, func(tx pgx.Tx) error {
-		var ok bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)`, userID).Scan(&ok); err != nil {
-			return err
-		}
-		if !ok {
-			return cartera.NewError(cartera.ENOTFOUND, "user.not_found")
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO calendar_tokens (user_id, hash, created) VALUES ($1, $2, $3)
-			ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, created = excluded.created`,
-			userID, hash, db.now().Unix())
-		return err
-	})
-}
-
-// CalendarUser resolves a calendar token hash to its enabled user.
-func (db *DB) CalendarUser(ctx context.Context, hash string) (cartera.User, error) {
-	u, err := sqlrow.ScanUser(db.pool.QueryRow(ctx, `SELECT `+sqlrow.Prefixed("u.", sqlrow.UserColumns)+`
-		FROM calendar_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1 AND NOT u.disabled`, hash))
-	if noRows(err) {
-		return u, cartera.NewError(cartera.EUNAUTHORIZED, "calendar.bad_token")
-	}
-	return u, err
-}
-
-// DeleteCalendarToken revokes a user's calendar address.
-func (db *DB) DeleteCalendarToken(ctx context.Context, userID int64) error {
-	return db.write(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `DELETE FROM calendar_tokens WHERE user_id = $1`, userID)
-		return err
-	})
 }

@@ -100,7 +100,7 @@ func Open(ctx context.Context, dsn string, now cartera.Clock) (*DB, error) {
 		return nil, cartera.NewError(cartera.EINVALID, "db.postgres_unreachable", "where", where, "reason", cleanReason(err))
 	}
 	db := &DB{pool: pool, now: now, where: where}
-	db.Shared = sqlrow.NewShared(pgQ{pool}, db.writeQ, db.today)
+	db.Shared = sqlrow.NewShared(sqlrow.Config{Read: pgQ{pool}, Write: db.writeQ, Bookkeep: pgQ{pool}, Now: now, SearchText: true})
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -311,13 +311,6 @@ func dayOf(n *int64) cartera.Date {
 		return 0
 	}
 	return cartera.DateFromUnixDay(*n)
-}
-
-func nullText(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 // today is the latest calendar day anywhere by the store's clock.

@@ -450,5 +450,5 @@ func concessionArgs(a []any, c *cartera.Concession) []any {
 }
 
 func incidentArgs(a []any, in *cartera.Incident) []any {
-	return append(a, in.ID, in.ClientID, nullText(in.ContactID), in.At.Unix(), string(in.Kind), int32(in.Severity), in.Note)
+	return append(a, in.ID, in.ClientID, sqlrow.NullText(in.ContactID), in.At.Unix(), string(in.Kind), int32(in.Severity), in.Note)
 }

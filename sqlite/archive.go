@@ -175,7 +175,7 @@ func (t *importTx) PutArchive(ctx context.Context, a *cartera.Archive) error {
 	}
 	for _, u := range a.Users {
 		if err := exec(`INSERT INTO users (id, email, email_key, name, role, lang, password_hash, created, disabled, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.ID, u.Email, emailKey(u.Email), u.Name, string(u.Role), u.Lang,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.ID, u.Email, sqlrow.EmailKey(u.Email), u.Name, string(u.Role), u.Lang,
 			u.PasswordHash, u.Created.Unix(), boolInt(u.Disabled), u.Version); err != nil {
 			return err
 		}
@@ -208,7 +208,7 @@ func (t *importTx) PutArchive(ctx context.Context, a *cartera.Archive) error {
 		}
 		if err := exec(`INSERT INTO tasks (id, kind, deal_id, client_id, owner, owner_key, due, day, status, snoozed_until,
 			done_on, note, created, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			tk.ID, string(tk.Kind), nullText(tk.DealID), nullText(tk.ClientID), tk.Owner,
+			tk.ID, string(tk.Kind), sqlrow.NullText(tk.DealID), sqlrow.NullText(tk.ClientID), tk.Owner,
 			cartera.Fold(strings.TrimSpace(tk.Owner)), tk.Due.UnixDay(), tk.Day().UnixDay(), string(tk.Status),
 			nullDay(tk.SnoozedUntil), nullDay(tk.DoneOn), tk.Note, tk.Created.UnixDay(), tk.Version); err != nil {
 			return err
@@ -255,7 +255,7 @@ func (t *importTx) PutArchive(ctx context.Context, a *cartera.Archive) error {
 			return err
 		}
 		if err := exec(`INSERT INTO match_rules (kind, value, role, client_id, contact_id, deal_id, version) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			string(r.Kind), r.Value, string(r.Role), nullText(r.ClientID), nullText(r.ContactID), nullText(r.DealID), r.Version); err != nil {
+			string(r.Kind), r.Value, string(r.Role), sqlrow.NullText(r.ClientID), sqlrow.NullText(r.ContactID), sqlrow.NullText(r.DealID), r.Version); err != nil {
 			return err
 		}
 	}
@@ -272,8 +272,8 @@ func (t *importTx) PutArchive(ctx context.Context, a *cartera.Archive) error {
 		phrase, _ := c.Reason.Get("phrase")
 		p, _ := phrase.(string)
 		if err := exec(`INSERT INTO candidates (id, client_id, contact_id, at, kind, reason, phrase, subject, excerpt, status,
-			incident_id, source, origin, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.ClientID, nullText(c.ContactID),
-			c.At.Unix(), string(c.Kind), c.Reason.Key, p, c.Subject, c.Excerpt, string(c.Status), nullText(c.IncidentID), c.Source,
+			incident_id, source, origin, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.ClientID, sqlrow.NullText(c.ContactID),
+			c.At.Unix(), string(c.Kind), c.Reason.Key, p, c.Subject, c.Excerpt, string(c.Status), sqlrow.NullText(c.IncidentID), c.Source,
 			c.Origin, c.Version); err != nil {
 			return err
 		}

@@ -68,7 +68,7 @@ func (t *importTx) PutMailMessages(ctx context.Context, rows []cartera.MailMessa
 		}
 		args = args[:0]
 		for _, m := range chunk {
-			args = append(args, m.ID, m.ClientID, nullText(m.ContactID), m.At.Unix(), boolInt(m.Outbound), m.Key, m.ReplyTo, t.id)
+			args = append(args, m.ID, m.ClientID, sqlrow.NullText(m.ContactID), m.At.Unix(), boolInt(m.Outbound), m.Key, m.ReplyTo, t.id)
 		}
 		if _, err := st.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("write mail messages: %w", err)
@@ -87,7 +87,7 @@ func (t *importTx) PutCandidates(ctx context.Context, rows []cartera.Candidate) 
 	for _, c := range rows {
 		phrase, _ := c.Reason.Get("phrase")
 		p, _ := phrase.(string)
-		if _, err := st.ExecContext(ctx, c.ID, c.ClientID, nullText(c.ContactID), c.At.Unix(), string(c.Kind), c.Reason.Key, p,
+		if _, err := st.ExecContext(ctx, c.ID, c.ClientID, sqlrow.NullText(c.ContactID), c.At.Unix(), string(c.Kind), c.Reason.Key, p,
 			c.Subject, c.Excerpt, c.Source, c.Origin); err != nil {
 			return fmt.Errorf("write candidate: %w", err)
 		}

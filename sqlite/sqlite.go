@@ -122,7 +122,7 @@ func Open(ctx context.Context, path string, now cartera.Clock) (*DB, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	db := &DB{path: path, now: now, w: w, rebuildMin: 1000}
-	db.Shared = sqlrow.NewShared(readQ{db}, db.writeQ, db.today)
+	db.Shared = sqlrow.NewShared(sqlrow.Config{Read: readQ{db}, Write: db.writeQ, Bookkeep: sqlQ{w}, Now: now})
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err

@@ -25,12 +25,12 @@ func ScanDecision(s Row) (cartera.Decision, error) {
 }
 
 // SaveDecision stores a new decision (DecisionStore).
-func (s Shared) SaveDecision(ctx context.Context, d cartera.Decision) (cartera.Decision, error) {
+func (sh Shared) SaveDecision(ctx context.Context, d cartera.Decision) (cartera.Decision, error) {
 	d.Reason = strings.TrimSpace(d.Reason)
 	if err := d.Validate(); err != nil {
 		return d, err
 	}
-	err := s.write(ctx, func(q Q) error {
+	err := sh.write(ctx, func(q Q) error {
 		if _, err := ClientCurrency(ctx, q, d.ClientID); err != nil {
 			return err
 		}
@@ -42,7 +42,7 @@ func (s Shared) SaveDecision(ctx context.Context, d cartera.Decision) (cartera.D
 }
 
 // Decisions lists decisions newest first (DecisionStore).
-func (s Shared) Decisions(ctx context.Context, clientID string, limit int) ([]cartera.Decision, error) {
+func (sh Shared) Decisions(ctx context.Context, clientID string, limit int) ([]cartera.Decision, error) {
 	query, args := `SELECT `+DecisionColumns+` FROM decisions`, []any{}
 	if clientID != "" {
 		query += ` WHERE client_id = ?`
@@ -54,6 +54,6 @@ func (s Shared) Decisions(ctx context.Context, clientID string, limit int) ([]ca
 		args = append(args, limit)
 	}
 	out := []cartera.Decision{}
-	err := EachRecord(ctx, s.read, query, ScanDecision, func(d cartera.Decision) error { out = append(out, d); return nil }, args...)
+	err := EachRecord(ctx, sh.read, query, ScanDecision, func(d cartera.Decision) error { out = append(out, d); return nil }, args...)
 	return out, err
 }

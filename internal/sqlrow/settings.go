@@ -9,8 +9,8 @@ import (
 
 // Policy returns the stored policy (its Version is the setting's) or the
 // defaults (Version 0).
-func (s Shared) Policy(ctx context.Context) (cartera.Policy, error) {
-	v, rev, err := s.SettingAt(ctx, "policy")
+func (sh Shared) Policy(ctx context.Context) (cartera.Policy, error) {
+	v, rev, err := sh.SettingAt(ctx, "policy")
 	if cartera.ErrorCode(err) == cartera.ENOTFOUND {
 		return cartera.DefaultPolicy(), nil
 	}
@@ -24,7 +24,7 @@ func (s Shared) Policy(ctx context.Context) (cartera.Policy, error) {
 
 // SavePolicy validates and stores the policy, given the version it was
 // read at (0: the defaults, none stored yet).
-func (s Shared) SavePolicy(ctx context.Context, p cartera.Policy) error {
+func (sh Shared) SavePolicy(ctx context.Context, p cartera.Policy) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -32,15 +32,15 @@ func (s Shared) SavePolicy(ctx context.Context, p cartera.Policy) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.PutSettingAt(ctx, "policy", string(b), p.Version)
+	_, err = sh.PutSettingAt(ctx, "policy", string(b), p.Version)
 	return err
 }
 
 // SettingAt returns a stored value and its version.
-func (s Shared) SettingAt(ctx context.Context, key string) (string, int64, error) {
+func (sh Shared) SettingAt(ctx context.Context, key string) (string, int64, error) {
 	var v string
 	var rev int64
-	err := s.read.QueryRow(ctx, `SELECT value, rev FROM settings WHERE key = ?`, key).Scan(&v, &rev)
+	err := sh.read.QueryRow(ctx, `SELECT value, rev FROM settings WHERE key = ?`, key).Scan(&v, &rev)
 	if NoRows(err) {
 		return "", 0, cartera.NewError(cartera.ENOTFOUND, "setting.not_found", "key", key)
 	}
@@ -51,9 +51,9 @@ func (s Shared) SettingAt(ctx context.Context, key string) (string, int64, error
 }
 
 // PutSettingAt stores a value at the version it was read at.
-func (s Shared) PutSettingAt(ctx context.Context, key, value string, version int64) (int64, error) {
+func (sh Shared) PutSettingAt(ctx context.Context, key, value string, version int64) (int64, error) {
 	var rev int64
-	err := s.write(ctx, func(q Q) error {
+	err := sh.write(ctx, func(q Q) error {
 		var err error
 		rev, err = PutSettingAt(ctx, q, key, value, version)
 		return err
@@ -89,20 +89,20 @@ func putSetting(ctx context.Context, q Q, key, value string) error {
 }
 
 // Setting returns a stored value.
-func (s Shared) Setting(ctx context.Context, key string) (string, error) {
-	v, _, err := s.SettingAt(ctx, key)
+func (sh Shared) Setting(ctx context.Context, key string) (string, error) {
+	v, _, err := sh.SettingAt(ctx, key)
 	return v, err
 }
 
 // PutSetting stores a value, whatever is stored.
-func (s Shared) PutSetting(ctx context.Context, key, value string) error {
-	return s.write(ctx, func(q Q) error { return putSetting(ctx, q, key, value) })
+func (sh Shared) PutSetting(ctx context.Context, key, value string) error {
+	return sh.write(ctx, func(q Q) error { return putSetting(ctx, q, key, value) })
 }
 
 // TakeSetting reads and deletes a value in one transaction.
-func (s Shared) TakeSetting(ctx context.Context, key string) (string, error) {
+func (sh Shared) TakeSetting(ctx context.Context, key string) (string, error) {
 	var v string
-	err := s.write(ctx, func(q Q) error {
+	err := sh.write(ctx, func(q Q) error {
 		err := q.QueryRow(ctx, `DELETE FROM settings WHERE key = ? RETURNING value`, key).Scan(&v)
 		if NoRows(err) {
 			return cartera.NewError(cartera.ENOTFOUND, "setting.not_found", "key", key)

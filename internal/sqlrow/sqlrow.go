@@ -39,17 +39,37 @@ func NoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 // Shared is the half of a store whose SQL is the same on both dialects.
 // Each store embeds one, so that its methods are the store's own.
 type Shared struct {
-	read  Q
-	write func(ctx context.Context, fn func(Q) error) error
-	today func() cartera.Date
+	read       Q
+	write      func(ctx context.Context, fn func(Q) error) error
+	bookkeep   Q
+	now        cartera.Clock
+	searchText bool
 }
 
-// NewShared builds the shared half of a store: read runs reads (outside
-// any transaction), write runs fn in one write transaction that counts a
-// generation, today is the store's day by its clock.
-func NewShared(read Q, write func(ctx context.Context, fn func(Q) error) error, today func() cartera.Date) Shared {
-	return Shared{read: read, write: write, today: today}
+// Config is what a store gives its shared half.
+type Config struct {
+	// Read runs reads, outside any transaction.
+	Read Q
+	// Write runs fn in one write transaction that counts a generation.
+	Write func(ctx context.Context, fn func(Q) error) error
+	// Bookkeep runs one statement on the writer outside any transaction
+	// and without counting a generation: notes such as a token's last use,
+	// which change nothing a reader computes from.
+	Bookkeep Q
+	// Now is the store's clock.
+	Now cartera.Clock
+	// SearchText: lessons keep their words folded in a search_text column
+	// (PostgreSQL, whose text search does not fold accents).
+	SearchText bool
 }
+
+// NewShared builds the shared half of a store.
+func NewShared(c Config) Shared {
+	return Shared{read: c.Read, write: c.Write, bookkeep: c.Bookkeep, now: c.Now, searchText: c.SearchText}
+}
+
+// today is the latest calendar day anywhere by the store's clock.
+func (sh Shared) today() cartera.Date { return cartera.LatestDay(sh.now()) }
 
 // Rebind renumbers ? placeholders as $1, $2, … for PostgreSQL, leaving
 // quoted strings and identifiers alone.

@@ -21,31 +21,31 @@ func EachRecord[T any](ctx context.Context, q Q, query string, scan func(Row) (T
 
 // Timeline returns a client's latest records: each table is read newest
 // first through its client index, and the four lists are merged.
-func (s Shared) Timeline(ctx context.Context, clientID string, limit int) ([]cartera.TimelineItem, error) {
+func (sh Shared) Timeline(ctx context.Context, clientID string, limit int) ([]cartera.TimelineItem, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
 	var items []cartera.TimelineItem
 	add := func(it cartera.TimelineItem) error { items = append(items, it); return nil }
 	dayTime := func(d cartera.Date) time.Time { return d.Time(time.UTC) }
-	err := EachRecord(ctx, s.read, `SELECT `+InvoiceColumns+` FROM invoices WHERE client_id = ? ORDER BY issued DESC, id DESC LIMIT ?`,
+	err := EachRecord(ctx, sh.read, `SELECT `+InvoiceColumns+` FROM invoices WHERE client_id = ? ORDER BY issued DESC, id DESC LIMIT ?`,
 		ScanInvoice, func(v cartera.Invoice) error {
 			return add(cartera.TimelineItem{Entity: cartera.EntityInvoices, At: dayTime(v.Issued), Invoice: &v})
 		}, clientID, limit)
 	if err == nil {
-		err = EachRecord(ctx, s.read, `SELECT `+TimeColumns+` FROM time_entries WHERE client_id = ? ORDER BY day DESC, id DESC LIMIT ?`,
+		err = EachRecord(ctx, sh.read, `SELECT `+TimeColumns+` FROM time_entries WHERE client_id = ? ORDER BY day DESC, id DESC LIMIT ?`,
 			ScanTime, func(e cartera.TimeEntry) error {
 				return add(cartera.TimelineItem{Entity: cartera.EntityTime, At: dayTime(e.Day), TimeEntry: &e})
 			}, clientID, limit)
 	}
 	if err == nil {
-		err = EachRecord(ctx, s.read, `SELECT `+ConcessionColumns+` FROM concessions WHERE client_id = ? ORDER BY day DESC, id DESC LIMIT ?`,
+		err = EachRecord(ctx, sh.read, `SELECT `+ConcessionColumns+` FROM concessions WHERE client_id = ? ORDER BY day DESC, id DESC LIMIT ?`,
 			ScanConcession, func(c cartera.Concession) error {
 				return add(cartera.TimelineItem{Entity: cartera.EntityConcessions, At: dayTime(c.Day), Concession: &c})
 			}, clientID, limit)
 	}
 	if err == nil {
-		err = EachRecord(ctx, s.read, `SELECT `+IncidentColumns+` FROM incidents WHERE client_id = ? ORDER BY at DESC, id DESC LIMIT ?`,
+		err = EachRecord(ctx, sh.read, `SELECT `+IncidentColumns+` FROM incidents WHERE client_id = ? ORDER BY at DESC, id DESC LIMIT ?`,
 			ScanIncident, func(in cartera.Incident) error {
 				return add(cartera.TimelineItem{Entity: cartera.EntityIncidents, At: in.At, Incident: &in})
 			}, clientID, limit)
@@ -61,7 +61,7 @@ func (s Shared) Timeline(ctx context.Context, clientID string, limit int) ([]car
 }
 
 // Monthly returns one entry per month from from's month to to's month.
-func (s Shared) Monthly(ctx context.Context, clientID string, from, to cartera.Date) ([]cartera.MonthFigures, error) {
+func (sh Shared) Monthly(ctx context.Context, clientID string, from, to cartera.Date) ([]cartera.MonthFigures, error) {
 	first, last := from.Month(), to.Month()
 	var out []cartera.MonthFigures
 	index := map[cartera.Date]int{}
@@ -76,7 +76,7 @@ func (s Shared) Monthly(ctx context.Context, clientID string, from, to cartera.D
 		return nil
 	}
 	lo, hi := first.UnixDay(), last.AddMonths(1).UnixDay()
-	err := s.read.Each(ctx, `SELECT issued, amount FROM invoices WHERE client_id = ? AND issued >= ? AND issued < ?`,
+	err := sh.read.Each(ctx, `SELECT issued, amount FROM invoices WHERE client_id = ? AND issued >= ? AND issued < ?`,
 		func(r Row) error {
 			var day, amount int64
 			if err := r.Scan(&day, &amount); err != nil {
@@ -88,7 +88,7 @@ func (s Shared) Monthly(ctx context.Context, clientID string, from, to cartera.D
 			return nil
 		}, clientID, lo, hi)
 	if err == nil {
-		err = s.read.Each(ctx, `SELECT day, hours FROM time_entries WHERE client_id = ? AND day >= ? AND day < ?`,
+		err = sh.read.Each(ctx, `SELECT day, hours FROM time_entries WHERE client_id = ? AND day >= ? AND day < ?`,
 			func(r Row) error {
 				var day, hours int64
 				if err := r.Scan(&day, &hours); err != nil {
@@ -101,7 +101,7 @@ func (s Shared) Monthly(ctx context.Context, clientID string, from, to cartera.D
 			}, clientID, lo, hi)
 	}
 	if err == nil {
-		err = s.read.Each(ctx, `SELECT at, severity FROM incidents WHERE client_id = ? AND at >= ? AND at < ?`,
+		err = sh.read.Each(ctx, `SELECT at, severity FROM incidents WHERE client_id = ? AND at >= ? AND at < ?`,
 			func(r Row) error {
 				var ts int64
 				var sev int
