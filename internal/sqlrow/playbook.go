@@ -228,11 +228,7 @@ func (sh Shared) SaveDebrief(ctx context.Context, d cartera.Debrief) (cartera.De
 			return err
 		}
 		for _, l := range d.Lessons {
-			cols, args := `deal_id, owner, owner_key, day, topic, topic_key, text, change`, []any{d.DealID, owner,
-				cartera.Fold(strings.TrimSpace(owner)), d.Day.UnixDay(), l.Topic, cartera.Fold(l.Topic), l.Text, l.Change}
-			if sh.searchText {
-				cols, args = cols+`, search_text`, append(args, SearchFold(l.Text+"\n"+l.Change+"\n"+l.Topic))
-			}
+			cols, args := sh.lessonRow(d.DealID, owner, d.Day, l)
 			if _, err := q.Exec(ctx, `INSERT INTO lessons (`+cols+`) VALUES (`+Placeholders(len(args))+`)`, args...); err != nil {
 				return fmt.Errorf("save lesson: %w", err)
 			}
@@ -413,4 +409,15 @@ func SearchFold(s string) string {
 		}
 		return r
 	}, s))
+}
+
+// lessonRow is the columns and values of a lesson, with its folded search
+// words where the store keeps them.
+func (sh Shared) lessonRow(dealID, owner string, day cartera.Date, l cartera.Lesson) (string, []any) {
+	cols, args := `deal_id, owner, owner_key, day, topic, topic_key, text, change`, []any{dealID, owner,
+		cartera.Fold(strings.TrimSpace(owner)), day.UnixDay(), l.Topic, cartera.Fold(l.Topic), l.Text, l.Change}
+	if sh.searchText {
+		cols, args = cols+`, search_text`, append(args, SearchFold(l.Text+"\n"+l.Change+"\n"+l.Topic))
+	}
+	return cols, args
 }
