@@ -153,7 +153,7 @@ func (db *DB) Clients(ctx context.Context, q cartera.ClientQuery) (cartera.Clien
 		where = append(where, "s.breaches > 0")
 	}
 	if t := strings.TrimSpace(q.Search); t != "" {
-		where = append(where, `(s.client_id = `+p.add(t)+` OR s.name_key LIKE `+p.add("%"+escapeLike(cartera.Fold(t))+"%")+`)`)
+		where = append(where, `(s.client_id = `+p.add(t)+` OR s.name_key LIKE `+p.add("%"+sqlrow.EscapeLike(cartera.Fold(t))+"%")+`)`)
 	}
 	if q.After != "" {
 		vals, err := decodeKeyset(q.After, len(cols))

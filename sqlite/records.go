@@ -178,7 +178,7 @@ func incidentRefs(ctx context.Context, tx *sql.Tx, in cartera.Incident) error {
 // Delete removes one record. A client with contacts or events, or a
 // contact named in incidents, cannot be deleted.
 func (db *DB) Delete(ctx context.Context, e cartera.Entity, id string, version int64) error {
-	t := tableOf(e)
+	t := sqlrow.TableOf(e)
 	if !entityKnown(e) {
 		return cartera.NewError(cartera.EINVALID, "record.unknown_entity", "value", string(e))
 	}

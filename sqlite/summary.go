@@ -166,7 +166,7 @@ func (db *DB) Clients(ctx context.Context, q cartera.ClientQuery) (cartera.Clien
 	}
 	if t := strings.TrimSpace(q.Search); t != "" {
 		where = append(where, `(s.client_id = ? OR s.name_key LIKE ? ESCAPE '\')`)
-		args = append(args, t, "%"+escapeLike(cartera.Fold(t))+"%")
+		args = append(args, t, "%"+sqlrow.EscapeLike(cartera.Fold(t))+"%")
 	}
 	if q.After != "" {
 		vals, err := decodeKeyset(q.After, len(cols))
