@@ -101,7 +101,12 @@ func TestCaptureMailCalendarAndInvoicesEndToEnd(t *testing.T) {
 			} `json:"factors"`
 		} `json:"assessment"`
 	}
-	for id, want := range map[string][]string{"D-003": {"forecast.f.no_reply", "Aplazada"}, "D-001": {"Reunión celebrada", "Reunión con quien decide"}} {
+	// In this order: the check after the loop reads D-001's answer.
+	for _, c := range []struct {
+		id   string
+		want []string
+	}{{"D-003", []string{"forecast.f.no_reply", "Aplazada"}}, {"D-001", []string{"Reunión celebrada", "Reunión con quien decide"}}} {
+		id, want := c.id, c.want
 		r = run("deal", "show", id, "--format", "json")
 		if err := json.Unmarshal([]byte(r.stdout), &deal); err != nil {
 			t.Fatal(err)
