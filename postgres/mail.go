@@ -60,35 +60,6 @@ func (t *importTx) PutCandidates(ctx context.Context, rows []cartera.Candidate) 
 	return nil
 }
 
-// Candidates lists candidates, newest first.
-func (db *DB) Candidates(ctx context.Context, q cartera.CandidateQuery) ([]cartera.Candidate, error) {
-	var p params
-	cond := ` WHERE true`
-	if q.Status != "" {
-		cond += ` AND c.status = ` + p.add(string(q.Status))
-	}
-	if q.Owner != "" {
-		cond += ` AND cl.owner_key = ` + p.add(q.Owner)
-	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 500
-	}
-	var out []cartera.Candidate
-	err := eachRecord(ctx, db.pool, `SELECT `+sqlrow.CandidateColumns+` FROM candidates c JOIN clients cl ON cl.id = c.client_id`+cond+
-		` ORDER BY c.at DESC, c.id LIMIT `+p.add(limit), sqlrow.ScanCandidate, func(c cartera.Candidate) error { out = append(out, c); return nil }, p...)
-	return out, err
-}
-
-// Candidate returns one candidate.
-func (db *DB) Candidate(ctx context.Context, id string) (cartera.Candidate, error) {
-	c, err := sqlrow.ScanCandidate(db.pool.QueryRow(ctx, `SELECT `+sqlrow.CandidateColumns+` FROM candidates c WHERE c.id = $1`, id))
-	if noRows(err) {
-		return c, cartera.NewError(cartera.ENOTFOUND, "candidate.not_found", "id", id)
-	}
-	return c, err
-}
-
 // StoredCandidates says which of the ids are stored candidates.
 func (db *DB) StoredCandidates(ctx context.Context, ids []string) (map[string]bool, error) {
 	out := map[string]bool{}
@@ -106,30 +77,13 @@ func (db *DB) StoredCandidates(ctx context.Context, ids []string) (map[string]bo
 	return out, err
 }
 
-func pendingCandidate(ctx context.Context, tx pgx.Tx, id string, version int64) error {
-	var status string
-	var stored int64
-	err := tx.QueryRow(ctx, `SELECT status, version FROM candidates WHERE id = $1 FOR UPDATE`, id).Scan(&status, &stored)
-	switch {
-	case noRows(err):
-		return cartera.NewError(cartera.ENOTFOUND, "candidate.not_found", "id", id)
-	case err != nil:
-		return err
-	case version != 0 && version != stored:
-		return cartera.NewError(cartera.ECONFLICT, "record.stale", "id", id, "version", version, "current", stored)
-	case status != string(cartera.CandidatePending):
-		return cartera.NewError(cartera.ECONFLICT, "candidate.not_pending", "id", id, "status", status)
-	}
-	return nil
-}
-
 // ConfirmCandidate turns a pending candidate into an incident.
 func (db *DB) ConfirmCandidate(ctx context.Context, id string, version int64, in cartera.Incident) (cartera.Candidate, error) {
 	if err := in.Validate(db.now()); err != nil {
 		return cartera.Candidate{}, err
 	}
 	err := db.write(ctx, func(tx pgx.Tx) error {
-		if err := pendingCandidate(ctx, tx, id, version); err != nil {
+		if err := sqlrow.PendingCandidate(ctx, pgQ{tx}, id, version); err != nil {
 			return err
 		}
 		if err := incidentRefs(ctx, tx, in); err != nil {
@@ -143,22 +97,6 @@ func (db *DB) ConfirmCandidate(ctx context.Context, id string, version int64, in
 			return err
 		}
 		return invalidate(ctx, tx, []string{in.ClientID})
-	})
-	if err != nil {
-		return cartera.Candidate{}, err
-	}
-	return db.Candidate(ctx, id)
-}
-
-// DismissCandidate marks a candidate dismissed and erases what it quoted.
-func (db *DB) DismissCandidate(ctx context.Context, id string, version int64) (cartera.Candidate, error) {
-	err := db.write(ctx, func(tx pgx.Tx) error {
-		if err := pendingCandidate(ctx, tx, id, version); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `UPDATE candidates SET status = 'dismissed', subject = '', excerpt = '', phrase = '',
-			version = version + 1 WHERE id = $1`, id)
-		return err
 	})
 	if err != nil {
 		return cartera.Candidate{}, err

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -95,38 +94,6 @@ func (t *importTx) PutCandidates(ctx context.Context, rows []cartera.Candidate) 
 	return nil
 }
 
-// Candidates lists candidates, newest first.
-func (db *DB) Candidates(ctx context.Context, q cartera.CandidateQuery) ([]cartera.Candidate, error) {
-	var args []any
-	cond := ` WHERE 1 = 1`
-	if q.Status != "" {
-		cond += ` AND c.status = ?`
-		args = append(args, string(q.Status))
-	}
-	if q.Owner != "" {
-		cond += ` AND cl.owner_key = ?`
-		args = append(args, q.Owner)
-	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 500
-	}
-	args = append(args, limit)
-	var out []cartera.Candidate
-	err := eachRecord(ctx, db, `SELECT `+sqlrow.CandidateColumns+` FROM candidates c JOIN clients cl ON cl.id = c.client_id`+cond+
-		` ORDER BY c.at DESC, c.id LIMIT ?`, sqlrow.ScanCandidate, func(c cartera.Candidate) error { out = append(out, c); return nil }, args...)
-	return out, err
-}
-
-// Candidate returns one candidate.
-func (db *DB) Candidate(ctx context.Context, id string) (cartera.Candidate, error) {
-	c, err := sqlrow.ScanCandidate(db.queryRow(ctx, `SELECT `+sqlrow.CandidateColumns+` FROM candidates c WHERE c.id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, cartera.NewError(cartera.ENOTFOUND, "candidate.not_found", "id", id)
-	}
-	return c, err
-}
-
 // StoredCandidates says which of the ids are stored candidates.
 func (db *DB) StoredCandidates(ctx context.Context, ids []string) (map[string]bool, error) {
 	out := map[string]bool{}
@@ -152,32 +119,13 @@ func (db *DB) StoredCandidates(ctx context.Context, ids []string) (map[string]bo
 	return out, nil
 }
 
-// pendingCandidate checks, inside tx, that a candidate is pending at the
-// given version.
-func pendingCandidate(ctx context.Context, tx *sql.Tx, id string, version int64) error {
-	var status string
-	var stored int64
-	err := tx.QueryRowContext(ctx, `SELECT status, version FROM candidates WHERE id = ?`, id).Scan(&status, &stored)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return cartera.NewError(cartera.ENOTFOUND, "candidate.not_found", "id", id)
-	case err != nil:
-		return err
-	case version != 0 && version != stored:
-		return cartera.NewError(cartera.ECONFLICT, "record.stale", "id", id, "version", version, "current", stored)
-	case status != string(cartera.CandidatePending):
-		return cartera.NewError(cartera.ECONFLICT, "candidate.not_pending", "id", id, "status", status)
-	}
-	return nil
-}
-
 // ConfirmCandidate turns a pending candidate into an incident.
 func (db *DB) ConfirmCandidate(ctx context.Context, id string, version int64, in cartera.Incident) (cartera.Candidate, error) {
 	if err := in.Validate(db.now()); err != nil {
 		return cartera.Candidate{}, err
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		if err := pendingCandidate(ctx, tx, id, version); err != nil {
+		if err := sqlrow.PendingCandidate(ctx, sqlQ{tx}, id, version); err != nil {
 			return err
 		}
 		if err := incidentRefs(ctx, tx, in); err != nil {
@@ -191,22 +139,6 @@ func (db *DB) ConfirmCandidate(ctx context.Context, id string, version int64, in
 			return err
 		}
 		return invalidate(ctx, tx, map[string]struct{}{in.ClientID: {}})
-	})
-	if err != nil {
-		return cartera.Candidate{}, err
-	}
-	return db.Candidate(ctx, id)
-}
-
-// DismissCandidate marks a candidate dismissed and erases what it quoted.
-func (db *DB) DismissCandidate(ctx context.Context, id string, version int64) (cartera.Candidate, error) {
-	err := db.write(ctx, func(tx *sql.Tx) error {
-		if err := pendingCandidate(ctx, tx, id, version); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE candidates SET status = 'dismissed', subject = '', excerpt = '', phrase = '',
-			version = version + 1 WHERE id = ?`, id)
-		return err
 	})
 	if err != nil {
 		return cartera.Candidate{}, err
