@@ -5,12 +5,12 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"fmt"
-	"github.com/cartera/cartera/csvio"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/csvio"
 	"github.com/cartera/cartera/forecast"
 	"github.com/cartera/cartera/review"
 )
