@@ -6,6 +6,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/sqlrow"
 )
 
 // The match table, the unmatched identifiers and the provenance of
@@ -28,7 +29,7 @@ func (t *importTx) PutUnmatched(ctx context.Context, rows []cartera.Unmatched) e
 		b.Queue(`INSERT INTO match_unmatched (kind, value, source, hint, seen, last)
 		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kind, value) DO UPDATE SET source = excluded.source, hint = excluded.hint,
 		seen = excluded.seen, last = greatest(match_unmatched.last, excluded.last)`,
-			string(u.Kind), u.Value, u.Source, u.Hint, u.Seen, nullDay(u.Last))
+			string(u.Kind), u.Value, u.Source, u.Hint, u.Seen, sqlrow.NullDay(u.Last))
 	}
 	return t.tx.SendBatch(ctx, b).Close()
 }

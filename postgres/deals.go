@@ -39,8 +39,8 @@ func dealColumnsOf(alias string) string {
 func dealArgs(a []any, d *cartera.Deal) []any {
 	q := d.Qualification
 	return append(a, d.ID, sqlrow.NullText(d.ClientID), d.Prospect, d.Title, d.Owner, cartera.Fold(strings.TrimSpace(d.Owner)), d.Value.Amount,
-		string(d.Value.Currency), string(d.Stage), d.StageSince.UnixDay(), nullDay(d.ExpectedClose), int64(d.Claimed),
-		string(d.Category), d.Created.UnixDay(), nullDay(d.Closed), string(d.Outcome), d.LostReason, d.Competitor,
+		string(d.Value.Currency), string(d.Stage), d.StageSince.UnixDay(), sqlrow.NullDay(d.ExpectedClose), int64(d.Claimed),
+		string(d.Category), d.Created.UnixDay(), sqlrow.NullDay(d.Closed), string(d.Outcome), d.LostReason, d.Competitor,
 		answer(q.Need), answer(q.Capacity), answer(q.DecisionMaker))
 }
 
@@ -69,7 +69,7 @@ func scanDealWith(s sqlrow.Row, extra ...any) (cartera.Deal, error) {
 		&claimed, &cat, &created, &closed, &outcome, &d.LostReason, &d.Competitor, &need, &capa, &dm, &d.Version}
 	err := s.Scan(append(dst, extra...)...)
 	d.Value.Currency, d.Stage, d.StageSince = cartera.Currency(cur), cartera.Stage(stage), cartera.DateFromUnixDay(since)
-	d.ExpectedClose, d.Closed, d.Created = dayOf(expected), dayOf(closed), cartera.DateFromUnixDay(created)
+	d.ExpectedClose, d.Closed, d.Created = sqlrow.DayOf(expected), sqlrow.DayOf(closed), cartera.DateFromUnixDay(created)
 	d.Claimed, d.Category, d.Outcome = cartera.BasisPoints(claimed), cartera.ForecastCategory(cat), cartera.Outcome(outcome)
 	d.Qualification = cartera.Qualification{Need: cartera.Answer(need), Capacity: cartera.Answer(capa), DecisionMaker: cartera.Answer(dm)}
 	return d, err

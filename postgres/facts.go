@@ -120,7 +120,7 @@ func (r *factsRow) scan(s sqlrow.Row) error {
 		Discounts: r.disc, DiscountCount: int(r.discN), DiscountsOver: int(r.discOver), MaxDiscount: cartera.BasisPoints(r.maxPct),
 		FreeHours: cartera.Hours(r.free), InvoicesDue: int(r.due), LateInvoices: int(r.late), OverLimit: int(r.over),
 		DaysLateSum: int(r.daysLate), WorstDaysLate: int(r.worst), Overdue: r.overdue, OverdueCount: int(r.overN),
-		OldestOverdue: dayOf(r.oldest), LastOverLimit: dayOf(r.lastOver), LastDiscountOver: dayOf(r.lastDisc), DiscountsDerived: int(r.derived)}
+		OldestOverdue: sqlrow.DayOf(r.oldest), LastOverLimit: sqlrow.DayOf(r.lastOver), LastDiscountOver: sqlrow.DayOf(r.lastDisc), DiscountsDerived: int(r.derived)}
 	if len(r.months) != len(r.monthHours) || len(r.ids) != len(r.ats) || len(r.ids) != len(r.kinds) ||
 		len(r.ids) != len(r.sevs) || len(r.ids) != len(r.contacts) {
 		return errors.New("facts: arrays of different lengths")

@@ -41,7 +41,7 @@ func (db *DB) MarkLost(ctx context.Context, d cartera.Deal, plan []cartera.Task)
 			return err
 		}
 		if outcome != string(cartera.OutcomeOpen) {
-			return cartera.NewError(cartera.ECONFLICT, "deal.not_open", "id", d.ID, "outcome", outcome, "closed", dayOf(closed))
+			return cartera.NewError(cartera.ECONFLICT, "deal.not_open", "id", d.ID, "outcome", outcome, "closed", sqlrow.DayOf(closed))
 		}
 		x := d
 		if err := putDeal(ctx, tx, &x, db.today()); err != nil {

@@ -297,22 +297,6 @@ func (p *params) add(v any) string {
 	return "$" + strconv.Itoa(len(*p))
 }
 
-// nullDay converts a Date to its stored form: days since 1970, or NULL.
-func nullDay(d cartera.Date) any {
-	if d.IsZero() {
-		return nil
-	}
-	return d.UnixDay()
-}
-
-// dayOf converts a stored nullable day back.
-func dayOf(n *int64) cartera.Date {
-	if n == nil {
-		return 0
-	}
-	return cartera.DateFromUnixDay(*n)
-}
-
 // today is the latest calendar day anywhere by the store's clock.
 func (db *DB) today() cartera.Date { return cartera.LatestDay(db.now()) }
 

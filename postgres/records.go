@@ -428,7 +428,7 @@ func (db *DB) ListIncidents(ctx context.Context, q cartera.RecordQuery) ([]carte
 
 func clientArgs(a []any, c *cartera.Client) []any {
 	return append(a, c.ID, c.Name, cartera.Fold(c.Name), c.Owner, cartera.Fold(strings.TrimSpace(c.Owner)), c.FamilyFriend,
-		string(c.Currency), c.Service, nullDay(c.Since), c.Email, c.Phone, c.Notes)
+		string(c.Currency), c.Service, sqlrow.NullDay(c.Since), c.Email, c.Phone, c.Notes)
 }
 
 func contactArgs(a []any, c *cartera.Contact) []any {
@@ -436,7 +436,7 @@ func contactArgs(a []any, c *cartera.Contact) []any {
 }
 
 func invoiceArgs(a []any, v *cartera.Invoice) []any {
-	return append(a, v.ID, v.ClientID, v.Number, v.Issued.UnixDay(), v.Due.UnixDay(), nullDay(v.Paid),
+	return append(a, v.ID, v.ClientID, v.Number, v.Issued.UnixDay(), v.Due.UnixDay(), sqlrow.NullDay(v.Paid),
 		v.Amount.Amount, string(v.Amount.Currency))
 }
 

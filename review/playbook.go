@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/cartera/cartera"
@@ -274,7 +273,7 @@ type IncidentResult struct {
 // anything is written.
 func LogIncident(ctx context.Context, st cartera.Store, in IncidentInput) (*IncidentResult, error) {
 	if in.ID == "" {
-		in.ID = NewID("I")
+		in.ID = cartera.NewID("I")
 	}
 	inc := cartera.Incident{ID: in.ID, ClientID: in.ClientID, ContactID: in.ContactID, At: in.At, Kind: in.Kind,
 		Severity: in.Severity, Note: in.Note}
@@ -355,22 +354,6 @@ func IncidentGuidance(ctx context.Context, st cartera.Store, incidentID string, 
 	res := &IncidentResult{Incident: inc, Client: cc.Input.Assessment.Client, After: cc.Input.Assessment}
 	guide(res, cc, fu, asOf)
 	return res, nil
-}
-
-// NewID makes an id for a record created by hand: a prefix and eight
-// random base-32 characters.
-func NewID(prefix string) string {
-	b := make([]byte, 5)
-	rand.Read(b)
-	const alphabet = "abcdefghijklmnopqrstuvwxyz234567"
-	var s strings.Builder
-	s.WriteString(prefix + "-")
-	v := uint64(b[0])<<32 | uint64(b[1])<<24 | uint64(b[2])<<16 | uint64(b[3])<<8 | uint64(b[4])
-	for i := 0; i < 8; i++ {
-		s.WriteByte(alphabet[v&31])
-		v >>= 5
-	}
-	return s.String()
 }
 
 // NewCalendarToken makes a secret calendar token for a user, stores its

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/cartera/cartera"
-	"github.com/cartera/cartera/review"
 )
 
 // Referrals (the providers the team recommends, offered by the scripts)
@@ -17,7 +16,7 @@ import (
 // saveReferral stores a new referral: what the form and the API share.
 func (s *Server) saveReferral(r *http.Request, ref cartera.Referral) (cartera.Referral, error) {
 	if ref.ID == "" {
-		ref.ID = review.NewID("REF")
+		ref.ID = cartera.NewID("REF")
 	}
 	ref.Version = 0 // a taken id is refused by the store
 	return s.st.SaveReferral(r.Context(), ref)

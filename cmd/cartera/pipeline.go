@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -175,13 +173,6 @@ func runDeal(ctx context.Context, a *app, args []string) error {
 	return &usageError{p.T("cli.deal_action")}
 }
 
-// newID makes an id for a record created from the command line.
-func newID(prefix string) string {
-	b := make([]byte, 5)
-	rand.Read(b)
-	return prefix + "-" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
-}
-
 // percent reads "80", "80%" or "80,5" as basis points.
 func percent(s string) (cartera.BasisPoints, error) {
 	v, err := cartera.ParseDecimal(strings.TrimSuffix(strings.TrimSpace(s), "%"), 2, cartera.DecimalAutoComma)
@@ -235,7 +226,7 @@ func dealAdd(ctx context.Context, a *app, args []string) error {
 	d := cartera.Deal{ID: *id, Title: *title, Prospect: *prospect, ClientID: *client, Owner: *owner,
 		Stage: cartera.Stage(*stage), Category: cartera.ForecastCategory(*category), Created: pc.asOf, Outcome: cartera.OutcomeOpen}
 	if d.ID == "" {
-		d.ID = newID("D")
+		d.ID = cartera.NewID("D")
 	}
 	if d.Stage == "" {
 		d.Stage = pl.Stages[0].ID
@@ -312,7 +303,7 @@ func dealSignal(ctx context.Context, a *app, args []string) error {
 	if len(rest) != 1 {
 		return &usageError{pc.p.T("cli.deal_needs_id")}
 	}
-	s := cartera.Signal{ID: newID("S"), DealID: rest[0], Kind: cartera.SignalKind(*kind), Day: pc.asOf, Source: *source,
+	s := cartera.Signal{ID: cartera.NewID("S"), DealID: rest[0], Kind: cartera.SignalKind(*kind), Day: pc.asOf, Source: *source,
 		Days: *days, Note: *note}
 	if *dateS != "" {
 		if s.Day, err = parseDay(a, *dateS, pc.loc); err != nil {

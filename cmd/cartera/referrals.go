@@ -7,7 +7,6 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/playbook"
-	"github.com/cartera/cartera/review"
 )
 
 // cartera referrals and cartera holidays: the providers you recommend and
@@ -78,7 +77,7 @@ func runReferrals(ctx context.Context, a *app, args []string) error {
 		r := cartera.Referral{ID: *id, Service: *service, Name: *name, Contact: *contact, Email: *email, Phone: *phone, URL: *url,
 			Note: *note}
 		if r.ID == "" {
-			r.ID = review.NewID("REF")
+			r.ID = cartera.NewID("REF")
 		}
 		saved, err := pc.st.SaveReferral(ctx, r)
 		if err != nil {
