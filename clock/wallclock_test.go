@@ -26,7 +26,7 @@ var measured = map[string]string{
 	"web/server.go:refresher":            "how long the background refresh took, for the log",
 	"web/import_progress.go:startImport": "how long an import took, shown under its report",
 	"web/import_map.go:importMapSubmit":  "how long a mapped import took, shown under its report",
-	"csvio/import.go:readFile":           "how often an import reports its progress",
+	"csvio/read.go:readFile":             "how often an import reports its progress",
 }
 
 // wallReads are the functions of package time that read the wall clock.
