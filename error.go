@@ -13,6 +13,12 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	EINTERNAL     = "internal"
+	// The codes of requests refused before they reach the application: too
+	// many, too large, malformed, or missing the version a write needs.
+	ETOOMANY      = "too_many"
+	ETOOLARGE     = "too_large"
+	EBADREQUEST   = "bad_request"
+	EPRECONDITION = "precondition"
 )
 
 // Error is an error meant for the user. Its Msg is rendered by package i18n

@@ -234,7 +234,7 @@ const maxJSON = 1 << 20
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	ct := r.Header.Get("Content-Type")
 	if ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.want_json")}
+		return &cartera.Error{Code: cartera.EBADREQUEST, Msg: cartera.M("api.want_json")}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSON))
 	if err != nil {
@@ -243,7 +243,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	// The JSON decoder would replace invalid UTF-8 with U+FFFD and store
 	// something nobody typed: it is refused instead.
 	if !utf8.Valid(body) {
-		return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.bad_utf8")}
+		return &cartera.Error{Code: cartera.EBADREQUEST, Msg: cartera.M("api.bad_utf8")}
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -251,10 +251,10 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		return jsonError(err)
 	}
 	if dec.More() {
-		return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.trailing_json")}
+		return &cartera.Error{Code: cartera.EBADREQUEST, Msg: cartera.M("api.trailing_json")}
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.trailing_json")}
+		return &cartera.Error{Code: cartera.EBADREQUEST, Msg: cartera.M("api.trailing_json")}
 	}
 	normalizeStrings(v)
 	return nil
@@ -267,13 +267,13 @@ func jsonError(err error) error {
 	var big *http.MaxBytesError
 	switch {
 	case errors.As(err, &big):
-		return &cartera.Error{Code: "too_large", Msg: cartera.M("api.too_large", "max", maxJSON>>10)}
+		return &cartera.Error{Code: cartera.ETOOLARGE, Msg: cartera.M("api.too_large", "max", maxJSON>>10)}
 	case errors.As(err, &syn):
-		return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.bad_json", "offset", syn.Offset)}
+		return &cartera.Error{Code: cartera.EBADREQUEST, Msg: cartera.M("api.bad_json", "offset", syn.Offset)}
 	case errors.As(err, &typ):
 		return &cartera.Error{Code: cartera.EINVALID, Field: typ.Field, Msg: cartera.M("api.bad_type", "field", typ.Field, "want", typ.Type.String())}
 	case errors.Is(err, io.EOF):
-		return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.empty_body")}
+		return &cartera.Error{Code: cartera.EBADREQUEST, Msg: cartera.M("api.empty_body")}
 	case strings.HasPrefix(err.Error(), "json: unknown field"):
 		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return &cartera.Error{Code: cartera.EINVALID, Field: f, Msg: cartera.M("api.unknown_field", "field", f)}
@@ -282,7 +282,7 @@ func jsonError(err error) error {
 	if errors.As(err, &te) {
 		return te
 	}
-	return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.bad_json", "offset", int64(0))}
+	return &cartera.Error{Code: cartera.EBADREQUEST, Msg: cartera.M("api.bad_json", "offset", int64(0))}
 }
 
 // ifMatch reads the version a write is based on, from If-Match ("3" or
@@ -306,7 +306,7 @@ func etag(w http.ResponseWriter, version int64) {
 }
 
 // errPrecondition asks for a version before overwriting a record.
-var errPrecondition = &cartera.Error{Code: "precondition", Msg: cartera.M("api.need_version")}
+var errPrecondition = &cartera.Error{Code: cartera.EPRECONDITION, Msg: cartera.M("api.need_version")}
 
 // listBody is every paged list.
 type listBody[T any] struct {

@@ -47,7 +47,7 @@ const (
 // saved one ("mapping_name"), or as cartera recognises it.
 func (s *Server) apiImportPreview(w http.ResponseWriter, r *http.Request) error {
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		return &cartera.Error{Code: "bad_request", Msg: cartera.M("import.want_multipart")}
+		return &cartera.Error{Code: cartera.EBADREQUEST, Msg: cartera.M("import.want_multipart")}
 	}
 	n := previewRowsDefault
 	if v := r.URL.Query().Get("rows"); v != "" {
@@ -119,12 +119,12 @@ func (s *Server) uploadedMapping(r *http.Request, values map[string]string) (*cs
 	if fhs := r.MultipartForm.File["mapping"]; len(fhs) > 0 {
 		f, err := fhs[0].Open()
 		if err != nil {
-			return nil, &cartera.Error{Code: "bad_request", Msg: cartera.M("import.bad_upload")}
+			return nil, &cartera.Error{Code: cartera.EBADREQUEST, Msg: cartera.M("import.bad_upload")}
 		}
 		defer f.Close()
 		b, err := io.ReadAll(io.LimitReader(f, 1<<20+1))
 		if err != nil {
-			return nil, &cartera.Error{Code: "bad_request", Msg: cartera.M("import.bad_upload")}
+			return nil, &cartera.Error{Code: cartera.EBADREQUEST, Msg: cartera.M("import.bad_upload")}
 		}
 		text, name = string(b), safeName(fhs[0].Filename)
 	}
@@ -197,15 +197,15 @@ func (s *Server) apiMappingGet(w http.ResponseWriter, r *http.Request) error {
 // at its line and column in the body sent.
 func (s *Server) apiMappingPut(w http.ResponseWriter, r *http.Request) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.want_json")}
+		return &cartera.Error{Code: cartera.EBADREQUEST, Msg: cartera.M("api.want_json")}
 	}
 	text, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSON))
 	if err != nil {
 		var big *http.MaxBytesError
 		if errors.As(err, &big) {
-			return &cartera.Error{Code: "too_large", Msg: cartera.M("api.too_large", "max", maxJSON>>10)}
+			return &cartera.Error{Code: cartera.ETOOLARGE, Msg: cartera.M("api.too_large", "max", maxJSON>>10)}
 		}
-		return &cartera.Error{Code: "bad_request", Msg: cartera.M("api.empty_body")}
+		return &cartera.Error{Code: cartera.EBADREQUEST, Msg: cartera.M("api.empty_body")}
 	}
 	pl, err := s.pipelineConfig(r)
 	if err != nil {

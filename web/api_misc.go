@@ -104,7 +104,7 @@ func saveShared[T any](s *Server, r *http.Request, v int64, current func(context
 // every file:line:column.
 func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		return &cartera.Error{Code: "bad_request", Msg: cartera.M("import.want_multipart")}
+		return &cartera.Error{Code: cartera.EBADREQUEST, Msg: cartera.M("import.want_multipart")}
 	}
 	srcs, values, err := s.readUpload(w, r)
 	if err != nil {

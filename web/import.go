@@ -68,9 +68,9 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) ([]csvio.Sou
 		if err := r.ParseMultipartForm(8 << 20); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				return nil, nil, &cartera.Error{Code: "too_large", Msg: cartera.M("import.too_large", "max", s.cfg.MaxUpload>>20)}
+				return nil, nil, &cartera.Error{Code: cartera.ETOOLARGE, Msg: cartera.M("import.too_large", "max", s.cfg.MaxUpload>>20)}
 			}
-			return nil, nil, &cartera.Error{Code: "bad_request", Msg: cartera.M("import.bad_upload")}
+			return nil, nil, &cartera.Error{Code: cartera.EBADREQUEST, Msg: cartera.M("import.bad_upload")}
 		}
 	}
 	var srcs []csvio.Source

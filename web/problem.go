@@ -21,13 +21,13 @@ func status(err error) int {
 		return http.StatusUnauthorized
 	case cartera.EFORBIDDEN:
 		return http.StatusForbidden
-	case "too_many":
+	case cartera.ETOOMANY:
 		return http.StatusTooManyRequests
-	case "too_large":
+	case cartera.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
-	case "bad_request":
+	case cartera.EBADREQUEST:
 		return http.StatusBadRequest
-	case "precondition":
+	case cartera.EPRECONDITION:
 		return http.StatusPreconditionRequired
 	}
 	return http.StatusInternalServerError

@@ -54,7 +54,7 @@ var errStashGone = cartera.NewError(cartera.ENOTFOUND, "import.upload_gone")
 // files when needed (the session's own first).
 func (s *stash) put(session, name string, src csvio.Source) (*stashed, error) {
 	if src.Size > s.max {
-		return nil, &cartera.Error{Code: "too_large", Msg: cartera.M("import.too_large", "max", s.max>>20)}
+		return nil, &cartera.Error{Code: cartera.ETOOLARGE, Msg: cartera.M("import.too_large", "max", s.max>>20)}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -94,7 +94,7 @@ func (s *stash) put(session, name string, src csvio.Source) (*stashed, error) {
 		err = cerr
 	}
 	if err == nil && n > s.max {
-		err = &cartera.Error{Code: "too_large", Msg: cartera.M("import.too_large", "max", s.max>>20)}
+		err = &cartera.Error{Code: cartera.ETOOLARGE, Msg: cartera.M("import.too_large", "max", s.max>>20)}
 	}
 	if err != nil {
 		os.Remove(f.Name())
