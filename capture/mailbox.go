@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -570,17 +571,37 @@ func parseMailDate(s string) (time.Time, error) {
 	return mail.ParseDate(s)
 }
 
+// simpleComment says whether s is " (CET)"-like: a space, then a
+// parenthesis holding only letters, digits, spaces and + - : . / — what
+// mail clients write after the zone. Anything else is left to net/mail.
+func simpleComment(s string) bool {
+	if len(s) < 3 || s[0] != ' ' || s[1] != '(' || s[len(s)-1] != ')' {
+		return false
+	}
+	for _, c := range []byte(s[2 : len(s)-1]) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', strings.IndexByte(" +-:./", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+var weekdays = [7]string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
+
 var months = [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 
 // parseRFC5322Date reads "[Day, ]D Mon YYYY HH:MM[:SS] ±HHMM[ (comment)]";
 // false for anything else.
 func parseRFC5322Date(s string) (time.Time, bool) {
-	p := strings.TrimSpace(s)
+	p := strings.Trim(s, " ") // other blanks (tabs, \v) are left to net/mail
 	if i := strings.IndexByte(p, ','); i >= 0 {
-		if i != 3 || !strings.Contains("MonTueWedThuFriSatSun", p[:3]) {
+		// "Mon, 2 …" exactly: anything looser is left to net/mail.
+		if i != 3 || !slices.Contains(weekdays[:], p[:3]) || len(p) < 6 || p[4] != ' ' || p[5] < '0' || p[5] > '9' {
 			return time.Time{}, false
 		}
-		p = strings.TrimLeft(p[i+1:], " ")
+		p = p[5:]
 	}
 	num := func(n int) (int, bool) { // exactly n digits, then a space, colon or the end
 		if len(p) < n {
@@ -645,10 +666,10 @@ func parseRFC5322Date(s string) (time.Time, bool) {
 	p = p[1:]
 	zh, ok1 := num(2)
 	zm, ok2 := num(2)
-	if !ok1 || !ok2 || zm > 59 {
+	if !ok1 || !ok2 || zh > 23 || zm > 59 { // net/mail refuses an offset past 24 hours; the rest is left to it
 		return time.Time{}, false
 	}
-	if rest := strings.TrimSpace(p); rest != "" && !(rest[0] == '(' && rest[len(rest)-1] == ')') {
+	if rest := p; rest != "" && !simpleComment(rest) {
 		return time.Time{}, false
 	}
 	if day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 || year < 1000 {
