@@ -74,6 +74,10 @@ func (m Money) MulDiv(num, den int64) Money {
 	return Money{MulDivRound(m.Amount, num, den), m.Currency}
 }
 
+// ForHours is what h hours come to at m per hour (free hours at cost,
+// time at a rate), rounded as MulDiv rounds.
+func (m Money) ForHours(h Hours) Money { return m.MulDiv(int64(h), 100) }
+
 // MulDivRound returns a×b/c rounded half away from zero, saturating at the
 // int64 range. c must not be zero.
 func MulDivRound(a, b, c int64) int64 {

@@ -73,3 +73,15 @@ func TestRatio(t *testing.T) {
 		t.Errorf("ratios wrong: %d %d %d %d", Ratio(1, 3), Ratio(2, 3), Ratio(5, 0), Ratio(-1, 4))
 	}
 }
+
+func TestForHours(t *testing.T) {
+	rate := Money{Amount: 4500, Currency: "EUR"} // 45,00 € an hour
+	for _, tc := range []struct {
+		h    Hours
+		want int64
+	}{{0, 0}, {100, 4500}, {150, 6750}, {1, 45}, {33, 1485}, {-200, -9000}} {
+		if got := rate.ForHours(tc.h); got.Amount != tc.want || got.Currency != "EUR" {
+			t.Errorf("ForHours(%d) = %v, want %d EUR", tc.h, got, tc.want)
+		}
+	}
+}

@@ -38,7 +38,7 @@ func economic(f *cartera.ClientFacts, p cartera.Policy) Economic {
 	e.CostKnown = ok
 	e.CostPerHour = cartera.Money{Amount: rate.Amount, Currency: cur}
 	// Hours are in hundredths: cost = rate × hours / 100.
-	e.HoursCost = cartera.Money{Amount: cartera.MulDivRound(rate.Amount, int64(f.Hours), 100), Currency: cur}
+	e.HoursCost = cartera.Money{Amount: rate.ForHours(f.Hours).Amount, Currency: cur}
 	e.CostToServe = e.HoursCost.Add(e.Concessions)
 	e.Margin = e.Revenue.Sub(e.CostToServe)
 	if e.HasRevenue {

@@ -62,7 +62,7 @@ func (p *Portfolio) Add(a *Assessment) {
 		p.Breaches[b.Key]++
 	}
 	e := a.Economic
-	free := cartera.MulDivRound(e.CostPerHour.Amount, int64(e.FreeHours), 100)
+	free := e.CostPerHour.ForHours(e.FreeHours).Amount
 	p.add(a.Client, a.Verdict, len(a.Breaches) > 0, e.Revenue.Amount, e.CostToServe.Amount, e.Margin.Amount,
 		e.Concessions.Amount, e.Concessions.Amount+free, a.Payment.OverdueAmount.Amount, e.Hours, a.Relational.Score)
 }

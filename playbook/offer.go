@@ -92,7 +92,7 @@ func IntermediateOffer(in Input, concessions []cartera.Concession, p cartera.Pol
 	o.DiscountCost = money(cartera.MulDivRound(o.DiscountBase.Amount, int64(o.DiscountRoom), 10000))
 	o.FreeHoursCost = money(0)
 	if e.CostKnown {
-		o.FreeHoursCost = money(cartera.MulDivRound(e.CostPerHour.Amount, int64(o.FreeHoursRoom), 100))
+		o.FreeHoursCost = money(e.CostPerHour.ForHours(o.FreeHoursRoom).Amount)
 	}
 	o.TotalCost = o.DiscountCost.Add(o.FreeHoursCost)
 	o.Months = monthsCovered(a, p)

@@ -25,7 +25,7 @@ func SummaryKey(asOf cartera.Date, pol cartera.Policy) string {
 // first reason rendered in both languages.
 func Summarize(a *assess.Assessment, es, en *i18n.Printer) cartera.Summary {
 	e := a.Economic
-	free := cartera.MulDivRound(e.CostPerHour.Amount, int64(e.FreeHours), 100)
+	free := e.CostPerHour.ForHours(e.FreeHours).Amount
 	s := cartera.Summary{
 		ClientID: a.Client.ID, Verdict: a.Verdict, Currency: a.Client.Currency,
 		Revenue: e.Revenue.Amount, Margin: e.Margin.Amount, MarginPct: e.MarginPct, HasRevenue: e.HasRevenue,
