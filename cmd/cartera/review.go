@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/cartera/cartera"
@@ -86,32 +85,10 @@ func runReview(ctx context.Context, a *app, args []string) error {
 	return review.WriteAlignment(a.stdout, al, p, review.TextOptions{Color: a.useColor()}, false)
 }
 
-// pickClient finds a client by id or part of its name; an ambiguous name
-// lists the candidates.
-func pickClient(ctx context.Context, st cartera.Store, text string) (cartera.Client, error) {
-	found, err := st.FindClients(ctx, text, 10)
-	if err != nil {
-		return cartera.Client{}, err
-	}
-	if len(found) == 0 {
-		return cartera.Client{}, cartera.NewError(cartera.ENOTFOUND, "cli.client_not_found", "value", text)
-	}
-	pick := found[0]
-	exact := pick.ID == text || cartera.Fold(pick.Name) == cartera.Fold(text)
-	if !exact && len(found) > 1 {
-		var names []string
-		for _, c := range found {
-			names = append(names, fmt.Sprintf("%s (%s)", c.Name, c.ID))
-		}
-		return cartera.Client{}, cartera.NewError(cartera.EINVALID, "cli.client_ambiguous", "value", text, "names", names)
-	}
-	return pick, nil
-}
-
 // reviewClient shows one client in full. text may be an id or part of a
 // name; an ambiguous name lists the candidates.
 func reviewClient(ctx context.Context, a *app, st cartera.Store, p *i18n.Printer, text string, asOf cartera.Date, format string) error {
-	pick, err := pickClient(ctx, st, text)
+	pick, err := findClient(ctx, st, text)
 	if err != nil {
 		return err
 	}
