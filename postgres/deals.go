@@ -425,28 +425,15 @@ func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*
 	}, p...)
 }
 
-// latestDay is the last day any deal, signal or stage move is dated, for
-// the current generation of the database.
-func (db *DB) latestDay(ctx context.Context) (cartera.Date, error) {
-	var gen int64
-	if err := db.pool.QueryRow(ctx, `SELECT n FROM generation WHERE id = 1`).Scan(&gen); err != nil {
-		return 0, err
-	}
-	l := &db.latest
-	l.Lock()
-	defer l.Unlock()
-	if l.ok && l.gen == gen {
-		return l.day, nil
-	}
-	var day int64
-	err := db.pool.QueryRow(ctx, `SELECT greatest(
+// latestDaySQL is the last day any deal, signal or stage move is dated.
+const latestDaySQL = `SELECT greatest(
 		coalesce((SELECT max(greatest(created, stage_since, coalesce(closed, 0))) FROM deals), 0),
-		coalesce((SELECT max(day) FROM signals), 0), coalesce((SELECT max(day) FROM deal_stages), 0))`).Scan(&day)
-	if err != nil {
-		return 0, err
-	}
-	l.gen, l.day, l.ok = gen, cartera.DateFromUnixDay(day), true
-	return l.day, nil
+		coalesce((SELECT max(day) FROM signals), 0), coalesce((SELECT max(day) FROM deal_stages), 0))`
+
+// latestDay is latestDaySQL's answer for the current generation of the
+// database.
+func (db *DB) latestDay(ctx context.Context) (cartera.Date, error) {
+	return db.latest.Get(ctx, pgQ{db.pool}, latestDaySQL)
 }
 
 // parseStageAt reads "stage day" as the stage subquery writes it; none is

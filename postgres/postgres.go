@@ -32,7 +32,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/cartera/cartera"
@@ -58,12 +57,7 @@ type DB struct {
 	where string
 	// latest caches the last day anything is dated in the pipeline, by
 	// generation: an as-of read on or after it is a read of now.
-	latest struct {
-		sync.Mutex
-		gen int64
-		day cartera.Date
-		ok  bool
-	}
+	latest sqlrow.GenerationDay
 }
 
 var _ cartera.Store = (*DB)(nil)

@@ -52,12 +52,7 @@ type DB struct {
 	stmts sync.Map
 	// latest caches the last day anything is dated in the pipeline, by
 	// generation: an as-of read on or after it is a read of now.
-	latest struct {
-		sync.Mutex
-		gen int64
-		day cartera.Date
-		ok  bool
-	}
+	latest sqlrow.GenerationDay
 }
 
 // prepared returns a cached prepared statement on the read pool.

@@ -44,7 +44,7 @@ func runDecide(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer done()
-	cl, err := pickClient(ctx, st, rest[0])
+	cl, err := findClient(ctx, st, rest[0])
 	if err != nil {
 		return err
 	}
