@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/cartera/cartera"
-	"github.com/cartera/cartera/i18n"
 	"github.com/cartera/cartera/review"
 )
 
@@ -72,42 +70,17 @@ func runDecide(ctx context.Context, a *app, args []string) error {
 // disagreeing with the policy, with the threshold change that would align
 // them (never applied: the owner sets it with cartera policy set).
 func runDecisions(ctx context.Context, a *app, args []string) error {
-	fs := newFlags(a, "decisions")
-	var c common
-	c.register(fs, true)
-	format := fs.String("format", "text", "")
-	asOfS := fs.String("as-of", "", "")
-	rest, err := parse(a, fs, &c, args)
+	pc, _, err := openCmd(ctx, a, newFlags(a, "decisions"), args, 0)
 	if err != nil {
 		return err
 	}
-	p := a.printer()
-	if len(rest) > 0 {
-		return &usageError{p.T("cli.unexpected_args", "args", strings.Join(rest, " "), "command", "decisions")}
-	}
-	if *format != "text" && *format != "json" {
-		return &usageError{p.T("cli.bad_format", "value", *format, "allowed", "text, json")}
-	}
-	asOf, err := parseDay(a, *asOfS, cartera.DefaultPolicy().Location())
+	defer pc.done()
+	al, err := review.Align(ctx, pc.st, pc.asOf)
 	if err != nil {
 		return err
 	}
-	st, done, err := a.openStore(ctx, c, asOf)
-	if err != nil {
-		return err
+	if pc.format == "json" {
+		return writeJSON(a.stdout, review.AlignmentJSON(al, pc.p))
 	}
-	defer done()
-	pol, err := st.Policy(ctx)
-	if err != nil {
-		return err
-	}
-	p = i18n.New(a.lang, pol.Location())
-	al, err := review.Align(ctx, st, asOf)
-	if err != nil {
-		return err
-	}
-	if *format == "json" {
-		return writeJSON(a.stdout, review.AlignmentJSON(al, p))
-	}
-	return review.WriteAlignment(a.stdout, al, p, review.TextOptions{Color: a.useColor()}, true)
+	return review.WriteAlignment(a.stdout, al, pc.p, pc.text(), true)
 }
