@@ -78,15 +78,57 @@ func BenchmarkReviewWarm(b *testing.B) {
 	}
 }
 
-// BenchmarkReviewCold reviews every client as of a new date each time: the
-// whole facts cache is rebuilt from the events.
+// BenchmarkReviewCold reviews every client as of a new date each time, as
+// the first review of every day does: the facts cache no longer applies, and
+// the facts are computed again from each client's ledger.
 func BenchmarkReviewCold(b *testing.B) {
 	db := benchStore(b)
 	benchImport(b, db, benchFiles(b))
+	if _, err := review.Run(ctx, db, review.Options{AsOf: asOf, PerVerdict: 5}); err != nil {
+		b.Fatal(err)
+	}
 	day := 0
 	for b.Loop() {
 		day++
 		if _, err := review.Run(ctx, db, review.Options{AsOf: asOf.AddDays(-day), PerVerdict: 5}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReviewNewPolicy reviews every client after each change of the
+// red lines: the facts cache no longer applies, the ledgers still do.
+func BenchmarkReviewNewPolicy(b *testing.B) {
+	db := benchStore(b)
+	benchImport(b, db, benchFiles(b))
+	if _, err := review.Run(ctx, db, review.Options{AsOf: asOf, PerVerdict: 5}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		pol, err := db.Policy(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		pol.MaxDaysLate = 20 + (pol.MaxDaysLate+1)%20
+		if err := db.SavePolicy(ctx, pol); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := review.Run(ctx, db, review.Options{AsOf: asOf, PerVerdict: 5}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReviewAfterImport reviews every client right after an import
+// that touched all of them: every ledger is built again from the records.
+func BenchmarkReviewAfterImport(b *testing.B) {
+	db := benchStore(b)
+	files := benchFiles(b)
+	for b.Loop() {
+		b.StopTimer()
+		benchImport(b, db, files)
+		b.StartTimer()
+		if _, err := review.Run(ctx, db, review.Options{AsOf: asOf, PerVerdict: 5}); err != nil {
 			b.Fatal(err)
 		}
 	}

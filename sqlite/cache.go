@@ -37,7 +37,7 @@ func (db *DB) facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.
 			return fmt.Errorf("facts: %w", err)
 		}
 		defer tx.Rollback()
-		return computeFacts(ctx, tx, q, fn)
+		return computeFacts(ctx, tx, q, false, fn)
 	}
 	key := factsKey(q)
 	// Counting is enough to know the cache is complete: an entry exists
@@ -105,7 +105,7 @@ func (db *DB) rebuildCache(ctx context.Context, q cartera.FactsQuery, key string
 		return fmt.Errorf("facts cache: %w", err)
 	}
 	var buf []byte
-	if err := computeFacts(ctx, tx, q, func(f *cartera.ClientFacts) error {
+	if err := computeFacts(ctx, tx, q, true, func(f *cartera.ClientFacts) error {
 		buf = encodeFacts(buf, f)
 		if _, err := ins.ExecContext(ctx, f.Client.ID, key, buf); err != nil {
 			return fmt.Errorf("facts cache: %w", err)
@@ -135,7 +135,7 @@ func (db *DB) fillCache(ctx context.Context, q cartera.FactsQuery, key string, i
 	for start := 0; start < len(ids); start += fillBatch {
 		sub := q
 		sub.ClientIDs = ids[start:min(start+fillBatch, len(ids))]
-		if err := computeFacts(ctx, tx, sub, func(f *cartera.ClientFacts) error {
+		if err := computeFacts(ctx, tx, sub, true, func(f *cartera.ClientFacts) error {
 			buf = encodeFacts(buf, f)
 			_, err := ins.ExecContext(ctx, f.Client.ID, key, buf)
 			return err
@@ -174,7 +174,7 @@ func (db *DB) streamCache(ctx context.Context, q cartera.FactsQuery, key string,
 		if data == nil || decodeFacts(data, &f) != nil {
 			one := q
 			one.ClientIDs = []string{c.ID}
-			if err := computeFacts(ctx, tx, one, func(g *cartera.ClientFacts) error { f = *g; return nil }); err != nil {
+			if err := computeFacts(ctx, tx, one, false, func(g *cartera.ClientFacts) error { f = *g; return nil }); err != nil {
 				return err
 			}
 		}
@@ -200,12 +200,17 @@ func invalidate(ctx context.Context, tx *sql.Tx, clients map[string]struct{}) er
 	if len(clients) == 0 {
 		return nil
 	}
+	tables := []string{"client_ledger", "facts_cache", "client_summary"}
 	if len(clients) > 2000 {
+		// Every cached figure is stale anyway; the ledgers of the clients
+		// this write did not touch stay.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM facts_cache`); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM client_summary`)
-		return err
+		if _, err := tx.ExecContext(ctx, `DELETE FROM client_summary`); err != nil {
+			return err
+		}
+		tables = tables[:1]
 	}
 	ids := make([]any, 0, len(clients))
 	for id := range clients {
@@ -213,7 +218,7 @@ func invalidate(ctx context.Context, tx *sql.Tx, clients map[string]struct{}) er
 	}
 	for start := 0; start < len(ids); start += fillBatch {
 		batch := ids[start:min(start+fillBatch, len(ids))]
-		for _, t := range []string{"facts_cache", "client_summary"} {
+		for _, t := range tables {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE client_id IN (`+placeholders(len(batch))+`)`, batch...); err != nil {
 				return err
 			}
