@@ -316,8 +316,6 @@ func (l *Ledger) derivedPercent(c ledgerConcession) (BasisPoints, bool) {
 // entry of another version as missing and rebuilds it.
 const ledgerVersion = 1
 
-var errLedgerCodec = errors.New("ledger: unreadable entry")
-
 // LedgerReadable says whether data looks like an encoded Ledger of this
 // version (a store rebuilds any other).
 func LedgerReadable(data []byte) bool { return len(data) > 0 && data[0] == ledgerVersion }
@@ -372,27 +370,22 @@ func (l *Ledger) AppendBinary(buf []byte) ([]byte, error) {
 	}
 	buf = binary.AppendUvarint(buf, uint64(len(l.incidents)))
 	for _, in := range l.incidents {
-		buf = appendLedgerString(buf, in.ID)
+		buf = appendBinString(buf, in.ID)
 		buf = binary.AppendVarint(buf, in.At.Unix())
-		buf = appendLedgerString(buf, string(in.Kind))
+		buf = appendBinString(buf, string(in.Kind))
 		buf = binary.AppendVarint(buf, int64(in.Severity))
-		buf = appendLedgerString(buf, in.ContactID)
+		buf = appendBinString(buf, in.ContactID)
 	}
 	return buf, nil
-}
-
-func appendLedgerString(buf []byte, s string) []byte {
-	buf = binary.AppendUvarint(buf, uint64(len(s)))
-	return append(buf, s...)
 }
 
 // UnmarshalBinary decodes what MarshalBinary wrote, reusing l's memory.
 func (l *Ledger) UnmarshalBinary(data []byte) error {
 	l.Reset()
 	if len(data) == 0 || data[0] != ledgerVersion {
-		return errLedgerCodec
+		return errCodec
 	}
-	r := ledgerReader{b: data[1:]}
+	r := binReader{b: data[1:]}
 	n := r.count()
 	var prev Date
 	for i := 0; i < n && r.err == nil; i++ {
@@ -439,59 +432,7 @@ func (l *Ledger) UnmarshalBinary(data []byte) error {
 		l.incidents = append(l.incidents, in)
 	}
 	if r.err == nil && len(r.b) != 0 {
-		r.err = errLedgerCodec
+		r.err = errCodec
 	}
 	return r.err
-}
-
-type ledgerReader struct {
-	b   []byte
-	err error
-}
-
-func (r *ledgerReader) int() int64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.err = errLedgerCodec
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *ledgerReader) count() int {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 || v > uint64(len(r.b)) { // every entry takes at least a byte
-		r.err = errLedgerCodec
-		return 0
-	}
-	r.b = r.b[n:]
-	return int(v)
-}
-
-func (r *ledgerReader) byte() byte {
-	if r.err != nil || len(r.b) == 0 {
-		r.err = errLedgerCodec
-		return 0
-	}
-	c := r.b[0]
-	r.b = r.b[1:]
-	return c
-}
-
-func (r *ledgerReader) string() string {
-	n := r.count()
-	if r.err != nil || n > len(r.b) {
-		r.err = errLedgerCodec
-		return ""
-	}
-	s := string(r.b[:n])
-	r.b = r.b[n:]
-	return s
 }

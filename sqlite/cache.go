@@ -39,7 +39,7 @@ func (db *DB) facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.
 		defer tx.Rollback()
 		return computeFacts(ctx, tx, q, false, fn)
 	}
-	key := factsKey(q)
+	key := sqlrow.FactsKey(q)
 	// Counting is enough to know the cache is complete: an entry exists
 	// only for an existing client, and at most one per client.
 	var total, cached int
@@ -106,7 +106,7 @@ func (db *DB) rebuildCache(ctx context.Context, q cartera.FactsQuery, key string
 	}
 	var buf []byte
 	if err := computeFacts(ctx, tx, q, true, func(f *cartera.ClientFacts) error {
-		buf = encodeFacts(buf, f)
+		buf, _ = f.AppendBinary(buf[:0])
 		if _, err := ins.ExecContext(ctx, f.Client.ID, key, buf); err != nil {
 			return fmt.Errorf("facts cache: %w", err)
 		}
@@ -136,7 +136,7 @@ func (db *DB) fillCache(ctx context.Context, q cartera.FactsQuery, key string, i
 		sub := q
 		sub.ClientIDs = ids[start:min(start+fillBatch, len(ids))]
 		if err := computeFacts(ctx, tx, sub, true, func(f *cartera.ClientFacts) error {
-			buf = encodeFacts(buf, f)
+			buf, _ = f.AppendBinary(buf[:0])
 			_, err := ins.ExecContext(ctx, f.Client.ID, key, buf)
 			return err
 		}); err != nil {
@@ -171,7 +171,7 @@ func (db *DB) streamCache(ctx context.Context, q cartera.FactsQuery, key string,
 		}
 		months, incidents := f.FreeHoursMonth[:0], f.Incidents[:0]
 		f = cartera.ClientFacts{Client: c, FreeHoursMonth: months, Incidents: incidents}
-		if data == nil || decodeFacts(data, &f) != nil {
+		if data == nil || f.UnmarshalBinary(data) != nil {
 			one := q
 			one.ClientIDs = []string{c.ID}
 			if err := computeFacts(ctx, tx, one, false, func(g *cartera.ClientFacts) error { f = *g; return nil }); err != nil {

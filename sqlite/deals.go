@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -447,7 +446,7 @@ func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*
 				return err
 			}
 			f = cartera.DealFacts{Deal: d}
-			if err := decodeEvidence(blob, &f.Evidence); err != nil {
+			if err := f.Evidence.UnmarshalBinary(blob); err != nil {
 				return fmt.Errorf("deal %s: %w", d.ID, err)
 			}
 			return fn(&f)
@@ -610,7 +609,7 @@ func refreshEvidence(ctx context.Context, tx *sql.Tx, ids []string) error {
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		buf = encodeEvidence(buf, &ev)
+		buf, _ = ev.AppendBinary(buf[:0])
 		if _, err := upd.ExecContext(ctx, buf, id); err != nil {
 			return err
 		}
@@ -641,7 +640,7 @@ func refreshAllEvidence(ctx context.Context, tx *sql.Tx, touched map[string]stru
 	flush := func() error {
 		if _, ok := touched[cur]; ok {
 			delete(touched, cur)
-			buf = encodeEvidence(buf, &ev)
+			buf, _ = ev.AppendBinary(buf[:0])
 			if _, err := upd.ExecContext(ctx, buf, cur); err != nil {
 				return err
 			}
@@ -679,51 +678,6 @@ func refreshAllEvidence(ctx context.Context, tx *sql.Tx, touched map[string]stru
 		}
 	}
 	return nil
-}
-
-// The evidence summary is stored as a version byte, then for each kind with
-// signals: its index, count, first day, last day minus first, and days.
-
-const evidenceVersion = 1
-
-var errEvidence = errors.New("evidence summary: unreadable entry")
-
-func encodeEvidence(buf []byte, ev *cartera.Evidence) []byte {
-	buf = append(buf[:0], evidenceVersion)
-	for i, k := range ev {
-		if k.Count == 0 {
-			continue
-		}
-		buf = binary.AppendVarint(buf, int64(i))
-		buf = binary.AppendVarint(buf, int64(k.Count))
-		buf = binary.AppendVarint(buf, int64(k.First))
-		buf = binary.AppendVarint(buf, int64(k.Last-k.First))
-		buf = binary.AppendVarint(buf, int64(k.Days))
-	}
-	return buf
-}
-
-func decodeEvidence(b []byte, ev *cartera.Evidence) error {
-	*ev = cartera.Evidence{}
-	if len(b) == 0 {
-		return nil
-	}
-	if b[0] != evidenceVersion {
-		return errEvidence
-	}
-	d := decoder{b: b[1:]}
-	for len(d.b) > 0 && d.err == nil {
-		i := int(d.varint())
-		if i < 0 || i >= len(ev) {
-			return errEvidence
-		}
-		k := &ev[i]
-		k.Count = int(d.varint())
-		k.First = cartera.Date(d.varint())
-		k.Last = k.First + cartera.Date(d.varint())
-		k.Days = int(d.varint())
-	}
-	return d.err
 }
 
 // Pipeline returns the stored pipeline (its Version is the setting's) or

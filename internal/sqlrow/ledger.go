@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -248,3 +249,8 @@ type rowPlus struct {
 }
 
 func (s rowPlus) Scan(dest ...any) error { return s.r.Scan(append(dest, s.extra)...) }
+
+// FactsKey identifies a facts query, the validity of a facts cache entry.
+func FactsKey(q cartera.FactsQuery) string {
+	return fmt.Sprintf("v%d/%d/%d/%d/%d/%d/%d", cartera.FactsVersion, q.AsOf, q.From, q.IncidentsFrom, q.MaxDaysLate, q.GraceDays, q.MaxDiscount)
+}
