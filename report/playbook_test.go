@@ -1,4 +1,4 @@
-package review_test
+package report_test
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"github.com/cartera/cartera/i18n"
 	"github.com/cartera/cartera/ical/icaltest"
 	"github.com/cartera/cartera/playbook"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -79,10 +80,10 @@ func TestScriptsGolden(t *testing.T) {
 				t.Errorf("%s: the demo recommends providers for every service", sc.name)
 			}
 			var text, md bytes.Buffer
-			if err := review.WriteScript(&text, doc, p, review.TextOptions{}); err != nil {
+			if err := report.WriteScript(&text, doc, p, report.TextOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			if err := review.WriteScriptMarkdown(&md, doc, p); err != nil {
+			if err := report.WriteScriptMarkdown(&md, doc, p); err != nil {
 				t.Fatal(err)
 			}
 			for kind, b := range map[string][]byte{"text": text.Bytes(), "markdown": md.Bytes()} {
@@ -125,7 +126,7 @@ func TestScriptForNoArchetypeSaysWhy(t *testing.T) {
 		t.Fatalf("no match %v, %d sections, %d misses", doc.NoMatch, len(doc.Sections), len(doc.Misses))
 	}
 	var b bytes.Buffer
-	if err := review.WriteNoMatch(&b, doc, p, review.TextOptions{}); err != nil {
+	if err := report.WriteNoMatch(&b, doc, p, report.TextOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "script_nomatch_es.golden", b.Bytes())
@@ -199,7 +200,7 @@ func TestLostDealPlan(t *testing.T) {
 	}
 	for _, l := range i18n.Langs {
 		var b bytes.Buffer
-		if err := review.WritePlan(&b, v, asOf, i18n.New(l, demo.Location), review.TextOptions{}); err != nil {
+		if err := report.WritePlan(&b, v, asOf, i18n.New(l, demo.Location), report.TextOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, "plan_"+string(l)+".golden", b.Bytes())
@@ -224,12 +225,12 @@ func TestDemoLessonsAndWinLoss(t *testing.T) {
 	for _, l := range i18n.Langs {
 		p := i18n.New(l, demo.Location)
 		var b bytes.Buffer
-		if err := review.WriteWinLoss(&b, w, p, review.TextOptions{}); err != nil {
+		if err := report.WriteWinLoss(&b, w, p, report.TextOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, "winloss_"+string(l)+".golden", b.Bytes())
 		b.Reset()
-		if err := review.WriteLessons(&b, hits, "gestion seguimiento", p, review.TextOptions{}); err != nil {
+		if err := report.WriteLessons(&b, hits, "gestion seguimiento", p, report.TextOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, "lessons_"+string(l)+".golden", b.Bytes())
@@ -254,7 +255,7 @@ func TestIncidentFlows(t *testing.T) {
 	}
 	for _, l := range i18n.Langs {
 		var b bytes.Buffer
-		if err := review.WriteIncident(&b, res, i18n.New(l, demo.Location), review.TextOptions{}); err != nil {
+		if err := report.WriteIncident(&b, res, i18n.New(l, demo.Location), report.TextOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, "incident_insult_"+string(l)+".golden", b.Bytes())
@@ -283,7 +284,7 @@ func TestIncidentFlows(t *testing.T) {
 	}
 	for _, l := range i18n.Langs {
 		var b bytes.Buffer
-		if err := review.WriteIncident(&b, res, i18n.New(l, demo.Location), review.TextOptions{}); err != nil {
+		if err := report.WriteIncident(&b, res, i18n.New(l, demo.Location), report.TextOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, "incident_listen_"+string(l)+".golden", b.Bytes())
@@ -309,7 +310,7 @@ func TestAgendaAndICalendar(t *testing.T) {
 	for _, l := range i18n.Langs {
 		p := i18n.New(l, demo.Location)
 		var b bytes.Buffer
-		if err := review.WriteAgenda(&b, a, p, review.TextOptions{}); err != nil {
+		if err := report.WriteAgenda(&b, a, p, report.TextOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, "agenda_"+string(l)+".golden", b.Bytes())
@@ -318,7 +319,7 @@ func TestAgendaAndICalendar(t *testing.T) {
 	p := i18n.New(i18n.ES, demo.Location)
 	for _, todos := range []bool{false, true} {
 		var b bytes.Buffer
-		if err := review.WriteAgendaICS(&b, a, p, review.ICSOptions{Stamp: stamp, Todos: todos, Name: "Agenda; Lucía, demo"}); err != nil {
+		if err := report.WriteAgendaICS(&b, a, p, report.ICSOptions{Stamp: stamp, Todos: todos, Name: "Agenda; Lucía, demo"}); err != nil {
 			t.Fatal(err)
 		}
 		root, err := icaltest.Parse(b.String())
@@ -347,7 +348,7 @@ func TestAgendaAndICalendar(t *testing.T) {
 		}
 		// The same agenda gives the same calendar, byte for byte.
 		var again bytes.Buffer
-		review.WriteAgendaICS(&again, a, p, review.ICSOptions{Stamp: stamp, Todos: todos, Name: "Agenda; Lucía, demo"})
+		report.WriteAgendaICS(&again, a, p, report.ICSOptions{Stamp: stamp, Todos: todos, Name: "Agenda; Lucía, demo"})
 		if !bytes.Equal(b.Bytes(), again.Bytes()) {
 			t.Error("the calendar is not deterministic")
 		}
