@@ -45,6 +45,16 @@ func clientID(t *testing.T, st cartera.Store, name string) string {
 	return found[0].ID
 }
 
+// script builds a client's scripts in p's language, as the command line
+// and the web app do: the use case, then its words.
+func script(st cartera.Store, o review.ScriptOptions, p *i18n.Printer) (*report.ScriptDoc, error) {
+	plan, err := review.Script(ctx, st, o)
+	if err != nil {
+		return nil, err
+	}
+	return report.Script(plan, p)
+}
+
 func TestScriptsGolden(t *testing.T) {
 	t.Parallel()
 	st := demoStore(t)
@@ -53,7 +63,7 @@ func TestScriptsGolden(t *testing.T) {
 		id := clientID(t, st, sc.name)
 		for _, l := range i18n.Langs {
 			p := i18n.New(l, demo.Location)
-			doc, err := review.Script(ctx, st, review.ScriptOptions{ClientID: id, AsOf: asOf}, p)
+			doc, err := script(st, review.ScriptOptions{ClientID: id, AsOf: asOf}, p)
 			if err != nil {
 				t.Fatalf("%s: %v", sc.name, err)
 			}
@@ -118,7 +128,7 @@ func TestScriptForNoArchetypeSaysWhy(t *testing.T) {
 	st := demoStore(t)
 	id := clientID(t, st, "Clínica Dental Arenal")
 	p := i18n.New(i18n.ES, demo.Location)
-	doc, err := review.Script(ctx, st, review.ScriptOptions{ClientID: id, AsOf: asOf}, p)
+	doc, err := script(st, review.ScriptOptions{ClientID: id, AsOf: asOf}, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,14 +141,14 @@ func TestScriptForNoArchetypeSaysWhy(t *testing.T) {
 	}
 	golden(t, "script_nomatch_es.golden", b.Bytes())
 	// Asking for an archetype the client does not fit says why.
-	_, err = review.Script(ctx, st, review.ScriptOptions{ClientID: id, AsOf: asOf, Archetype: playbook.Diva}, p)
+	_, err = script(st, review.ScriptOptions{ClientID: id, AsOf: asOf, Archetype: playbook.Diva}, p)
 	if cartera.ErrorCode(err) != cartera.EINVALID || !strings.Contains(p.Msg(cartera.ErrorMessage(err)), "Clínica Dental Arenal") {
 		t.Errorf("not a diva: %v", err)
 	}
-	if _, err := review.Script(ctx, st, review.ScriptOptions{ClientID: id, AsOf: asOf, Archetype: "villain"}, p); cartera.ErrorCode(err) != cartera.EINVALID {
+	if _, err := script(st, review.ScriptOptions{ClientID: id, AsOf: asOf, Archetype: "villain"}, p); cartera.ErrorCode(err) != cartera.EINVALID {
 		t.Errorf("unknown archetype: %v", err)
 	}
-	if _, err := review.Script(ctx, st, review.ScriptOptions{ClientID: "C-999", AsOf: asOf}, p); cartera.ErrorCode(err) != cartera.ENOTFOUND {
+	if _, err := script(st, review.ScriptOptions{ClientID: "C-999", AsOf: asOf}, p); cartera.ErrorCode(err) != cartera.ENOTFOUND {
 		t.Errorf("unknown client: %v", err)
 	}
 }

@@ -8,11 +8,10 @@ import (
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/i18n"
 	"github.com/cartera/cartera/playbook"
-	"github.com/cartera/cartera/review"
 )
 
 // WriteScript renders a client's scripts for the terminal.
-func WriteScript(w io.Writer, doc *review.ScriptDoc, p *i18n.Printer, o TextOptions) error {
+func WriteScript(w io.Writer, doc *ScriptDoc, p *i18n.Printer, o TextOptions) error {
 	t := newText(w, p, o)
 	t.printf("%s\n", t.wrap(t.paint(ansiBold, p.T("script.heading", "name", doc.Client.Name, "id", doc.Client.ID)), 0))
 	t.printf("%s\n", t.wrap(p.T("script.verdict", "verdict", doc.Verdict, "date", doc.AsOf), 0))
@@ -73,7 +72,7 @@ func (t *textWriter) scriptSection(blocks []playbook.Block, why []cartera.Messag
 	}
 }
 
-func (t *textWriter) referrals(doc *review.ScriptDoc) {
+func (t *textWriter) referrals(doc *ScriptDoc) {
 	p := t.p
 	if len(doc.Referrals) == 0 {
 		if doc.Verdict == cartera.VerdictEnd && doc.Client.Service != "" {
@@ -104,7 +103,7 @@ func referralContact(r cartera.Referral) []string {
 }
 
 // WriteNoMatch explains why a client gets no script.
-func WriteNoMatch(w io.Writer, doc *review.ScriptDoc, p *i18n.Printer, o TextOptions) error {
+func WriteNoMatch(w io.Writer, doc *ScriptDoc, p *i18n.Printer, o TextOptions) error {
 	t := newText(w, p, o)
 	t.printf("%s\n", t.wrap(p.T("script.no_match", "name", doc.Client.Name, "verdict", doc.Verdict), 0))
 	for _, m := range doc.Misses {
@@ -123,7 +122,7 @@ func mdEscape(s string) string {
 
 // WriteScriptMarkdown renders a client's scripts as Markdown, to paste
 // into notes or a message.
-func WriteScriptMarkdown(w io.Writer, doc *review.ScriptDoc, p *i18n.Printer) error {
+func WriteScriptMarkdown(w io.Writer, doc *ScriptDoc, p *i18n.Printer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", mdEscape(p.T("script.heading", "name", doc.Client.Name, "id", doc.Client.ID)))
 	fmt.Fprintf(&b, "*%s*\n\n", mdEscape(p.T("script.verdict", "verdict", doc.Verdict, "date", doc.AsOf)))
@@ -268,7 +267,7 @@ func messages(ms []cartera.Message, p *i18n.Printer) []MessageJSON {
 }
 
 // ScriptJSON converts a script document for JSON output.
-func ScriptJSON(doc *review.ScriptDoc, p *i18n.Printer) ScriptOut {
+func ScriptJSON(doc *ScriptDoc, p *i18n.Printer) ScriptOut {
 	out := ScriptOut{Client: ClientRef{doc.Client.ID, doc.Client.Name}, AsOf: doc.AsOf, Verdict: doc.Verdict,
 		VerdictText: p.T("verdict." + string(doc.Verdict)), Reasons: messages(doc.Reasons, p),
 		Sections: []ScriptSectionOut{}, Boundaries: doc.Boundaries, Referrals: doc.Referrals, NoMatch: doc.NoMatch,

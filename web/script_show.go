@@ -14,7 +14,7 @@ import (
 // scriptPage is a client's scripts laid out for reading and copying.
 type scriptPage struct {
 	Client     cartera.Client
-	Doc        *review.ScriptDoc
+	Doc        *report.ScriptDoc
 	Archetype  string
 	Archetypes []playbook.Archetype
 	Sections   []scriptView
@@ -34,13 +34,17 @@ type scriptView struct {
 // loadScript builds a client's scripts in the user's language: what the
 // page and the API share. The archetype comes from ?archetype= (spelt
 // with dashes or underscores).
-func (s *Server) loadScript(r *http.Request) (cartera.Client, *review.ScriptDoc, error) {
+func (s *Server) loadScript(r *http.Request) (cartera.Client, *report.ScriptDoc, error) {
 	cl, err := s.clientFor(r, r.PathValue("id"))
 	if err != nil {
 		return cl, nil, err
 	}
 	a := playbook.Archetype(strings.ReplaceAll(strings.ToLower(strings.TrimSpace(r.URL.Query().Get("archetype"))), "-", "_"))
-	doc, err := review.Script(r.Context(), s.st, review.ScriptOptions{ClientID: cl.ID, AsOf: s.asOf(r), Archetype: a}, rc(r).p)
+	plan, err := review.Script(r.Context(), s.st, review.ScriptOptions{ClientID: cl.ID, AsOf: s.asOf(r), Archetype: a})
+	if err != nil {
+		return cl, nil, err
+	}
+	doc, err := report.Script(plan, rc(r).p)
 	return cl, doc, err
 }
 

@@ -29,8 +29,12 @@ func runScript(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	doc, err := review.Script(ctx, pc.st, review.ScriptOptions{ClientID: c.ID, AsOf: pc.asOf,
-		Archetype: playbook.Archetype(strings.ReplaceAll(strings.ToLower(*archetype), "-", "_"))}, pc.p)
+	plan, err := review.Script(ctx, pc.st, review.ScriptOptions{ClientID: c.ID, AsOf: pc.asOf,
+		Archetype: playbook.Archetype(strings.ReplaceAll(strings.ToLower(*archetype), "-", "_"))})
+	if err != nil {
+		return err
+	}
+	doc, err := report.Script(plan, pc.p)
 	if err != nil {
 		return err
 	}
