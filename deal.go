@@ -174,6 +174,63 @@ type Signal struct {
 // SignalSources lists the accepted sources.
 var SignalSources = []string{"email", "call", "meeting", "document", "crm", "other"}
 
+// Normalize fills in what a deal may leave out: a deal without an outcome
+// is open.
+func (d *Deal) Normalize() {
+	if d.Outcome == "" {
+		d.Outcome = OutcomeOpen
+	}
+}
+
+// SettleStageSince fills in the day the deal entered its stage when the
+// writer did not give one. stored is false for a new deal; otherwise
+// oldStage and oldSince are the stage and day stored. The stored day sent
+// back with a new stage counts as not given. A new deal entered its stage
+// when it was created; a deal that keeps its stage keeps the stored day;
+// one that moved entered the new stage today where the user is (the day
+// before today, the latest day anywhere, at the latest), and no later
+// than it closed.
+func (d *Deal) SettleStageSince(stored bool, oldStage Stage, oldSince, today Date) {
+	if stored && oldStage != d.Stage && d.StageSince == oldSince {
+		d.StageSince = 0 // the day of the old stage, sent back unchanged
+	}
+	if !d.StageSince.IsZero() {
+		return
+	}
+	switch {
+	case stored && oldStage == d.Stage:
+		d.StageSince = oldSince
+	case !stored:
+		d.StageSince = d.Created
+	default:
+		d.StageSince = max(today-1, d.Created)
+		if !d.Closed.IsZero() {
+			d.StageSince = min(d.StageSince, d.Closed)
+		}
+	}
+}
+
+// ValidateLost checks a deal being closed as lost together with the plan
+// of tasks that starts with it: the outcome must be lost, the deal valid,
+// and every task valid and the deal's own.
+func (d Deal) ValidateLost(p Pipeline, today Date, plan []Task) error {
+	if d.Outcome != OutcomeLost {
+		return FieldError("outcome", "deal.bad_outcome", "value", string(d.Outcome))
+	}
+	if err := d.Validate(p, today); err != nil {
+		return err
+	}
+	for _, t := range plan {
+		if err := t.Validate(); err != nil {
+			return err
+		}
+		if t.DealID != d.ID {
+			return FieldError("deal_id", "task.other_deal", "value", t.DealID, "deal", d.ID)
+		}
+	}
+	return nil
+}
+
 // Validate checks a deal's own fields against the pipeline's stages.
 func (d Deal) Validate(p Pipeline, today Date) error {
 	switch {

@@ -30,6 +30,9 @@ type Decision struct {
 // Agrees reports whether the user took the policy's verdict.
 func (d Decision) Agrees() bool { return d.Decided == d.Policy }
 
+// Normalize trims the reason.
+func (d *Decision) Normalize() { d.Reason = strings.TrimSpace(d.Reason) }
+
 // Validate checks a decision before it is stored.
 func (d Decision) Validate() error {
 	switch {

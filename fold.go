@@ -27,6 +27,11 @@ func Fold(s string) string {
 	return b.String()
 }
 
+// OwnerKey is the key a person named as the owner of a client, deal or
+// task is matched by: the name trimmed and folded, so that "Lucía Ferrer "
+// and "lucia ferrer" are one seller.
+func OwnerKey(name string) string { return Fold(strings.TrimSpace(name)) }
+
 // AppendFold appends Fold(s) to dst, for callers that fold a lot of text
 // into a buffer they reuse (the mail import's phrase search).
 func AppendFold(dst []byte, s string) []byte {

@@ -160,3 +160,6 @@ var minorUnits = map[Currency]int{
 	"USN": 2, "UYI": 0, "UYU": 2, "UYW": 4, "UZS": 2, "VED": 2, "VES": 2, "VND": 0, "VUV": 0, "WST": 2,
 	"XAF": 0, "XCD": 2, "XCG": 2, "XOF": 0, "XPF": 0, "YER": 2, "ZAR": 2, "ZMW": 2, "ZWG": 2,
 }
+
+// GoString helps test failure messages.
+func (m Money) GoString() string { return fmt.Sprintf("Money{%d, %q}", m.Amount, m.Currency) }

@@ -172,6 +172,22 @@ type Reconnect struct {
 	Version  int64  `json:"version"`
 }
 
+// Normalize fills in the answers left out: "really no" unknown, and
+// whether a competitor won — yes when one is named, unknown otherwise; the
+// competitor's name is trimmed.
+func (r *Reconnect) Normalize() {
+	if r.ReallyNo == "" {
+		r.ReallyNo = Unknown
+	}
+	if r.CompetitorWon == "" {
+		r.CompetitorWon = Unknown
+		if strings.TrimSpace(r.Competitor) != "" {
+			r.CompetitorWon = Yes
+		}
+	}
+	r.Competitor = strings.TrimSpace(r.Competitor)
+}
+
 // Validate checks the answers; a call after today is refused (a zero
 // today skips that check, for stores: the caller judges dates against its
 // own as-of day).
@@ -205,6 +221,14 @@ type Debrief struct {
 	// Lessons replace the deal's previous lessons when the debrief is saved.
 	Lessons []Lesson `json:"lessons"`
 	Version int64    `json:"version"`
+}
+
+// Normalize trims each lesson's text, topic and procedure change.
+func (d *Debrief) Normalize() {
+	for i := range d.Lessons {
+		l := &d.Lessons[i]
+		l.Text, l.Topic, l.Change = strings.TrimSpace(l.Text), strings.TrimSpace(l.Topic), strings.TrimSpace(l.Change)
+	}
 }
 
 // Validate checks the debrief and its lessons; a debrief after today is
@@ -318,6 +342,14 @@ type Referral struct {
 	Version int64  `json:"version"`
 }
 
+// Normalize trims the service, the name and every way to reach the
+// provider (the note keeps its layout).
+func (r *Referral) Normalize() {
+	for _, s := range []*string{&r.Service, &r.Name, &r.Contact, &r.Email, &r.Phone, &r.URL} {
+		*s = strings.TrimSpace(*s)
+	}
+}
+
 // Validate checks a referral: a provider nobody can reach is no help, so
 // one of e-mail, phone or web address is required.
 func (r Referral) Validate() error {
@@ -353,6 +385,9 @@ type Holiday struct {
 	Day  Date   `json:"date"`
 	Name string `json:"name"`
 }
+
+// Normalize trims the name.
+func (h *Holiday) Normalize() { h.Name = strings.TrimSpace(h.Name) }
 
 // Validate checks a holiday: a day, and a name of one line.
 func (h Holiday) Validate() error {

@@ -60,8 +60,15 @@ func (u User) SeesOwner(owner string) bool {
 
 // Owns reports whether an owner name on a client or deal is this user.
 func (u User) Owns(owner string) bool {
-	return owner != "" && Fold(strings.TrimSpace(owner)) == Fold(strings.TrimSpace(u.Name))
+	return owner != "" && OwnerKey(owner) == OwnerKey(u.Name)
 }
+
+// Normalize trims the e-mail address and the name.
+func (u *User) Normalize() { u.Email, u.Name = strings.TrimSpace(u.Email), strings.TrimSpace(u.Name) }
+
+// EmailKey is the key users are found by: the address trimmed and
+// lower-cased, so that one address is one user however it is typed.
+func EmailKey(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
 
 // Validate checks a user's own fields.
 func (u User) Validate() error {
@@ -101,3 +108,14 @@ type APIToken struct {
 	Created  time.Time `json:"created"`
 	LastUsed time.Time `json:"last_used"`
 }
+
+// Validate checks a token's name: one that shows, of at most 200 bytes.
+func (t APIToken) Validate() error {
+	if strings.TrimSpace(t.Name) == "" || len(t.Name) > 200 {
+		return FieldError("name", "token.bad_name")
+	}
+	return nil
+}
+
+// Normalize trims the token's name.
+func (t *APIToken) Normalize() { t.Name = strings.TrimSpace(t.Name) }

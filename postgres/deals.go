@@ -38,7 +38,7 @@ func dealColumnsOf(alias string) string {
 
 func dealArgs(a []any, d *cartera.Deal) []any {
 	q := d.Qualification
-	return append(a, d.ID, sqlrow.NullText(d.ClientID), d.Prospect, d.Title, d.Owner, cartera.Fold(strings.TrimSpace(d.Owner)), d.Value.Amount,
+	return append(a, d.ID, sqlrow.NullText(d.ClientID), d.Prospect, d.Title, d.Owner, cartera.OwnerKey(d.Owner), d.Value.Amount,
 		string(d.Value.Currency), string(d.Stage), d.StageSince.UnixDay(), sqlrow.NullDay(d.ExpectedClose), int64(d.Claimed),
 		string(d.Category), d.Created.UnixDay(), sqlrow.NullDay(d.Closed), string(d.Outcome), d.LostReason, d.Competitor,
 		answer(q.Need), answer(q.Capacity), answer(q.DecisionMaker))
@@ -95,16 +95,14 @@ func (db *DB) SaveDeal(ctx context.Context, d cartera.Deal) (cartera.Deal, error
 	return db.Deal(ctx, d.ID)
 }
 
-// validDeal fills in the default outcome and checks the deal against the
-// pipeline's stages.
+// validDeal normalizes the deal and checks it against the pipeline's
+// stages.
 func (db *DB) validDeal(ctx context.Context, d *cartera.Deal) error {
 	p, err := db.Pipeline(ctx)
 	if err != nil {
 		return err
 	}
-	if d.Outcome == "" {
-		d.Outcome = cartera.OutcomeOpen
-	}
+	d.Normalize()
 	return d.Validate(p, db.today())
 }
 
@@ -127,22 +125,7 @@ func putDeal(ctx context.Context, tx pgx.Tx, d *cartera.Deal, today cartera.Date
 	if err != nil && !isNew {
 		return err
 	}
-	if !isNew && oldStage != string(d.Stage) && d.StageSince == cartera.DateFromUnixDay(oldSince) {
-		d.StageSince = 0 // the day of the old stage, sent back unchanged
-	}
-	if d.StageSince.IsZero() {
-		switch {
-		case !isNew && oldStage == string(d.Stage):
-			d.StageSince = cartera.DateFromUnixDay(oldSince)
-		case isNew:
-			d.StageSince = d.Created
-		default:
-			d.StageSince = max(today-1, d.Created) // today where the user is, at the latest
-			if !d.Closed.IsZero() {
-				d.StageSince = min(d.StageSince, d.Closed)
-			}
-		}
-	}
+	d.SettleStageSince(!isNew, cartera.Stage(oldStage), cartera.DateFromUnixDay(oldSince), today)
 	if d.Outcome == cartera.OutcomeWon && oldOutcome != string(cartera.OutcomeWon) {
 		if err := wonEvidence(ctx, tx, *d); err != nil {
 			return err
@@ -185,7 +168,7 @@ func (db *DB) ListDeals(ctx context.Context, q cartera.DealQuery) ([]cartera.Dea
 	limit := pageLimit(q.Limit, 500, 100)
 	var p params
 	where := "id > " + p.add(after)
-	for _, f := range []struct{ col, v string }{{"owner_key", cartera.Fold(strings.TrimSpace(q.Owner))},
+	for _, f := range []struct{ col, v string }{{"owner_key", cartera.OwnerKey(q.Owner)},
 		{"stage", string(q.Stage)}, {"outcome", string(q.Outcome)}, {"client_id", q.ClientID}} {
 		if f.v != "" {
 			where += " AND " + f.col + " = " + p.add(f.v)
@@ -272,7 +255,7 @@ func (db *DB) ListSignals(ctx context.Context, q cartera.RecordQuery) ([]cartera
 		where += " AND deal_id = " + p.add(q.DealID)
 	}
 	if q.Owner != "" {
-		where += " AND deal_id IN (SELECT id FROM deals WHERE owner_key = " + p.add(cartera.Fold(strings.TrimSpace(q.Owner))) + ")"
+		where += " AND deal_id IN (SELECT id FROM deals WHERE owner_key = " + p.add(cartera.OwnerKey(q.Owner)) + ")"
 	}
 	var out []cartera.Signal
 	err = eachRecord(ctx, db.pool, `SELECT `+signalColumns+` FROM signals WHERE `+where+` ORDER BY id LIMIT `+p.add(limit+1), scanSignal,
@@ -392,7 +375,7 @@ func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*
 		}
 	}
 	if q.Owner != "" {
-		where = append(where, "d.owner_key = "+p.add(cartera.Fold(strings.TrimSpace(q.Owner))))
+		where = append(where, "d.owner_key = "+p.add(cartera.OwnerKey(q.Owner)))
 	}
 	if q.IDs != nil {
 		where = append(where, "d.id = ANY("+p.add(q.IDs)+")")

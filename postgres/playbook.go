@@ -16,21 +16,14 @@ import (
 
 // MarkLost closes an open deal as lost and stores its plan.
 func (db *DB) MarkLost(ctx context.Context, d cartera.Deal, plan []cartera.Task) (cartera.Deal, error) {
-	if d.Outcome != cartera.OutcomeLost {
-		return d, cartera.FieldError("outcome", "deal.bad_outcome", "value", string(d.Outcome))
-	}
-	if err := db.validDeal(ctx, &d); err != nil {
+	p, err := db.Pipeline(ctx)
+	if err != nil {
 		return d, err
 	}
-	for _, t := range plan {
-		if err := t.Validate(); err != nil {
-			return d, err
-		}
-		if t.DealID != d.ID {
-			return d, cartera.FieldError("deal_id", "task.other_deal", "value", t.DealID, "deal", d.ID)
-		}
+	if err := d.ValidateLost(p, db.today(), plan); err != nil {
+		return d, err
 	}
-	err := db.write(ctx, func(tx pgx.Tx) error {
+	err = db.write(ctx, func(tx pgx.Tx) error {
 		var outcome string
 		var closed *int64
 		err := tx.QueryRow(ctx, `SELECT outcome, closed FROM deals WHERE id = $1`, d.ID).Scan(&outcome, &closed)
@@ -103,7 +96,7 @@ const maxSearchWords = 32
 // an operator. Best matches first (ts_rank), then the most recent.
 func (db *DB) SearchLessons(ctx context.Context, q cartera.LessonQuery) ([]cartera.LessonHit, error) {
 	limit := pageLimit(q.Limit, 500, 50)
-	owner := cartera.Fold(strings.TrimSpace(q.Owner))
+	owner := cartera.OwnerKey(q.Owner)
 	words := cartera.SearchWords(q.Text)
 	if len(words) > maxSearchWords {
 		words = words[:maxSearchWords]
@@ -153,7 +146,7 @@ func (db *DB) WinLoss(ctx context.Context, q cartera.WinLossQuery) (cartera.WinL
 	if !q.To.IsZero() {
 		to = q.To.UnixDay()
 	}
-	owner := cartera.Fold(strings.TrimSpace(q.Owner))
+	owner := cartera.OwnerKey(q.Owner)
 	err := each(ctx, db.pool, `SELECT (date_trunc('month', date '1970-01-01' + closed::integer)::date - date '1970-01-01')::bigint AS month,
 		min(owner), outcome, lost_reason, competitor, currency, count(*), sum(amount)::bigint
 		FROM deals WHERE outcome IN ('won', 'lost') AND closed BETWEEN $1 AND $2 AND ($3 = '' OR owner_key = $3)

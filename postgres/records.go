@@ -427,7 +427,7 @@ func (db *DB) ListIncidents(ctx context.Context, q cartera.RecordQuery) ([]carte
 // imports and single saves.
 
 func clientArgs(a []any, c *cartera.Client) []any {
-	return append(a, c.ID, c.Name, cartera.Fold(c.Name), c.Owner, cartera.Fold(strings.TrimSpace(c.Owner)), c.FamilyFriend,
+	return append(a, c.ID, c.Name, cartera.Fold(c.Name), c.Owner, cartera.OwnerKey(c.Owner), c.FamilyFriend,
 		string(c.Currency), c.Service, sqlrow.NullDay(c.Since), c.Email, c.Phone, c.Notes)
 }
 

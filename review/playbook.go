@@ -12,7 +12,6 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/assess"
-	"github.com/cartera/cartera/i18n"
 	"github.com/cartera/cartera/playbook"
 )
 
@@ -127,28 +126,27 @@ func LoadClient(ctx context.Context, st cartera.Store, clientID string, asOf car
 	return cc, nil
 }
 
-// ScriptSection is the script of one archetype.
-type ScriptSection struct {
-	Archetype playbook.Archetype `json:"archetype"`
-	Reasons   []cartera.Message  `json:"-"`
-	Blocks    []playbook.Block   `json:"blocks"`
-}
-
-// ScriptDoc is what `cartera script` shows: a script per archetype the
-// client fits, the boundaries message when the verdict is to set them,
-// and the providers to recommend.
-type ScriptDoc struct {
-	Client     cartera.Client     `json:"client"`
-	AsOf       cartera.Date       `json:"as_of"`
-	Verdict    cartera.Verdict    `json:"verdict"`
-	Reasons    []cartera.Message  `json:"-"`
-	Sections   []ScriptSection    `json:"sections"`
-	Boundaries []playbook.Block   `json:"boundaries,omitempty"`
-	Referrals  []cartera.Referral `json:"referrals"`
+// ScriptPlan is what `cartera script` shows before it is put into words:
+// the archetypes the client fits (with why), whether the boundaries
+// message is added, the facts the templates are filled with, and the
+// providers to recommend. report.Script writes it in a language.
+type ScriptPlan struct {
+	Client  cartera.Client
+	AsOf    cartera.Date
+	Verdict cartera.Verdict
+	Reasons []cartera.Message
+	// Matches are the archetypes to script, in order (only the one asked
+	// for, when ScriptOptions.Archetype is set).
+	Matches []playbook.Match
+	// Boundaries is set when the verdict is to set boundaries and no
+	// single archetype was asked for.
+	Boundaries bool
+	Facts      playbook.Facts
+	Referrals  []cartera.Referral
 	// NoMatch is set when the client fits no archetype and needs no
 	// boundaries; Misses then says why, archetype by archetype.
-	NoMatch bool             `json:"no_match"`
-	Misses  []playbook.Match `json:"-"`
+	NoMatch bool
+	Misses  []playbook.Match
 }
 
 // ScriptOptions select a script.
@@ -160,8 +158,8 @@ type ScriptOptions struct {
 	Archetype playbook.Archetype
 }
 
-// Script builds a client's scripts in p's language.
-func Script(ctx context.Context, st cartera.Store, o ScriptOptions, p *i18n.Printer) (*ScriptDoc, error) {
+// Script works out which scripts a client gets and the facts they say.
+func Script(ctx context.Context, st cartera.Store, o ScriptOptions) (*ScriptPlan, error) {
 	if o.Archetype != "" && !o.Archetype.Valid() {
 		return nil, cartera.FieldError("archetype", "script.bad_archetype", "value", string(o.Archetype))
 	}
@@ -170,7 +168,7 @@ func Script(ctx context.Context, st cartera.Store, o ScriptOptions, p *i18n.Prin
 		return nil, err
 	}
 	a := cc.Input.Assessment
-	doc := &ScriptDoc{Client: a.Client, AsOf: o.AsOf, Verdict: a.Verdict, Reasons: a.Reasons,
+	plan := &ScriptPlan{Client: a.Client, AsOf: o.AsOf, Verdict: a.Verdict, Reasons: a.Reasons,
 		Referrals: playbook.MatchReferrals(a.Client.Service, cc.Referrals)}
 	if o.Archetype != "" && !cc.Detection.Has(o.Archetype) {
 		for _, m := range cc.Detection.Misses {
@@ -180,29 +178,20 @@ func Script(ctx context.Context, st cartera.Store, o ScriptOptions, p *i18n.Prin
 			}
 		}
 	}
-	facts := playbook.NewFacts(cc.Input, cc.Detection, cc.Policy, cc.Config, cc.Referrals)
+	plan.Facts = playbook.NewFacts(cc.Input, cc.Detection, cc.Policy, cc.Config, cc.Referrals)
 	if cc.Detection.Has(playbook.NonListener) {
-		facts = facts.WithListenPlan(listenPlan(cc, "", o.AsOf))
+		plan.Facts = plan.Facts.WithListenPlan(listenPlan(cc, "", o.AsOf))
 	}
 	for _, m := range cc.Detection.Matches {
-		if o.Archetype != "" && m.Archetype != o.Archetype {
-			continue
-		}
-		blocks, err := playbook.RenderScript(string(m.Archetype), facts, p)
-		if err != nil {
-			return nil, err
-		}
-		doc.Sections = append(doc.Sections, ScriptSection{Archetype: m.Archetype, Reasons: m.Reasons, Blocks: blocks})
-	}
-	if a.Verdict == cartera.VerdictBoundaries && o.Archetype == "" {
-		if doc.Boundaries, err = playbook.RenderScript(playbook.BoundariesScript, facts, p); err != nil {
-			return nil, err
+		if o.Archetype == "" || m.Archetype == o.Archetype {
+			plan.Matches = append(plan.Matches, m)
 		}
 	}
-	if len(doc.Sections) == 0 && len(doc.Boundaries) == 0 {
-		doc.NoMatch, doc.Misses = true, cc.Detection.Misses
+	plan.Boundaries = a.Verdict == cartera.VerdictBoundaries && o.Archetype == ""
+	if len(plan.Matches) == 0 && !plan.Boundaries {
+		plan.NoMatch, plan.Misses = true, cc.Detection.Misses
 	}
-	return doc, nil
+	return plan, nil
 }
 
 // listenPlan prepares the follow-up with a client who would not listen.

@@ -1,6 +1,9 @@
-// Package review runs the assessment over a whole store — the use case
-// behind `cartera review` and the web dashboard — and renders its result as
-// terminal text or as cartera's stable JSON shape.
+// Package review holds the use cases: each reads what it needs from a
+// store, runs the engines (assess, forecast, playbook) and writes through
+// the store's all-or-nothing methods — the review behind `cartera review`
+// and the web dashboard, the pipeline's forecasts, the playbooks, the
+// decisions. It returns data; package report renders it (text, JSON,
+// iCalendar) and never the reverse.
 //
 // A review streams every client's facts from the store, assesses each one,
 // and keeps only what the report shows: the portfolio summary, and for each

@@ -50,7 +50,7 @@ func dealArgs(a []any, d *cartera.Deal) []any {
 		client = d.ClientID
 	}
 	q := d.Qualification
-	return append(a, d.ID, client, d.Prospect, d.Title, d.Owner, cartera.Fold(strings.TrimSpace(d.Owner)), d.Value.Amount,
+	return append(a, d.ID, client, d.Prospect, d.Title, d.Owner, cartera.OwnerKey(d.Owner), d.Value.Amount,
 		string(d.Value.Currency), string(d.Stage), d.StageSince.UnixDay(), nullDay(d.ExpectedClose), int64(d.Claimed),
 		string(d.Category), d.Created.UnixDay(), nullDay(d.Closed), string(d.Outcome), d.LostReason, d.Competitor,
 		answer(q.Need), answer(q.Capacity), answer(q.DecisionMaker))
@@ -109,16 +109,14 @@ func (db *DB) SaveDeal(ctx context.Context, d cartera.Deal) (cartera.Deal, error
 	return db.Deal(ctx, d.ID)
 }
 
-// validDeal fills in the default outcome and checks the deal against the
-// pipeline's stages.
+// validDeal normalizes the deal and checks it against the pipeline's
+// stages.
 func (db *DB) validDeal(ctx context.Context, d *cartera.Deal) error {
 	p, err := db.Pipeline(ctx)
 	if err != nil {
 		return err
 	}
-	if d.Outcome == "" {
-		d.Outcome = cartera.OutcomeOpen
-	}
+	d.Normalize()
 	return d.Validate(p, db.today())
 }
 
@@ -141,22 +139,7 @@ func putDeal(ctx context.Context, tx *sql.Tx, d *cartera.Deal, today cartera.Dat
 	if err != nil && !isNew {
 		return err
 	}
-	if !isNew && oldStage != string(d.Stage) && d.StageSince == cartera.DateFromUnixDay(oldSince) {
-		d.StageSince = 0 // the day of the old stage, sent back unchanged
-	}
-	if d.StageSince.IsZero() {
-		switch {
-		case !isNew && oldStage == string(d.Stage):
-			d.StageSince = cartera.DateFromUnixDay(oldSince)
-		case isNew:
-			d.StageSince = d.Created
-		default:
-			d.StageSince = max(today-1, d.Created) // today where the user is, at the latest
-			if !d.Closed.IsZero() {
-				d.StageSince = min(d.StageSince, d.Closed)
-			}
-		}
-	}
+	d.SettleStageSince(!isNew, cartera.Stage(oldStage), cartera.DateFromUnixDay(oldSince), today)
 	if d.Outcome == cartera.OutcomeWon && oldOutcome != string(cartera.OutcomeWon) {
 		if err := wonEvidence(ctx, tx, *d); err != nil {
 			return err
@@ -230,7 +213,7 @@ func listDealsQuery(q cartera.DealQuery, after string, limit int) (string, []any
 	// holds them in id order already, and walking the whole primary key
 	// for a client's few deals made capture's lookup of each client's
 	// open deals scan the pipeline once per client.
-	for _, f := range []struct{ col, v string }{{"owner_key", cartera.Fold(strings.TrimSpace(q.Owner))},
+	for _, f := range []struct{ col, v string }{{"owner_key", cartera.OwnerKey(q.Owner)},
 		{"stage", string(q.Stage)}, {"outcome", string(q.Outcome)}} {
 		if f.v != "" {
 			where += " AND +" + f.col + " = ?"
@@ -316,7 +299,7 @@ func (db *DB) ListSignals(ctx context.Context, q cartera.RecordQuery) ([]cartera
 	}
 	if q.Owner != "" {
 		where += " AND deal_id IN (SELECT id FROM deals WHERE owner_key = ?)"
-		args = append(args, cartera.Fold(strings.TrimSpace(q.Owner)))
+		args = append(args, cartera.OwnerKey(q.Owner))
 	}
 	var out []cartera.Signal
 	err = eachRecord(ctx, db, `SELECT `+signalColumns+` FROM signals WHERE `+where+` ORDER BY id LIMIT ?`, scanSignal,
@@ -426,7 +409,7 @@ func (db *DB) DealFacts(ctx context.Context, q cartera.DealFactsQuery, fn func(*
 	}
 	if q.Owner != "" {
 		where = append(where, "+d.owner_key = ?")
-		args = append(args, cartera.Fold(strings.TrimSpace(q.Owner)))
+		args = append(args, cartera.OwnerKey(q.Owner))
 	}
 	if q.IDs != nil {
 		where = append(where, "d.id IN (SELECT value FROM json_each(?))")

@@ -17,21 +17,14 @@ import (
 
 // MarkLost closes an open deal as lost and stores its plan.
 func (db *DB) MarkLost(ctx context.Context, d cartera.Deal, plan []cartera.Task) (cartera.Deal, error) {
-	if d.Outcome != cartera.OutcomeLost {
-		return d, cartera.FieldError("outcome", "deal.bad_outcome", "value", string(d.Outcome))
-	}
-	if err := db.validDeal(ctx, &d); err != nil {
+	p, err := db.Pipeline(ctx)
+	if err != nil {
 		return d, err
 	}
-	for _, t := range plan {
-		if err := t.Validate(); err != nil {
-			return d, err
-		}
-		if t.DealID != d.ID {
-			return d, cartera.FieldError("deal_id", "task.other_deal", "value", t.DealID, "deal", d.ID)
-		}
+	if err := d.ValidateLost(p, db.today(), plan); err != nil {
+		return d, err
 	}
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err = db.write(ctx, func(tx *sql.Tx) error {
 		var outcome string
 		var closed sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT outcome, closed FROM deals WHERE id = ?`, d.ID).Scan(&outcome, &closed)
@@ -111,7 +104,7 @@ func (db *DB) SearchLessons(ctx context.Context, q cartera.LessonQuery) ([]carte
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	owner := cartera.Fold(strings.TrimSpace(q.Owner))
+	owner := cartera.OwnerKey(q.Owner)
 	words := cartera.SearchWords(q.Text)
 	if len(words) > maxSearchWords {
 		words = words[:maxSearchWords]
@@ -156,7 +149,7 @@ func (db *DB) WinLoss(ctx context.Context, q cartera.WinLossQuery) (cartera.WinL
 	if !q.To.IsZero() {
 		to = q.To.UnixDay()
 	}
-	owner := cartera.Fold(strings.TrimSpace(q.Owner))
+	owner := cartera.OwnerKey(q.Owner)
 	err := each(ctx, db.r, `SELECT strftime('%Y-%m-01', closed * 86400, 'unixepoch') AS month, min(owner), outcome,
 		lost_reason, competitor, currency, count(*), sum(amount)
 		FROM deals WHERE outcome IN ('won', 'lost') AND closed BETWEEN ? AND ? AND (? = '' OR owner_key = ?)

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/cartera/cartera"
-	"github.com/cartera/cartera/review"
+	"github.com/cartera/cartera/report"
 )
 
 // Object-level authorization: who may see and touch which record. The
@@ -299,7 +299,7 @@ func (s *Server) dealGuard() guard[cartera.Deal] {
 			}
 			return nil
 		},
-		show: func(d cartera.Deal) any { return review.DealRecord(d) },
+		show: func(d cartera.Deal) any { return report.DealRecord(d) },
 	}
 }
 

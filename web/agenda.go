@@ -13,6 +13,7 @@ import (
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/i18n"
 	"github.com/cartera/cartera/playbook"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -30,7 +31,7 @@ type agendaPage struct {
 	// People are whose tasks can be shown: the sellers on deals and the
 	// owners of clients.
 	People []string
-	A      review.AgendaOut
+	A      report.AgendaOut
 	Groups []agendaGroup
 	// CalendarURL is shown once, right after the address is made.
 	CalendarURL string
@@ -39,7 +40,7 @@ type agendaPage struct {
 
 type agendaGroup struct {
 	Key   string
-	Items []review.AgendaItemOut
+	Items []report.AgendaItemOut
 }
 
 // agendaOwner is whose tasks a view shows: a seller's own, always; for
@@ -93,7 +94,7 @@ func (s *Server) agendaView(w http.ResponseWriter, r *http.Request, code int, er
 	if err != nil {
 		return err
 	}
-	out := review.AgendaJSON(a, rc(r).p)
+	out := report.AgendaJSON(a, rc(r).p)
 	data := agendaPage{View: view, Views: agendaViews, Owner: agendaOwner(r), A: out, Error: errMsg, CalendarURL: calURL}
 	if rc(r).owner() == "" {
 		sellers, err := s.dealSellers(r)
@@ -206,7 +207,7 @@ func (s *Server) apiAgenda(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, review.AgendaJSON(a, rc(r).p))
+	return writeJSON(w, http.StatusOK, report.AgendaJSON(a, rc(r).p))
 }
 
 // taskInput is the body of the task actions.
@@ -318,7 +319,7 @@ func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) error {
 	}
 	var b bytes.Buffer
 	stamp := s.cfg.Now().UTC().Truncate(time.Second)
-	if err := review.WriteAgendaICS(&b, a, p, review.ICSOptions{Stamp: stamp, Name: p.T("agenda.calendar_name")}); err != nil {
+	if err := report.WriteAgendaICS(&b, a, p, report.ICSOptions{Stamp: stamp, Name: p.T("agenda.calendar_name")}); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -126,7 +127,7 @@ func (s *Server) apiAssessment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := review.Client(a, rc(r).p)
+	out := report.Client(a, rc(r).p)
 	if out.Contacts, err = s.st.Contacts(r.Context(), cl.ID); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -17,7 +18,7 @@ import (
 // with stale=true, the open deals needing a status check, most overdue
 // first, with Total counting all of them.
 type dealListBody struct {
-	Items      []review.GroundedJSON `json:"items"`
+	Items      []report.GroundedJSON `json:"items"`
 	NextCursor string                `json:"next_cursor"`
 	Total      *int                  `json:"total,omitempty"`
 }
@@ -55,7 +56,7 @@ func (s *Server) apiDealList(w http.ResponseWriter, r *http.Request) error {
 			if err != nil {
 				return nil, err
 			}
-			out := review.DealListJSON(l, c.p)
+			out := report.DealListJSON(l, c.p)
 			return dealListBody{Items: out.Deals, Total: &out.Total}, nil
 		}
 		deals, next, err := s.st.ListDeals(r.Context(), cartera.DealQuery{Owner: seller, Stage: stage, Outcome: outcome,
@@ -75,9 +76,9 @@ func (s *Server) apiDealList(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		items := make([]review.GroundedJSON, len(gs))
+		items := make([]report.GroundedJSON, len(gs))
 		for i := range gs {
-			items[i] = review.Grounded(&gs[i], c.p)
+			items[i] = report.Grounded(&gs[i], c.p)
 		}
 		return dealListBody{Items: items, NextCursor: next}, nil
 	})
@@ -101,7 +102,7 @@ func (s *Server) apiDealGet(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	etag(w, d.Version)
-	return writeJSON(w, http.StatusOK, review.DealRecord(d))
+	return writeJSON(w, http.StatusOK, report.DealRecord(d))
 }
 
 // apiDealAssessment is one deal grounded, with every factor from the
@@ -119,12 +120,12 @@ func (s *Server) apiDealAssessment(w http.ResponseWriter, r *http.Request) error
 	if det.Client != nil && !rc(r).user.Sees(*det.Client) {
 		det.Client = nil // the deal is theirs, the client someone else's
 	}
-	return writeJSON(w, http.StatusOK, review.DealJSON(det, rc(r).p))
+	return writeJSON(w, http.StatusOK, report.DealJSON(det, rc(r).p))
 }
 
 // decodeDeal reads a deal in its JSON form.
 func decodeDeal(w http.ResponseWriter, r *http.Request) (cartera.Deal, error) {
-	var in review.DealRecordJSON
+	var in report.DealRecordJSON
 	if err := decode(w, r, &in); err != nil {
 		return cartera.Deal{}, err
 	}
@@ -133,7 +134,7 @@ func decodeDeal(w http.ResponseWriter, r *http.Request) (cartera.Deal, error) {
 
 func writeDeal(w http.ResponseWriter, code int, d cartera.Deal) error {
 	etag(w, d.Version)
-	return writeJSON(w, code, review.DealRecord(d))
+	return writeJSON(w, code, report.DealRecord(d))
 }
 
 func (s *Server) apiDealCreate(w http.ResponseWriter, r *http.Request) error {

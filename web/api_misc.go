@@ -9,7 +9,7 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/csvio"
-	"github.com/cartera/cartera/review"
+	"github.com/cartera/cartera/report"
 )
 
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
@@ -19,7 +19,7 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
 // portfolioBody is the dashboard as JSON.
 type portfolioBody struct {
 	AsOf      cartera.Date         `json:"as_of"`
-	Portfolio review.PortfolioJSON `json:"portfolio"`
+	Portfolio report.PortfolioJSON `json:"portfolio"`
 	Today     []cartera.ClientRow  `json:"today"`
 	Breached  []cartera.ClientRow  `json:"breached"`
 }
@@ -30,7 +30,7 @@ func (s *Server) apiAssessments(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	body := portfolioBody{AsOf: d.AsOf, Today: d.Today, Breached: d.Breached,
-		Portfolio: review.PortfolioJSON{Portfolio: d.Portfolio, Finding: review.Message(d.Portfolio.Attention.Finding, rc(r).p)}}
+		Portfolio: report.PortfolioJSON{Portfolio: d.Portfolio, Finding: report.Message(d.Portfolio.Attention.Finding, rc(r).p)}}
 	if body.Today == nil {
 		body.Today = []cartera.ClientRow{}
 	}

@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"github.com/cartera/cartera"
-	"github.com/cartera/cartera/review"
+	"github.com/cartera/cartera/report"
 )
 
 // The pipeline as a whole over the API: the board, the forecast for a
@@ -30,7 +30,7 @@ func (s *Server) apiBoard(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		return review.BoardJSON(b, pl, c.p), nil
+		return report.BoardJSON(b, pl, c.p), nil
 	})
 }
 
@@ -49,7 +49,7 @@ func (s *Server) apiForecast(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		return review.ForecastJSON(f, c.p), nil
+		return report.ForecastJSON(f, c.p), nil
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/assess"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -136,7 +137,7 @@ func (s *Server) clientShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.page(w, r, "client", "clients", clientPage{
 		Client: cl, A: a, From: a.From.AddDays(1), Contacts: contacts, Months: len(months),
-		Against: against, For: favour, Script: review.InterlocutorScript(a),
+		Against: against, For: favour, Script: report.InterlocutorScript(a),
 		Verdicts: cartera.Verdicts, LastDecision: last, Decided: r.URL.Query().Get("decided") == "1",
 		Conversation: a.Verdict == cartera.VerdictEnd || a.Verdict == cartera.VerdictRenegotiate || a.Verdict == cartera.VerdictBoundaries,
 		History:      newHistory(r.URL, cl.ID, timeline),

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/cartera/cartera"
-	"github.com/cartera/cartera/review"
+	"github.com/cartera/cartera/report"
 )
 
 type dealNewPage struct {
@@ -41,7 +41,7 @@ func (s *Server) dealNewView(w http.ResponseWriter, r *http.Request, f dealForm,
 	data := dealNewPage{Categories: []cartera.ForecastCategory{cartera.CategoryCommit, cartera.CategoryBestCase, cartera.CategoryPipeline},
 		Answers: []cartera.Answer{cartera.Unknown, cartera.Yes, cartera.No}, Currency: c.pol.Currency, F: f}
 	for _, st := range pl.Stages {
-		data.Stages = append(data.Stages, stageOption{ID: st.ID, Name: review.StageName(pl, st.ID, c.p)})
+		data.Stages = append(data.Stages, stageOption{ID: st.ID, Name: report.StageName(pl, st.ID, c.p)})
 	}
 	var serr error
 	if data.Sellers, serr = s.dealSellers(r); serr != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/forecast"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -113,7 +114,7 @@ func (s *Server) dealView(w http.ResponseWriter, r *http.Request, id string, cod
 		return err
 	}
 	g := &det.Grounded
-	data := dealPage{D: det, G: g, Stage: review.StageName(pl, g.Stage, c.p), Bars: newProbBars(g), Kinds: signalGroups(),
+	data := dealPage{D: det, G: g, Stage: report.StageName(pl, g.Stage, c.p), Bars: newProbBars(g), Kinds: signalGroups(),
 		Sources: cartera.SignalSources, Today: today}
 	if det.Client != nil && c.user.Sees(*det.Client) {
 		data.Client = det.Client
@@ -126,7 +127,7 @@ func (s *Server) dealView(w http.ResponseWriter, r *http.Request, id string, cod
 		data.Factors = append(data.Factors, row)
 	}
 	for _, st := range pl.Stages {
-		data.Stages = append(data.Stages, stageOption{ID: st.ID, Name: review.StageName(pl, st.ID, c.p)})
+		data.Stages = append(data.Stages, stageOption{ID: st.ID, Name: report.StageName(pl, st.ID, c.p)})
 	}
 	data.Signal.Date, data.Close.Date = today.String(), today.String()
 	if forms != nil {

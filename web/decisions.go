@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -90,5 +91,5 @@ func (s *Server) apiDecisions(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, review.AlignmentJSON(al, rc(r).p))
+	return writeJSON(w, http.StatusOK, report.AlignmentJSON(al, rc(r).p))
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/forecast"
 	"github.com/cartera/cartera/i18n"
-	"github.com/cartera/cartera/review"
+	"github.com/cartera/cartera/report"
 )
 
 type forecastPage struct {
@@ -79,7 +79,7 @@ func (s *Server) forecastShow(w http.ResponseWriter, r *http.Request) error {
 	for i := range f.Carriers {
 		g := f.Carriers[i]
 		data.Carriers = append(data.Carriers, carrierRow{G: g, Gap: cartera.Money{Amount: g.Gap(), Currency: g.Deal.Value.Currency},
-			Top: review.TopFactors(&g, 2)})
+			Top: report.TopFactors(&g, 2)})
 	}
 	data.Scores = append([]*forecast.Score{&cal.Overall}, cal.Sellers...)
 	for _, sc := range cal.Sellers {

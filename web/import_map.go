@@ -10,7 +10,7 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/csvio"
-	"github.com/cartera/cartera/review"
+	"github.com/cartera/cartera/report"
 )
 
 // The mapping step: for a file cartera does not recognise (or any file,
@@ -261,7 +261,7 @@ func (s *Server) mapView(r *http.Request, it *stashed, in mapInput) (*mapPage, e
 		d.Targets = append(d.Targets, option{t, c.p.T("target." + t)})
 	}
 	for _, st := range pl.Stages {
-		d.StageTargets = append(d.StageTargets, option{string(st.ID), review.StageName(pl, st.ID, c.p)})
+		d.StageTargets = append(d.StageTargets, option{string(st.ID), report.StageName(pl, st.ID, c.p)})
 	}
 	d.StageTargets = append(d.StageTargets, option{"won", c.p.T("web.map_stage_won")}, option{"lost", c.p.T("web.map_stage_lost")})
 
@@ -405,7 +405,7 @@ func dealRow(line int, x cartera.Deal, pl cartera.Pipeline, c *reqCtx) mapRow {
 	} else if x.Prospect != "" {
 		row.Company = c.p.T("web.map_prospect", "name", x.Prospect)
 	}
-	row.Stage = review.StageName(pl, x.Stage, c.p)
+	row.Stage = report.StageName(pl, x.Stage, c.p)
 	if x.Outcome == cartera.OutcomeWon || x.Outcome == cartera.OutcomeLost {
 		row.Stage = c.p.T("outcome." + string(x.Outcome)) // a closed deal: its stage says little
 	}

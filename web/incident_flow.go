@@ -6,6 +6,7 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/assess"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -16,14 +17,14 @@ type flowPage struct {
 	Incident cartera.Incident
 	Contact  string
 	After    *assess.Assessment
-	Guide    *review.GuideOut
-	Step     *review.StepOut
+	Guide    *report.GuideOut
+	Step     *report.StepOut
 	// Number is the step's position (from 1), Next the step after one
 	// without choices ("" at the end).
 	Number, Total int
 	Next          string
 	NextAdvice    string
-	Listen        *review.ListenOut
+	Listen        *report.ListenOut
 	// Was is the verdict before the incident, when logging it changed it
 	// (from ?was=, only a known verdict different from today's).
 	Was cartera.Verdict
@@ -60,7 +61,7 @@ func (s *Server) incidentShow(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if res.Guide != nil {
-		g := review.GuideJSON(res.Guide, p)
+		g := report.GuideJSON(res.Guide, p)
 		data.Guide, data.Total = &g, len(g.Steps)
 		want := r.URL.Query().Get("step")
 		if want == "" {
@@ -82,7 +83,7 @@ func (s *Server) incidentShow(w http.ResponseWriter, r *http.Request) error {
 		data.NextAdvice = p.Msg(*res.Next)
 	}
 	if res.Listen != nil {
-		l := review.ListenJSON(res.Listen, p)
+		l := report.ListenJSON(res.Listen, p)
 		data.Listen = &l
 	}
 	return s.page(w, r, "incident_flow", "clients", data)
@@ -119,5 +120,5 @@ func (s *Server) apiIncidentFlow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, review.IncidentJSON(res, rc(r).p))
+	return writeJSON(w, http.StatusCreated, report.IncidentJSON(res, rc(r).p))
 }

@@ -7,13 +7,13 @@ import (
 	"testing"
 
 	"github.com/cartera/cartera"
-	"github.com/cartera/cartera/review"
+	"github.com/cartera/cartera/report"
 )
 
 // dealDoc decodes a deal record from an API answer.
-func dealDoc(t *testing.T, body string) review.DealRecordJSON {
+func dealDoc(t *testing.T, body string) report.DealRecordJSON {
 	t.Helper()
-	var d review.DealRecordJSON
+	var d report.DealRecordJSON
 	if err := json.Unmarshal([]byte(body), &d); err != nil {
 		t.Fatalf("%v: %s", err, body)
 	}
@@ -67,7 +67,7 @@ func TestDealsCreateReadUpdateDelete(t *testing.T) {
 	}
 	// The assessment explains the grounded probability.
 	res, body = f.api("owner", "GET", path+"/assessment", "", "Accept-Language", "en")
-	var det review.DealOut
+	var det report.DealOut
 	if json.Unmarshal([]byte(body), &det); res.StatusCode != 200 || det.Assessment.Claimed != 80 ||
 		det.Assessment.Factors[0].Reason.Code != "forecast.f.base" || det.Client == nil || !strings.Contains(det.Assessment.Factors[0].Reason.Text, "negotiation") {
 		t.Errorf("assessment: %d %s", res.StatusCode, body)
@@ -235,7 +235,7 @@ func TestSellersSeeOnlyTheirDeals(t *testing.T) {
 func TestBoardForecastAndCalibration(t *testing.T) {
 	f := newFixture(t)
 	res, body := f.api("owner", "GET", "/api/v1/pipeline/board", "")
-	var b review.BoardOut
+	var b report.BoardOut
 	if err := json.Unmarshal([]byte(body), &b); err != nil || res.StatusCode != 200 {
 		t.Fatalf("board: %d %v", res.StatusCode, err)
 	}
@@ -272,7 +272,7 @@ func TestBoardForecastAndCalibration(t *testing.T) {
 	// The stale list agrees with the board.
 	res, body = f.api("owner", "GET", "/api/v1/deals?stale=true&limit=5", "")
 	var page struct {
-		Items []review.GroundedJSON
+		Items []report.GroundedJSON
 		Total int
 	}
 	if json.Unmarshal([]byte(body), &page); res.StatusCode != 200 || len(page.Items) != 5 || page.Total < 5 {
@@ -288,7 +288,7 @@ func TestBoardForecastAndCalibration(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		res, body = f.api("owner", "GET", "/api/v1/deals?limit=40&cursor="+cursor, "")
 		var p struct {
-			Items      []review.GroundedJSON
+			Items      []report.GroundedJSON
 			NextCursor string `json:"next_cursor"`
 		}
 		json.Unmarshal([]byte(body), &p)
@@ -302,7 +302,7 @@ func TestBoardForecastAndCalibration(t *testing.T) {
 	}
 	// The forecast: claimed, grounded and the gap between them.
 	res, body = f.api("owner", "GET", "/api/v1/forecast?period=2026-Q4", "")
-	var fc review.ForecastOut
+	var fc report.ForecastOut
 	if json.Unmarshal([]byte(body), &fc); res.StatusCode != 200 || len(fc.Totals) != 1 || fc.Totals[0].Gap <= 0 ||
 		fc.Totals[0].Gap != fc.Totals[0].Claimed-fc.Totals[0].Grounded || len(fc.Sellers) != 4 || len(fc.Carriers) == 0 {
 		t.Errorf("forecast: %d %s", res.StatusCode, body[:min(len(body), 300)])

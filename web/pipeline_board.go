@@ -5,7 +5,7 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/forecast"
-	"github.com/cartera/cartera/review"
+	"github.com/cartera/cartera/report"
 )
 
 type boardPage struct {
@@ -62,11 +62,11 @@ func (s *Server) pipelineBoard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	card := func(g forecast.Grounded) boardCard {
-		return boardCard{G: g, Stage: review.StageName(pl, g.Stage, c.p), Bars: newProbBars(&g)}
+		return boardCard{G: g, Stage: report.StageName(pl, g.Stage, c.p), Bars: newProbBars(&g)}
 	}
 	data := boardPage{AsOf: b.Board.AsOf, Stale: b.Board.Stale, Sellers: sellers, Seller: r.URL.Query().Get("seller")}
 	for _, col := range b.Board.Columns {
-		bc := boardColumn{Stage: col.Stage, Name: review.StageName(pl, col.Stage, c.p), MaxAge: col.MaxAge, Rate: col.Rate,
+		bc := boardColumn{Stage: col.Stage, Name: report.StageName(pl, col.Stage, c.p), MaxAge: col.MaxAge, Rate: col.Rate,
 			Deals: col.Deals, Stale: col.Stale, Sums: col.Sums}
 		for _, g := range col.Cards {
 			bc.Cards = append(bc.Cards, card(g))

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -17,7 +18,7 @@ import (
 // planPage is a lost deal's plan with its two forms.
 type planPage struct {
 	Deal cartera.Deal
-	Plan *review.PlanOut
+	Plan *report.PlanOut
 	AsOf cartera.Date
 	// Reconnect and Debrief are the forms' values (the stored answers, or
 	// what was sent back with an error).
@@ -106,8 +107,8 @@ func (s *Server) planView(w http.ResponseWriter, r *http.Request, code int, edit
 // planJSON renders a plan for the user: a seller's next prospects are
 // only their own deals (the engine falls back to the whole team's when a
 // seller has none open, which a seller may not see).
-func planJSON(r *http.Request, v *review.PlanView) review.PlanOut {
-	out := review.PlanJSON(v, rc(r).p)
+func planJSON(r *http.Request, v *review.PlanView) report.PlanOut {
+	out := report.PlanJSON(v, rc(r).p)
 	if o := rc(r).owner(); o != "" {
 		mine := out.Restart.Prospects[:0:0]
 		for _, p := range out.Restart.Prospects {

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cartera/cartera/review"
+	"github.com/cartera/cartera/report"
 )
 
 // The playbooks in the web app and the API: scripts, the guided incident
@@ -69,7 +69,7 @@ func TestScriptPageShowsEachArchetypeWithCopyableText(t *testing.T) {
 func TestScriptAPIFormats(t *testing.T) {
 	f := newFixture(t)
 	res, body := f.api("owner", "GET", "/api/v1/clients/C-005/script", "")
-	var doc review.ScriptOut
+	var doc report.ScriptOut
 	if res.StatusCode != 200 || json.Unmarshal([]byte(body), &doc) != nil || len(doc.Sections) != 1 ||
 		doc.Sections[0].Archetype != "non_listener" || len(doc.Boundaries) == 0 {
 		t.Fatalf("json: %d %s", res.StatusCode, body)
@@ -183,7 +183,7 @@ func TestNotListeningPlansTheFollowUpAroundHolidays(t *testing.T) {
 	if res.StatusCode != http.StatusCreated {
 		t.Fatalf("log: %d %s", res.StatusCode, body)
 	}
-	var out review.IncidentOut
+	var out report.IncidentOut
 	if err := json.Unmarshal([]byte(body), &out); err != nil || out.Listen == nil {
 		t.Fatalf("%v %s", err, body)
 	}
@@ -337,7 +337,7 @@ func TestLostPlanAPI(t *testing.T) {
 		t.Errorf("another seller's deal: %d", res.StatusCode)
 	}
 	res, body = f.api("seller", "POST", base+"/lost", `{"reason":"precio","competitor":"Grupo Cima"}`)
-	var plan review.PlanOut
+	var plan report.PlanOut
 	if res.StatusCode != 200 || json.Unmarshal([]byte(body), &plan) != nil || len(plan.Tasks) != 4 || len(plan.Checklist) != 6 ||
 		plan.Deal.Outcome != cartera.OutcomeLost {
 		t.Fatalf("lost: %d %s", res.StatusCode, body)
@@ -528,7 +528,7 @@ func TestAgendaAPIAndTaskVersions(t *testing.T) {
 	f := newFixture(t)
 	d := f.loseWithLesson("seller", "Lucía Ferrer", "Agencia Norte", "Llamar antes")
 	res, body := f.api("seller", "GET", "/api/v1/agenda?view=today", "")
-	var a review.AgendaOut
+	var a report.AgendaOut
 	if res.StatusCode != 200 || json.Unmarshal([]byte(body), &a) != nil || len(a.Items) == 0 {
 		t.Fatalf("agenda: %d %s", res.StatusCode, body)
 	}

@@ -15,7 +15,7 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/i18n"
-	"github.com/cartera/cartera/review"
+	"github.com/cartera/cartera/report"
 )
 
 //go:embed templates/*.html
@@ -33,8 +33,8 @@ type pages struct {
 // language-dependent goes through the page's printer (.P).
 var funcs = template.FuncMap{
 	"verdictClass": func(v cartera.Verdict) string { return "v-" + string(v) },
-	"proposalText": review.ProposalText,
-	"decisionLine": review.DecisionLine,
+	"proposalText": report.ProposalText,
+	"decisionLine": report.DecisionLine,
 	"lower":        strings.ToLower,
 	"add":          func(a, b int) int { return a + b },
 	"div100":       func(x float64) float64 { return x / 100 },

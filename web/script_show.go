@@ -7,13 +7,14 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/playbook"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
 // scriptPage is a client's scripts laid out for reading and copying.
 type scriptPage struct {
 	Client     cartera.Client
-	Doc        *review.ScriptDoc
+	Doc        *report.ScriptDoc
 	Archetype  string
 	Archetypes []playbook.Archetype
 	Sections   []scriptView
@@ -33,13 +34,17 @@ type scriptView struct {
 // loadScript builds a client's scripts in the user's language: what the
 // page and the API share. The archetype comes from ?archetype= (spelt
 // with dashes or underscores).
-func (s *Server) loadScript(r *http.Request) (cartera.Client, *review.ScriptDoc, error) {
+func (s *Server) loadScript(r *http.Request) (cartera.Client, *report.ScriptDoc, error) {
 	cl, err := s.clientFor(r, r.PathValue("id"))
 	if err != nil {
 		return cl, nil, err
 	}
 	a := playbook.Archetype(strings.ReplaceAll(strings.ToLower(strings.TrimSpace(r.URL.Query().Get("archetype"))), "-", "_"))
-	doc, err := review.Script(r.Context(), s.st, review.ScriptOptions{ClientID: cl.ID, AsOf: s.asOf(r), Archetype: a}, rc(r).p)
+	plan, err := review.Script(r.Context(), s.st, review.ScriptOptions{ClientID: cl.ID, AsOf: s.asOf(r), Archetype: a})
+	if err != nil {
+		return cl, nil, err
+	}
+	doc, err := report.Script(plan, rc(r).p)
 	return cl, doc, err
 }
 
@@ -63,10 +68,10 @@ func (s *Server) scriptShow(w http.ResponseWriter, r *http.Request) error {
 	data.Doc = doc
 	for _, sec := range doc.Sections {
 		data.Sections = append(data.Sections, scriptView{ID: "script-" + string(sec.Archetype), Archetype: sec.Archetype,
-			Why: sec.Reasons, Blocks: sec.Blocks, Text: review.ScriptText(sec.Blocks, p)})
+			Why: sec.Reasons, Blocks: sec.Blocks, Text: report.ScriptText(sec.Blocks, p)})
 	}
 	if len(doc.Boundaries) > 0 {
-		data.Boundaries = &scriptView{ID: "script-boundaries", Blocks: doc.Boundaries, Text: review.ScriptText(doc.Boundaries, p)}
+		data.Boundaries = &scriptView{ID: "script-boundaries", Blocks: doc.Boundaries, Text: report.ScriptText(doc.Boundaries, p)}
 	}
 	return s.page(w, r, "script", "clients", data)
 }
@@ -87,21 +92,21 @@ func (s *Server) apiScript(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := rc(r).p
 	if format == "" || format == "json" {
-		return writeJSON(w, http.StatusOK, review.ScriptJSON(doc, p))
+		return writeJSON(w, http.StatusOK, report.ScriptJSON(doc, p))
 	}
 	var b bytes.Buffer
 	if doc.NoMatch {
-		if err := review.WriteNoMatch(&b, doc, p, review.TextOptions{Width: 1 << 16}); err != nil {
+		if err := report.WriteNoMatch(&b, doc, p, report.TextOptions{Width: 1 << 16}); err != nil {
 			return err
 		}
 		return &cartera.Error{Code: cartera.EINVALID, Field: "archetype", Msg: cartera.M("api.no_script", "why", strings.TrimSpace(b.String()))}
 	}
 	ct := "text/plain; charset=utf-8"
 	if format == "text" {
-		err = review.WriteScript(&b, doc, p, review.TextOptions{})
+		err = report.WriteScript(&b, doc, p, report.TextOptions{})
 	} else {
 		ct = "text/markdown; charset=utf-8"
-		err = review.WriteScriptMarkdown(&b, doc, p)
+		err = report.WriteScriptMarkdown(&b, doc, p)
 	}
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cartera/cartera/playbook"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -90,13 +91,13 @@ func runAgenda(ctx context.Context, a *app, args []string) error {
 	}
 	switch pc.format {
 	case "json":
-		return writeJSON(a.stdout, review.AgendaJSON(ag, p))
+		return writeJSON(a.stdout, report.AgendaJSON(ag, p))
 	case "ics":
 		stamp := a.now().UTC().Truncate(time.Second)
 		if pc.asOfGiven {
 			stamp = pc.asOf.Time(time.UTC) // reproducible: the same day gives the same file
 		}
-		return review.WriteAgendaICS(a.stdout, ag, p, review.ICSOptions{Stamp: stamp, Todos: *todo, Name: p.T("agenda.calendar_name")})
+		return report.WriteAgendaICS(a.stdout, ag, p, report.ICSOptions{Stamp: stamp, Todos: *todo, Name: p.T("agenda.calendar_name")})
 	}
-	return review.WriteAgenda(a.stdout, ag, p, pc.text())
+	return report.WriteAgenda(a.stdout, ag, p, pc.text())
 }

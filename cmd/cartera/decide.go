@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -80,7 +81,7 @@ func runDecisions(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if pc.format == "json" {
-		return writeJSON(a.stdout, review.AlignmentJSON(al, pc.p))
+		return writeJSON(a.stdout, report.AlignmentJSON(al, pc.p))
 	}
-	return review.WriteAlignment(a.stdout, al, pc.p, pc.text(), true)
+	return report.WriteAlignment(a.stdout, al, pc.p, pc.text(), true)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -94,9 +95,9 @@ func runIncident(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if pc.format == "json" {
-		return writeJSON(a.stdout, review.IncidentJSON(res, p))
+		return writeJSON(a.stdout, report.IncidentJSON(res, p))
 	}
-	return review.WriteIncident(a.stdout, res, p, pc.text())
+	return report.WriteIncident(a.stdout, res, p, pc.text())
 }
 
 // findContact resolves a contact of the client by id or part of the name.

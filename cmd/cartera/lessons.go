@@ -6,6 +6,7 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/playbook"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -37,7 +38,7 @@ func runLessons(ctx context.Context, a *app, args []string) error {
 		}
 		return writeJSON(a.stdout, hits)
 	}
-	return review.WriteLessons(a.stdout, hits, text, pc.p, pc.text())
+	return report.WriteLessons(a.stdout, hits, text, pc.p, pc.text())
 }
 
 func runWinLoss(ctx context.Context, a *app, args []string) error {
@@ -79,5 +80,5 @@ func runWinLoss(ctx context.Context, a *app, args []string) error {
 	if pc.format == "json" {
 		return writeJSON(a.stdout, w)
 	}
-	return review.WriteWinLoss(a.stdout, w, pc.p, pc.text())
+	return report.WriteWinLoss(a.stdout, w, pc.p, pc.text())
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -13,12 +14,12 @@ import (
 // showPlan prints a lost deal's plan.
 func (pc *storeCmd) showPlan(v *review.PlanView, msg string) error {
 	if pc.format == "json" {
-		return writeJSON(pc.a.stdout, review.PlanJSON(v, pc.p))
+		return writeJSON(pc.a.stdout, report.PlanJSON(v, pc.p))
 	}
 	if msg != "" {
 		fmt.Fprintln(pc.a.stdout, msg+"\n")
 	}
-	return review.WritePlan(pc.a.stdout, v, pc.asOf, pc.p, pc.text())
+	return report.WritePlan(pc.a.stdout, v, pc.asOf, pc.p, pc.text())
 }
 
 func runLost(ctx context.Context, a *app, args []string) error {

@@ -10,6 +10,7 @@ import (
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/csvio"
 	"github.com/cartera/cartera/forecast"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -35,9 +36,9 @@ func runForecast(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if pc.format == "json" {
-		return writeJSON(a.stdout, review.ForecastJSON(f, pc.p))
+		return writeJSON(a.stdout, report.ForecastJSON(f, pc.p))
 	}
-	return review.WriteForecast(a.stdout, f, pc.p, pc.text())
+	return report.WriteForecast(a.stdout, f, pc.p, pc.text())
 }
 
 func runDeals(ctx context.Context, a *app, args []string) error {
@@ -57,9 +58,9 @@ func runDeals(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if pc.format == "json" {
-		return writeJSON(a.stdout, review.DealListJSON(l, pc.p))
+		return writeJSON(a.stdout, report.DealListJSON(l, pc.p))
 	}
-	return review.WriteDeals(a.stdout, l, *stale, pc.p, pc.text())
+	return report.WriteDeals(a.stdout, l, *stale, pc.p, pc.text())
 }
 
 func runCalibration(ctx context.Context, a *app, args []string) error {
@@ -81,7 +82,7 @@ func runCalibration(ctx context.Context, a *app, args []string) error {
 	if pc.format == "json" {
 		return writeJSON(a.stdout, c)
 	}
-	return review.WriteCalibration(a.stdout, c, pc.p, pc.text())
+	return report.WriteCalibration(a.stdout, c, pc.p, pc.text())
 }
 
 // runBacktest replays the user's history at monthly cut-offs and scores
@@ -104,7 +105,7 @@ func runBacktest(ctx context.Context, a *app, args []string) error {
 	if pc.format == "json" {
 		return writeJSON(a.stdout, b)
 	}
-	return review.WriteBacktest(a.stdout, b, pc.p, pc.text())
+	return report.WriteBacktest(a.stdout, b, pc.p, pc.text())
 }
 
 // runStageHistory imports a CRM's stage history (deal_id, date, stage):
@@ -280,12 +281,12 @@ func (pc *storeCmd) showSaved(ctx context.Context, id, msg string) error {
 		return err
 	}
 	if pc.format == "json" {
-		return writeJSON(pc.a.stdout, review.DealJSON(det, pc.p))
+		return writeJSON(pc.a.stdout, report.DealJSON(det, pc.p))
 	}
 	if _, err := pc.a.stdout.Write([]byte(msg + "\n\n")); err != nil {
 		return err
 	}
-	return review.WriteDeal(pc.a.stdout, det, pc.p, pc.text())
+	return report.WriteDeal(pc.a.stdout, det, pc.p, pc.text())
 }
 
 func dealSignal(ctx context.Context, a *app, args []string) error {
@@ -384,7 +385,7 @@ func dealShow(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if pc.format == "json" {
-		return writeJSON(a.stdout, review.DealJSON(det, pc.p))
+		return writeJSON(a.stdout, report.DealJSON(det, pc.p))
 	}
-	return review.WriteDeal(a.stdout, det, pc.p, pc.text())
+	return report.WriteDeal(a.stdout, det, pc.p, pc.text())
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/assess"
 	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -62,7 +63,7 @@ func runReview(ctx context.Context, a *app, args []string) error {
 		o.PerVerdict = 0
 	}
 	if *format == "json" {
-		s := review.NewStreamJSON(a.stdout, p, review.Header{AsOf: asOf, From: assess.Query(asOf, pol).From, Lang: a.lang, Policy: pol})
+		s := report.NewStreamJSON(a.stdout, p, report.Header{AsOf: asOf, From: assess.Query(asOf, pol).From, Lang: a.lang, Policy: pol})
 		o.Each = s.Client
 		res, err := review.Run(ctx, st, o)
 		if err != nil {
@@ -74,7 +75,7 @@ func runReview(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := review.WriteText(a.stdout, res, p, review.TextOptions{Color: a.useColor()}); err != nil {
+	if err := report.WriteText(a.stdout, res, p, report.TextOptions{Color: a.useColor()}); err != nil {
 		return err
 	}
 	// Where the user's decisions and the policy keep disagreeing.
@@ -82,7 +83,7 @@ func runReview(ctx context.Context, a *app, args []string) error {
 	if err != nil || len(al.Groups) == 0 {
 		return err
 	}
-	return review.WriteAlignment(a.stdout, al, p, review.TextOptions{Color: a.useColor()}, false)
+	return report.WriteAlignment(a.stdout, al, p, report.TextOptions{Color: a.useColor()}, false)
 }
 
 // reviewClient shows one client in full. text may be an id or part of a
@@ -101,9 +102,9 @@ func reviewClient(ctx context.Context, a *app, st cartera.Store, p *i18n.Printer
 		return err
 	}
 	if format == "json" {
-		c := review.Client(as, p)
+		c := report.Client(as, p)
 		c.Contacts = contacts
 		return writeJSON(a.stdout, c)
 	}
-	return review.WriteClient(a.stdout, as, contacts, p, review.TextOptions{Color: a.useColor()})
+	return report.WriteClient(a.stdout, as, contacts, p, report.TextOptions{Color: a.useColor()})
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/playbook"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -28,13 +29,17 @@ func runScript(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	doc, err := review.Script(ctx, pc.st, review.ScriptOptions{ClientID: c.ID, AsOf: pc.asOf,
-		Archetype: playbook.Archetype(strings.ReplaceAll(strings.ToLower(*archetype), "-", "_"))}, pc.p)
+	plan, err := review.Script(ctx, pc.st, review.ScriptOptions{ClientID: c.ID, AsOf: pc.asOf,
+		Archetype: playbook.Archetype(strings.ReplaceAll(strings.ToLower(*archetype), "-", "_"))})
+	if err != nil {
+		return err
+	}
+	doc, err := report.Script(plan, pc.p)
 	if err != nil {
 		return err
 	}
 	if pc.format == "json" {
-		if err := writeJSON(a.stdout, review.ScriptJSON(doc, pc.p)); err != nil {
+		if err := writeJSON(a.stdout, report.ScriptJSON(doc, pc.p)); err != nil {
 			return err
 		}
 		if doc.NoMatch {
@@ -43,15 +48,15 @@ func runScript(ctx context.Context, a *app, args []string) error {
 		return nil
 	}
 	if doc.NoMatch {
-		if err := review.WriteNoMatch(a.stderr, doc, pc.p, review.TextOptions{}); err != nil {
+		if err := report.WriteNoMatch(a.stderr, doc, pc.p, report.TextOptions{}); err != nil {
 			return err
 		}
 		return errShown
 	}
 	if pc.format == "markdown" || pc.format == "md" {
-		err = review.WriteScriptMarkdown(a.stdout, doc, pc.p)
+		err = report.WriteScriptMarkdown(a.stdout, doc, pc.p)
 	} else {
-		err = review.WriteScript(a.stdout, doc, pc.p, pc.text())
+		err = report.WriteScript(a.stdout, doc, pc.p, pc.text())
 	}
 	if err != nil || !*sent {
 		return err

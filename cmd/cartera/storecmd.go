@@ -10,7 +10,7 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/i18n"
-	"github.com/cartera/cartera/review"
+	"github.com/cartera/cartera/report"
 )
 
 // What the store-backed commands share: opening the store with the common
@@ -82,7 +82,7 @@ func openCmd(ctx context.Context, a *app, fs *flag.FlagSet, args []string, posit
 	return pc, rest, nil
 }
 
-func (pc *storeCmd) text() review.TextOptions { return review.TextOptions{Color: pc.a.useColor()} }
+func (pc *storeCmd) text() report.TextOptions { return report.TextOptions{Color: pc.a.useColor()} }
 
 // day reads a date flag, or returns zero when empty.
 func (pc *storeCmd) day(s string) (cartera.Date, error) {

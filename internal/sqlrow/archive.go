@@ -3,7 +3,6 @@ package sqlrow
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/cartera/cartera"
@@ -177,7 +176,7 @@ func (sh Shared) PutArchive(ctx context.Context, q Q, a *cartera.Archive, bulk C
 	}
 	for _, u := range a.Users {
 		if err := exec(`INSERT INTO users (id, email, email_key, name, role, lang, password_hash, created, disabled, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.ID, u.Email, EmailKey(u.Email), u.Name, string(u.Role), u.Lang,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.ID, u.Email, cartera.EmailKey(u.Email), u.Name, string(u.Role), u.Lang,
 			u.PasswordHash, u.Created.Unix(), u.Disabled, u.Version); err != nil {
 			return err
 		}
@@ -211,7 +210,7 @@ func (sh Shared) PutArchive(ctx context.Context, q Q, a *cartera.Archive, bulk C
 		if err := exec(`INSERT INTO tasks (id, kind, deal_id, client_id, owner, owner_key, due, day, status, snoozed_until,
 			done_on, note, created, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			tk.ID, string(tk.Kind), NullText(tk.DealID), NullText(tk.ClientID), tk.Owner,
-			cartera.Fold(strings.TrimSpace(tk.Owner)), tk.Due.UnixDay(), tk.Day().UnixDay(), string(tk.Status),
+			cartera.OwnerKey(tk.Owner), tk.Due.UnixDay(), tk.Day().UnixDay(), string(tk.Status),
 			NullDay(tk.SnoozedUntil), NullDay(tk.DoneOn), tk.Note, tk.Created.UnixDay(), tk.Version); err != nil {
 			return err
 		}

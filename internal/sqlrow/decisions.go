@@ -2,7 +2,6 @@ package sqlrow
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/cartera/cartera"
@@ -26,7 +25,7 @@ func ScanDecision(s Row) (cartera.Decision, error) {
 
 // SaveDecision stores a new decision (DecisionStore).
 func (sh Shared) SaveDecision(ctx context.Context, d cartera.Decision) (cartera.Decision, error) {
-	d.Reason = strings.TrimSpace(d.Reason)
+	d.Normalize()
 	if err := d.Validate(); err != nil {
 		return d, err
 	}

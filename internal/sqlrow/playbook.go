@@ -45,7 +45,7 @@ func PutTask(ctx context.Context, q Q, t cartera.Task, check bool) error {
 		owner = excluded.owner, owner_key = excluded.owner_key, due = excluded.due, day = excluded.day,
 		status = excluded.status, snoozed_until = excluded.snoozed_until, done_on = excluded.done_on,
 		note = excluded.note, created = excluded.created, version = tasks.version + 1`,
-		t.ID, string(t.Kind), NullText(t.DealID), NullText(t.ClientID), t.Owner, cartera.Fold(strings.TrimSpace(t.Owner)),
+		t.ID, string(t.Kind), NullText(t.DealID), NullText(t.ClientID), t.Owner, cartera.OwnerKey(t.Owner),
 		t.Due.UnixDay(), t.Day().UnixDay(), string(t.Status), NullDay(t.SnoozedUntil), NullDay(t.DoneOn), t.Note,
 		t.Created.UnixDay())
 	if err != nil {
@@ -95,7 +95,7 @@ func (sh Shared) Task(ctx context.Context, id string) (cartera.Task, error) {
 func (sh Shared) Tasks(ctx context.Context, q cartera.TaskQuery) ([]cartera.Task, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if q.Owner != "" {
-		where, args = append(where, "owner_key = ?"), append(args, cartera.Fold(strings.TrimSpace(q.Owner)))
+		where, args = append(where, "owner_key = ?"), append(args, cartera.OwnerKey(q.Owner))
 	}
 	if !q.Through.IsZero() {
 		where, args = append(where, "day <= ?"), append(args, q.Through.UnixDay())
@@ -146,16 +146,7 @@ func FinishTasks(ctx context.Context, q Q, dealID string, k cartera.TaskKind, da
 
 // CompleteReconnect records the call's answers on a lost deal.
 func (sh Shared) CompleteReconnect(ctx context.Context, r cartera.Reconnect) (cartera.Reconnect, error) {
-	if r.ReallyNo == "" {
-		r.ReallyNo = cartera.Unknown
-	}
-	if r.CompetitorWon == "" {
-		r.CompetitorWon = cartera.Unknown
-		if strings.TrimSpace(r.Competitor) != "" {
-			r.CompetitorWon = cartera.Yes
-		}
-	}
-	r.Competitor = strings.TrimSpace(r.Competitor)
+	r.Normalize()
 	// The day is judged by the caller against its as-of day: a demo or a
 	// replay may be anchored after the machine's clock.
 	if err := r.Validate(0); err != nil {
@@ -204,10 +195,7 @@ func (sh Shared) Reconnect(ctx context.Context, dealID string) (cartera.Reconnec
 
 // SaveDebrief stores a lost deal's debrief and replaces its lessons.
 func (sh Shared) SaveDebrief(ctx context.Context, d cartera.Debrief) (cartera.Debrief, error) {
-	for i := range d.Lessons {
-		l := &d.Lessons[i]
-		l.Text, l.Topic, l.Change = strings.TrimSpace(l.Text), strings.TrimSpace(l.Topic), strings.TrimSpace(l.Change)
-	}
+	d.Normalize()
 	if err := d.Validate(0); err != nil {
 		return d, err
 	}
@@ -264,9 +252,7 @@ func (sh Shared) Debrief(ctx context.Context, dealID string) (cartera.Debrief, e
 
 // SaveReferral inserts or updates a referral.
 func (sh Shared) SaveReferral(ctx context.Context, r cartera.Referral) (cartera.Referral, error) {
-	for _, s := range []*string{&r.Service, &r.Name, &r.Contact, &r.Email, &r.Phone, &r.URL} {
-		*s = strings.TrimSpace(*s)
-	}
+	r.Normalize()
 	if err := r.Validate(); err != nil {
 		return r, err
 	}
@@ -340,9 +326,10 @@ func (sh Shared) SaveHoliday(ctx context.Context, h cartera.Holiday) error {
 	if err := h.Validate(); err != nil {
 		return err
 	}
+	h.Normalize()
 	return sh.write(ctx, func(q Q) error {
 		_, err := q.Exec(ctx, `INSERT INTO holidays (day, name) VALUES (?, ?)
-			ON CONFLICT (day) DO UPDATE SET name = excluded.name`, h.Day.UnixDay(), strings.TrimSpace(h.Name))
+			ON CONFLICT (day) DO UPDATE SET name = excluded.name`, h.Day.UnixDay(), h.Name)
 		return err
 	})
 }
@@ -415,7 +402,7 @@ func SearchFold(s string) string {
 // words where the store keeps them.
 func (sh Shared) lessonRow(dealID, owner string, day cartera.Date, l cartera.Lesson) (string, []any) {
 	cols, args := `deal_id, owner, owner_key, day, topic, topic_key, text, change`, []any{dealID, owner,
-		cartera.Fold(strings.TrimSpace(owner)), day.UnixDay(), l.Topic, cartera.Fold(l.Topic), l.Text, l.Change}
+		cartera.OwnerKey(owner), day.UnixDay(), l.Topic, cartera.Fold(l.Topic), l.Text, l.Change}
 	if sh.searchText {
 		cols, args = cols+`, search_text`, append(args, SearchFold(l.Text+"\n"+l.Change+"\n"+l.Topic))
 	}

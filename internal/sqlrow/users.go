@@ -3,14 +3,10 @@ package sqlrow
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/cartera/cartera"
 )
-
-// EmailKey is the key users are found by: the address trimmed and lower-cased.
-func EmailKey(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
 
 // CountUsers returns how many users exist.
 func (sh Shared) CountUsers(ctx context.Context) (int, error) {
@@ -24,19 +20,20 @@ func (sh Shared) CreateUser(ctx context.Context, u cartera.User) (cartera.User, 
 	if err := u.Validate(); err != nil {
 		return u, err
 	}
+	u.Normalize()
 	if u.Created.IsZero() {
 		u.Created = sh.now().UTC()
 	}
 	err := sh.write(ctx, func(q Q) error {
 		var taken bool
-		if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE email_key = ?)`, EmailKey(u.Email)).Scan(&taken); err != nil {
+		if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE email_key = ?)`, cartera.EmailKey(u.Email)).Scan(&taken); err != nil {
 			return err
 		}
 		if taken {
 			return &cartera.Error{Code: cartera.ECONFLICT, Field: "email", Msg: cartera.M("user.email_taken", "value", u.Email)}
 		}
 		if err := q.QueryRow(ctx, `INSERT INTO users (email, email_key, name, role, lang, password_hash, created, disabled)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, strings.TrimSpace(u.Email), EmailKey(u.Email), strings.TrimSpace(u.Name),
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.Email, cartera.EmailKey(u.Email), u.Name,
 			string(u.Role), u.Lang, u.PasswordHash, u.Created.Unix(), u.Disabled).Scan(&u.ID); err != nil {
 			return fmt.Errorf("create user: %w", err)
 		}
@@ -59,7 +56,7 @@ func (sh Shared) User(ctx context.Context, id int64) (cartera.User, error) {
 
 // UserByEmail returns a user by e-mail, ignoring case.
 func (sh Shared) UserByEmail(ctx context.Context, email string) (cartera.User, error) {
-	u, err := ScanUser(sh.read.QueryRow(ctx, `SELECT `+UserColumns+` FROM users WHERE email_key = ?`, EmailKey(email)))
+	u, err := ScanUser(sh.read.QueryRow(ctx, `SELECT `+UserColumns+` FROM users WHERE email_key = ?`, cartera.EmailKey(email)))
 	if NoRows(err) {
 		return u, cartera.NewError(cartera.ENOTFOUND, "user.not_found")
 	}
@@ -80,10 +77,11 @@ func (sh Shared) UpdateUser(ctx context.Context, u cartera.User) (cartera.User, 
 	if err := u.Validate(); err != nil {
 		return u, err
 	}
+	u.Normalize()
 	err := sh.write(ctx, func(q Q) error {
 		var taken bool
 		if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE email_key = ? AND id <> ?)`,
-			EmailKey(u.Email), u.ID).Scan(&taken); err != nil {
+			cartera.EmailKey(u.Email), u.ID).Scan(&taken); err != nil {
 			return err
 		}
 		if taken {
@@ -91,7 +89,7 @@ func (sh Shared) UpdateUser(ctx context.Context, u cartera.User) (cartera.User, 
 		}
 		n, err := q.Exec(ctx, `UPDATE users SET email = ?, email_key = ?, name = ?, role = ?, lang = ?,
 			password_hash = ?, disabled = ?, version = version + 1 WHERE id = ? AND version = ?`,
-			strings.TrimSpace(u.Email), EmailKey(u.Email), strings.TrimSpace(u.Name), string(u.Role), u.Lang,
+			u.Email, cartera.EmailKey(u.Email), u.Name, string(u.Role), u.Lang,
 			u.PasswordHash, u.Disabled, u.ID, u.Version)
 		if err != nil {
 			return fmt.Errorf("update user: %w", err)
@@ -159,15 +157,16 @@ func (sh Shared) DeleteSessions(ctx context.Context, userID int64) error {
 
 // CreateToken stores an API token by its hash.
 func (sh Shared) CreateToken(ctx context.Context, t cartera.APIToken, hash string) (cartera.APIToken, error) {
-	if strings.TrimSpace(t.Name) == "" || len(t.Name) > 200 {
-		return t, cartera.FieldError("name", "token.bad_name")
+	if err := t.Validate(); err != nil {
+		return t, err
 	}
+	t.Normalize()
 	if t.Created.IsZero() {
 		t.Created = sh.now().UTC()
 	}
 	err := sh.write(ctx, func(q Q) error {
 		if err := q.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, prefix, hash, created) VALUES (?, ?, ?, ?, ?)
-			RETURNING id`, t.UserID, strings.TrimSpace(t.Name), t.Prefix, hash, t.Created.Unix()).Scan(&t.ID); err != nil {
+			RETURNING id`, t.UserID, t.Name, t.Prefix, hash, t.Created.Unix()).Scan(&t.ID); err != nil {
 			return fmt.Errorf("create token: %w", err)
 		}
 		return nil

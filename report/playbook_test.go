@@ -1,4 +1,4 @@
-package review_test
+package report_test
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"github.com/cartera/cartera/i18n"
 	"github.com/cartera/cartera/ical/icaltest"
 	"github.com/cartera/cartera/playbook"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -44,6 +45,16 @@ func clientID(t *testing.T, st cartera.Store, name string) string {
 	return found[0].ID
 }
 
+// script builds a client's scripts in p's language, as the command line
+// and the web app do: the use case, then its words.
+func script(st cartera.Store, o review.ScriptOptions, p *i18n.Printer) (*report.ScriptDoc, error) {
+	plan, err := review.Script(ctx, st, o)
+	if err != nil {
+		return nil, err
+	}
+	return report.Script(plan, p)
+}
+
 func TestScriptsGolden(t *testing.T) {
 	t.Parallel()
 	st := demoStore(t)
@@ -52,7 +63,7 @@ func TestScriptsGolden(t *testing.T) {
 		id := clientID(t, st, sc.name)
 		for _, l := range i18n.Langs {
 			p := i18n.New(l, demo.Location)
-			doc, err := review.Script(ctx, st, review.ScriptOptions{ClientID: id, AsOf: asOf}, p)
+			doc, err := script(st, review.ScriptOptions{ClientID: id, AsOf: asOf}, p)
 			if err != nil {
 				t.Fatalf("%s: %v", sc.name, err)
 			}
@@ -79,10 +90,10 @@ func TestScriptsGolden(t *testing.T) {
 				t.Errorf("%s: the demo recommends providers for every service", sc.name)
 			}
 			var text, md bytes.Buffer
-			if err := review.WriteScript(&text, doc, p, review.TextOptions{}); err != nil {
+			if err := report.WriteScript(&text, doc, p, report.TextOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			if err := review.WriteScriptMarkdown(&md, doc, p); err != nil {
+			if err := report.WriteScriptMarkdown(&md, doc, p); err != nil {
 				t.Fatal(err)
 			}
 			for kind, b := range map[string][]byte{"text": text.Bytes(), "markdown": md.Bytes()} {
@@ -117,7 +128,7 @@ func TestScriptForNoArchetypeSaysWhy(t *testing.T) {
 	st := demoStore(t)
 	id := clientID(t, st, "Clínica Dental Arenal")
 	p := i18n.New(i18n.ES, demo.Location)
-	doc, err := review.Script(ctx, st, review.ScriptOptions{ClientID: id, AsOf: asOf}, p)
+	doc, err := script(st, review.ScriptOptions{ClientID: id, AsOf: asOf}, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,19 +136,19 @@ func TestScriptForNoArchetypeSaysWhy(t *testing.T) {
 		t.Fatalf("no match %v, %d sections, %d misses", doc.NoMatch, len(doc.Sections), len(doc.Misses))
 	}
 	var b bytes.Buffer
-	if err := review.WriteNoMatch(&b, doc, p, review.TextOptions{}); err != nil {
+	if err := report.WriteNoMatch(&b, doc, p, report.TextOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "script_nomatch_es.golden", b.Bytes())
 	// Asking for an archetype the client does not fit says why.
-	_, err = review.Script(ctx, st, review.ScriptOptions{ClientID: id, AsOf: asOf, Archetype: playbook.Diva}, p)
+	_, err = script(st, review.ScriptOptions{ClientID: id, AsOf: asOf, Archetype: playbook.Diva}, p)
 	if cartera.ErrorCode(err) != cartera.EINVALID || !strings.Contains(p.Msg(cartera.ErrorMessage(err)), "Clínica Dental Arenal") {
 		t.Errorf("not a diva: %v", err)
 	}
-	if _, err := review.Script(ctx, st, review.ScriptOptions{ClientID: id, AsOf: asOf, Archetype: "villain"}, p); cartera.ErrorCode(err) != cartera.EINVALID {
+	if _, err := script(st, review.ScriptOptions{ClientID: id, AsOf: asOf, Archetype: "villain"}, p); cartera.ErrorCode(err) != cartera.EINVALID {
 		t.Errorf("unknown archetype: %v", err)
 	}
-	if _, err := review.Script(ctx, st, review.ScriptOptions{ClientID: "C-999", AsOf: asOf}, p); cartera.ErrorCode(err) != cartera.ENOTFOUND {
+	if _, err := script(st, review.ScriptOptions{ClientID: "C-999", AsOf: asOf}, p); cartera.ErrorCode(err) != cartera.ENOTFOUND {
 		t.Errorf("unknown client: %v", err)
 	}
 }
@@ -199,7 +210,7 @@ func TestLostDealPlan(t *testing.T) {
 	}
 	for _, l := range i18n.Langs {
 		var b bytes.Buffer
-		if err := review.WritePlan(&b, v, asOf, i18n.New(l, demo.Location), review.TextOptions{}); err != nil {
+		if err := report.WritePlan(&b, v, asOf, i18n.New(l, demo.Location), report.TextOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, "plan_"+string(l)+".golden", b.Bytes())
@@ -224,12 +235,12 @@ func TestDemoLessonsAndWinLoss(t *testing.T) {
 	for _, l := range i18n.Langs {
 		p := i18n.New(l, demo.Location)
 		var b bytes.Buffer
-		if err := review.WriteWinLoss(&b, w, p, review.TextOptions{}); err != nil {
+		if err := report.WriteWinLoss(&b, w, p, report.TextOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, "winloss_"+string(l)+".golden", b.Bytes())
 		b.Reset()
-		if err := review.WriteLessons(&b, hits, "gestion seguimiento", p, review.TextOptions{}); err != nil {
+		if err := report.WriteLessons(&b, hits, "gestion seguimiento", p, report.TextOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, "lessons_"+string(l)+".golden", b.Bytes())
@@ -254,7 +265,7 @@ func TestIncidentFlows(t *testing.T) {
 	}
 	for _, l := range i18n.Langs {
 		var b bytes.Buffer
-		if err := review.WriteIncident(&b, res, i18n.New(l, demo.Location), review.TextOptions{}); err != nil {
+		if err := report.WriteIncident(&b, res, i18n.New(l, demo.Location), report.TextOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, "incident_insult_"+string(l)+".golden", b.Bytes())
@@ -283,7 +294,7 @@ func TestIncidentFlows(t *testing.T) {
 	}
 	for _, l := range i18n.Langs {
 		var b bytes.Buffer
-		if err := review.WriteIncident(&b, res, i18n.New(l, demo.Location), review.TextOptions{}); err != nil {
+		if err := report.WriteIncident(&b, res, i18n.New(l, demo.Location), report.TextOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, "incident_listen_"+string(l)+".golden", b.Bytes())
@@ -309,7 +320,7 @@ func TestAgendaAndICalendar(t *testing.T) {
 	for _, l := range i18n.Langs {
 		p := i18n.New(l, demo.Location)
 		var b bytes.Buffer
-		if err := review.WriteAgenda(&b, a, p, review.TextOptions{}); err != nil {
+		if err := report.WriteAgenda(&b, a, p, report.TextOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, "agenda_"+string(l)+".golden", b.Bytes())
@@ -318,7 +329,7 @@ func TestAgendaAndICalendar(t *testing.T) {
 	p := i18n.New(i18n.ES, demo.Location)
 	for _, todos := range []bool{false, true} {
 		var b bytes.Buffer
-		if err := review.WriteAgendaICS(&b, a, p, review.ICSOptions{Stamp: stamp, Todos: todos, Name: "Agenda; Lucía, demo"}); err != nil {
+		if err := report.WriteAgendaICS(&b, a, p, report.ICSOptions{Stamp: stamp, Todos: todos, Name: "Agenda; Lucía, demo"}); err != nil {
 			t.Fatal(err)
 		}
 		root, err := icaltest.Parse(b.String())
@@ -347,7 +358,7 @@ func TestAgendaAndICalendar(t *testing.T) {
 		}
 		// The same agenda gives the same calendar, byte for byte.
 		var again bytes.Buffer
-		review.WriteAgendaICS(&again, a, p, review.ICSOptions{Stamp: stamp, Todos: todos, Name: "Agenda; Lucía, demo"})
+		report.WriteAgendaICS(&again, a, p, report.ICSOptions{Stamp: stamp, Todos: todos, Name: "Agenda; Lucía, demo"})
 		if !bytes.Equal(b.Bytes(), again.Bytes()) {
 			t.Error("the calendar is not deterministic")
 		}

@@ -1,10 +1,11 @@
-package review
+package report
 
 import (
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/assess"
 	"github.com/cartera/cartera/i18n"
 	"github.com/cartera/cartera/playbook"
+	"github.com/cartera/cartera/review"
 )
 
 // The JSON forms of the playbooks, with every message rendered in the
@@ -107,7 +108,7 @@ type IncidentOut struct {
 }
 
 // IncidentJSON renders an incident's result.
-func IncidentJSON(r *IncidentResult, p *i18n.Printer) IncidentOut {
+func IncidentJSON(r *review.IncidentResult, p *i18n.Printer) IncidentOut {
 	out := IncidentOut{Incident: r.Incident, Client: ClientRef{r.Client.ID, r.Client.Name}, Before: standing(r.Before),
 		After: standing(r.After)}
 	if r.Guide != nil {
@@ -144,7 +145,7 @@ type PlanOut struct {
 }
 
 // PlanJSON renders a lost deal's plan.
-func PlanJSON(v *PlanView, p *i18n.Printer) PlanOut {
+func PlanJSON(v *review.PlanView, p *i18n.Printer) PlanOut {
 	out := PlanOut{Deal: v.Deal, Tasks: v.Tasks, Reconnect: v.Reconnect, Prompts: texts(v.Prompts, p), Debrief: v.Debrief,
 		Restart: v.Restart, Checklist: []ChecklistItemOut{}}
 	if out.Tasks == nil {

@@ -1,4 +1,4 @@
-package review
+package report
 
 import (
 	"io"
@@ -6,12 +6,13 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/review"
 )
 
 // WriteAlignment writes where the user's decisions and the policy agree
 // and disagree, and the threshold change each repeated disagreement
 // proposes; list adds every decision, newest first.
-func WriteAlignment(w io.Writer, al *Alignment, p *i18n.Printer, o TextOptions, list bool) error {
+func WriteAlignment(w io.Writer, al *review.Alignment, p *i18n.Printer, o TextOptions, list bool) error {
 	if o.Width <= 0 {
 		o.Width = 80
 	}
@@ -49,7 +50,7 @@ func WriteAlignment(w io.Writer, al *Alignment, p *i18n.Printer, o TextOptions, 
 	return t.err
 }
 
-func nameOf(al *Alignment, id string) string {
+func nameOf(al *review.Alignment, id string) string {
 	if n := al.Names[id]; n != "" {
 		return n
 	}
@@ -66,9 +67,9 @@ func DecisionLine(d cartera.Decision, name string) cartera.Message {
 }
 
 // ProposalText explains a disagreement's proposal, or why there is none.
-func ProposalText(g Disagreement) []cartera.Message {
-	if len(g.ClientIDs) < AlignMin {
-		return []cartera.Message{cartera.M("decisions.too_few", "min", AlignMin)}
+func ProposalText(g review.Disagreement) []cartera.Message {
+	if len(g.ClientIDs) < review.AlignMin {
+		return []cartera.Message{cartera.M("decisions.too_few", "min", review.AlignMin)}
 	}
 	pr := g.Proposal
 	if pr == nil {
@@ -97,15 +98,15 @@ type DecisionJSON struct {
 
 // DisagreementJSON is one direction of overrides and its proposal.
 type DisagreementJSON struct {
-	Policy   cartera.Verdict `json:"policy_verdict"`
-	Decided  cartera.Verdict `json:"decided"`
-	Clients  []string        `json:"client_ids"`
-	Proposal *Proposal       `json:"proposal"`
-	Text     []MessageJSON   `json:"text"`
+	Policy   cartera.Verdict  `json:"policy_verdict"`
+	Decided  cartera.Verdict  `json:"decided"`
+	Clients  []string         `json:"client_ids"`
+	Proposal *review.Proposal `json:"proposal"`
+	Text     []MessageJSON    `json:"text"`
 }
 
 // AlignmentJSON converts an alignment for JSON output.
-func AlignmentJSON(al *Alignment, p *i18n.Printer) AlignmentJSONDoc {
+func AlignmentJSON(al *review.Alignment, p *i18n.Printer) AlignmentJSONDoc {
 	doc := AlignmentJSONDoc{Decisions: []DecisionJSON{}, Groups: []DisagreementJSON{}, Agreed: al.Agreed, Overridden: al.Overridden}
 	for _, d := range al.Decisions {
 		doc.Decisions = append(doc.Decisions, DecisionJSON{Decision: d, Name: nameOf(al, d.ClientID), Text: p.Msg(DecisionLine(d, nameOf(al, d.ClientID)))})

@@ -1,4 +1,4 @@
-package review
+package report
 
 import (
 	"io"
@@ -8,6 +8,7 @@ import (
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/forecast"
 	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/review"
 )
 
 func newText(w io.Writer, p *i18n.Printer, o TextOptions) *textWriter {
@@ -153,7 +154,7 @@ func clip(s string, n int) string {
 }
 
 // WriteDeals renders a list of open deals.
-func WriteDeals(w io.Writer, l *DealList, stale bool, p *i18n.Printer, o TextOptions) error {
+func WriteDeals(w io.Writer, l *review.DealList, stale bool, p *i18n.Printer, o TextOptions) error {
 	t := newText(w, p, o)
 	if stale {
 		t.printf("%s\n", t.paint(ansiBold, p.T("deals.stale_title", "n", l.Total)))
@@ -209,7 +210,7 @@ func nonEmpty(xs []string) []string {
 }
 
 // WriteDeal renders one deal with every factor and its evidence.
-func WriteDeal(w io.Writer, d *DealDetail, p *i18n.Printer, o TextOptions) error {
+func WriteDeal(w io.Writer, d *review.DealDetail, p *i18n.Printer, o TextOptions) error {
 	t := newText(w, p, o)
 	g := &d.Grounded
 	t.dealLine(g)

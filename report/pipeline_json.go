@@ -1,4 +1,4 @@
-package review
+package report
 
 import (
 	"math"
@@ -7,6 +7,7 @@ import (
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/forecast"
 	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/review"
 )
 
 // The JSON forms of the pipeline reports (docs/forecast.md): the engine's
@@ -139,7 +140,7 @@ type DealListOut struct {
 }
 
 // DealListJSON converts a deal list for JSON output.
-func DealListJSON(l *DealList, p *i18n.Printer) DealListOut {
+func DealListJSON(l *review.DealList, p *i18n.Printer) DealListOut {
 	return DealListOut{Deals: groundedList(l.Deals, p), Total: l.Total, Stale: l.Stale}
 }
 
@@ -151,7 +152,7 @@ type DealOut struct {
 }
 
 // DealJSON converts a deal's detail for JSON output.
-func DealJSON(d *DealDetail, p *i18n.Printer) DealOut {
+func DealJSON(d *review.DealDetail, p *i18n.Printer) DealOut {
 	return DealOut{Assessment: Grounded(&d.Grounded, p), Signals: nonNil(d.Signals), Client: d.Client}
 }
 
@@ -231,7 +232,7 @@ func cards(gs []forecast.Grounded, p *i18n.Printer) []CardJSON {
 }
 
 // BoardJSON converts a board for JSON output.
-func BoardJSON(b *BoardResult, pl cartera.Pipeline, p *i18n.Printer) BoardOut {
+func BoardJSON(b *review.BoardResult, pl cartera.Pipeline, p *i18n.Printer) BoardOut {
 	out := BoardOut{AsOf: b.Board.AsOf, Stale: b.Board.Stale, Columns: []ColumnJSON{}, Rates: nonNil(b.Rates),
 		Checks: ChecksJSON{Deals: cards(b.Checks.Deals, p), Total: b.Checks.Total}}
 	for _, c := range b.Board.Columns {

@@ -1,4 +1,4 @@
-package review
+package report
 
 import (
 	"fmt"
@@ -11,6 +11,7 @@ import (
 	"github.com/cartera/cartera/i18n"
 	"github.com/cartera/cartera/ical"
 	"github.com/cartera/cartera/playbook"
+	"github.com/cartera/cartera/review"
 )
 
 // taskMark shows a task's state at a glance.
@@ -27,7 +28,7 @@ func taskMark(t cartera.Task, asOf cartera.Date) string {
 }
 
 // WritePlan renders a lost deal's plan.
-func WritePlan(w io.Writer, v *PlanView, asOf cartera.Date, p *i18n.Printer, o TextOptions) error {
+func WritePlan(w io.Writer, v *review.PlanView, asOf cartera.Date, p *i18n.Printer, o TextOptions) error {
 	t := newText(w, p, o)
 	d := v.Deal
 	t.printf("%s\n", t.wrap(t.paint(ansiBold, p.T("plan.title", "deal", d.Name(), "id", d.ID)), 0))
@@ -290,7 +291,7 @@ func (t *textWriter) outcomes(label string, o playbook.Outcomes) {
 }
 
 // WriteIncident renders a logged incident and what to do next.
-func WriteIncident(w io.Writer, r *IncidentResult, p *i18n.Printer, o TextOptions) error {
+func WriteIncident(w io.Writer, r *review.IncidentResult, p *i18n.Printer, o TextOptions) error {
 	t := newText(w, p, o)
 	in := r.Incident
 	t.printf("%s\n", t.wrap(t.paint(ansiBold, p.T("incident.logged", "kind", in.Kind, "n", in.Severity, "client", r.Client.Name)), 0))

@@ -1,4 +1,4 @@
-package review
+package report
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/assess"
 	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/review"
 )
 
 // TextOptions shape the terminal report.
@@ -52,7 +53,7 @@ func (t *textWriter) paint(code, s string) string {
 }
 
 // WriteText renders a portfolio review for an 80-column terminal.
-func WriteText(w io.Writer, r *Result, p *i18n.Printer, o TextOptions) error {
+func WriteText(w io.Writer, r *review.Result, p *i18n.Printer, o TextOptions) error {
 	if o.Width <= 0 {
 		o.Width = 80
 	}

@@ -1,4 +1,4 @@
-package review
+package report
 
 import (
 	"io"
@@ -111,4 +111,27 @@ func WriteClient(w io.Writer, a *assess.Assessment, contacts []cartera.Contact, 
 
 func itoa(n int) string {
 	return strings.TrimSpace(cartera.FormatDecimal(int64(n), 0, '.'))
+}
+
+// InterlocutorScript is what to say when the abuse comes from one person:
+// ask the client for another interlocutor, about how to go on rather than
+// about what happened, with the line one is tempted to say and the one to
+// say instead. Empty unless the verdict proposes changing the interlocutor.
+func InterlocutorScript(a *assess.Assessment) []cartera.Message {
+	for _, r := range a.Reasons {
+		if r.Key != "reason.abuse_one_contact" {
+			continue
+		}
+		who, _ := r.Get("contact")
+		kv := []any{"client", a.Client.Name, "contact", who}
+		return []cartera.Message{
+			cartera.M("interlocutor_script.open", kv...),
+			cartera.M("interlocutor_script.ask", kv...),
+			cartera.M("interlocutor_script.not_the_past", kv...),
+			cartera.M("interlocutor_script.exit", kv...),
+			cartera.M("interlocutor_script.tempted", kv...),
+			cartera.M("interlocutor_script.instead", kv...),
+		}
+	}
+	return nil
 }

@@ -1,95 +1,6 @@
 package cartera
 
-import (
-	"fmt"
-	"time"
-)
-
-// Hours is a duration of work in hundredths of an hour: 150 is 1,5 h. Time
-// sheets are kept in decimal hours, so hundredths keep every value exact.
-type Hours int64
-
-// HoursOf returns n whole hours.
-func HoursOf(n int64) Hours { return Hours(n * 100) }
-
-// String formats h plainly ("1.50"); user-facing text goes through i18n.
-func (h Hours) String() string { return FormatDecimal(int64(h), 2, '.') }
-
-// Label is a catalog key given as a message argument: it is shown
-// translated.
-type Label string
-
-// Hundredths is a plain number in hundredths (a fitted weight): -28 is
-// -0.28.
-type Hundredths int64
-
-// Multiplier is a factor in hundredths: 75 is ×0.75.
-type Multiplier int64
-
-// BasisPoints is a ratio in hundredths of a percent: 1500 is 15 %.
-type BasisPoints int64
-
-// String formats b plainly ("15.00%").
-func (b BasisPoints) String() string { return FormatDecimal(int64(b), 2, '.') + "%" }
-
-// Ratio returns num/den in basis points, rounded half away from zero. It
-// returns 0 when den is 0.
-func Ratio(num, den int64) BasisPoints {
-	if den == 0 {
-		return 0
-	}
-	return BasisPoints(MulDivRound(num, 10000, den))
-}
-
-// Client is an account in the portfolio.
-type Client struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-	// Owner is the seller or account manager responsible for the client.
-	Owner string `json:"owner"`
-	// FamilyFriend marks a client who is also family or a friend: ending or
-	// changing the relationship needs a different conversation.
-	FamilyFriend bool `json:"family_friend"`
-	// Currency is the currency the client is invoiced in; every amount of
-	// this client is in it.
-	Currency Currency `json:"currency"`
-	// Service names what we provide to the client ("diseño web").
-	Service string `json:"service"`
-	Since   Date   `json:"since"`
-	Email   string `json:"email"`
-	Phone   string `json:"phone"`
-	Notes   string `json:"notes"`
-	// Version counts the changes to the record: an update must name the
-	// version it read, so that two people never silently overwrite each
-	// other.
-	Version int64 `json:"version"`
-}
-
-// Seniority ranks a contact inside the client's organisation, used to suggest
-// a more senior interlocutor when a conversation is stuck.
-type Seniority int
-
-// Seniority levels, from the person doing the work to the person who owns the
-// company.
-const (
-	SeniorityStaff     Seniority = 1
-	SeniorityLead      Seniority = 2
-	SeniorityManager   Seniority = 3
-	SeniorityDirector  Seniority = 4
-	SeniorityExecutive Seniority = 5
-)
-
-// Contact is a person at a client.
-type Contact struct {
-	ID        string    `json:"id"`
-	ClientID  string    `json:"client_id"`
-	Name      string    `json:"name"`
-	Role      string    `json:"role"`
-	Seniority Seniority `json:"seniority"`
-	Email     string    `json:"email"`
-	Phone     string    `json:"phone"`
-	Version   int64     `json:"version"`
-}
+import "time"
 
 // Invoice is a bill sent to a client. Paid is zero while it is unpaid.
 type Invoice struct {
@@ -201,12 +112,78 @@ func (k IncidentKind) IsAbuse() bool {
 
 func (k IncidentKind) String() string { return string(k) }
 
-// GoString helps test failure messages.
-func (m Money) GoString() string { return fmt.Sprintf("Money{%d, %q}", m.Amount, m.Currency) }
+// Validate checks an invoice; now is the current day (no payment in the
+// future).
+func (v Invoice) Validate(today Date) error {
+	switch {
+	case v.Issued.IsZero():
+		return FieldError("issued", "value.required")
+	case v.Due.IsZero():
+		return FieldError("due", "value.required")
+	case v.Due < v.Issued:
+		return FieldError("due", "value.due_before_issued", "due", v.Due, "issued", v.Issued)
+	case !v.Paid.IsZero() && v.Paid > today:
+		return FieldError("paid", "value.future_date", "value", v.Paid)
+	case !v.Amount.Currency.Valid():
+		return FieldError("currency", "value.unknown_currency", "value", string(v.Amount.Currency))
+	}
+	return firstError(validAmount("amount", v.Amount), validID("id", v.ID), validRef("client_id", v.ClientID),
+		validLine("number", v.Number))
+}
 
-// Tenths is a small quantity with one decimal, such as a mean severity: 33
-// is 3,3.
-type Tenths int64
+// Validate checks a time entry.
+func (e TimeEntry) Validate(today Date) error {
+	switch {
+	case e.Day.IsZero():
+		return FieldError("date", "value.required")
+	case e.Day > today:
+		return FieldError("date", "value.future_date", "value", e.Day)
+	case e.Hours < 0:
+		return FieldError("hours", "value.negative_hours", "value", e.Hours.String())
+	}
+	return firstError(validHours("hours", e.Hours), validID("id", e.ID), validRef("client_id", e.ClientID),
+		validText("note", e.Note))
+}
 
-// String formats t plainly ("3.3").
-func (t Tenths) String() string { return FormatDecimal(int64(t), 1, '.') }
+// Validate checks a concession.
+func (c Concession) Validate(today Date) error {
+	switch {
+	case c.Day.IsZero():
+		return FieldError("date", "value.required")
+	case c.Day > today:
+		return FieldError("date", "value.future_date", "value", c.Day)
+	case c.Kind != ConcessionDiscount && c.Kind != ConcessionFreeHours:
+		return FieldError("kind", "value.unknown_concession", "value", string(c.Kind))
+	case c.Amount.Amount < 0:
+		return FieldError("amount", "value.negative")
+	case c.Hours < 0:
+		return FieldError("hours", "value.negative_hours", "value", c.Hours.String())
+	case c.Percent < 0 || c.Percent > 10000:
+		return FieldError("percent", "value.percent_range", "value", c.Percent.String())
+	case c.Kind == ConcessionDiscount && c.Amount.Amount == 0 && c.Percent == 0:
+		return FieldError("amount", "value.discount_empty")
+	case c.Kind == ConcessionFreeHours && c.Hours == 0:
+		return FieldError("hours", "value.free_hours_empty")
+	case !c.Amount.Currency.Valid():
+		return FieldError("currency", "value.unknown_currency", "value", string(c.Amount.Currency))
+	}
+	return firstError(validAmount("amount", c.Amount), validHours("hours", c.Hours), validID("id", c.ID),
+		validRef("client_id", c.ClientID), validText("note", c.Note))
+}
+
+// Validate checks an incident; now is the current instant (no incident in
+// the future, with five minutes of tolerance for clocks).
+func (i Incident) Validate(now time.Time) error {
+	switch {
+	case i.At.IsZero():
+		return FieldError("at", "value.required")
+	case i.At.After(now.Add(5 * time.Minute)):
+		return FieldError("at", "value.future_time", "value", i.At)
+	case !i.Kind.Valid():
+		return FieldError("kind", "value.unknown_kind", "value", string(i.Kind))
+	case i.Severity < MinSeverity || i.Severity > MaxSeverity:
+		return FieldError("severity", "value.severity_range", "value", i.Severity, "min", MinSeverity, "max", MaxSeverity)
+	}
+	return firstError(validID("id", i.ID), validRef("client_id", i.ClientID), validLine("contact_id", i.ContactID),
+		validText("note", i.Note))
+}

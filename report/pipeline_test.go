@@ -1,0 +1,95 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/cartera/cartera/forecast"
+	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/report"
+	"github.com/cartera/cartera/review"
+)
+
+// The pipeline reports on the demo data, in both languages, as golden
+// files: any change to the model, the demo or the wording shows up here.
+func TestPipelineReportsGolden(t *testing.T) {
+	t.Parallel()
+	st := demoStore(t)
+	period, err := forecast.ParsePeriod("2026-Q4", asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := review.Forecast(ctx, st, review.ForecastOptions{Period: period, AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := review.Calibrate(ctx, st, "", asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale, err := review.Deals(ctx, st, review.DealsOptions{AsOf: asOf, Stale: true, Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deal, err := review.Deal(ctx, st, f.Carriers[0].Deal.ID, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range i18n.Langs {
+		p := i18n.New(l, nil)
+		var b bytes.Buffer
+		if err := report.WriteForecast(&b, f, p, report.TextOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "forecast_"+string(l)+".golden", b.Bytes())
+		b.Reset()
+		if err := report.WriteCalibration(&b, cal, p, report.TextOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "calibration_"+string(l)+".golden", b.Bytes())
+		b.Reset()
+		if err := report.WriteDeals(&b, stale, true, p, report.TextOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "stale_"+string(l)+".golden", b.Bytes())
+		b.Reset()
+		if err := report.WriteDeal(&b, deal, p, report.TextOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "deal_"+string(l)+".golden", b.Bytes())
+	}
+}
+
+func TestForecastJSONCarriesCodesAndText(t *testing.T) {
+	t.Parallel()
+	st := demoStore(t)
+	period, _ := forecast.ParsePeriod("2026-Q4", asOf)
+	f, err := review.Forecast(ctx, st, review.ForecastOptions{Period: period, AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(report.ForecastJSON(f, i18n.New(i18n.EN, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Totals   []struct{ Claimed, Grounded, Gap int64 } `json:"totals"`
+		Carriers []struct {
+			Deal    report.DealRecordJSON `json:"deal"`
+			Factors []struct {
+				Reason struct{ Code, Text string } `json:"reason"`
+			} `json:"factors"`
+		} `json:"carriers"`
+	}
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Totals) != 1 || out.Totals[0].Gap != out.Totals[0].Claimed-out.Totals[0].Grounded {
+		t.Errorf("totals %+v", out.Totals)
+	}
+	c := out.Carriers[0]
+	if c.Factors[0].Reason.Code != "forecast.f.base" || c.Factors[0].Reason.Text == "" || c.Deal.ID == "" {
+		t.Errorf("first carrier: %+v", c)
+	}
+}
