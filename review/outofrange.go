@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"sync/atomic"
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/i18n"
@@ -69,17 +70,57 @@ func splitFacts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, ids
 }
 
 // facts runs st.Facts and returns the clients fn was called for.
+//
+// fn runs on a goroutine of its own, one client after another in the
+// store's order, while the store reads the next clients: on two cores the
+// reading and the judging overlap. The store reuses its ClientFacts, so
+// each is copied into one of a few recycled ones before it is handed over.
 func facts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error) ([]string, error) {
+	const depth = 64
+	work := make(chan *cartera.ClientFacts, depth)
+	free := make(chan *cartera.ClientFacts, depth+2)
+	var failed atomic.Bool
+	var fnErr error
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for f := range work {
+			if fnErr == nil {
+				if fnErr = fn(f); fnErr != nil {
+					failed.Store(true)
+				}
+			}
+			free <- f
+		}
+	}()
 	var done []string
 	err := st.Facts(ctx, q, func(f *cartera.ClientFacts) error {
-		if err := fn(f); err != nil {
-			return err
+		if failed.Load() {
+			return errStopped
 		}
+		var c *cartera.ClientFacts
+		select {
+		case c = <-free:
+		default:
+			c = new(cartera.ClientFacts)
+		}
+		months, incidents := append(c.FreeHoursMonth[:0], f.FreeHoursMonth...), append(c.Incidents[:0], f.Incidents...)
+		*c = *f
+		c.FreeHoursMonth, c.Incidents = months, incidents
+		work <- c
 		done = append(done, f.Client.ID)
 		return nil
 	})
+	close(work)
+	<-finished
+	if fnErr != nil {
+		return done, fnErr
+	}
 	return done, err
 }
+
+// errStopped ends a store's stream when fn failed; fn's error is reported.
+var errStopped = errors.New("review: stopped")
 
 // remaining returns the ids not in done, sorted.
 func remaining(ids, done []string) []string {

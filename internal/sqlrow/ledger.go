@@ -68,16 +68,42 @@ type ledgerClient struct {
 func factsBatch(ctx context.Context, q Q, fq cartera.FactsQuery, save bool, where string, args []any,
 	fn func(*cartera.ClientFacts) error) (string, error) {
 	batch := make([]ledgerClient, 0, ledgerBatch)
-	err := q.Each(ctx, `SELECT `+Prefixed("c.", ClientColumns)+`, l.data FROM clients c
-		LEFT JOIN client_ledger l ON l.client_id = c.id WHERE `+where+` ORDER BY c.id LIMIT `+strconv.Itoa(ledgerBatch),
+	err := q.Each(ctx, `SELECT `+ClientColumns+` FROM clients c WHERE `+where+` ORDER BY c.id LIMIT `+strconv.Itoa(ledgerBatch),
 		func(r Row) error {
-			var lc ledgerClient
-			c, err := ScanClient(rowPlus{r, &lc.data})
-			lc.c = c
-			batch = append(batch, lc)
+			c, err := ScanClient(r)
+			batch = append(batch, ledgerClient{c: c})
 			return err
 		}, args...)
 	if err != nil || len(batch) == 0 {
+		return "", err
+	}
+	// The ledgers of every client in turn are one range of the primary key,
+	// read in order beside the clients, with no lookup per client; those of
+	// chosen clients are looked up.
+	ledgerWhere, ledgerArgs := `client_id >= ? AND client_id <= ?`, []any{batch[0].c.ID, batch[len(batch)-1].c.ID}
+	if fq.ClientIDs != nil {
+		ledgerWhere, ledgerArgs = `client_id IN (`+Placeholders(len(batch))+`)`, make([]any, len(batch))
+		for i := range batch {
+			ledgerArgs[i] = batch[i].c.ID
+		}
+	}
+	i := 0
+	var id string
+	var data []byte
+	err = q.Each(ctx, `SELECT client_id, data FROM client_ledger WHERE `+ledgerWhere+` ORDER BY client_id`,
+		func(r Row) error {
+			if err := r.Scan(&id, &data); err != nil {
+				return err
+			}
+			for i < len(batch) && batch[i].c.ID < id {
+				i++
+			}
+			if i < len(batch) && batch[i].c.ID == id {
+				batch[i].data = data
+			}
+			return nil
+		}, ledgerArgs...)
+	if err != nil {
 		return "", err
 	}
 	var missing []string

@@ -10,7 +10,7 @@
 CREATE TABLE client_ledger (
 	client_id TEXT PRIMARY KEY REFERENCES clients (id) ON DELETE CASCADE,
 	data      BLOB NOT NULL
-);
+) WITHOUT ROWID;
 
 CREATE TRIGGER invoices_ledger_moved AFTER UPDATE OF client_id ON invoices WHEN OLD.client_id <> NEW.client_id
 BEGIN DELETE FROM client_ledger WHERE client_id = OLD.client_id; END;
