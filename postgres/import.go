@@ -65,7 +65,7 @@ func (db *DB) BeginImport(ctx context.Context) (cartera.ImportTx, error) {
 		tx.Rollback(ctx)
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM facts_cache) OR EXISTS (SELECT 1 FROM client_summary)`).Scan(&t.cached); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM facts_cache) OR EXISTS (SELECT 1 FROM client_summary) OR EXISTS (SELECT 1 FROM client_ledger)`).Scan(&t.cached); err != nil {
 		tx.Rollback(ctx)
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
@@ -247,7 +247,8 @@ func (t *importTx) direct(ctx context.Context, tb table, n int, pos []int64, row
 		}
 	}
 	if t.cached && len(clients) > 0 {
-		if _, err := t.tx.Exec(ctx, `WITH f AS (DELETE FROM facts_cache WHERE client_id = ANY($1))
+		if _, err := t.tx.Exec(ctx, `WITH f AS (DELETE FROM facts_cache WHERE client_id = ANY($1)),
+			l AS (DELETE FROM client_ledger WHERE client_id = ANY($1))
 			DELETE FROM client_summary WHERE client_id = ANY($1)`, clients); err != nil {
 			return false, err
 		}
@@ -269,11 +270,12 @@ func (t *importTx) direct(ctx context.Context, tb table, n int, pos []int64, row
 	return true, nil
 }
 
-// forgetClients drops the cached facts and summaries of the clients a
+// forgetClients drops the cached facts, ledgers and summaries of the clients a
 // batch writes to (a moved event's old client is the trigger's business).
 // %[1]s is the staging table; %[2]s its client column.
 const forgetClients = `WITH c AS (SELECT DISTINCT %[2]s AS id FROM %[1]s),
-	f AS (DELETE FROM facts_cache WHERE client_id IN (SELECT id FROM c))
+	f AS (DELETE FROM facts_cache WHERE client_id IN (SELECT id FROM c)),
+	l AS (DELETE FROM client_ledger WHERE client_id IN (SELECT id FROM c))
 	DELETE FROM client_summary WHERE client_id IN (SELECT id FROM c)`
 
 func forget(col string) string {

@@ -268,14 +268,6 @@ func saveLedgers(ctx context.Context, q Q, ids []string, ledgers []*cartera.Ledg
 	return nil
 }
 
-// rowPlus scans a row followed by more columns.
-type rowPlus struct {
-	r     Row
-	extra any
-}
-
-func (s rowPlus) Scan(dest ...any) error { return s.r.Scan(append(dest, s.extra)...) }
-
 // FactsKey identifies a facts query, the validity of a facts cache entry.
 func FactsKey(q cartera.FactsQuery) string {
 	return fmt.Sprintf("v%d/%d/%d/%d/%d/%d/%d", cartera.FactsVersion, q.AsOf, q.From, q.IncidentsFrom, q.MaxDaysLate, q.GraceDays, q.MaxDiscount)
