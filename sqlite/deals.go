@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/keyset"
 	"github.com/cartera/cartera/internal/sqlrow"
 )
 
@@ -621,7 +622,7 @@ func refreshEvidence(ctx context.Context, tx *sql.Tx, ids []string) error {
 // refreshAllEvidence recomputes the summary of every deal in touched with
 // one ordered pass over the signal index, for large imports. Summaries are
 // written as the pass goes, so memory stays flat.
-func refreshAllEvidence(ctx context.Context, tx *sql.Tx, touched map[string]struct{}) error {
+func refreshAllEvidence(ctx context.Context, tx *sql.Tx, touched *keyset.Set) error {
 	upd, err := tx.PrepareContext(ctx, `UPDATE deals SET evidence = ? WHERE id = ?`)
 	if err != nil {
 		return err
@@ -638,9 +639,10 @@ func refreshAllEvidence(ctx context.Context, tx *sql.Tx, touched map[string]stru
 	var cur string
 	var ev cartera.Evidence
 	var buf []byte
+	done := make([]bool, touched.Len())
 	flush := func() error {
-		if _, ok := touched[cur]; ok {
-			delete(touched, cur)
+		if i, ok := touched.Find(cur); ok {
+			done[i] = true
 			buf = encodeEvidence(buf, &ev)
 			if _, err := upd.ExecContext(ctx, buf, cur); err != nil {
 				return err
@@ -673,8 +675,11 @@ func refreshAllEvidence(ctx context.Context, tx *sql.Tx, touched map[string]stru
 		return err
 	}
 	// Touched deals without any signal keep an empty summary.
-	for id := range touched {
-		if _, err := upd.ExecContext(ctx, nil, id); err != nil {
+	for i, ok := range done {
+		if ok {
+			continue
+		}
+		if _, err := upd.ExecContext(ctx, nil, touched.Key(i)); err != nil {
 			return err
 		}
 	}
