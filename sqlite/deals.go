@@ -623,11 +623,8 @@ func refreshEvidence(ctx context.Context, tx *sql.Tx, ids []string) error {
 // one ordered pass over the signal index, for large imports. Summaries are
 // written as the pass goes, so memory stays flat.
 func refreshAllEvidence(ctx context.Context, tx *sql.Tx, touched *keyset.Set) error {
-	upd, err := tx.PrepareContext(ctx, `UPDATE deals SET evidence = ? WHERE id = ?`)
-	if err != nil {
-		return err
-	}
-	defer upd.Close()
+	w := evidenceWriter{tx: tx}
+	defer w.close()
 	// ORDER BY repeats the GROUP BY so that SQLite reads the index in
 	// order instead of sorting ten million rows in a temporary b-tree.
 	rows, err := tx.QueryContext(ctx, `SELECT deal_id, kind, count(*), min(day), max(day), days FROM signals
@@ -638,13 +635,11 @@ func refreshAllEvidence(ctx context.Context, tx *sql.Tx, touched *keyset.Set) er
 	defer rows.Close()
 	var cur string
 	var ev cartera.Evidence
-	var buf []byte
 	done := make([]bool, touched.Len())
 	flush := func() error {
 		if i, ok := touched.Find(cur); ok {
 			done[i] = true
-			buf = encodeEvidence(buf, &ev)
-			if _, err := upd.ExecContext(ctx, buf, cur); err != nil {
+			if err := w.put(ctx, cur, encodeEvidence(nil, &ev)); err != nil {
 				return err
 			}
 		}
@@ -679,11 +674,65 @@ func refreshAllEvidence(ctx context.Context, tx *sql.Tx, touched *keyset.Set) er
 		if ok {
 			continue
 		}
-		if _, err := upd.ExecContext(ctx, nil, touched.Key(i)); err != nil {
+		if err := w.put(ctx, touched.Key(i), nil); err != nil {
 			return err
 		}
 	}
-	return nil
+	return w.flush(ctx)
+}
+
+// evidenceWriter writes the summaries of many deals in each statement: one
+// UPDATE per deal cost as much as finding the summaries did.
+type evidenceWriter struct {
+	tx   *sql.Tx
+	stmt *sql.Stmt // for a full batch
+	args []any     // id, summary, id, summary, …
+}
+
+// evidenceBatch is how many deals one UPDATE writes.
+const evidenceBatch = 100
+
+// close releases the prepared statement.
+func (w *evidenceWriter) close() {
+	if w.stmt != nil {
+		w.stmt.Close()
+	}
+}
+
+// put queues a deal's summary (nil for none).
+func (w *evidenceWriter) put(ctx context.Context, id string, ev []byte) error {
+	var v any
+	if ev != nil {
+		v = ev
+	}
+	w.args = append(w.args, id, v)
+	if len(w.args) < 2*evidenceBatch {
+		return nil
+	}
+	return w.flush(ctx)
+}
+
+// flush writes the queued summaries.
+func (w *evidenceWriter) flush(ctx context.Context) error {
+	if len(w.args) == 0 {
+		return nil
+	}
+	n := len(w.args) / 2
+	q := `UPDATE deals SET evidence = v.column2 FROM (VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?),", n), ",") +
+		`) AS v WHERE deals.id = v.column1`
+	var err error
+	if n == evidenceBatch {
+		if w.stmt == nil {
+			if w.stmt, err = w.tx.PrepareContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		_, err = w.stmt.ExecContext(ctx, w.args...)
+	} else {
+		_, err = w.tx.ExecContext(ctx, q, w.args...)
+	}
+	w.args = w.args[:0]
+	return err
 }
 
 // The evidence summary is stored as a version byte, then for each kind with
