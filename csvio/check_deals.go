@@ -63,7 +63,7 @@ func (c *checker) deal(id string) (cartera.Deal, bool) {
 	} else {
 		x.Value = c.money("value", cur, true)
 	}
-	if old, ok := c.v.deals[id]; ok && cur != "" && old != cur && !c.bad {
+	if old, ok := c.v.deals.currency(id); ok && cur != "" && old != cur && !c.bad {
 		c.fail("currency", problem("deal.currency_change", "value", string(cur), "old", string(old)))
 	}
 	if c.m != nil {
@@ -111,7 +111,7 @@ func (c *checker) deal(id string) (cartera.Deal, bool) {
 	if c.bad {
 		return x, false
 	}
-	c.v.deals[strings.Clone(id)] = cur
+	c.v.deals.set(id, cur)
 	if cur != c.v.o.Currency {
 		if c.f.rep.OtherCurrencies == nil {
 			c.f.rep.OtherCurrencies = map[cartera.Currency]int64{}
@@ -293,7 +293,7 @@ func (c *checker) signal(id string) (cartera.Signal, bool) {
 	x := cartera.Signal{ID: id, DealID: c.val("deal_id"), Day: c.date("date", true), Note: c.text("note", false)}
 	if x.DealID == "" {
 		c.fail("deal_id", problem("value.required"))
-	} else if _, ok := c.v.deals[x.DealID]; !ok {
+	} else if !c.v.deals.has(x.DealID) {
 		c.fail("deal_id", problem("signal.unknown_deal", "value", x.DealID))
 	}
 	if s := c.val("kind"); s == "" {

@@ -345,12 +345,11 @@ func (o Options) withDefaults() Options {
 // clients, contacts and deals, the pipeline, and, for mapped files, the
 // clients' names.
 func newValidator(ctx context.Context, st cartera.Store, o Options, probs *problems, names bool) (*validator, error) {
-	v := &validator{o: o, probs: probs, clients: map[string]cartera.Currency{}, contacts: map[string]string{},
-		deals: map[string]cartera.Currency{}}
+	v := &validator{o: o, probs: probs, clients: map[string]cartera.Currency{}, contacts: map[string]string{}}
 	if err := st.ClientKeys(ctx, func(id string, c cartera.Currency) error { v.clients[id] = c; return nil }); err != nil {
 		return nil, err
 	}
-	if err := st.DealKeys(ctx, func(id string, c cartera.Currency) error { v.deals[id] = c; return nil }); err != nil {
+	if err := st.DealKeys(ctx, func(id string, c cartera.Currency) error { v.deals.set(id, c); return nil }); err != nil {
 		return nil, err
 	}
 	if o.Pipeline != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/keyset"
 )
 
 // Reading the files: each row checked and sent in batches to the writer.
@@ -19,13 +20,59 @@ type validator struct {
 	probs    *problems
 	clients  map[string]cartera.Currency // known client ids → currency
 	contacts map[string]string           // known contact ids → client id
-	deals    map[string]cartera.Currency // known deal ids → currency
+	deals    dealKeys                    // known deal ids → currency
 	pipeline cartera.Pipeline
 	// names finds clients by name for mapped files (nil otherwise).
 	names *clientNames
 	rows  int64
 	// trackers resolves time trackers' projects (nil without such files).
 	trackers *trackerState
+}
+
+// dealKeys are the known deal ids with each deal's currency, kept flat
+// (see keyset): an import of a million deals checks its ten million
+// signals against them.
+type dealKeys struct {
+	ids keyset.Set
+	cur []uint32 // by id number: the currency's index in curs
+	// curs are the currencies seen, each once, and at their index in
+	// index.
+	curs  []cartera.Currency
+	index map[cartera.Currency]uint32
+}
+
+// currency returns a known deal's currency.
+func (d *dealKeys) currency(id string) (cartera.Currency, bool) {
+	i, ok := d.ids.Find(id)
+	if !ok {
+		return "", false
+	}
+	return d.curs[d.cur[i]], true
+}
+
+// has is whether a deal is known.
+func (d *dealKeys) has(id string) bool {
+	_, ok := d.ids.Find(id)
+	return ok
+}
+
+// set records a deal and its currency.
+func (d *dealKeys) set(id string, c cartera.Currency) {
+	k, ok := d.index[c]
+	if !ok {
+		if d.index == nil {
+			d.index = map[cartera.Currency]uint32{}
+		}
+		k = uint32(len(d.curs))
+		d.curs = append(d.curs, c)
+		d.index[c] = k
+	}
+	i, added := d.ids.Add(id)
+	if added {
+		d.cur = append(d.cur, k)
+	} else {
+		d.cur[i] = k
+	}
 }
 
 // readAll reads every file in order and sends valid records in batches.

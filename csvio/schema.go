@@ -144,6 +144,14 @@ func schemaOf(e cartera.Entity) *schema {
 // headerKey normalises a header cell: folded, trimmed, with spaces, dots
 // and hyphens as underscores ("Fecha de emisión" → "fecha_de_emision").
 func headerKey(h string) string {
+	if isKey(h) {
+		return h // the common case, a value as cartera writes it: nothing to fold
+	}
+	return foldKey(h)
+}
+
+// foldKey is headerKey's work on a cell that needs it.
+func foldKey(h string) string {
 	h = cartera.Fold(strings.TrimSpace(h))
 	h = strings.Map(func(r rune) rune {
 		switch r {
@@ -158,6 +166,23 @@ func headerKey(h string) string {
 		h = strings.ReplaceAll(h, "__", "_")
 	}
 	return strings.Trim(h, "_")
+}
+
+// isKey is whether h is already what headerKey makes of it: lower-case
+// ASCII letters, digits and single underscores between them.
+func isKey(h string) bool {
+	if h == "" || h[0] == '_' || h[len(h)-1] == '_' {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		switch c := h[i]; {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		case c == '_' && h[i-1] != '_':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // match maps a header cell to a column of s, or -1.

@@ -63,6 +63,37 @@ func BenchmarkImport(b *testing.B) {
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
 
+// benchDeals is the size of BenchmarkImportPipeline's pipeline: deals with
+// ten signals each, as in bench/pipeline.sh's million deals and ten million
+// signals (whose figures are in docs/performance.md).
+const benchDeals = 20000
+
+// BenchmarkImportPipeline imports deals and their signals into an empty
+// database with every validation on: the rows are checked, written, their
+// stages recorded in each deal's history and the evidence summaries built
+// at commit.
+func BenchmarkImportPipeline(b *testing.B) {
+	w, mem, err := csvio.NewMemoryWriter(csvio.FormatCSV, csvio.Style{Spanish: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := demo.ScalePipeline(asOf, benchDeals, benchDeals*10, 1, w); err != nil {
+		b.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	files := mem.Sources()
+	var rows int64
+	for b.Loop() {
+		b.StopTimer()
+		db := benchStore(b)
+		b.StartTimer()
+		rows = benchImport(b, db, files).Rows
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
 // BenchmarkReviewWarm reviews every client with the facts cache up to date:
 // the common case of opening the dashboard again.
 func BenchmarkReviewWarm(b *testing.B) {

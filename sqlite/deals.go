@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/keyset"
 	"github.com/cartera/cartera/internal/sqlrow"
 )
 
@@ -603,12 +604,9 @@ func refreshEvidence(ctx context.Context, tx *sql.Tx, ids []string) error {
 // refreshAllEvidence recomputes the summary of every deal in touched with
 // one ordered pass over the signal index, for large imports. Summaries are
 // written as the pass goes, so memory stays flat.
-func refreshAllEvidence(ctx context.Context, tx *sql.Tx, touched map[string]struct{}) error {
-	upd, err := tx.PrepareContext(ctx, `UPDATE deals SET evidence = ? WHERE id = ?`)
-	if err != nil {
-		return err
-	}
-	defer upd.Close()
+func refreshAllEvidence(ctx context.Context, tx *sql.Tx, touched *keyset.Set) error {
+	w := evidenceWriter{tx: tx}
+	defer w.close()
 	// ORDER BY repeats the GROUP BY so that SQLite reads the index in
 	// order instead of sorting ten million rows in a temporary b-tree.
 	rows, err := tx.QueryContext(ctx, `SELECT deal_id, kind, count(*), min(day), max(day), days FROM signals
@@ -619,12 +617,12 @@ func refreshAllEvidence(ctx context.Context, tx *sql.Tx, touched map[string]stru
 	defer rows.Close()
 	var cur string
 	var ev cartera.Evidence
-	var buf []byte
+	done := make([]bool, touched.Len())
 	flush := func() error {
-		if _, ok := touched[cur]; ok {
-			delete(touched, cur)
-			buf, _ = ev.AppendBinary(buf[:0])
-			if _, err := upd.ExecContext(ctx, buf, cur); err != nil {
+		if i, ok := touched.Find(cur); ok {
+			done[i] = true
+			buf, _ := ev.AppendBinary(nil)
+			if err := w.put(ctx, cur, buf); err != nil {
 				return err
 			}
 		}
@@ -655,12 +653,69 @@ func refreshAllEvidence(ctx context.Context, tx *sql.Tx, touched map[string]stru
 		return err
 	}
 	// Touched deals without any signal keep an empty summary.
-	for id := range touched {
-		if _, err := upd.ExecContext(ctx, nil, id); err != nil {
+	for i, ok := range done {
+		if ok {
+			continue
+		}
+		if err := w.put(ctx, touched.Key(i), nil); err != nil {
 			return err
 		}
 	}
-	return nil
+	return w.flush(ctx)
+}
+
+// evidenceWriter writes the summaries of many deals in each statement: one
+// UPDATE per deal cost as much as finding the summaries did.
+type evidenceWriter struct {
+	tx   *sql.Tx
+	stmt *sql.Stmt // for a full batch
+	args []any     // id, summary, id, summary, …
+}
+
+// evidenceBatch is how many deals one UPDATE writes.
+const evidenceBatch = 100
+
+// close releases the prepared statement.
+func (w *evidenceWriter) close() {
+	if w.stmt != nil {
+		w.stmt.Close()
+	}
+}
+
+// put queues a deal's summary (nil for none).
+func (w *evidenceWriter) put(ctx context.Context, id string, ev []byte) error {
+	var v any
+	if ev != nil {
+		v = ev
+	}
+	w.args = append(w.args, id, v)
+	if len(w.args) < 2*evidenceBatch {
+		return nil
+	}
+	return w.flush(ctx)
+}
+
+// flush writes the queued summaries.
+func (w *evidenceWriter) flush(ctx context.Context) error {
+	if len(w.args) == 0 {
+		return nil
+	}
+	n := len(w.args) / 2
+	q := `UPDATE deals SET evidence = v.column2 FROM (VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?),", n), ",") +
+		`) AS v WHERE deals.id = v.column1`
+	var err error
+	if n == evidenceBatch {
+		if w.stmt == nil {
+			if w.stmt, err = w.tx.PrepareContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		_, err = w.stmt.ExecContext(ctx, w.args...)
+	} else {
+		_, err = w.tx.ExecContext(ctx, q, w.args...)
+	}
+	w.args = w.args[:0]
+	return err
 }
 
 // Pipeline returns the stored pipeline (its Version is the setting's) or

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/internal/keyset"
 )
 
 // table describes how records of one entity are upserted.
@@ -69,7 +70,7 @@ type importTx struct {
 	touched map[string]struct{}
 	// deals holds the deals written or given signals: their evidence
 	// summaries are recomputed at commit.
-	deals map[string]struct{}
+	deals keyset.Set
 	// signalsBefore is whether signals were stored before this import
 	// (nil until the first PutSignals asks): only then can an imported
 	// signal move away from a deal whose evidence must be redone.
@@ -88,8 +89,7 @@ func (db *DB) BeginImport(ctx context.Context) (cartera.ImportTx, error) {
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
 	id, _ := res.LastInsertId()
-	return &importTx{db: db, tx: tx, id: id, stmts: map[string]*sql.Stmt{}, touched: map[string]struct{}{},
-		deals: map[string]struct{}{}}, nil
+	return &importTx{db: db, tx: tx, id: id, stmts: map[string]*sql.Stmt{}, touched: map[string]struct{}{}}, nil
 }
 
 func (t *importTx) stmt(ctx context.Context, tb table, n int) (*sql.Stmt, error) {
@@ -307,13 +307,8 @@ func (t *importTx) touchPreviousDeals(ctx context.Context, ids []string) error {
 	return nil
 }
 
-// touchDeal records a deal whose evidence must be recomputed. The id is
-// copied: it may share the memory of its whole source line.
-func (t *importTx) touchDeal(id string) {
-	if _, ok := t.deals[id]; !ok {
-		t.deals[strings.Clone(id)] = struct{}{}
-	}
-}
+// touchDeal records a deal whose evidence must be recomputed.
+func (t *importTx) touchDeal(id string) { t.deals.Add(id) }
 
 // bulkEvidence is how many touched deals make one pass over every signal
 // cheaper than one query per deal.
@@ -334,14 +329,10 @@ func (t *importTx) Commit(ctx context.Context) error {
 		t.tx.Rollback()
 		return fmt.Errorf("commit import: %w", err)
 	}
-	if len(t.deals) > bulkEvidence {
-		err = refreshAllEvidence(ctx, t.tx, t.deals)
-	} else if len(t.deals) > 0 {
-		ids := make([]string, 0, len(t.deals))
-		for id := range t.deals {
-			ids = append(ids, id)
-		}
-		err = refreshEvidence(ctx, t.tx, ids)
+	if t.deals.Len() > bulkEvidence {
+		err = refreshAllEvidence(ctx, t.tx, &t.deals)
+	} else if t.deals.Len() > 0 {
+		err = refreshEvidence(ctx, t.tx, t.dealIDs())
 	}
 	if err != nil {
 		t.tx.Rollback()
@@ -413,11 +404,11 @@ func bump(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
-// keys lists a set's members.
-func keys(set map[string]struct{}) []string {
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
+// dealIDs lists the deals the import touched.
+func (t *importTx) dealIDs() []string {
+	out := make([]string, t.deals.Len())
+	for i := range out {
+		out[i] = t.deals.Key(i)
 	}
 	return out
 }
@@ -426,14 +417,14 @@ func keys(set map[string]struct{}) []string {
 // its history (a move already recorded is kept as it is). A large import
 // checks every deal rather than ship a list of ids.
 func (t *importTx) recordStages(ctx context.Context) error {
-	if len(t.deals) == 0 {
+	if t.deals.Len() == 0 {
 		return nil
 	}
 	const insert = `INSERT OR IGNORE INTO deal_stages (deal_id, day, stage, seq) SELECT id, stage_since, stage, 0 FROM deals WHERE stage <> ''`
-	if len(t.deals) > bulkEvidence {
+	if t.deals.Len() > bulkEvidence {
 		_, err := t.tx.ExecContext(ctx, insert)
 		return err
 	}
-	_, err := t.tx.ExecContext(ctx, insert+` AND id IN (SELECT value FROM json_each(?))`, jsonList(keys(t.deals)))
+	_, err := t.tx.ExecContext(ctx, insert+` AND id IN (SELECT value FROM json_each(?))`, jsonList(t.dealIDs()))
 	return err
 }
