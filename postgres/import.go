@@ -247,7 +247,8 @@ func (t *importTx) direct(ctx context.Context, tb table, n int, pos []int64, row
 		}
 	}
 	if t.cached && len(clients) > 0 {
-		if _, err := t.tx.Exec(ctx, `WITH f AS (DELETE FROM facts_cache WHERE client_id = ANY($1)),
+		if _, err := t.tx.Exec(ctx, `WITH f AS (DELETE FROM facts_cache f USING unnest($1::text[]) AS c (id)
+				WHERE f.first_id <= c.id AND f.last_id >= c.id),
 			l AS (DELETE FROM client_ledger WHERE client_id = ANY($1))
 			DELETE FROM client_summary WHERE client_id = ANY($1)`, clients); err != nil {
 			return false, err
@@ -274,7 +275,7 @@ func (t *importTx) direct(ctx context.Context, tb table, n int, pos []int64, row
 // batch writes to (a moved event's old client is the trigger's business).
 // %[1]s is the staging table; %[2]s its client column.
 const forgetClients = `WITH c AS (SELECT DISTINCT %[2]s AS id FROM %[1]s),
-	f AS (DELETE FROM facts_cache WHERE client_id IN (SELECT id FROM c)),
+	f AS (DELETE FROM facts_cache f USING c WHERE f.first_id <= c.id AND f.last_id >= c.id),
 	l AS (DELETE FROM client_ledger WHERE client_id IN (SELECT id FROM c))
 	DELETE FROM client_summary WHERE client_id IN (SELECT id FROM c)`
 

@@ -49,6 +49,8 @@ type DB struct {
 	// Shared supplies the methods whose SQL is the same on both stores.
 	sqlrow.Shared
 	pool *pgxpool.Pool
+	// chunk is how many clients a facts cache chunk holds at most.
+	chunk int
 	// now is the clock the caller gave Open: the day a write is checked
 	// against ("not in the future"), and the time of sessions and imports.
 	now cartera.Clock
@@ -93,7 +95,7 @@ func Open(ctx context.Context, dsn string, now cartera.Clock) (*DB, error) {
 		pool.Close()
 		return nil, cartera.NewError(cartera.EINVALID, "db.postgres_unreachable", "where", where, "reason", cleanReason(err))
 	}
-	db := &DB{pool: pool, now: now, where: where}
+	db := &DB{pool: pool, now: now, where: where, chunk: sqlrow.ChunkClients}
 	db.Shared = sqlrow.NewShared(sqlrow.Config{Read: pgQ{pool}, Write: db.writeQ, Bookkeep: pgQ{pool}, Now: now, SearchText: true})
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()

@@ -28,6 +28,17 @@ func TestContract(t *testing.T) {
 	storetest.Run(t, open)
 }
 
+// The contract suite again with facts cache chunks of two clients, so that
+// a review walks many chunks and a write drops one among several.
+func TestContractSmallFactsChunks(t *testing.T) {
+	pgtest.Server(t)
+	storetest.Run(t, func(t *testing.T) cartera.Store {
+		db := open(t).(*postgres.DB)
+		postgres.SetFactsChunk(db, 2)
+		return db
+	})
+}
+
 // Two servers starting at once on a new database both end up with the
 // whole schema, applied once.
 func TestConcurrentOpensMigrateOnce(t *testing.T) {

@@ -9,15 +9,15 @@ import (
 	"github.com/cartera/cartera/storetest"
 )
 
-// The contract suite again with every stale cache rebuilt whole, so that
-// both ways of bringing the facts cache up to date are checked.
-func TestContractRebuildingTheCache(t *testing.T) {
+// The contract suite again with facts cache chunks of two clients, so that
+// a review walks many chunks and a write drops one among several.
+func TestContractSmallFactsChunks(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) cartera.Store {
 		db, err := Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), storetest.Clock)
 		if err != nil {
 			t.Fatal(err)
 		}
-		db.rebuildMin = 0
+		db.chunk = 2
 		return db
 	})
 }

@@ -43,10 +43,8 @@ type DB struct {
 	now cartera.Clock
 	w   *sql.DB // one connection: every write
 	r   *sql.DB // reads
-	// rebuildMin is how many stale facts-cache entries (and more than a
-	// tenth of the clients) make a review rebuild the whole cache rather
-	// than recompute the stale ones.
-	rebuildMin int
+	// chunk is how many clients a facts cache chunk holds at most.
+	chunk int
 	// stmts caches prepared read statements by their SQL: parsing a query
 	// costs more than running it on the web app's hot paths.
 	stmts sync.Map
@@ -116,7 +114,7 @@ func Open(ctx context.Context, path string, now cartera.Clock) (*DB, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	db := &DB{path: path, now: now, w: w, rebuildMin: 1000}
+	db := &DB{path: path, now: now, w: w, chunk: sqlrow.ChunkClients}
 	db.Shared = sqlrow.NewShared(sqlrow.Config{Read: readQ{db}, Write: db.writeQ, Bookkeep: sqlQ{w}, Now: now})
 	if err := db.migrate(ctx); err != nil {
 		w.Close()
