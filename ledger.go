@@ -74,13 +74,9 @@ func (l *Ledger) AddInvoice(issued, due, paid Date, amount int64) {
 	l.onTime = append(l.onTime, ledgerOnTime{issued: issued, due: due, amount: amount, n: 1})
 }
 
-// AddHours records a time entry.
-func (l *Ledger) AddHours(day Date, hours Hours, billable bool) {
-	h := ledgerHours{day: day, hours: hours}
-	if billable {
-		h.billable = hours
-	}
-	l.hours = append(l.hours, h)
+// AddDay records the hours of a day, of which billable were billable.
+func (l *Ledger) AddDay(day Date, hours, billable Hours) {
+	l.hours = append(l.hours, ledgerHours{day: day, hours: hours, billable: billable})
 }
 
 // AddConcession records a concession; kinds other than discounts and free

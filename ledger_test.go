@@ -20,9 +20,9 @@ func TestLedgerFacts(t *testing.T) {
 		l.AddInvoice(d(6, 1), d(6, 30), d(7, 3), 700)   // paid 3 days late: within grace
 		l.AddInvoice(d(11, 1), d(12, 1), 0, 900)        // not due yet on 2026-11-25
 		l.AddInvoice(d(2, 20), d(2, 20), d(2, 20), 100) // issued and due the same day, paid then
-		l.AddHours(d(3, 2), 200, true)
-		l.AddHours(d(3, 2), 100, false) // same day: merged
-		l.AddHours(d(9, 9), 400, true)
+		l.AddDay(d(3, 2), 200, 200)
+		l.AddDay(d(3, 2), 100, 0) // same day: merged
+		l.AddDay(d(9, 9), 400, 400)
 		l.AddConcession(d(3, 1), ConcessionDiscount, 500, 0, 0)     // no percentage: derived from the 2000 invoiced that day
 		l.AddConcession(d(5, 5), ConcessionDiscount, 100, 0, 1000)  // 10 %
 		l.AddConcession(d(5, 5), ConcessionFreeHours, 0, 300, 0)    // May
@@ -166,7 +166,7 @@ func FuzzLedger(f *testing.F) {
 	var l Ledger
 	l.AddInvoice(DateOf(2026, 1, 1), DateOf(2026, 1, 31), 0, 100)
 	l.AddInvoice(DateOf(2026, 1, 1), DateOf(2026, 1, 31), DateOf(2026, 1, 5), 100)
-	l.AddHours(DateOf(2026, 1, 3), 150, true)
+	l.AddDay(DateOf(2026, 1, 3), 150, 150)
 	l.AddConcession(DateOf(2026, 1, 4), ConcessionFreeHours, 0, 100, 0)
 	l.AddIncident(IncidentFact{ID: "i", At: time.Unix(1_770_000_000, 0).UTC(), Kind: "insult", Severity: 2, ContactID: "c"})
 	if err := l.Finish(); err != nil {

@@ -187,14 +187,14 @@ func BuildLedgers(ctx context.Context, q Q, ids []string) ([]*cartera.Ledger, er
 	}, args...); err != nil {
 		return nil, ledgerErr(err)
 	}
-	var day, hours int64
-	var billable bool
-	if err := q.Each(ctx, `SELECT client_id, day, hours, billable FROM time_entries WHERE `+filter, func(r Row) error {
+	var day, hours, billable int64
+	if err := q.Each(ctx, `SELECT client_id, day, CAST(sum(hours) AS BIGINT), CAST(sum(CASE WHEN billable THEN hours ELSE 0 END) AS BIGINT)
+		FROM time_entries WHERE `+filter+` GROUP BY client_id, day`, func(r Row) error {
 		if err := r.Scan(&client, &day, &hours, &billable); err != nil {
 			return err
 		}
 		if l := by[client]; l != nil {
-			l.AddHours(cartera.DateFromUnixDay(day), cartera.Hours(hours), billable)
+			l.AddDay(cartera.DateFromUnixDay(day), cartera.Hours(hours), cartera.Hours(billable))
 		}
 		return nil
 	}, args...); err != nil {
