@@ -124,11 +124,10 @@ func judged(ctx context.Context, st cartera.Store, asOf cartera.Date, p cartera.
 	x := assess.New(p, q)
 	out := map[string]cartera.Verdict{}
 	var as []assess.Assessment
-	err := eachFacts(ctx, st, q, func(f *cartera.ClientFacts) error {
-		a := x.Assess(f)
+	err := eachFacts(ctx, st, q, x, func(f *cartera.ClientFacts, a *assess.Assessment) error {
 		out[f.Client.ID] = a.Verdict
 		if keep {
-			as = append(as, a)
+			as = append(as, *a)
 		}
 		return nil
 	}, func(string) error { return nil })

@@ -3,10 +3,12 @@ package review
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sort"
 	"sync/atomic"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/assess"
 	"github.com/cartera/cartera/i18n"
 )
 
@@ -17,12 +19,13 @@ import (
 // assessed as usual, and that client is reported with an explanation.
 
 // eachFacts streams the facts of the clients q selects, as st.Facts does,
+// each with its assessment by x,
 // except that clients whose figures are out of range do not stop the
 // others: they are found by splitting the query and passed to bad, in no
 // particular order, once each.
-func eachFacts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error,
+func eachFacts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, x *assess.Assessor, fn assessedFunc,
 	bad func(id string) error) error {
-	done, err := facts(ctx, st, q, fn)
+	done, err := facts(ctx, st, q, x, fn)
 	if !errors.Is(err, cartera.ErrFiguresOutOfRange) {
 		return err
 	}
@@ -38,7 +41,7 @@ func eachFacts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, fn f
 	rest := remaining(ids, done)
 	for len(rest) > 0 {
 		n := min(len(rest), 500) // a query names at most 500 clients
-		if err := splitFacts(ctx, st, q, rest[:n], fn, bad); err != nil {
+		if err := splitFacts(ctx, st, q, x, rest[:n], fn, bad); err != nil {
 			return err
 		}
 		rest = rest[n:]
@@ -48,13 +51,13 @@ func eachFacts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, fn f
 
 // splitFacts streams the facts of ids, halving the query around the
 // clients whose figures are out of range.
-func splitFacts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, ids []string, fn func(*cartera.ClientFacts) error,
+func splitFacts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, x *assess.Assessor, ids []string, fn assessedFunc,
 	bad func(id string) error) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	q.ClientIDs = ids
-	done, err := facts(ctx, st, q, fn)
+	done, err := facts(ctx, st, q, x, fn)
 	if !errors.Is(err, cartera.ErrFiguresOutOfRange) {
 		return err
 	}
@@ -63,34 +66,55 @@ func splitFacts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, ids
 		return bad(rest[0])
 	}
 	half := len(rest) / 2
-	if err := splitFacts(ctx, st, q, rest[:half], fn, bad); err != nil {
+	if err := splitFacts(ctx, st, q, x, rest[:half], fn, bad); err != nil {
 		return err
 	}
-	return splitFacts(ctx, st, q, rest[half:], fn, bad)
+	return splitFacts(ctx, st, q, x, rest[half:], fn, bad)
 }
 
-// facts runs st.Facts and returns the clients fn was called for.
+// facts runs st.Facts, assessing each client with x, and returns the
+// clients fn was called for.
 //
-// fn runs on a goroutine of its own, one client after another in the
-// store's order, while the store reads the next clients: on two cores the
-// reading and the judging overlap. The store reuses its ClientFacts, so
-// each is copied into one of a few recycled ones before it is handed over.
-func facts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error) ([]string, error) {
+// The store reads on the calling goroutine; the assessments run on as many
+// goroutines as there are processors; fn is called on one more, one client
+// after another in the store's order. On two cores the reading and the
+// judging overlap. The store reuses its ClientFacts, so each is copied into
+// one of a few recycled ones before it is handed over.
+func facts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, x *assess.Assessor, fn assessedFunc) ([]string, error) {
 	const depth = 64
-	work := make(chan *cartera.ClientFacts, depth)
-	free := make(chan *cartera.ClientFacts, depth+2)
+	type item struct {
+		f    cartera.ClientFacts
+		a    assess.Assessment
+		done chan struct{}
+	}
+	ordered := make(chan *item, depth)
+	jobs := make(chan *item, depth)
+	free := make(chan *item, 2*depth+4)
+	workers := max(runtime.GOMAXPROCS(0), 1)
+	for range workers {
+		go func() {
+			for it := range jobs {
+				it.a = x.Assess(&it.f)
+				close(it.done)
+			}
+		}()
+	}
 	var failed atomic.Bool
 	var fnErr error
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
-		for f := range work {
+		for it := range ordered {
+			<-it.done
 			if fnErr == nil {
-				if fnErr = fn(f); fnErr != nil {
+				if fnErr = fn(&it.f, &it.a); fnErr != nil {
 					failed.Store(true)
 				}
 			}
-			free <- f
+			select {
+			case free <- it:
+			default:
+			}
 		}
 	}()
 	var done []string
@@ -98,26 +122,32 @@ func facts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, fn func(
 		if failed.Load() {
 			return errStopped
 		}
-		var c *cartera.ClientFacts
+		var it *item
 		select {
-		case c = <-free:
+		case it = <-free:
 		default:
-			c = new(cartera.ClientFacts)
+			it = new(item)
 		}
-		months, incidents := append(c.FreeHoursMonth[:0], f.FreeHoursMonth...), append(c.Incidents[:0], f.Incidents...)
-		*c = *f
-		c.FreeHoursMonth, c.Incidents = months, incidents
-		work <- c
+		months, incidents := append(it.f.FreeHoursMonth[:0], f.FreeHoursMonth...), append(it.f.Incidents[:0], f.Incidents...)
+		it.f = *f
+		it.f.FreeHoursMonth, it.f.Incidents = months, incidents
+		it.a, it.done = assess.Assessment{}, make(chan struct{})
+		ordered <- it
+		jobs <- it
 		done = append(done, f.Client.ID)
 		return nil
 	})
-	close(work)
+	close(jobs)
+	close(ordered)
 	<-finished
 	if fnErr != nil {
 		return done, fnErr
 	}
 	return done, err
 }
+
+// assessedFunc receives a client's facts and assessment.
+type assessedFunc func(f *cartera.ClientFacts, a *assess.Assessment) error
 
 // errStopped ends a store's stream when fn failed; fn's error is reported.
 var errStopped = errors.New("review: stopped")

@@ -75,11 +75,11 @@ func Run(ctx context.Context, st cartera.Store, o Options) (*Result, error) {
 	}
 	breached := &topN{limit: o.PerVerdict}
 	judge := assess.New(pol, q)
-	err = eachFacts(ctx, st, q, func(f *cartera.ClientFacts) error {
+	err = eachFacts(ctx, st, q, judge, func(f *cartera.ClientFacts, ap *assess.Assessment) error {
 		if o.Owner != "" && f.Client.Owner != o.Owner {
 			return nil
 		}
-		a := judge.Assess(f)
+		a := *ap
 		res.Portfolio.Add(&a)
 		if o.Verdict != "" && a.Verdict != o.Verdict {
 			return nil

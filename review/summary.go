@@ -56,12 +56,11 @@ func Refresh(ctx context.Context, st cartera.Store, asOf cartera.Date) (string, 
 	judge := assess.New(pol, q)
 	es, en := i18n.New(i18n.ES, pol.Location()), i18n.New(i18n.EN, pol.Location())
 	var rows []cartera.Summary
-	collect := func(f *cartera.ClientFacts) error {
-		a := judge.Assess(f)
-		if err := NameContacts(ctx, st, &a); err != nil {
+	collect := func(f *cartera.ClientFacts, a *assess.Assessment) error {
+		if err := NameContacts(ctx, st, a); err != nil {
 			return err
 		}
-		rows = append(rows, Summarize(&a, es, en))
+		rows = append(rows, Summarize(a, es, en))
 		return nil
 	}
 	// A client whose figures are out of range gets a summary that says so
@@ -72,14 +71,14 @@ func Refresh(ctx context.Context, st cartera.Store, asOf cartera.Date) (string, 
 		return err
 	}
 	if len(missing) > max(total/10, 200) {
-		if err := eachFacts(ctx, st, q, collect, bad); err != nil {
+		if err := eachFacts(ctx, st, q, judge, collect, bad); err != nil {
 			return "", err
 		}
 		return key, st.SaveSummaries(ctx, key, rows, true)
 	}
 	for start := 0; start < len(missing); start += 500 {
 		q.ClientIDs = missing[start:min(start+500, len(missing))]
-		if err := eachFacts(ctx, st, q, collect, bad); err != nil {
+		if err := eachFacts(ctx, st, q, judge, collect, bad); err != nil {
 			return "", err
 		}
 	}
