@@ -33,11 +33,19 @@ measure "cartera import" "$cartera" import --db "$out/cartera.db" "$data"/*.csv 
 (cd "$data" && measure "sqlite3 .import" sqlite3 ../baseline.db < ../../baseline_import.sql >/dev/null)
 
 echo "== review: cartera vs the same aggregates as raw SQL in sqlite3, same database file"
-measure "cartera review (cold: facts computed and cached)" "$cartera" review --db "$out/cartera.db" --as-of 2026-11-25 >/dev/null
+measure "cartera review (first after the import: ledgers built, facts computed and cached)" "$cartera" review --db "$out/cartera.db" --as-of 2026-11-25 >/dev/null
 for i in 1 2 3; do
   measure "cartera review (warm $i)" "$cartera" review --db "$out/cartera.db" --as-of 2026-11-25 >/dev/null
-done
-for i in 1 2 3; do
   measure "sqlite3 raw aggregate SQL ($i)" sqlite3 "$out/cartera.db" < bench/baseline_review.sql >/dev/null
 done
+for i in 1 2 3; do # each run a day not reviewed before: facts from the ledgers
+  measure "cartera review (new day 2026-11-2$i)" "$cartera" review --db "$out/cartera.db" --as-of "2026-11-2$i" >/dev/null
+  measure "sqlite3 raw aggregate SQL ($i)" sqlite3 "$out/cartera.db" < bench/baseline_review.sql >/dev/null
+done
+for i in 1 2 3; do # each run under new red lines
+  "$cartera" policy set --db "$out/cartera.db" max_days_late=$((30 + i)) >/dev/null
+  measure "cartera review (policy changed $i)" "$cartera" review --db "$out/cartera.db" --as-of 2026-11-25 >/dev/null
+  measure "sqlite3 raw aggregate SQL ($i)" sqlite3 "$out/cartera.db" < bench/baseline_review.sql >/dev/null
+done
+"$cartera" policy reset --db "$out/cartera.db" >/dev/null
 measure "cartera review one client" "$cartera" review --db "$out/cartera.db" --as-of 2026-11-25 --client C-50001 >/dev/null
