@@ -21,7 +21,7 @@ func (s *Server) apiClientList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := rc(r)
-	key := fmt.Sprintf("clients|%d|%s|%s|%s", c.gen, asOf, cartera.Fold(c.owner()), r.URL.RawQuery)
+	key := fmt.Sprintf("clients|%s|%s|%s", asOf, cartera.Fold(c.owner()), r.URL.RawQuery)
 	return s.cachedJSON(w, r, key, func() (any, error) {
 		page, err := s.st.Clients(r.Context(), q)
 		if err != nil {

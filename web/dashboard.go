@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"html/template"
 	"net/http"
 
@@ -25,20 +24,13 @@ func (s *Server) dashboard(ctx context.Context, u *cartera.User) (*review.Dashbo
 		return nil, err
 	}
 	asOf := cartera.DateFromTime(s.cfg.Now().In(pol.Location()))
-	key := s.summaryKey(gen, asOf, pol) + "|" + cartera.Fold(owner)
-	if d, ok := s.dash.get(key, gen); ok {
-		return d.(*review.Dashboard), nil
-	}
-	if err := s.refreshSummaries(ctx, gen, asOf, s.summaryKey(gen, asOf, pol)); err != nil {
-		return nil, err
-	}
-	d, err := review.BuildDashboard(ctx, s.st, asOf, owner)
-	if err != nil {
-		return nil, err
-	}
-	s.dash.put(key, gen, d)
-	s.charts.Clear() // charts of older dashboards are no longer shown
-	return d, nil
+	key := s.summaryKey(ctx, gen, asOf, pol)
+	return s.dash.do(ctx, gen, key+"|"+cartera.Fold(owner), func(ctx context.Context) (*review.Dashboard, error) {
+		if err := s.refreshSummaries(ctx, gen, asOf, key); err != nil {
+			return nil, err
+		}
+		return review.BuildDashboard(ctx, s.st, asOf, owner)
+	})
 }
 
 type dashboardPage struct {
@@ -82,11 +74,20 @@ func (s *Server) pipelineSummary(r *http.Request) (pipelineSummary, error) {
 // chart renders the quadrant SVG through its template (so names are
 // escaped), once per dashboard and language: with hundreds of bubbles it
 // is most of the page's work.
-func (s *Server) chart(d *review.Dashboard, p *i18n.Printer) (template.HTML, error) {
-	key := fmt.Sprintf("%p/%s", d, p.Lang)
-	if v, ok := s.charts.Load(key); ok {
-		return v.(template.HTML), nil
-	}
+func (s *Server) chart(r *http.Request, d *review.Dashboard, p *i18n.Printer) (template.HTML, error) {
+	return s.charts.do(r.Context(), rc(r).gen, chartKey{d, p.Lang}, func(context.Context) (template.HTML, error) {
+		return s.renderChart(d, p)
+	})
+}
+
+// chartKey is a dashboard and a language: the dashboard's address names it
+// (the key holds it, so the address is not reused while the chart is kept).
+type chartKey struct {
+	d    *review.Dashboard
+	lang i18n.Lang
+}
+
+func (s *Server) renderChart(d *review.Dashboard, p *i18n.Printer) (template.HTML, error) {
 	var buf bytes.Buffer
 	data := struct {
 		P        *i18n.Printer
@@ -96,9 +97,7 @@ func (s *Server) chart(d *review.Dashboard, p *i18n.Printer) (template.HTML, err
 	if err := s.pages.set["dashboard"].ExecuteTemplate(&buf, "quadrant", data); err != nil {
 		return "", err
 	}
-	h := template.HTML(buf.String())
-	s.charts.Store(key, h)
-	return h, nil
+	return template.HTML(buf.String()), nil
 }
 
 // dashboardShow is the first page: totals, the quadrant, what to do today,
@@ -109,7 +108,7 @@ func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	chart, err := s.chart(d, c.p)
+	chart, err := s.chart(r, d, c.p)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/review"
 )
 
 // Config is the server's configuration, parsed once by cmd/cartera.
@@ -72,21 +74,23 @@ type Server struct {
 	// devKey signs device cookies (loginSubmit), loaded once.
 	deviceMu sync.Mutex
 	devKey   []byte
-	dash     dashCache
-	// freshness remembers the last summary refresh.
-	freshness fresh
-	secure    bool
+	secure   bool
 	// The OpenAPI document, built once from the route table.
 	openAPIOnce sync.Once
 	openAPIDoc  []byte
-	// snap caches what is derived from stored data, per generation.
-	snap snapshot
-	// charts caches rendered quadrants by dashboard and language.
-	charts sync.Map
-	// responses caches API answers that depend only on stored data.
-	responses respCache
-	// pipes caches the pipeline's board, forecasts and calibration.
-	pipes pipeCache
+	// What is derived from stored data, kept per store generation
+	// (genCache): the policy, who a session or API key belongs to, the
+	// summary key of a day, the summaries refreshed for a key, dashboards
+	// by summary key and owner, rendered quadrants by dashboard and
+	// language, encoded API answers, and what is built from every deal.
+	policy    *genCache[struct{}, cartera.Policy]
+	auth      *genCache[string, authEntry] // by "s:" session id or "t:" token hash
+	keys      *genCache[cartera.Date, string]
+	refreshed *genCache[string, string]
+	dash      *genCache[string, *review.Dashboard]
+	charts    *genCache[chartKey, template.HTML]
+	responses *genCache[string, cachedResp]
+	pipes     *genCache[string, any]
 	// uploads keeps files waiting for their mapping step.
 	uploads *stash
 	// imports are the imports running longer than the page waits.
@@ -132,7 +136,12 @@ func New(cfg Config, st cartera.Store) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, st: st, log: cfg.Logger, pages: pg, metrics: newMetrics(), logins: newLimiter(),
-		secure: u.Scheme == "https"}
+		secure: u.Scheme == "https",
+		policy: newGenCache[struct{}, cartera.Policy](1), auth: newGenCache[string, authEntry](10000),
+		keys: newGenCache[cartera.Date, string](16), refreshed: newGenCache[string, string](16),
+		dash: newGenCache[string, *review.Dashboard](100), charts: newGenCache[chartKey, template.HTML](64),
+		responses: newGenCache[string, cachedResp](respCacheSize), pipes: newGenCache[string, any](256)}
+	s.responses.keep = keepResp
 	s.uploads = newStash(cfg.UploadDir, cfg.UploadTTL, cfg.UploadMax, cfg.Now)
 	s.routes = s.routeTable()
 	s.mux = http.NewServeMux()
@@ -220,34 +229,6 @@ func (s *Server) today(ctx context.Context) cartera.Date {
 		loc = pol.Location()
 	}
 	return cartera.DateFromTime(s.cfg.Now().In(loc))
-}
-
-// dashCache remembers dashboards by (summary key, generation, owner): a
-// dashboard is rebuilt only when something was written.
-type dashCache struct {
-	mu      sync.Mutex
-	entries map[string]dashEntry
-}
-
-type dashEntry struct {
-	gen  int64
-	dash any
-}
-
-func (c *dashCache) get(key string, gen int64) (any, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[key]
-	return e.dash, ok && e.gen == gen
-}
-
-func (c *dashCache) put(key string, gen int64, d any) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) > 100 {
-		c.entries = map[string]dashEntry{}
-	}
-	c.entries[key] = dashEntry{gen, d}
 }
 
 // printer returns the printer for a language in the policy's zone.
