@@ -1,38 +1,13 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/cartera/cartera"
-	"github.com/cartera/cartera/review"
 )
-
-// ensureSummaries brings the client summaries up to date (cheaply when
-// nothing changed) and returns the as-of date.
-func (s *Server) ensureSummaries(r *http.Request) (cartera.Date, error) {
-	gen, pol := rc(r).gen, rc(r).pol
-	asOf := cartera.DateFromTime(s.cfg.Now().In(pol.Location()))
-	if err := s.refreshSummaries(r.Context(), gen, asOf, s.summaryKey(r.Context(), gen, asOf, pol)); err != nil {
-		return 0, err
-	}
-	return asOf, nil
-}
-
-// refreshSummaries runs review.Refresh once for every caller of one store
-// generation: at start, or on the first requests of a day, each request
-// (and the background refresher) would otherwise assess the whole
-// portfolio at the same time, and on PostgreSQL wait on each other's
-// writes.
-func (s *Server) refreshSummaries(ctx context.Context, gen int64, asOf cartera.Date, key string) error {
-	_, err := s.refreshed.do(ctx, gen, key, func(ctx context.Context) (string, error) {
-		return review.Refresh(ctx, s.st, asOf)
-	})
-	return err
-}
 
 // clientQuery reads the list's filters from the URL; a seller's list is
 // always restricted to their clients.

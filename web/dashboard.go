@@ -13,24 +13,30 @@ import (
 )
 
 // dashboard returns the dashboard for a user, from the cache when nothing
-// was written since it was built.
-func (s *Server) dashboard(ctx context.Context, u *cartera.User) (*review.Dashboard, error) {
+// was written since it was built; updating says it shows the last
+// summaries assessed while the current ones are being assessed.
+func (s *Server) dashboard(ctx context.Context, u *cartera.User) (d *review.Dashboard, updating bool, err error) {
 	owner := ""
 	if u != nil && u.Role == cartera.RoleSeller {
 		owner = u.Name
 	}
 	gen, pol, err := s.state(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	asOf := cartera.DateFromTime(s.cfg.Now().In(pol.Location()))
 	key := s.summaryKey(ctx, gen, asOf, pol)
-	return s.dash.do(ctx, gen, key+"|"+cartera.Fold(owner), func(ctx context.Context) (*review.Dashboard, error) {
-		if err := s.refreshSummaries(ctx, gen, asOf, key); err != nil {
-			return nil, err
-		}
+	if updating, err = s.summaries(ctx, gen, asOf, key); err != nil {
+		return nil, false, err
+	}
+	dk := key + "|" + cartera.Fold(owner)
+	if updating {
+		dk += "|updating"
+	}
+	d, err = s.dash.do(ctx, gen, dk, func(ctx context.Context) (*review.Dashboard, error) {
 		return review.BuildDashboard(ctx, s.st, asOf, owner)
 	})
+	return d, updating, err
 }
 
 type dashboardPage struct {
@@ -104,10 +110,11 @@ func (s *Server) renderChart(d *review.Dashboard, p *i18n.Printer) (template.HTM
 // red lines, and the loudest-versus-valuable finding.
 func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) error {
 	c := rc(r)
-	d, err := s.dashboard(r.Context(), c.user)
+	d, updating, err := s.dashboard(r.Context(), c.user)
 	if err != nil {
 		return err
 	}
+	c.updating = updating
 	chart, err := s.chart(r, d, c.p)
 	if err != nil {
 		return err

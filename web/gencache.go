@@ -123,6 +123,16 @@ func (c *genCache[K, V]) add(key K, e *genEntry[V]) {
 	c.order = append(c.order, key)
 }
 
+// dropIf forgets the value built for key at gen if match says so.
+func (c *genCache[K, V]) dropIf(gen int64, key K, match func(V) bool) {
+	c.mu.Lock()
+	e, ok := c.entries[key]
+	c.mu.Unlock()
+	if ok && gen == c.gen && match(e.v) {
+		c.forget(key, e)
+	}
+}
+
 // forget drops key if it still holds e.
 func (c *genCache[K, V]) forget(key K, e *genEntry[V]) {
 	c.mu.Lock()
