@@ -20,13 +20,13 @@ import (
 // "file:function" (the function that encloses the call), relative to the
 // module root.
 var measured = map[string]string{
-	"web/middleware.go:wrap":             "how long a request took, for the access log and the metrics",
-	"web/metrics.go:newMetrics":          "when the process started, for process_uptime_seconds",
-	"web/metrics.go:write":               "the uptime reported on /metrics",
-	"web/server.go:refresher":            "how long the background refresh took, for the log",
-	"web/import_progress.go:startImport": "how long an import took, shown under its report",
-	"web/import_map.go:importMapSubmit":  "how long a mapped import took, shown under its report",
-	"csvio/read.go:readFile":             "how often an import reports its progress",
+	"web/middleware.go:wrap":               "how long a request took, for the access log and the metrics",
+	"web/metrics.go:newMetrics":            "when the process started, for process_uptime_seconds",
+	"web/metrics.go:write":                 "the uptime reported on /metrics",
+	"web/summaries.go:refreshInBackground": "how long the background refresh took, for the log",
+	"web/import_progress.go:startImport":   "how long an import took, shown under its report",
+	"web/import_map.go:importMapSubmit":    "how long a mapped import took, shown under its report",
+	"csvio/read.go:readFile":               "how often an import reports its progress",
 }
 
 // wallReads are the functions of package time that read the wall clock.

@@ -30,18 +30,16 @@ type Dashboard struct {
 // chart stops being readable.
 const MaxPoints = 300
 
-// BuildDashboard refreshes the summaries and assembles the dashboard for
-// one owner (a seller) or everyone (owner "").
+// BuildDashboard assembles the dashboard for one owner (a seller) or
+// everyone (owner "") from the summaries stored: the caller refreshes them
+// first (Refresh), or shows the ones of an earlier day while they are
+// brought up to date.
 func BuildDashboard(ctx context.Context, st cartera.Store, asOf cartera.Date, owner string) (*Dashboard, error) {
-	key, err := Refresh(ctx, st, asOf)
-	if err != nil {
-		return nil, err
-	}
 	pol, err := st.Policy(ctx)
 	if err != nil {
 		return nil, err
 	}
-	d := &Dashboard{AsOf: asOf, Key: key, Policy: pol, Portfolio: assess.NewPortfolio(asOf)}
+	d := &Dashboard{AsOf: asOf, Key: SummaryKey(asOf, pol), Policy: pol, Portfolio: assess.NewPortfolio(asOf)}
 	top := &byRevenue{}
 	err = st.EachSummary(ctx, owner, func(r cartera.ClientRow) error {
 		if !r.Summary.Verdict.Valid() {

@@ -2,6 +2,7 @@ package review_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -50,6 +51,9 @@ func TestDashboardAgreesWithTheFullReview(t *testing.T) {
 	st := demoStore(t)
 	full, err := review.Run(ctx, st, review.Options{AsOf: asOf})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := review.Refresh(ctx, st, asOf); err != nil {
 		t.Fatal(err)
 	}
 	d, err := review.BuildDashboard(ctx, st, asOf, "")
@@ -125,5 +129,41 @@ func TestRefreshRecomputesOnlyWhatChanged(t *testing.T) {
 	// Another day makes every summary stale.
 	if missing, _, _ := st.StaleSummaries(ctx, review.SummaryKey(asOf.AddDays(1), cartera.DefaultPolicy())); len(missing) != 47 {
 		t.Errorf("a new day: %d stale", len(missing))
+	}
+}
+
+// Summaries prepared ahead of a day and saved when it begins are the ones
+// a refresh on that day would have stored.
+func TestPreparedSummariesAreTheRefreshedOnes(t *testing.T) {
+	t.Parallel()
+	st := demoStore(t)
+	rows := func() map[string]cartera.Summary {
+		out := map[string]cartera.Summary{}
+		err := st.EachSummary(ctx, "", func(r cartera.ClientRow) error { out[r.Client.ID] = r.Summary; return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	key, err := review.Refresh(ctx, st, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := rows()
+	p, err := review.Prepare(ctx, st, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Key != key || len(p.Rows) != len(want) {
+		t.Fatalf("prepared %d rows under %q, want %d under %q", len(p.Rows), p.Key, len(want), key)
+	}
+	if err := p.Save(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	if got := rows(); !reflect.DeepEqual(got, want) {
+		t.Errorf("saved prepared summaries differ from the refreshed ones")
+	}
+	if missing, _, err := st.StaleSummaries(ctx, key); err != nil || len(missing) != 0 {
+		t.Errorf("after saving, %d clients stale (%v)", len(missing), err)
 	}
 }

@@ -52,6 +52,51 @@ func Refresh(ctx context.Context, st cartera.Store, asOf cartera.Date) (string, 
 	if err != nil || len(missing) == 0 {
 		return key, err
 	}
+	if len(missing) > max(total/10, 200) {
+		rows, err := summarize(ctx, st, asOf, pol, nil)
+		if err != nil {
+			return "", err
+		}
+		return key, st.SaveSummaries(ctx, key, rows, true)
+	}
+	rows, err := summarize(ctx, st, asOf, pol, missing)
+	if err != nil {
+		return "", err
+	}
+	return key, st.SaveSummaries(ctx, key, rows, false)
+}
+
+// Prepared is every client's summary for a day, assessed ahead of time and
+// not saved yet: the web server assesses tomorrow's before midnight and
+// saves them when the day begins, so that nobody waits for them.
+type Prepared struct {
+	Key  string
+	AsOf cartera.Date
+	Rows []cartera.Summary
+}
+
+// Prepare assesses every client as of asOf under the stored policy,
+// without saving anything.
+func Prepare(ctx context.Context, st cartera.Store, asOf cartera.Date) (*Prepared, error) {
+	pol, err := st.Policy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := summarize(ctx, st, asOf, pol, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Prepared{Key: SummaryKey(asOf, pol), AsOf: asOf, Rows: rows}, nil
+}
+
+// Save stores the prepared summaries in place of every other. The caller
+// makes sure nothing was written since they were prepared.
+func (p *Prepared) Save(ctx context.Context, st cartera.Store) error {
+	return st.SaveSummaries(ctx, p.Key, p.Rows, true)
+}
+
+// summarize assesses the given clients (nil: all of them) as of asOf.
+func summarize(ctx context.Context, st cartera.Store, asOf cartera.Date, pol cartera.Policy, ids []string) ([]cartera.Summary, error) {
 	q := assess.Query(asOf, pol)
 	judge := assess.New(pol, q)
 	es, en := i18n.New(i18n.ES, pol.Location()), i18n.New(i18n.EN, pol.Location())
@@ -70,17 +115,14 @@ func Refresh(ctx context.Context, st cartera.Store, asOf cartera.Date) (string, 
 		rows = append(rows, s)
 		return err
 	}
-	if len(missing) > max(total/10, 200) {
-		if err := eachFacts(ctx, st, q, judge, collect, bad); err != nil {
-			return "", err
-		}
-		return key, st.SaveSummaries(ctx, key, rows, true)
+	if ids == nil {
+		return rows, eachFacts(ctx, st, q, judge, collect, bad)
 	}
-	for start := 0; start < len(missing); start += 500 {
-		q.ClientIDs = missing[start:min(start+500, len(missing))]
+	for start := 0; start < len(ids); start += 500 {
+		q.ClientIDs = ids[start:min(start+500, len(ids))]
 		if err := eachFacts(ctx, st, q, judge, collect, bad); err != nil {
-			return "", err
+			return nil, err
 		}
 	}
-	return key, st.SaveSummaries(ctx, key, rows, false)
+	return rows, nil
 }

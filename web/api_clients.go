@@ -22,7 +22,7 @@ func (s *Server) apiClientList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c := rc(r)
-	key := fmt.Sprintf("clients|%d|%s|%s|%s", c.gen, asOf, cartera.Fold(c.owner()), r.URL.RawQuery)
+	key := fmt.Sprintf("clients|%s|%t|%s|%s", asOf, c.updating, cartera.Fold(c.owner()), r.URL.RawQuery)
 	return s.cachedJSON(w, r, key, func() (any, error) {
 		page, err := s.st.Clients(r.Context(), q)
 		if err != nil {
@@ -31,8 +31,16 @@ func (s *Server) apiClientList(w http.ResponseWriter, r *http.Request) error {
 		if page.Rows == nil {
 			page.Rows = []cartera.ClientRow{}
 		}
-		return listBody[cartera.ClientRow]{Items: page.Rows, NextCursor: page.Next}, nil
+		return clientListBody{listBody[cartera.ClientRow]{Items: page.Rows, NextCursor: page.Next}, c.updating}, nil
 	})
+}
+
+// clientListBody is a page of the client list; Updating says its
+// summaries are the last ones assessed while the current ones are being
+// assessed (the API's side of the page's note).
+type clientListBody struct {
+	listBody[cartera.ClientRow]
+	Updating bool `json:"updating,omitempty"`
 }
 
 func (s *Server) apiClientGet(w http.ResponseWriter, r *http.Request) error {

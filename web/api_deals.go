@@ -49,7 +49,7 @@ func (s *Server) apiDealList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	seller, asOf := sellerFilter(r), s.asOf(r)
-	key := fmt.Sprintf("deals|%d|%s|%s|%s|%s", c.gen, asOf, c.lang, cartera.Fold(seller), r.URL.RawQuery)
+	key := fmt.Sprintf("deals|%s|%s|%s|%s", asOf, c.lang, cartera.Fold(seller), r.URL.RawQuery)
 	return s.cachedJSON(w, r, key, func() (any, error) {
 		if stale {
 			l, err := review.Deals(r.Context(), s.st, review.DealsOptions{AsOf: asOf, Owner: seller, Stage: stage, Stale: true, Limit: limit})

@@ -18,18 +18,21 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
 
 // portfolioBody is the dashboard as JSON.
 type portfolioBody struct {
-	AsOf      cartera.Date         `json:"as_of"`
+	AsOf cartera.Date `json:"as_of"`
+	// Updating says the figures are the last ones assessed while the
+	// current ones are being assessed.
+	Updating  bool                 `json:"updating,omitempty"`
 	Portfolio report.PortfolioJSON `json:"portfolio"`
 	Today     []cartera.ClientRow  `json:"today"`
 	Breached  []cartera.ClientRow  `json:"breached"`
 }
 
 func (s *Server) apiAssessments(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.dashboard(r.Context(), rc(r).user)
+	d, updating, err := s.dashboard(r.Context(), rc(r).user)
 	if err != nil {
 		return err
 	}
-	body := portfolioBody{AsOf: d.AsOf, Today: d.Today, Breached: d.Breached,
+	body := portfolioBody{AsOf: d.AsOf, Updating: updating, Today: d.Today, Breached: d.Breached,
 		Portfolio: report.PortfolioJSON{Portfolio: d.Portfolio, Finding: report.Message(d.Portfolio.Attention.Finding, rc(r).p)}}
 	if body.Today == nil {
 		body.Today = []cartera.ClientRow{}
@@ -66,6 +69,7 @@ func (s *Server) apiPolicyPut(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.kick(r) // every summary is stale under the new policy
 	saved, err := s.st.Policy(r.Context())
 	if err != nil {
 		return err

@@ -11,8 +11,8 @@ import (
 // The pipeline as a whole over the API: the board, the forecast for a
 // period, the calibration of closed deals, and the configuration. The
 // first three stream every deal once per store generation and are answered
-// from caches in between (pipeCache for the results, respCache for the
-// encoded answers, with an ETag).
+// from caches in between (Server.pipes for the results, Server.responses
+// for the encoded answers, with an ETag).
 
 // apiBoard is the board: per stage, in the pipeline's order, the open
 // deals' count, sums per currency (value, claimed and grounded) and learned
@@ -20,7 +20,7 @@ import (
 func (s *Server) apiBoard(w http.ResponseWriter, r *http.Request) error {
 	c := rc(r)
 	seller := sellerFilter(r)
-	key := fmt.Sprintf("board|%d|%s|%s|%s", c.gen, s.asOf(r), c.lang, cartera.Fold(seller))
+	key := fmt.Sprintf("board|%s|%s|%s", s.asOf(r), c.lang, cartera.Fold(seller))
 	return s.cachedJSON(w, r, key, func() (any, error) {
 		b, err := s.board(r, seller)
 		if err != nil {
@@ -43,7 +43,7 @@ func (s *Server) apiForecast(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	seller := sellerFilter(r)
-	key := fmt.Sprintf("forecast|%d|%s|%s|%s|%s", c.gen, s.asOf(r), c.lang, cartera.Fold(seller), period.Label)
+	key := fmt.Sprintf("forecast|%s|%s|%s|%s", s.asOf(r), c.lang, cartera.Fold(seller), period.Label)
 	return s.cachedJSON(w, r, key, func() (any, error) {
 		f, err := s.forecastFor(r, period, seller)
 		if err != nil {
@@ -57,9 +57,8 @@ func (s *Server) apiForecast(w http.ResponseWriter, r *http.Request) error {
 // deals, overall and per seller: the shape of `cartera calibration
 // --format json`.
 func (s *Server) apiCalibration(w http.ResponseWriter, r *http.Request) error {
-	c := rc(r)
 	seller := sellerFilter(r)
-	return s.cachedJSON(w, r, fmt.Sprintf("calibration|%d|%s", c.gen, cartera.Fold(seller)), func() (any, error) {
+	return s.cachedJSON(w, r, "calibration|"+cartera.Fold(seller), func() (any, error) {
 		return s.calibration(r, seller)
 	})
 }
@@ -68,8 +67,7 @@ func (s *Server) apiCalibration(w http.ResponseWriter, r *http.Request) error {
 // and per seller: the shape of `cartera backtest --format json`. It reads
 // every seller's deals, so it is for owners and managers.
 func (s *Server) apiBacktest(w http.ResponseWriter, r *http.Request) error {
-	c := rc(r)
-	return s.cachedJSON(w, r, fmt.Sprintf("backtest|%d|%s", c.gen, s.asOf(r)), func() (any, error) {
+	return s.cachedJSON(w, r, "backtest|"+s.asOf(r).String(), func() (any, error) {
 		return s.backtest(r)
 	})
 }

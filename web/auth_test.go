@@ -108,7 +108,7 @@ func TestSellersSeeOnlyTheirClients(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("logging on someone else's client: %d", res.StatusCode)
 	}
-	d, err := f.srv.dashboard(bg, ptr(f.users["seller"]))
+	d, _, err := f.srv.dashboard(bg, ptr(f.users["seller"]))
 	if err != nil || d.Portfolio.Clients == 0 || d.Portfolio.Clients >= 47 {
 		t.Errorf("the seller's dashboard covers %d clients", d.Portfolio.Clients)
 	}

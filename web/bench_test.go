@@ -27,7 +27,7 @@ func BenchmarkClientList(b *testing.B) {
 	req()
 	b.Run("Uncached", func(b *testing.B) {
 		for b.Loop() {
-			f.srv.responses = respCache{}
+			f.srv.responses.entries = nil
 			req()
 		}
 	})
@@ -72,8 +72,8 @@ func BenchmarkPipelineBoard(b *testing.B) {
 	req()
 	b.Run("Uncached", func(b *testing.B) {
 		for b.Loop() {
-			f.srv.responses = respCache{}
-			f.srv.pipes = pipeCache{}
+			f.srv.responses.entries = nil
+			f.srv.pipes.entries = nil
 			req()
 		}
 	})

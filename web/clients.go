@@ -1,58 +1,13 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/cartera/cartera"
-	"github.com/cartera/cartera/review"
 )
-
-// fresh remembers the (summary key, generation) last refreshed, so that a
-// list request skips the refresh check when nothing changed.
-type fresh struct {
-	mu  sync.Mutex
-	key string
-	gen int64
-}
-
-// ensureSummaries brings the client summaries up to date (cheaply when
-// nothing changed) and returns the as-of date.
-func (s *Server) ensureSummaries(r *http.Request) (cartera.Date, error) {
-	ctx := r.Context()
-	gen, pol := rc(r).gen, rc(r).pol
-	asOf := cartera.DateFromTime(s.cfg.Now().In(pol.Location()))
-	key := s.summaryKey(gen, asOf, pol)
-	s.freshness.mu.Lock()
-	same := s.freshness.key == key && s.freshness.gen == gen
-	s.freshness.mu.Unlock()
-	if same {
-		return asOf, nil
-	}
-	if err := s.refreshSummaries(ctx, gen, asOf, key); err != nil {
-		return 0, err
-	}
-	s.freshness.mu.Lock()
-	s.freshness.key, s.freshness.gen = key, gen
-	s.freshness.mu.Unlock()
-	return asOf, nil
-}
-
-// refreshSummaries runs review.Refresh once for every caller of one store
-// generation: at start, or on the first requests of a day, each request
-// (and the background refresher) would otherwise assess the whole
-// portfolio at the same time, and on PostgreSQL wait on each other's
-// writes.
-func (s *Server) refreshSummaries(ctx context.Context, gen int64, asOf cartera.Date, key string) error {
-	_, err := s.pipes.do(ctx, gen, "summaries|"+key, func(ctx context.Context) (any, error) {
-		return review.Refresh(ctx, s.st, asOf)
-	})
-	return err
-}
 
 // clientQuery reads the list's filters from the URL; a seller's list is
 // always restricted to their clients.

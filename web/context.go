@@ -24,6 +24,9 @@ type reqCtx struct {
 	// policy at that generation.
 	gen int64
 	pol cartera.Policy
+	// updating is set when the answer shows summaries of an earlier day
+	// or generation while the current ones are being assessed.
+	updating bool
 }
 
 type ctxKey struct{}

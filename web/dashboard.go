@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"html/template"
 	"net/http"
 
@@ -14,31 +13,30 @@ import (
 )
 
 // dashboard returns the dashboard for a user, from the cache when nothing
-// was written since it was built.
-func (s *Server) dashboard(ctx context.Context, u *cartera.User) (*review.Dashboard, error) {
+// was written since it was built; updating says it shows the last
+// summaries assessed while the current ones are being assessed.
+func (s *Server) dashboard(ctx context.Context, u *cartera.User) (d *review.Dashboard, updating bool, err error) {
 	owner := ""
 	if u != nil && u.Role == cartera.RoleSeller {
 		owner = u.Name
 	}
 	gen, pol, err := s.state(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	asOf := cartera.DateFromTime(s.cfg.Now().In(pol.Location()))
-	key := s.summaryKey(gen, asOf, pol) + "|" + cartera.Fold(owner)
-	if d, ok := s.dash.get(key, gen); ok {
-		return d.(*review.Dashboard), nil
+	key := s.summaryKey(ctx, gen, asOf, pol)
+	if updating, err = s.summaries(ctx, gen, asOf, key); err != nil {
+		return nil, false, err
 	}
-	if err := s.refreshSummaries(ctx, gen, asOf, s.summaryKey(gen, asOf, pol)); err != nil {
-		return nil, err
+	dk := key + "|" + cartera.Fold(owner)
+	if updating {
+		dk += "|updating"
 	}
-	d, err := review.BuildDashboard(ctx, s.st, asOf, owner)
-	if err != nil {
-		return nil, err
-	}
-	s.dash.put(key, gen, d)
-	s.charts.Clear() // charts of older dashboards are no longer shown
-	return d, nil
+	d, err = s.dash.do(ctx, gen, dk, func(ctx context.Context) (*review.Dashboard, error) {
+		return review.BuildDashboard(ctx, s.st, asOf, owner)
+	})
+	return d, updating, err
 }
 
 type dashboardPage struct {
@@ -82,11 +80,20 @@ func (s *Server) pipelineSummary(r *http.Request) (pipelineSummary, error) {
 // chart renders the quadrant SVG through its template (so names are
 // escaped), once per dashboard and language: with hundreds of bubbles it
 // is most of the page's work.
-func (s *Server) chart(d *review.Dashboard, p *i18n.Printer) (template.HTML, error) {
-	key := fmt.Sprintf("%p/%s", d, p.Lang)
-	if v, ok := s.charts.Load(key); ok {
-		return v.(template.HTML), nil
-	}
+func (s *Server) chart(r *http.Request, d *review.Dashboard, p *i18n.Printer) (template.HTML, error) {
+	return s.charts.do(r.Context(), rc(r).gen, chartKey{d, p.Lang}, func(context.Context) (template.HTML, error) {
+		return s.renderChart(d, p)
+	})
+}
+
+// chartKey is a dashboard and a language: the dashboard's address names it
+// (the key holds it, so the address is not reused while the chart is kept).
+type chartKey struct {
+	d    *review.Dashboard
+	lang i18n.Lang
+}
+
+func (s *Server) renderChart(d *review.Dashboard, p *i18n.Printer) (template.HTML, error) {
 	var buf bytes.Buffer
 	data := struct {
 		P        *i18n.Printer
@@ -96,20 +103,19 @@ func (s *Server) chart(d *review.Dashboard, p *i18n.Printer) (template.HTML, err
 	if err := s.pages.set["dashboard"].ExecuteTemplate(&buf, "quadrant", data); err != nil {
 		return "", err
 	}
-	h := template.HTML(buf.String())
-	s.charts.Store(key, h)
-	return h, nil
+	return template.HTML(buf.String()), nil
 }
 
 // dashboardShow is the first page: totals, the quadrant, what to do today,
 // red lines, and the loudest-versus-valuable finding.
 func (s *Server) dashboardShow(w http.ResponseWriter, r *http.Request) error {
 	c := rc(r)
-	d, err := s.dashboard(r.Context(), c.user)
+	d, updating, err := s.dashboard(r.Context(), c.user)
 	if err != nil {
 		return err
 	}
-	chart, err := s.chart(d, c.p)
+	c.updating = updating
+	chart, err := s.chart(r, d, c.p)
 	if err != nil {
 		return err
 	}

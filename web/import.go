@@ -152,7 +152,11 @@ func (s *Server) runCapture(r *http.Request, srcs []csvio.Source, dryRun bool, m
 		o.Progress = func(p csvio.Progress) { progress(p.File, p.Done, p.Total, p.Rows) }
 		co.Progress = func(p capture.Progress) { progress(p.Source, p.Done, p.Total, p.Items) }
 	}
-	return capture.ImportWithTables(r.Context(), s.st, tables, caps, o, co)
+	rep, crep, err := capture.ImportWithTables(r.Context(), s.st, tables, caps, o, co)
+	if err == nil && !dryRun {
+		s.kick(r) // the imported clients' summaries are stale
+	}
+	return rep, crep, err
 }
 
 // savedMapping loads a mapping chosen by name ("" for none).

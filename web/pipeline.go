@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/forecast"
@@ -123,62 +122,11 @@ func newRecordID(prefix string) string {
 // dealURL is a deal's page.
 func dealURL(id string) string { return "/pipeline/deals/" + url.PathEscape(id) }
 
-// pipeCache keeps what the pipeline pages and API build from every deal —
-// the learned model, the board, forecasts, the calibration — for the store
-// generation they were built at. Any write, here or on another replica,
-// makes every entry unreachable; between writes a request costs a map
-// lookup. Concurrent requests for the same result wait for one build
-// instead of each streaming every deal.
-type pipeCache struct {
-	mu      sync.Mutex
-	gen     int64
-	entries map[string]*pipeEntry
-}
-
-type pipeEntry struct {
-	once sync.Once
-	v    any
-	err  error
-}
-
-const pipeCacheSize = 256
-
-func (c *pipeCache) do(ctx context.Context, gen int64, key string, build func(context.Context) (any, error)) (any, error) {
-	c.mu.Lock()
-	if c.entries == nil || gen > c.gen {
-		c.gen, c.entries = gen, map[string]*pipeEntry{}
-	}
-	if gen < c.gen {
-		// The request began before a newer write: build for it alone.
-		c.mu.Unlock()
-		return build(ctx)
-	}
-	e := c.entries[key]
-	if e == nil {
-		if len(c.entries) >= pipeCacheSize {
-			c.entries = map[string]*pipeEntry{}
-		}
-		e = &pipeEntry{}
-		c.entries[key] = e
-	}
-	c.mu.Unlock()
-	e.once.Do(func() {
-		// Others may be waiting on this build: it must not fail because the
-		// request that started it went away.
-		e.v, e.err = build(context.WithoutCancel(ctx))
-	})
-	if e.err != nil {
-		c.mu.Lock()
-		if c.entries[key] == e {
-			delete(c.entries, key)
-		}
-		c.mu.Unlock()
-	}
-	return e.v, e.err
-}
-
-// cached runs build through the pipeline cache for the request's
-// generation.
+// cached runs build through Server.pipes for the request's generation:
+// what the pipeline pages, the agenda and the API build from every deal —
+// the learned model, the board, forecasts, the calibration — is built once
+// per generation, and concurrent requests wait for that one build instead
+// of each streaming every deal.
 func cached[T any](s *Server, r *http.Request, key string, build func(context.Context) (T, error)) (T, error) {
 	v, err := s.pipes.do(r.Context(), rc(r).gen, key, func(ctx context.Context) (any, error) { return build(ctx) })
 	if err != nil {

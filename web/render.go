@@ -124,6 +124,9 @@ type pageData struct {
 	Path  string
 	Flash string
 	Data  any
+	// Updating says the figures shown are the last ones assessed while
+	// the current ones are being assessed (web/summaries.go).
+	Updating bool
 	// Refresh, when positive, reloads the page every so many seconds (a
 	// running import's progress).
 	Refresh int
@@ -132,7 +135,7 @@ type pageData struct {
 func (s *Server) pageData(r *http.Request, nav string, data any) pageData {
 	c := rc(r)
 	return pageData{P: c.p, Lang: c.lang, User: c.user, CSRF: c.csrf, Nav: nav, Demo: s.cfg.Demo, Path: r.URL.RequestURI(),
-		Flash: r.URL.Query().Get("ok"), Data: data}
+		Flash: r.URL.Query().Get("ok"), Data: data, Updating: c.updating}
 }
 
 // page renders a full page with status 200.

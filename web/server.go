@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/review"
 )
 
 // Config is the server's configuration, parsed once by cmd/cartera.
@@ -52,6 +54,16 @@ type Config struct {
 	// requests from them the visitor's address is read from
 	// X-Forwarded-For (for login rate limits and logs). Empty trusts none.
 	TrustedProxies []netip.Prefix
+	// RefreshInline is the most stale client summaries a request assesses
+	// while its visitor waits (default 200; negative: none). With more —
+	// a new day, a policy change, a large import — the request answers
+	// from the summaries stored, marked as being updated, while they are
+	// assessed in the background (web/summaries.go).
+	RefreshInline int
+	// PrepareAhead is how long before midnight, in the policy's time
+	// zone, the next day's summaries are assessed, to be saved when the
+	// day begins (default 15 minutes).
+	PrepareAhead time.Duration
 	// Logger receives access logs and errors.
 	Logger *slog.Logger
 	// Now is the clock each request reads "now" and "today" from, once
@@ -72,21 +84,25 @@ type Server struct {
 	// devKey signs device cookies (loginSubmit), loaded once.
 	deviceMu sync.Mutex
 	devKey   []byte
-	dash     dashCache
-	// freshness remembers the last summary refresh.
-	freshness fresh
-	secure    bool
+	secure   bool
 	// The OpenAPI document, built once from the route table.
 	openAPIOnce sync.Once
 	openAPIDoc  []byte
-	// snap caches what is derived from stored data, per generation.
-	snap snapshot
-	// charts caches rendered quadrants by dashboard and language.
-	charts sync.Map
-	// responses caches API answers that depend only on stored data.
-	responses respCache
-	// pipes caches the pipeline's board, forecasts and calibration.
-	pipes pipeCache
+	// What is derived from stored data, kept per store generation
+	// (genCache): the policy, who a session or API key belongs to, the
+	// summary key of a day, the summaries refreshed for a key, dashboards
+	// by summary key and owner, rendered quadrants by dashboard and
+	// language, encoded API answers, and what is built from every deal.
+	policy    *genCache[struct{}, cartera.Policy]
+	auth      *genCache[string, authEntry] // by "s:" session id or "t:" token hash
+	keys      *genCache[cartera.Date, string]
+	refreshed *genCache[string, *refreshJob]
+	dash      *genCache[string, *review.Dashboard]
+	charts    *genCache[chartKey, template.HTML]
+	responses *genCache[string, cachedResp]
+	pipes     *genCache[string, any]
+	// bg is the summaries' background work (web/summaries.go).
+	bg background
 	// uploads keeps files waiting for their mapping step.
 	uploads *stash
 	// imports are the imports running longer than the page waits.
@@ -113,6 +129,15 @@ func New(cfg Config, st cartera.Store) (*Server, error) {
 	if cfg.ImportWait == 0 {
 		cfg.ImportWait = 2 * time.Second
 	}
+	switch {
+	case cfg.RefreshInline == 0:
+		cfg.RefreshInline = 200
+	case cfg.RefreshInline < 0:
+		cfg.RefreshInline = 0
+	}
+	if cfg.PrepareAhead <= 0 {
+		cfg.PrepareAhead = 15 * time.Minute
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -132,7 +157,12 @@ func New(cfg Config, st cartera.Store) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, st: st, log: cfg.Logger, pages: pg, metrics: newMetrics(), logins: newLimiter(),
-		secure: u.Scheme == "https"}
+		secure: u.Scheme == "https",
+		policy: newGenCache[struct{}, cartera.Policy](1), auth: newGenCache[string, authEntry](10000),
+		keys: newGenCache[cartera.Date, string](16), refreshed: newGenCache[string, *refreshJob](16),
+		dash: newGenCache[string, *review.Dashboard](100), charts: newGenCache[chartKey, template.HTML](64),
+		responses: newGenCache[string, cachedResp](respCacheSize), pipes: newGenCache[string, any](256)}
+	s.responses.keep = keepResp
 	s.uploads = newStash(cfg.UploadDir, cfg.UploadTTL, cfg.UploadMax, cfg.Now)
 	s.routes = s.routeTable()
 	s.mux = http.NewServeMux()
@@ -170,7 +200,7 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 	go func() { errc <- srv.Serve(ln) }()
 	defer s.uploads.removeAll()
 	defer s.imports.removeAll()
-	go s.refresher(ctx)
+	go s.scheduler(ctx)
 	select {
 	case err := <-errc:
 		return err
@@ -185,30 +215,24 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	s.bg.wg.Wait() // a refresh in flight finishes before the store closes
 	return nil
 }
 
-// refresher keeps the client summaries current in the background: at
-// start, and whenever the day changes, so that the first visitor of the
-// morning does not wait for a whole portfolio to be assessed.
-func (s *Server) refresher(ctx context.Context) {
-	last := cartera.Date(0)
-	tick := time.NewTicker(time.Minute)
-	defer tick.Stop()
+// scheduler runs tick every minute until ctx ends: at start, it starts
+// assessing the summaries if they are stale; before midnight it prepares
+// the next day's; at each new day it brings them in.
+func (s *Server) scheduler(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
 	for {
-		if today := s.today(ctx); today != last {
-			start := time.Now()
-			if _, err := s.dashboard(ctx, nil); err != nil && ctx.Err() == nil {
-				s.log.Error("refreshing summaries", "err", err)
-			} else if ctx.Err() == nil {
-				last = today
-				s.log.Info("summaries refreshed", "as_of", today.String(), "took", time.Since(start).Round(time.Millisecond).String())
-			}
+		if err := s.tick(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("refreshing summaries", "err", err)
 		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-t.C:
 		}
 	}
 }
@@ -220,34 +244,6 @@ func (s *Server) today(ctx context.Context) cartera.Date {
 		loc = pol.Location()
 	}
 	return cartera.DateFromTime(s.cfg.Now().In(loc))
-}
-
-// dashCache remembers dashboards by (summary key, generation, owner): a
-// dashboard is rebuilt only when something was written.
-type dashCache struct {
-	mu      sync.Mutex
-	entries map[string]dashEntry
-}
-
-type dashEntry struct {
-	gen  int64
-	dash any
-}
-
-func (c *dashCache) get(key string, gen int64) (any, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[key]
-	return e.dash, ok && e.gen == gen
-}
-
-func (c *dashCache) put(key string, gen int64, d any) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) > 100 {
-		c.entries = map[string]dashEntry{}
-	}
-	c.entries[key] = dashEntry{gen, d}
 }
 
 // printer returns the printer for a language in the policy's zone.

@@ -135,6 +135,8 @@ func (s *Server) policyUpdate(w http.ResponseWriter, r *http.Request) error {
 			} else {
 				return err
 			}
+		} else {
+			s.kick(r) // every summary is stale under the new policy
 		}
 	}
 	if len(d.PolicyError) > 0 {
