@@ -182,6 +182,17 @@ func (d *Deal) Normalize() {
 	}
 }
 
+// NormalizeImported applies the defaults of a deal read from a file: it is
+// open unless it says otherwise, and without the day it entered its stage
+// it entered it when it was created (an import replaces the whole record,
+// so the stored stage plays no part).
+func (d *Deal) NormalizeImported() {
+	d.Normalize()
+	if d.StageSince.IsZero() {
+		d.StageSince = d.Created
+	}
+}
+
 // SettleStageSince fills in the day the deal entered its stage when the
 // writer did not give one. stored is false for a new deal; otherwise
 // oldStage and oldSince are the stage and day stored. The stored day sent

@@ -51,3 +51,23 @@ func TestNormalizeFillsDefaults(t *testing.T) {
 		t.Error("keys")
 	}
 }
+
+func TestDealNormalizeImported(t *testing.T) {
+	created := DateOf(2026, 3, 1)
+	tests := []struct {
+		name string
+		in   Deal
+		want Deal
+	}{
+		{"defaults", Deal{Created: created}, Deal{Created: created, StageSince: created, Outcome: OutcomeOpen}},
+		{"given values stay", Deal{Created: created, StageSince: created + 5, Outcome: OutcomeWon},
+			Deal{Created: created, StageSince: created + 5, Outcome: OutcomeWon}},
+	}
+	for _, tt := range tests {
+		d := tt.in
+		d.NormalizeImported()
+		if d.StageSince != tt.want.StageSince || d.Outcome != tt.want.Outcome {
+			t.Errorf("%s: got since %s outcome %q, want %s %q", tt.name, d.StageSince, d.Outcome, tt.want.StageSince, tt.want.Outcome)
+		}
+	}
+}

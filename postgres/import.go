@@ -316,12 +316,7 @@ func (t *importTx) PutIncidents(ctx context.Context, rows []cartera.Incident, po
 func (t *importTx) PutDeals(ctx context.Context, rows []cartera.Deal, pos []int64) ([]cartera.Duplicate, error) {
 	return t.put(ctx, dealsTable, len(rows), pos, func(i int) []any {
 		d := rows[i]
-		if d.StageSince.IsZero() {
-			d.StageSince = d.Created
-		}
-		if d.Outcome == "" {
-			d.Outcome = cartera.OutcomeOpen
-		}
+		d.NormalizeImported()
 		return dealArgs(nil, &d)
 	}, nil, `INSERT INTO import_deals SELECT DISTINCT id FROM %s ON CONFLICT DO NOTHING`)
 }

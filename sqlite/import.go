@@ -243,12 +243,7 @@ func (t *importTx) PutDeals(ctx context.Context, rows []cartera.Deal, pos []int6
 	for i := range rows {
 		ids[i] = rows[i].ID
 		t.touchDeal(rows[i].ID)
-		if rows[i].StageSince.IsZero() {
-			rows[i].StageSince = rows[i].Created
-		}
-		if rows[i].Outcome == "" {
-			rows[i].Outcome = cartera.OutcomeOpen
-		}
+		rows[i].NormalizeImported()
 	}
 	return t.put(ctx, dealsTable, ids, pos, func(i int, a []any) []any { return dealArgs(a, &rows[i]) })
 }
@@ -368,7 +363,7 @@ func (t *importTx) Rollback() error {
 // imports and single saves.
 
 func clientArgs(a []any, c *cartera.Client) []any {
-	return append(a, c.ID, c.Name, cartera.Fold(c.Name), c.Owner, cartera.Fold(strings.TrimSpace(c.Owner)), boolInt(c.FamilyFriend),
+	return append(a, c.ID, c.Name, cartera.Fold(c.Name), c.Owner, cartera.OwnerKey(c.Owner), boolInt(c.FamilyFriend),
 		string(c.Currency), c.Service, nullDay(c.Since), c.Email, c.Phone, c.Notes)
 }
 

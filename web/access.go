@@ -110,7 +110,7 @@ func (s *Server) taskFor(r *http.Request, id string) (cartera.Task, error) {
 	if err != nil {
 		return t, err
 	}
-	if o := rc(r).owner(); o != "" && cartera.Fold(strings.TrimSpace(t.Owner)) != cartera.Fold(o) {
+	if o := rc(r).owner(); o != "" && cartera.OwnerKey(t.Owner) != cartera.Fold(o) {
 		return cartera.Task{}, cartera.NewError(cartera.ENOTFOUND, "task.not_found", "id", id)
 	}
 	return t, nil

@@ -24,7 +24,7 @@ type candidatesPage struct {
 func (s *Server) candidatesShow(w http.ResponseWriter, r *http.Request) error {
 	q := cartera.CandidateQuery{Status: cartera.CandidatePending}
 	if o := rc(r).owner(); o != "" {
-		q.Owner = cartera.Fold(strings.TrimSpace(o))
+		q.Owner = cartera.OwnerKey(o)
 	}
 	list, err := s.st.Candidates(r.Context(), q)
 	if err != nil {
@@ -86,7 +86,7 @@ func (s *Server) candidateDismiss(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) apiCandidates(w http.ResponseWriter, r *http.Request) error {
 	q := cartera.CandidateQuery{Status: cartera.CandidatePending}
 	if o := rc(r).owner(); o != "" {
-		q.Owner = cartera.Fold(strings.TrimSpace(o))
+		q.Owner = cartera.OwnerKey(o)
 	}
 	list, err := s.st.Candidates(r.Context(), q)
 	if err != nil {

@@ -112,7 +112,7 @@ func planJSON(r *http.Request, v *review.PlanView) report.PlanOut {
 	if o := rc(r).owner(); o != "" {
 		mine := out.Restart.Prospects[:0:0]
 		for _, p := range out.Restart.Prospects {
-			if cartera.Fold(strings.TrimSpace(p.Owner)) == cartera.Fold(o) {
+			if cartera.OwnerKey(p.Owner) == cartera.Fold(o) {
 				mine = append(mine, p)
 			}
 		}
