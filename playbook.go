@@ -285,6 +285,26 @@ type LessonQuery struct {
 	Limit int    // 0: 50
 }
 
+// maxSearchWords bounds a lesson search: past a sentence, more words only
+// slow the search down without narrowing it.
+const maxSearchWords = 32
+
+// Words returns the words of q.Text that a search matches, at most 32.
+func (q LessonQuery) Words() []string {
+	words := SearchWords(q.Text)
+	return words[:min(len(words), maxSearchWords)]
+}
+
+// CheckTerms refuses a search whose text is not blank but left no term to
+// match (nothing but punctuation, say): listing every lesson instead would
+// answer another question.
+func (q LessonQuery) CheckTerms(terms int) error {
+	if terms == 0 && strings.TrimSpace(q.Text) != "" {
+		return FieldError("text", "lessons.empty_query")
+	}
+	return nil
+}
+
 // LessonHit is a lesson found, with the deal it came from.
 type LessonHit struct {
 	Lesson

@@ -165,7 +165,7 @@ func (db *DB) ListDeals(ctx context.Context, q cartera.DealQuery) ([]cartera.Dea
 	if err != nil {
 		return nil, "", err
 	}
-	limit := pageLimit(q.Limit, 500, 100)
+	limit := cartera.PageLimit(q.Limit, 500, 100)
 	var p params
 	where := "id > " + p.add(after)
 	for _, f := range []struct{ col, v string }{{"owner_key", cartera.OwnerKey(q.Owner)},
@@ -248,7 +248,7 @@ func (db *DB) ListSignals(ctx context.Context, q cartera.RecordQuery) ([]cartera
 	if err != nil {
 		return nil, "", err
 	}
-	limit := pageLimit(q.Limit, 500, 100)
+	limit := cartera.PageLimit(q.Limit, 500, 100)
 	var p params
 	where := "id > " + p.add(after)
 	if q.DealID != "" {

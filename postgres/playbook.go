@@ -86,21 +86,14 @@ func (db *DB) LogIncident(ctx context.Context, in cartera.Incident, tasks []cart
 	return db.Incident(ctx, in.ID)
 }
 
-// maxSearchWords bounds a lesson search: past a sentence, more words only
-// make the query slower.
-const maxSearchWords = 32
-
 // SearchLessons finds lessons whose words start with every word searched,
 // ignoring case and accents: both sides are folded in Go, and each word
 // becomes a quoted prefix term of a tsquery, so nothing typed is read as
 // an operator. Best matches first (ts_rank), then the most recent.
 func (db *DB) SearchLessons(ctx context.Context, q cartera.LessonQuery) ([]cartera.LessonHit, error) {
-	limit := pageLimit(q.Limit, 500, 50)
+	limit := cartera.PageLimit(q.Limit, 500, 50)
 	owner := cartera.OwnerKey(q.Owner)
-	words := cartera.SearchWords(q.Text)
-	if len(words) > maxSearchWords {
-		words = words[:maxSearchWords]
-	}
+	words := q.Words()
 	var terms []string
 	for _, w := range words {
 		if f := sqlrow.SearchFold(w); f != "" {
@@ -109,10 +102,10 @@ func (db *DB) SearchLessons(ctx context.Context, q cartera.LessonQuery) ([]carte
 	}
 	var query string
 	var p params
+	if err := q.CheckTerms(len(terms)); err != nil {
+		return nil, err
+	}
 	if len(terms) == 0 {
-		if strings.TrimSpace(q.Text) != "" {
-			return nil, cartera.FieldError("text", "lessons.empty_query")
-		}
 		o := p.add(owner)
 		query = `SELECT ` + sqlrow.LessonColumns + `, coalesce(nullif(d.title, ''), d.prospect, '') FROM lessons l
 			LEFT JOIN deals d ON d.id = l.deal_id WHERE (` + o + ` = '' OR l.owner_key = ` + o + `)

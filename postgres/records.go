@@ -339,14 +339,6 @@ func (db *DB) Incident(ctx context.Context, id string) (cartera.Incident, error)
 	return get(ctx, db, "incidents", sqlrow.IncidentColumns, sqlrow.ScanIncident, id)
 }
 
-// pageLimit bounds a page size, with def when unset or too large.
-func pageLimit(n, most, def int) int {
-	if n <= 0 || n > most {
-		return def
-	}
-	return n
-}
-
 // list reads one page of records in id order. The cursor is the last id of
 // the previous page, base64url-encoded.
 func list[T any](ctx context.Context, db *DB, table, cols string, scan func(sqlrow.Row) (T, error), id func(T) string,
@@ -355,7 +347,7 @@ func list[T any](ctx context.Context, db *DB, table, cols string, scan func(sqlr
 	if err != nil {
 		return nil, "", err
 	}
-	limit := pageLimit(q.Limit, 500, 100)
+	limit := cartera.PageLimit(q.Limit, 500, 100)
 	var p params
 	where := "id > " + p.add(after)
 	if q.ClientID != "" {

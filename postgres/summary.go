@@ -137,7 +137,7 @@ func (db *DB) Clients(ctx context.Context, q cartera.ClientQuery) (cartera.Clien
 	if !ok {
 		return page, cartera.FieldError("sort", "list.bad_sort", "value", string(q.Sort))
 	}
-	limit := pageLimit(q.Limit, 200, 50)
+	limit := cartera.PageLimit(q.Limit, 200, 50)
 	var where []string
 	var p params
 	if q.Owner != "" {

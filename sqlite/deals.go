@@ -186,10 +186,7 @@ func (db *DB) ListDeals(ctx context.Context, q cartera.DealQuery) ([]cartera.Dea
 	if err != nil {
 		return nil, "", err
 	}
-	limit := q.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 100
-	}
+	limit := cartera.PageLimit(q.Limit, 500, 100)
 	query, args := listDealsQuery(q, after, limit)
 	var out []cartera.Deal
 	err = eachRecord(ctx, db, query, scanDeal, func(d cartera.Deal) error { out = append(out, d); return nil }, args...)
@@ -289,10 +286,7 @@ func (db *DB) ListSignals(ctx context.Context, q cartera.RecordQuery) ([]cartera
 	if err != nil {
 		return nil, "", err
 	}
-	limit := q.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 100
-	}
+	limit := cartera.PageLimit(q.Limit, 500, 100)
 	where, args := "id > ?", []any{after}
 	if q.DealID != "" {
 		where += " AND deal_id = ?"

@@ -91,30 +91,20 @@ func (db *DB) LogIncident(ctx context.Context, in cartera.Incident, tasks []cart
 	return db.Incident(ctx, in.ID)
 }
 
-// maxSearchWords bounds a lesson search: past a sentence, more words only
-// make the query slower.
-const maxSearchWords = 32
-
 // SearchLessons finds lessons with FTS5: each word of the search, quoted
 // (so that nothing typed is read as an operator) and as a prefix, must
 // appear; the unicode61 tokenizer folds case and accents. Best matches
 // first (bm25), then the most recent.
 func (db *DB) SearchLessons(ctx context.Context, q cartera.LessonQuery) ([]cartera.LessonHit, error) {
-	limit := q.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 50
-	}
+	limit := cartera.PageLimit(q.Limit, 500, 50)
 	owner := cartera.OwnerKey(q.Owner)
-	words := cartera.SearchWords(q.Text)
-	if len(words) > maxSearchWords {
-		words = words[:maxSearchWords]
-	}
+	words := q.Words()
 	var query string
 	args := []any{}
+	if err := q.CheckTerms(len(words)); err != nil {
+		return nil, err
+	}
 	if len(words) == 0 {
-		if strings.TrimSpace(q.Text) != "" {
-			return nil, cartera.FieldError("text", "lessons.empty_query")
-		}
 		query = `SELECT ` + sqlrow.LessonColumns + `, coalesce(nullif(d.title, ''), d.prospect, '') FROM lessons l
 			LEFT JOIN deals d ON d.id = l.deal_id WHERE (? = '' OR l.owner_key = ?) ORDER BY l.day DESC, l.id DESC LIMIT ?`
 		args = append(args, owner, owner, limit)

@@ -308,10 +308,7 @@ func list[T any](ctx context.Context, db *DB, table, cols string, scan func(sqlr
 	if err != nil {
 		return nil, "", err
 	}
-	limit := q.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 100
-	}
+	limit := cartera.PageLimit(q.Limit, 500, 100)
 	where, args := "id > ?", []any{after}
 	if q.ClientID != "" {
 		where += " AND " + clientCol + " = ?"

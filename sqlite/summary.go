@@ -146,10 +146,7 @@ func (db *DB) Clients(ctx context.Context, q cartera.ClientQuery) (cartera.Clien
 	if !ok {
 		return page, cartera.FieldError("sort", "list.bad_sort", "value", string(q.Sort))
 	}
-	limit := q.Limit
-	if limit <= 0 || limit > 200 {
-		limit = 50
-	}
+	limit := cartera.PageLimit(q.Limit, 200, 50)
 	var where []string
 	var args []any
 	if q.Owner != "" {

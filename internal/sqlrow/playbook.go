@@ -109,10 +109,7 @@ func (sh Shared) Tasks(ctx context.Context, q cartera.TaskQuery) ([]cartera.Task
 	if q.ClientID != "" {
 		where, args = append(where, "client_id = ?"), append(args, q.ClientID)
 	}
-	limit := q.Limit
-	if limit <= 0 || limit > 10000 {
-		limit = 1000
-	}
+	limit := cartera.PageLimit(q.Limit, 10000, 1000)
 	var out []cartera.Task
 	err := EachRecord(ctx, sh.read, `SELECT `+TaskColumns+` FROM tasks WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY day, id LIMIT ?`, ScanTask, func(t cartera.Task) error { out = append(out, t); return nil },

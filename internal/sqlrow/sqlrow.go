@@ -132,11 +132,3 @@ func NullText(s string) any {
 	}
 	return s
 }
-
-// PageLimit bounds a list's limit: non-positive or above most gives def.
-func PageLimit(limit, most, def int) int {
-	if limit <= 0 || limit > most {
-		return def
-	}
-	return limit
-}

@@ -16,17 +16,12 @@ func TestRebind(t *testing.T) {
 	}
 }
 
-func TestPlaceholdersAndLimits(t *testing.T) {
+func TestPlaceholders(t *testing.T) {
 	if got := Placeholders(3); got != "?, ?, ?" {
 		t.Errorf("Placeholders(3) = %q", got)
 	}
 	if got := Placeholders(0); got != "" {
 		t.Errorf("Placeholders(0) = %q", got)
-	}
-	for _, tc := range []struct{ limit, want int }{{0, 50}, {-1, 50}, {10, 10}, {500, 500}, {501, 50}} {
-		if got := PageLimit(tc.limit, 500, 50); got != tc.want {
-			t.Errorf("PageLimit(%d) = %d, want %d", tc.limit, got, tc.want)
-		}
 	}
 }
 

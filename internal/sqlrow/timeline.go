@@ -22,9 +22,7 @@ func EachRecord[T any](ctx context.Context, q Q, query string, scan func(Row) (T
 // Timeline returns a client's latest records: each table is read newest
 // first through its client index, and the four lists are merged.
 func (sh Shared) Timeline(ctx context.Context, clientID string, limit int) ([]cartera.TimelineItem, error) {
-	if limit <= 0 || limit > 1000 {
-		limit = 100
-	}
+	limit = cartera.PageLimit(limit, 1000, 100)
 	var items []cartera.TimelineItem
 	add := func(it cartera.TimelineItem) error { items = append(items, it); return nil }
 	dayTime := func(d cartera.Date) time.Time { return d.Time(time.UTC) }
