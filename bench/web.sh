@@ -30,8 +30,9 @@ serve=$!
 hello=$!
 trap 'kill $serve $hello 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -fs -o /dev/null http://127.0.0.1:18090/healthz && break; sleep 0.2; done
-# The first requests assess the whole portfolio (cold); then measure.
-curl -fs -o /dev/null -H "Authorization: Bearer $token" http://127.0.0.1:18090/api/v1/clients
+# The server assesses the whole portfolio in the background (cold), and
+# answers with "updating" meanwhile; wait for it, then measure.
+while curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:18090/api/v1/clients?limit=1" | grep -q '"updating":true'; do sleep 1; done
 curl -fs -o /dev/null -H "Authorization: Bearer $token" http://127.0.0.1:18090/dashboard
 
 for c in 8 16; do

@@ -123,12 +123,21 @@ func (c *genCache[K, V]) add(key K, e *genEntry[V]) {
 	c.order = append(c.order, key)
 }
 
-// dropIf forgets the value built for key at gen if match says so.
+// dropIf forgets the value built for key at gen if match says so (for a
+// value that turned out wrong after it was built).
 func (c *genCache[K, V]) dropIf(gen int64, key K, match func(V) bool) {
 	c.mu.Lock()
 	e, ok := c.entries[key]
+	ok = ok && gen == c.gen
 	c.mu.Unlock()
-	if ok && gen == c.gen && match(e.v) {
+	if ok {
+		select {
+		case <-e.done:
+		default:
+			return // still being built: nothing to match yet
+		}
+	}
+	if ok && match(e.v) {
 		c.forget(key, e)
 	}
 }
