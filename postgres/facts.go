@@ -100,8 +100,8 @@ func (db *DB) streamCache(ctx context.Context, q cartera.FactsQuery, fn func(*ca
 	return true, sqlrow.EachCachedFacts(ctx, pgQ{tx}, q, db.chunk, false, fn)
 }
 
-// invalidate forgets the cached facts, summaries and ledgers of the given
-// clients, inside tx.
+// invalidate forgets the cached facts and ledgers of the given clients,
+// and marks their summaries stale, inside tx.
 func invalidate(ctx context.Context, tx pgx.Tx, clients []string) error {
 	if len(clients) == 0 {
 		return nil
@@ -110,10 +110,9 @@ func invalidate(ctx context.Context, tx pgx.Tx, clients []string) error {
 		WHERE f.first_id <= c.id AND f.last_id >= c.id`, clients); err != nil {
 		return err
 	}
-	for _, t := range []string{"client_summary", "client_ledger"} {
-		if _, err := tx.Exec(ctx, `DELETE FROM `+t+` WHERE client_id = ANY($1)`, clients); err != nil {
-			return err
-		}
+	if _, err := tx.Exec(ctx, `UPDATE client_summary SET key = '' WHERE client_id = ANY($1)`, clients); err != nil {
+		return err
 	}
-	return nil
+	_, err := tx.Exec(ctx, `DELETE FROM client_ledger WHERE client_id = ANY($1)`, clients)
+	return err
 }

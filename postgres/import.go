@@ -250,7 +250,7 @@ func (t *importTx) direct(ctx context.Context, tb table, n int, pos []int64, row
 		if _, err := t.tx.Exec(ctx, `WITH f AS (DELETE FROM facts_cache f USING unnest($1::text[]) AS c (id)
 				WHERE f.first_id <= c.id AND f.last_id >= c.id),
 			l AS (DELETE FROM client_ledger WHERE client_id = ANY($1))
-			DELETE FROM client_summary WHERE client_id = ANY($1)`, clients); err != nil {
+			UPDATE client_summary SET key = '' WHERE client_id = ANY($1)`, clients); err != nil {
 			return false, err
 		}
 	}
@@ -277,7 +277,7 @@ func (t *importTx) direct(ctx context.Context, tb table, n int, pos []int64, row
 const forgetClients = `WITH c AS (SELECT DISTINCT %[2]s AS id FROM %[1]s),
 	f AS (DELETE FROM facts_cache f USING c WHERE f.first_id <= c.id AND f.last_id >= c.id),
 	l AS (DELETE FROM client_ledger WHERE client_id IN (SELECT id FROM c))
-	DELETE FROM client_summary WHERE client_id IN (SELECT id FROM c)`
+	UPDATE client_summary SET key = '' WHERE client_id IN (SELECT id FROM c)`
 
 func forget(col string) string {
 	return strings.ReplaceAll(forgetClients, "%[2]s", col)

@@ -58,21 +58,21 @@ func (db *DB) facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.
 	return w.Commit()
 }
 
-// invalidate forgets the cached facts, ledgers and summaries of the given
-// clients, inside tx; with many clients it empties the facts cache and the
-// summaries, which the next review fills again.
+// invalidate forgets the cached facts and ledgers of the given clients and
+// marks their summaries stale (an empty key: lists keep the previous
+// figures until they are assessed again), inside tx. With many clients it
+// empties the facts cache and marks every summary stale.
 func invalidate(ctx context.Context, tx *sql.Tx, clients map[string]struct{}) error {
 	if len(clients) == 0 {
 		return nil
 	}
-	tables := []string{"client_ledger", "client_summary"}
-	if len(clients) > 2000 {
-		for _, stmt := range []string{`DELETE FROM facts_cache`, `DELETE FROM client_summary`} {
+	many := len(clients) > 2000
+	if many {
+		for _, stmt := range []string{`DELETE FROM facts_cache`, `UPDATE client_summary SET key = ''`} {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
 				return err
 			}
 		}
-		tables = tables[:1] // the ledgers of the clients this write did not touch stay
 	} else {
 		forget, err := tx.PrepareContext(ctx, sqlrow.ForgetFactsSQL)
 		if err != nil {
@@ -91,8 +91,12 @@ func invalidate(ctx context.Context, tx *sql.Tx, clients map[string]struct{}) er
 	}
 	for start := 0; start < len(ids); start += invalidateBatch {
 		batch := ids[start:min(start+invalidateBatch, len(ids))]
-		for _, t := range tables {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE client_id IN (`+placeholders(len(batch))+`)`, batch...); err != nil {
+		in := `client_id IN (` + placeholders(len(batch)) + `)`
+		if _, err := tx.ExecContext(ctx, `DELETE FROM client_ledger WHERE `+in, batch...); err != nil {
+			return err
+		}
+		if !many { // with many, every summary was marked above
+			if _, err := tx.ExecContext(ctx, `UPDATE client_summary SET key = '' WHERE `+in, batch...); err != nil {
 				return err
 			}
 		}

@@ -5,6 +5,10 @@
 -- every event again. A client's row is deleted, like its cached facts,
 -- whenever one of its records changes; the next review rebuilds it.
 --
+-- A change to a client's records now marks its summary stale (an empty key)
+-- instead of deleting it, so that lists keep the previous figures while it
+-- is assessed again.
+--
 -- The facts cache now keeps the same chunks as SQLite's: each row holds the
 -- encoded figures of every client whose id runs from first_id to last_id
 -- (see internal/sqlrow/factscache.go). It is a cache: it is emptied and
@@ -39,7 +43,7 @@ CREATE TRIGGER clients_deleted AFTER DELETE ON clients FOR EACH ROW EXECUTE FUNC
 CREATE OR REPLACE FUNCTION cartera_forget_facts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	DELETE FROM facts_cache WHERE first_id <= OLD.client_id AND last_id >= OLD.client_id;
-	DELETE FROM client_summary WHERE client_id = OLD.client_id;
+	UPDATE client_summary SET key = '' WHERE client_id = OLD.client_id;
 	DELETE FROM client_ledger WHERE client_id = OLD.client_id;
 	RETURN NULL;
 END $$;

@@ -11,7 +11,9 @@
 -- day writes about a hundred rows per hundred thousand clients. The cache is
 -- emptied; the next review fills it.
 --
--- Whatever changes a client deletes its ledger and the chunk holding it: the
+-- Whatever changes a client deletes its ledger and the chunk holding it, and
+-- marks its summary stale (an empty key) rather than deleting it, so that
+-- lists keep showing the previous figures while they are assessed again: the
 -- writes do it for the clients they wrote to, and these triggers for a
 -- record moved from one client to another or deleted, and for a client
 -- added or deleted.
@@ -37,27 +39,27 @@ BEGIN DELETE FROM facts_cache WHERE first_id <= OLD.id AND last_id >= OLD.id; EN
 DROP TRIGGER invoices_moved;
 DROP TRIGGER invoices_deleted;
 CREATE TRIGGER invoices_moved AFTER UPDATE OF client_id ON invoices WHEN OLD.client_id <> NEW.client_id
-BEGIN DELETE FROM facts_cache WHERE first_id <= OLD.client_id AND last_id >= OLD.client_id; DELETE FROM client_summary WHERE client_id = OLD.client_id; DELETE FROM client_ledger WHERE client_id = OLD.client_id; END;
+BEGIN DELETE FROM facts_cache WHERE first_id <= OLD.client_id AND last_id >= OLD.client_id; UPDATE client_summary SET key = '' WHERE client_id = OLD.client_id; DELETE FROM client_ledger WHERE client_id = OLD.client_id; END;
 CREATE TRIGGER invoices_deleted AFTER DELETE ON invoices
-BEGIN DELETE FROM facts_cache WHERE first_id <= OLD.client_id AND last_id >= OLD.client_id; DELETE FROM client_summary WHERE client_id = OLD.client_id; DELETE FROM client_ledger WHERE client_id = OLD.client_id; END;
+BEGIN DELETE FROM facts_cache WHERE first_id <= OLD.client_id AND last_id >= OLD.client_id; UPDATE client_summary SET key = '' WHERE client_id = OLD.client_id; DELETE FROM client_ledger WHERE client_id = OLD.client_id; END;
 
 DROP TRIGGER time_entries_moved;
 DROP TRIGGER time_entries_deleted;
 CREATE TRIGGER time_entries_moved AFTER UPDATE OF client_id ON time_entries WHEN OLD.client_id <> NEW.client_id
-BEGIN DELETE FROM facts_cache WHERE first_id <= OLD.client_id AND last_id >= OLD.client_id; DELETE FROM client_summary WHERE client_id = OLD.client_id; DELETE FROM client_ledger WHERE client_id = OLD.client_id; END;
+BEGIN DELETE FROM facts_cache WHERE first_id <= OLD.client_id AND last_id >= OLD.client_id; UPDATE client_summary SET key = '' WHERE client_id = OLD.client_id; DELETE FROM client_ledger WHERE client_id = OLD.client_id; END;
 CREATE TRIGGER time_entries_deleted AFTER DELETE ON time_entries
-BEGIN DELETE FROM facts_cache WHERE first_id <= OLD.client_id AND last_id >= OLD.client_id; DELETE FROM client_summary WHERE client_id = OLD.client_id; DELETE FROM client_ledger WHERE client_id = OLD.client_id; END;
+BEGIN DELETE FROM facts_cache WHERE first_id <= OLD.client_id AND last_id >= OLD.client_id; UPDATE client_summary SET key = '' WHERE client_id = OLD.client_id; DELETE FROM client_ledger WHERE client_id = OLD.client_id; END;
 
 DROP TRIGGER concessions_moved;
 DROP TRIGGER concessions_deleted;
 CREATE TRIGGER concessions_moved AFTER UPDATE OF client_id ON concessions WHEN OLD.client_id <> NEW.client_id
-BEGIN DELETE FROM facts_cache WHERE first_id <= OLD.client_id AND last_id >= OLD.client_id; DELETE FROM client_summary WHERE client_id = OLD.client_id; DELETE FROM client_ledger WHERE client_id = OLD.client_id; END;
+BEGIN DELETE FROM facts_cache WHERE first_id <= OLD.client_id AND last_id >= OLD.client_id; UPDATE client_summary SET key = '' WHERE client_id = OLD.client_id; DELETE FROM client_ledger WHERE client_id = OLD.client_id; END;
 CREATE TRIGGER concessions_deleted AFTER DELETE ON concessions
-BEGIN DELETE FROM facts_cache WHERE first_id <= OLD.client_id AND last_id >= OLD.client_id; DELETE FROM client_summary WHERE client_id = OLD.client_id; DELETE FROM client_ledger WHERE client_id = OLD.client_id; END;
+BEGIN DELETE FROM facts_cache WHERE first_id <= OLD.client_id AND last_id >= OLD.client_id; UPDATE client_summary SET key = '' WHERE client_id = OLD.client_id; DELETE FROM client_ledger WHERE client_id = OLD.client_id; END;
 
 DROP TRIGGER incidents_moved;
 DROP TRIGGER incidents_deleted;
 CREATE TRIGGER incidents_moved AFTER UPDATE OF client_id ON incidents WHEN OLD.client_id <> NEW.client_id
-BEGIN DELETE FROM facts_cache WHERE first_id <= OLD.client_id AND last_id >= OLD.client_id; DELETE FROM client_summary WHERE client_id = OLD.client_id; DELETE FROM client_ledger WHERE client_id = OLD.client_id; END;
+BEGIN DELETE FROM facts_cache WHERE first_id <= OLD.client_id AND last_id >= OLD.client_id; UPDATE client_summary SET key = '' WHERE client_id = OLD.client_id; DELETE FROM client_ledger WHERE client_id = OLD.client_id; END;
 CREATE TRIGGER incidents_deleted AFTER DELETE ON incidents
-BEGIN DELETE FROM facts_cache WHERE first_id <= OLD.client_id AND last_id >= OLD.client_id; DELETE FROM client_summary WHERE client_id = OLD.client_id; DELETE FROM client_ledger WHERE client_id = OLD.client_id; END;
+BEGIN DELETE FROM facts_cache WHERE first_id <= OLD.client_id AND last_id >= OLD.client_id; UPDATE client_summary SET key = '' WHERE client_id = OLD.client_id; DELETE FROM client_ledger WHERE client_id = OLD.client_id; END;
