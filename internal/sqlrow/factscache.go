@@ -137,22 +137,25 @@ func (w *cachedWalk) batch(ctx context.Context, q Q, fq cartera.FactsQuery, key 
 	if len(missing) > 0 && !write {
 		return errFactsCacheIncomplete
 	}
+	if len(missing) == len(clients) {
+		// None cached (a new day, a new policy): compute, cache and hand on
+		// in one pass.
+		w.data = w.data[:0]
+		if err := factsOf(ctx, q, fq, true, clients, false, func(f *cartera.ClientFacts) error {
+			w.data = appendEntry(w.data, f)
+			return fn(f)
+		}); err != nil {
+			return err
+		}
+		return w.insert(ctx, q, key, lo, hi, len(clients))
+	}
 	computed := map[string]*cartera.ClientFacts{}
 	if len(missing) > 0 {
-		ids := make([]string, len(missing))
+		subset := make([]cartera.Client, len(missing))
 		for k, i := range missing {
-			ids[k] = clients[i].ID
+			subset[k] = clients[i]
 		}
-		sub := fq
-		sub.ClientIDs = ids
-		each := func(fn func(*cartera.ClientFacts) error) error { return EachFacts(ctx, q, sub, true, fn) }
-		if len(missing) == len(clients) { // the whole range: read it as one
-			sub.ClientIDs = nil
-			each = func(fn func(*cartera.ClientFacts) error) error {
-				_, err := factsBatch(ctx, q, sub, true, `c.id >= ? AND c.id <= ?`, []any{lo, hi}, fn)
-				return err
-			}
-		}
+		each := func(fn func(*cartera.ClientFacts) error) error { return factsOf(ctx, q, fq, true, subset, true, fn) }
 		if err := each(func(f *cartera.ClientFacts) error {
 			g := *f
 			g.FreeHoursMonth = append([]cartera.MonthHours(nil), f.FreeHoursMonth...)
@@ -176,10 +179,8 @@ func (w *cachedWalk) batch(ctx context.Context, q Q, fq cartera.FactsQuery, key 
 				}
 				w.data = appendEntry(w.data, f)
 			}
-			first, last := clients[missing[start]].ID, clients[missing[end-1]].ID
-			if _, err := q.Exec(ctx, `INSERT INTO facts_cache (first_id, last_id, key, n, data) VALUES (?, ?, ?, ?, ?)`,
-				first, last, key, end-start, w.data); err != nil {
-				return fmt.Errorf("facts cache: %w", err)
+			if err := w.insert(ctx, q, key, clients[missing[start]].ID, clients[missing[end-1]].ID, end-start); err != nil {
+				return err
 			}
 			start = end
 		}
@@ -204,6 +205,15 @@ func (w *cachedWalk) batch(ctx context.Context, q Q, fq cartera.FactsQuery, key 
 		if err := fn(&w.f); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// insert stores the chunk w.data of n clients from first to last.
+func (w *cachedWalk) insert(ctx context.Context, q Q, key, first, last string, n int) error {
+	if _, err := q.Exec(ctx, `INSERT INTO facts_cache (first_id, last_id, key, n, data) VALUES (?, ?, ?, ?, ?)`,
+		first, last, key, n, w.data); err != nil {
+		return fmt.Errorf("facts cache: %w", err)
 	}
 	return nil
 }

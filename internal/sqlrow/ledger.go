@@ -67,21 +67,33 @@ type ledgerClient struct {
 // the last id ("" when there was none).
 func factsBatch(ctx context.Context, q Q, fq cartera.FactsQuery, save bool, where string, args []any,
 	fn func(*cartera.ClientFacts) error) (string, error) {
-	batch := make([]ledgerClient, 0, ledgerBatch)
+	clients := make([]cartera.Client, 0, ledgerBatch)
 	err := q.Each(ctx, `SELECT `+ClientColumns+` FROM clients c WHERE `+where+` ORDER BY c.id LIMIT `+strconv.Itoa(ledgerBatch),
 		func(r Row) error {
 			c, err := ScanClient(r)
-			batch = append(batch, ledgerClient{c: c})
+			clients = append(clients, c)
 			return err
 		}, args...)
-	if err != nil || len(batch) == 0 {
+	if err != nil || len(clients) == 0 {
 		return "", err
+	}
+	return clients[len(clients)-1].ID, factsOf(ctx, q, fq, save, clients, fq.ClientIDs != nil, fn)
+}
+
+// factsOf calls fn with the facts of clients (at most ledgerBatch, in id
+// order) from their ledgers. sparse says they are chosen ones rather than
+// every client of their range.
+func factsOf(ctx context.Context, q Q, fq cartera.FactsQuery, save bool, clients []cartera.Client, sparse bool,
+	fn func(*cartera.ClientFacts) error) error {
+	batch := make([]ledgerClient, len(clients))
+	for i, c := range clients {
+		batch[i].c = c
 	}
 	// The ledgers of every client in turn are one range of the primary key,
 	// read in order beside the clients, with no lookup per client; those of
 	// chosen clients are looked up.
 	ledgerWhere, ledgerArgs := `client_id >= ? AND client_id <= ?`, []any{batch[0].c.ID, batch[len(batch)-1].c.ID}
-	if fq.ClientIDs != nil {
+	if sparse {
 		ledgerWhere, ledgerArgs = `client_id IN (`+Placeholders(len(batch))+`)`, make([]any, len(batch))
 		for i := range batch {
 			ledgerArgs[i] = batch[i].c.ID
@@ -90,7 +102,7 @@ func factsBatch(ctx context.Context, q Q, fq cartera.FactsQuery, save bool, wher
 	i := 0
 	var id string
 	var data []byte
-	err = q.Each(ctx, `SELECT client_id, data FROM client_ledger WHERE `+ledgerWhere+` ORDER BY client_id`,
+	err := q.Each(ctx, `SELECT client_id, data FROM client_ledger WHERE `+ledgerWhere+` ORDER BY client_id`,
 		func(r Row) error {
 			if err := r.Scan(&id, &data); err != nil {
 				return err
@@ -104,7 +116,7 @@ func factsBatch(ctx context.Context, q Q, fq cartera.FactsQuery, save bool, wher
 			return nil
 		}, ledgerArgs...)
 	if err != nil {
-		return "", err
+		return err
 	}
 	var missing []string
 	for i := range batch {
@@ -116,11 +128,11 @@ func factsBatch(ctx context.Context, q Q, fq cartera.FactsQuery, save bool, wher
 	if len(missing) > 0 {
 		var err error
 		if built, err = BuildLedgers(ctx, q, missing); err != nil {
-			return "", err
+			return err
 		}
 		if save {
 			if err := saveLedgers(ctx, q, missing, built); err != nil {
-				return "", err
+				return err
 			}
 		}
 	}
@@ -135,20 +147,20 @@ func factsBatch(ctx context.Context, q Q, fq cartera.FactsQuery, save bool, wher
 		} else if decoded.UnmarshalBinary(batch[i].data) != nil { // damaged: read the records again
 			one, err := BuildLedgers(ctx, q, []string{batch[i].c.ID})
 			if err != nil {
-				return "", err
+				return err
 			}
 			l = one[0]
 		}
 		months, incidents := f.FreeHoursMonth[:0], f.Incidents[:0]
 		f = cartera.ClientFacts{Client: batch[i].c, FreeHoursMonth: months, Incidents: incidents}
 		if err := l.Facts(fq, &f); err != nil {
-			return "", err
+			return err
 		}
 		if err := fn(&f); err != nil {
-			return "", err
+			return err
 		}
 	}
-	return batch[len(batch)-1].c.ID, nil
+	return nil
 }
 
 // BuildLedgers reads the records of the given clients (sorted, no
