@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"strings"
 
@@ -303,116 +302,6 @@ func entityKnown(e cartera.Entity) bool {
 		}
 	}
 	return false
-}
-
-// get reads one record by id.
-func get[T any](ctx context.Context, db *DB, table, cols string, scan func(sqlrow.Row) (T, error), id string) (T, error) {
-	x, err := scan(db.pool.QueryRow(ctx, `SELECT `+cols+` FROM `+table+` WHERE id = $1`, id))
-	if noRows(err) {
-		return x, cartera.NewError(cartera.ENOTFOUND, "record.not_found", "id", id)
-	}
-	return x, err
-}
-
-// Contact returns one contact.
-func (db *DB) Contact(ctx context.Context, id string) (cartera.Contact, error) {
-	return get(ctx, db, "contacts", sqlrow.ContactColumns, sqlrow.ScanContact, id)
-}
-
-// Invoice returns one invoice.
-func (db *DB) Invoice(ctx context.Context, id string) (cartera.Invoice, error) {
-	return get(ctx, db, "invoices", sqlrow.InvoiceColumns, sqlrow.ScanInvoice, id)
-}
-
-// TimeEntry returns one time entry.
-func (db *DB) TimeEntry(ctx context.Context, id string) (cartera.TimeEntry, error) {
-	return get(ctx, db, "time_entries", sqlrow.TimeColumns, sqlrow.ScanTime, id)
-}
-
-// Concession returns one concession.
-func (db *DB) Concession(ctx context.Context, id string) (cartera.Concession, error) {
-	return get(ctx, db, "concessions", sqlrow.ConcessionColumns, sqlrow.ScanConcession, id)
-}
-
-// Incident returns one incident.
-func (db *DB) Incident(ctx context.Context, id string) (cartera.Incident, error) {
-	return get(ctx, db, "incidents", sqlrow.IncidentColumns, sqlrow.ScanIncident, id)
-}
-
-// list reads one page of records in id order. The cursor is the last id of
-// the previous page, base64url-encoded.
-func list[T any](ctx context.Context, db *DB, table, cols string, scan func(sqlrow.Row) (T, error), id func(T) string,
-	q cartera.RecordQuery, clientCol string) ([]T, string, error) {
-	after, err := decodeCursor(q.After)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := cartera.PageLimit(q.Limit, 500, 100)
-	var p params
-	where := "id > " + p.add(after)
-	if q.ClientID != "" {
-		where += " AND " + clientCol + " = " + p.add(q.ClientID)
-	}
-	if q.Owner != "" {
-		if table == "clients" {
-			where += " AND owner_key = " + p.add(cartera.Fold(q.Owner))
-		} else {
-			where += " AND " + clientCol + " IN (SELECT id FROM clients WHERE owner_key = " + p.add(cartera.Fold(q.Owner)) + ")"
-		}
-	}
-	var out []T
-	err = eachRecord(ctx, db.pool, `SELECT `+cols+` FROM `+table+` WHERE `+where+` ORDER BY id LIMIT `+p.add(limit+1), scan,
-		func(x T) error { out = append(out, x); return nil }, p...)
-	if err != nil {
-		return nil, "", fmt.Errorf("list %s: %w", table, err)
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = encodeCursor(id(out[limit-1]))
-	}
-	return out, next, nil
-}
-
-func encodeCursor(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
-
-func decodeCursor(s string) (string, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || strings.IndexByte(string(b), 0) >= 0 {
-		return "", cartera.FieldError("cursor", "record.bad_cursor")
-	}
-	return string(b), nil
-}
-
-// ListClients returns a page of clients in id order.
-func (db *DB) ListClients(ctx context.Context, q cartera.RecordQuery) ([]cartera.Client, string, error) {
-	q.ClientID = ""
-	return list(ctx, db, "clients", sqlrow.ClientColumns, sqlrow.ScanClient, func(c cartera.Client) string { return c.ID }, q, "id")
-}
-
-// ListContacts returns a page of contacts.
-func (db *DB) ListContacts(ctx context.Context, q cartera.RecordQuery) ([]cartera.Contact, string, error) {
-	return list(ctx, db, "contacts", sqlrow.ContactColumns, sqlrow.ScanContact, func(c cartera.Contact) string { return c.ID }, q, "client_id")
-}
-
-// ListInvoices returns a page of invoices.
-func (db *DB) ListInvoices(ctx context.Context, q cartera.RecordQuery) ([]cartera.Invoice, string, error) {
-	return list(ctx, db, "invoices", sqlrow.InvoiceColumns, sqlrow.ScanInvoice, func(v cartera.Invoice) string { return v.ID }, q, "client_id")
-}
-
-// ListTimeEntries returns a page of time entries.
-func (db *DB) ListTimeEntries(ctx context.Context, q cartera.RecordQuery) ([]cartera.TimeEntry, string, error) {
-	return list(ctx, db, "time_entries", sqlrow.TimeColumns, sqlrow.ScanTime, func(e cartera.TimeEntry) string { return e.ID }, q, "client_id")
-}
-
-// ListConcessions returns a page of concessions.
-func (db *DB) ListConcessions(ctx context.Context, q cartera.RecordQuery) ([]cartera.Concession, string, error) {
-	return list(ctx, db, "concessions", sqlrow.ConcessionColumns, sqlrow.ScanConcession, func(c cartera.Concession) string { return c.ID }, q, "client_id")
-}
-
-// ListIncidents returns a page of incidents.
-func (db *DB) ListIncidents(ctx context.Context, q cartera.RecordQuery) ([]cartera.Incident, string, error) {
-	return list(ctx, db, "incidents", sqlrow.IncidentColumns, sqlrow.ScanIncident, func(in cartera.Incident) string { return in.ID }, q, "client_id")
 }
 
 // The column values of each record, in its table's column order; shared by

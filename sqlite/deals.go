@@ -177,12 +177,12 @@ func wonEvidence(ctx context.Context, tx *sql.Tx, d cartera.Deal) error {
 
 // Deal returns one deal.
 func (db *DB) Deal(ctx context.Context, id string) (cartera.Deal, error) {
-	return get(ctx, db, "deals", dealColumns, scanDeal, id)
+	return sqlrow.Get(ctx, readQ{db}, "deals", dealColumns, scanDeal, id)
 }
 
 // ListDeals returns a page of deals in id order.
 func (db *DB) ListDeals(ctx context.Context, q cartera.DealQuery) ([]cartera.Deal, string, error) {
-	after, err := decodeCursor(q.After)
+	after, err := sqlrow.DecodeCursor(q.After)
 	if err != nil {
 		return nil, "", err
 	}
@@ -196,7 +196,7 @@ func (db *DB) ListDeals(ctx context.Context, q cartera.DealQuery) ([]cartera.Dea
 	next := ""
 	if len(out) > limit {
 		out = out[:limit]
-		next = encodeCursor(out[limit-1].ID)
+		next = sqlrow.EncodeCursor(out[limit-1].ID)
 	}
 	return out, next, nil
 }
@@ -269,7 +269,7 @@ func (db *DB) SaveSignal(ctx context.Context, s cartera.Signal) (cartera.Signal,
 
 // Signal returns one signal.
 func (db *DB) Signal(ctx context.Context, id string) (cartera.Signal, error) {
-	return get(ctx, db, "signals", signalColumns, scanSignal, id)
+	return sqlrow.Get(ctx, readQ{db}, "signals", signalColumns, scanSignal, id)
 }
 
 // Signals returns a deal's signals, newest first.
@@ -282,7 +282,7 @@ func (db *DB) Signals(ctx context.Context, dealID string) ([]cartera.Signal, err
 
 // ListSignals returns a page of signals in id order.
 func (db *DB) ListSignals(ctx context.Context, q cartera.RecordQuery) ([]cartera.Signal, string, error) {
-	after, err := decodeCursor(q.After)
+	after, err := sqlrow.DecodeCursor(q.After)
 	if err != nil {
 		return nil, "", err
 	}
@@ -305,7 +305,7 @@ func (db *DB) ListSignals(ctx context.Context, q cartera.RecordQuery) ([]cartera
 	next := ""
 	if len(out) > limit {
 		out = out[:limit]
-		next = encodeCursor(out[limit-1].ID)
+		next = sqlrow.EncodeCursor(out[limit-1].ID)
 	}
 	return out, next, nil
 }
