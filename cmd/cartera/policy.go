@@ -28,7 +28,8 @@ func runPolicy(ctx context.Context, a *app, args []string) error {
 	if *format != "text" && *format != "json" {
 		return &usageError{p.T("cli.bad_format", "value", *format, "allowed", "text, json")}
 	}
-	st, done, err := a.openStore(ctx, c, 0)
+	// --demo builds the demo portfolio as of today, as review does.
+	st, done, err := a.openStore(ctx, c, cartera.DateFromTime(a.nowIn(cartera.DefaultPolicy())))
 	if err != nil {
 		return err
 	}
