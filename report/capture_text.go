@@ -210,10 +210,7 @@ func WriteMatchList(w io.Writer, rules []cartera.MatchRule, un []cartera.Unmatch
 // WriteCandidates lists suggested incidents: who, what kind and in what
 // state, why, and the mail that suggested it.
 func WriteCandidates(w io.Writer, cs []cartera.Candidate, p *i18n.Printer) error {
-	t := newText(w, p, TextOptions{})
-	if len(cs) == 0 {
-		t.printf("%s\n", p.T("candidates.none"))
-	}
+	t := plainList(w, p, len(cs), "candidates.none")
 	for _, c := range cs {
 		t.printf("%s\n", p.T("candidates.line", "id", c.ID, "client", c.ClientID, "kind", c.Kind, "status", string(c.Status)))
 		t.printf("    %s\n", p.Msg(c.Reason))
@@ -230,10 +227,7 @@ func WriteCandidates(w io.Writer, cs []cartera.Candidate, p *i18n.Printer) error
 // WriteSubscriptions lists the calendars and mailboxes serve reads again:
 // what and where, how often, when last and the last error.
 func WriteSubscriptions(w io.Writer, subs []capture.Subscription, p *i18n.Printer) error {
-	t := newText(w, p, TextOptions{})
-	if len(subs) == 0 {
-		t.printf("%s\n", p.T("subscribe.none"))
-	}
+	t := plainList(w, p, len(subs), "subscribe.none")
 	for _, s := range subs {
 		last := p.T("subscribe.never")
 		if !s.LastRun.IsZero() {

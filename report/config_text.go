@@ -95,10 +95,7 @@ func WritePipelineConfig(w io.Writer, m *forecast.Model, p *i18n.Printer) error 
 // WriteReferrals lists the providers by service: name, how to reach them
 // and id, and the note under it.
 func WriteReferrals(w io.Writer, rs []cartera.Referral, p *i18n.Printer) error {
-	t := newText(w, p, TextOptions{})
-	if len(rs) == 0 {
-		t.printf("%s\n", p.T("referrals.none"))
-	}
+	t := plainList(w, p, len(rs), "referrals.none")
 	last := ""
 	for _, r := range rs {
 		if r.Service != last {
@@ -115,10 +112,7 @@ func WriteReferrals(w io.Writer, rs []cartera.Referral, p *i18n.Printer) error {
 
 // WriteHolidays lists the days off the agenda skips, with their weekday.
 func WriteHolidays(w io.Writer, hs []cartera.Holiday, p *i18n.Printer) error {
-	t := newText(w, p, TextOptions{})
-	if len(hs) == 0 {
-		t.printf("%s\n", p.T("holidays.none"))
-	}
+	t := plainList(w, p, len(hs), "holidays.none")
 	for _, h := range hs {
 		t.printf("%s  %s  %s\n", h.Day, pad(p.Weekday(h.Day.Weekday()), 10), h.Name)
 	}
@@ -137,4 +131,14 @@ func WriteUsers(w io.Writer, users []cartera.User, p *i18n.Printer) error {
 		t.printf("%d\t%s\t%s\t%s%s\n", u.ID, u.Email, u.Name, p.T("role."+string(u.Role)), state)
 	}
 	return t.err
+}
+
+// plainList starts an uncoloured list of n items, saying noneKey's line
+// when there is nothing to list.
+func plainList(w io.Writer, p *i18n.Printer, n int, noneKey string) *textWriter {
+	t := newText(w, p, TextOptions{})
+	if n == 0 {
+		t.printf("%s\n", p.T(noneKey))
+	}
+	return t
 }
