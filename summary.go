@@ -22,9 +22,10 @@ type Summary struct {
 	Score    Tenths `json:"score"`
 	Level    string `json:"level"`
 	Breaches int    `json:"breaches"`
-	// Reason is the first reason of the verdict, rendered in each language.
-	ReasonES string `json:"reason_es"`
-	ReasonEN string `json:"reason_en"`
+	// Reason is the first reason of the verdict (none for a client
+	// without reasons), rendered in the reader's language when shown:
+	// report.ClientRows in the API, the printer in the pages.
+	Reason Message `json:"-"`
 }
 
 // ClientSort is how the client list is ordered.

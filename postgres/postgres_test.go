@@ -73,7 +73,7 @@ func TestConcurrentOpensMigrateOnce(t *testing.T) {
 	if err := db.Pool().QueryRow(ctx, `SELECT count(*), count(DISTINCT version) FROM schema_migrations`).Scan(&n, &versions); err != nil {
 		t.Fatal(err)
 	}
-	if n != 12 || versions != 12 {
+	if n != 13 || versions != 13 {
 		t.Errorf("schema_migrations: %d rows, %d versions", n, versions)
 	}
 }

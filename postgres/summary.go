@@ -49,21 +49,25 @@ func (db *DB) SaveSummaries(ctx context.Context, key string, rows []cartera.Summ
 			b.Queue(`DELETE FROM client_summary`)
 		}
 		for _, s := range rows {
+			reason, err := cartera.EncodeMessage(s.Reason)
+			if err != nil {
+				return fmt.Errorf("summaries: %w", err)
+			}
 			b.Queue(`INSERT INTO client_summary (client_id, key, verdict, urgency, currency,
 				revenue, margin, margin_pct, has_revenue, hours, discounts, concessions, overdue, score, neg_score, level, breaches,
-				reason_es, reason_en, name_key, owner_key)
-				SELECT id, $1, $2, $3, currency, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, name_key, owner_key
-				FROM clients WHERE id = $18
+				reason, name_key, owner_key)
+				SELECT id, $1, $2, $3, currency, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, name_key, owner_key
+				FROM clients WHERE id = $17
 				ON CONFLICT (client_id) DO UPDATE SET key = excluded.key, verdict = excluded.verdict, urgency = excluded.urgency,
 				currency = excluded.currency, revenue = excluded.revenue, margin = excluded.margin,
 				margin_pct = excluded.margin_pct, has_revenue = excluded.has_revenue, hours = excluded.hours,
 				discounts = excluded.discounts, concessions = excluded.concessions, overdue = excluded.overdue,
 				score = excluded.score, neg_score = excluded.neg_score, level = excluded.level, breaches = excluded.breaches,
-				reason_es = excluded.reason_es, reason_en = excluded.reason_en, name_key = excluded.name_key,
+				reason = excluded.reason, name_key = excluded.name_key,
 				owner_key = excluded.owner_key`,
 				key, string(s.Verdict), int64(s.Verdict.Urgency()), s.Revenue, s.Margin, int64(s.MarginPct),
 				s.HasRevenue, int64(s.Hours), s.Discounts, s.Concessions, s.Overdue, int64(s.Score), -int64(s.Score), s.Level,
-				int64(s.Breaches), s.ReasonES, s.ReasonEN, s.ClientID)
+				int64(s.Breaches), reason, s.ClientID)
 		}
 		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
 			return fmt.Errorf("summaries: %w", err)
@@ -73,16 +77,16 @@ func (db *DB) SaveSummaries(ctx context.Context, key string, rows []cartera.Summ
 }
 
 const summaryColumns = `s.verdict, s.currency, s.revenue, s.margin, s.margin_pct, s.has_revenue, s.hours, s.discounts, s.concessions,
-	s.overdue, s.score, s.level, s.breaches, s.reason_es, s.reason_en`
+	s.overdue, s.score, s.level, s.breaches, s.reason`
 
 // scanRow reads a client followed by its (possibly missing) summary.
 func scanRow(rows sqlrow.Row, extra ...any) (cartera.ClientRow, error) {
 	var r cartera.ClientRow
-	var verdict, cur, level, es, en *string
+	var verdict, cur, level, reason *string
 	var revenue, margin, pct, hours, disc, conc, overdue, score, breaches *int64
 	var hasRev *bool
 	c, err := sqlrow.ScanClient(sqlrow.With(rows, append([]any{&verdict, &cur, &revenue, &margin, &pct, &hasRev, &hours, &disc, &conc,
-		&overdue, &score, &level, &breaches, &es, &en}, extra...)...))
+		&overdue, &score, &level, &breaches, &reason}, extra...)...))
 	if err != nil {
 		return r, err
 	}
@@ -92,7 +96,10 @@ func scanRow(rows sqlrow.Row, extra ...any) (cartera.ClientRow, error) {
 			ClientID: c.ID, Verdict: cartera.Verdict(*verdict), Currency: cartera.Currency(*cur),
 			Revenue: *revenue, Margin: *margin, MarginPct: cartera.BasisPoints(*pct), HasRevenue: *hasRev,
 			Hours: cartera.Hours(*hours), Discounts: *disc, Concessions: *conc, Overdue: *overdue, Score: cartera.Tenths(*score),
-			Level: *level, Breaches: int(*breaches), ReasonES: *es, ReasonEN: *en,
+			Level: *level, Breaches: int(*breaches),
+		}
+		if r.Summary.Reason, err = cartera.DecodeMessage(*reason); err != nil {
+			return r, fmt.Errorf("summary of %s: %w", c.ID, err)
 		}
 	}
 	return r, nil

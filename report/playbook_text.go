@@ -200,18 +200,6 @@ func (t *textWriter) mark(text, query string) string {
 	return b.String()
 }
 
-// periodLabel names a win/loss period: nov 2026, T4 2026, 2026.
-func periodLabel(p *i18n.Printer, per playbook.Period, start cartera.Date) string {
-	y, m, _ := start.YMD()
-	switch per {
-	case playbook.PeriodMonth:
-		return p.Month(start)
-	case playbook.PeriodYear:
-		return fmt.Sprint(y)
-	}
-	return p.T("winloss.quarter", "q", (int(m)-1)/3+1, "year", fmt.Sprint(y))
-}
-
 func moneyList(p *i18n.Printer, ms []cartera.Money) string {
 	if len(ms) == 0 {
 		return p.Money(cartera.Money{Currency: "EUR"})
@@ -235,7 +223,7 @@ func WriteWinLoss(w io.Writer, wl *playbook.WinLoss, p *i18n.Printer, o TextOpti
 	}
 	t.heading(p.T("winloss.periods"), len(wl.Periods), "")
 	for _, ps := range wl.Periods {
-		t.outcomes(periodLabel(p, wl.Period, ps.Start), ps.Outcomes)
+		t.outcomes(WinLossPeriod(p, wl.Period, ps.Start), ps.Outcomes)
 	}
 	t.heading(p.T("winloss.reasons"), len(wl.Reasons), "")
 	for _, r := range wl.Reasons {

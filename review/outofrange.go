@@ -9,7 +9,6 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/assess"
-	"github.com/cartera/cartera/i18n"
 )
 
 // One client whose stored amounts are beyond cartera's bounds (written
@@ -177,13 +176,12 @@ func OutOfRange(id string, cur cartera.Currency) error {
 }
 
 // unassessed is the summary of a client whose figures cannot be computed:
-// no verdict, and the reason in both languages.
-func unassessed(ctx context.Context, st cartera.Store, id string, es, en *i18n.Printer) (cartera.Summary, error) {
+// no verdict, and the reason why.
+func unassessed(ctx context.Context, st cartera.Store, id string) (cartera.Summary, error) {
 	cl, err := st.Client(ctx, id)
 	if err != nil {
 		return cartera.Summary{}, err
 	}
-	msg := cartera.ErrorMessage(OutOfRange(id, cl.Currency))
 	return cartera.Summary{ClientID: id, Verdict: cartera.VerdictUnassessed, Currency: cl.Currency,
-		ReasonES: es.Msg(msg), ReasonEN: en.Msg(msg)}, nil
+		Reason: cartera.ErrorMessage(OutOfRange(id, cl.Currency))}, nil
 }

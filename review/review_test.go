@@ -108,8 +108,17 @@ func TestRefreshRecomputesOnlyWhatChanged(t *testing.T) {
 	}
 	page, _ := st.Clients(ctx, cartera.ClientQuery{Search: "Talleres Ruiz"})
 	before := page.Rows[0].Summary
-	if before.Verdict != cartera.VerdictRenegotiate || before.ReasonES == "" || before.ReasonEN == "" {
+	if before.Verdict != cartera.VerdictRenegotiate {
 		t.Fatalf("summary %+v", before)
+	}
+	// The stored first reason is the assessment's, facts and all, so that
+	// it renders in the reader's language as the client page would.
+	a, err := review.One(ctx, st, asOf, page.Rows[0].Client.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Reasons) == 0 || !reflect.DeepEqual(before.Reason, a.Reasons[0]) {
+		t.Fatalf("stored reason %v, the assessment's first %v", before.Reason, a.Reasons)
 	}
 	// A threat logged today must turn the verdict to "end".
 	if _, err := st.SaveIncident(ctx, cartera.Incident{ID: "NEW", ClientID: page.Rows[0].Client.ID,

@@ -10,7 +10,6 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/assess"
-	"github.com/cartera/cartera/i18n"
 )
 
 // SummaryKey identifies the summaries valid for an as-of date under a
@@ -21,9 +20,9 @@ func SummaryKey(asOf cartera.Date, pol cartera.Policy) string {
 	return fmt.Sprintf("%s/%s", asOf, hex.EncodeToString(h[:8]))
 }
 
-// Summarize reduces an assessment to what the client list shows, with the
-// first reason rendered in both languages.
-func Summarize(a *assess.Assessment, es, en *i18n.Printer) cartera.Summary {
+// Summarize reduces an assessment to what the client list shows, with its
+// first reason.
+func Summarize(a *assess.Assessment) cartera.Summary {
 	e := a.Economic
 	free := e.CostPerHour.ForHours(e.FreeHours).Amount
 	s := cartera.Summary{
@@ -34,7 +33,7 @@ func Summarize(a *assess.Assessment, es, en *i18n.Printer) cartera.Summary {
 		Breaches: len(a.Breaches),
 	}
 	if len(a.Reasons) > 0 {
-		s.ReasonES, s.ReasonEN = es.Msg(a.Reasons[0]), en.Msg(a.Reasons[0])
+		s.Reason = a.Reasons[0]
 	}
 	return s
 }
@@ -99,19 +98,18 @@ func (p *Prepared) Save(ctx context.Context, st cartera.Store) error {
 func summarize(ctx context.Context, st cartera.Store, asOf cartera.Date, pol cartera.Policy, ids []string) ([]cartera.Summary, error) {
 	q := assess.Query(asOf, pol)
 	judge := assess.New(pol, q)
-	es, en := i18n.New(i18n.ES, pol.Location()), i18n.New(i18n.EN, pol.Location())
 	var rows []cartera.Summary
 	collect := func(f *cartera.ClientFacts, a *assess.Assessment) error {
 		if err := NameContacts(ctx, st, a); err != nil {
 			return err
 		}
-		rows = append(rows, Summarize(a, es, en))
+		rows = append(rows, Summarize(a))
 		return nil
 	}
 	// A client whose figures are out of range gets a summary that says so
 	// instead of stopping everyone's.
 	bad := func(id string) error {
-		s, err := unassessed(ctx, st, id, es, en)
+		s, err := unassessed(ctx, st, id)
 		rows = append(rows, s)
 		return err
 	}

@@ -49,15 +49,19 @@ func (db *DB) SaveSummaries(ctx context.Context, key string, rows []cartera.Summ
 	}
 	st, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO client_summary (client_id, key, verdict, urgency, currency,
 		revenue, margin, margin_pct, has_revenue, hours, discounts, concessions, overdue, score, neg_score, level, breaches,
-		reason_es, reason_en, name_key, owner_key)
-		SELECT id, ?, ?, ?, currency, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, name_key, owner_key FROM clients WHERE id = ?`)
+		reason, name_key, owner_key)
+		SELECT id, ?, ?, ?, currency, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, name_key, owner_key FROM clients WHERE id = ?`)
 	if err != nil {
 		return fmt.Errorf("summaries: %w", err)
 	}
 	for _, s := range rows {
+		reason, err := cartera.EncodeMessage(s.Reason)
+		if err != nil {
+			return fmt.Errorf("summaries: %w", err)
+		}
 		if _, err := st.ExecContext(ctx, key, string(s.Verdict), s.Verdict.Urgency(), s.Revenue, s.Margin, int64(s.MarginPct),
 			boolInt(s.HasRevenue), int64(s.Hours), s.Discounts, s.Concessions, s.Overdue, int64(s.Score), -int64(s.Score), s.Level,
-			s.Breaches, s.ReasonES, s.ReasonEN, s.ClientID); err != nil {
+			s.Breaches, reason, s.ClientID); err != nil {
 			return fmt.Errorf("summaries: %w", err)
 		}
 	}
@@ -65,15 +69,15 @@ func (db *DB) SaveSummaries(ctx context.Context, key string, rows []cartera.Summ
 }
 
 const summaryColumns = `s.verdict, s.currency, s.revenue, s.margin, s.margin_pct, s.has_revenue, s.hours, s.discounts, s.concessions,
-	s.overdue, s.score, s.level, s.breaches, s.reason_es, s.reason_en`
+	s.overdue, s.score, s.level, s.breaches, s.reason`
 
 // scanRow reads a client followed by its (possibly missing) summary.
 func scanRow(rows *sql.Rows, extra ...any) (cartera.ClientRow, error) {
 	var r cartera.ClientRow
-	var verdict, cur, level, es, en sql.NullString
+	var verdict, cur, level, reason sql.NullString
 	var revenue, margin, pct, hasRev, hours, disc, conc, overdue, score, breaches sql.NullInt64
 	c, err := sqlrow.ScanClient(scanPlus2{rows, append([]any{&verdict, &cur, &revenue, &margin, &pct, &hasRev, &hours, &disc, &conc,
-		&overdue, &score, &level, &breaches, &es, &en}, extra...)})
+		&overdue, &score, &level, &breaches, &reason}, extra...)})
 	if err != nil {
 		return r, err
 	}
@@ -83,7 +87,10 @@ func scanRow(rows *sql.Rows, extra ...any) (cartera.ClientRow, error) {
 			ClientID: c.ID, Verdict: cartera.Verdict(verdict.String), Currency: cartera.Currency(cur.String),
 			Revenue: revenue.Int64, Margin: margin.Int64, MarginPct: cartera.BasisPoints(pct.Int64), HasRevenue: hasRev.Int64 == 1,
 			Hours: cartera.Hours(hours.Int64), Discounts: disc.Int64, Concessions: conc.Int64, Overdue: overdue.Int64, Score: cartera.Tenths(score.Int64),
-			Level: level.String, Breaches: int(breaches.Int64), ReasonES: es.String, ReasonEN: en.String,
+			Level: level.String, Breaches: int(breaches.Int64),
+		}
+		if r.Summary.Reason, err = cartera.DecodeMessage(reason.String); err != nil {
+			return r, fmt.Errorf("summary of %s: %w", c.ID, err)
 		}
 	}
 	return r, nil

@@ -508,11 +508,25 @@ func summaryFixture(t *testing.T, st cartera.Store) []cartera.Summary {
 		sums = append(sums, cartera.Summary{
 			ClientID: id, Verdict: verdicts[i%4], Currency: "EUR", Revenue: int64(1000 * (i % 7)), Margin: int64(100 * (i % 5)),
 			MarginPct: cartera.BasisPoints(i * 10), HasRevenue: true, Discounts: int64(i), Concessions: int64(2 * i), Score: cartera.Tenths(i % 3 * 10), Level: "low",
-			Breaches: i % 3, ReasonES: "motivo", ReasonEN: "reason",
+			Breaches: i % 3, Reason: summaryReason(i),
 		})
 	}
 	Load(t, st, f)
 	return sums
+}
+
+// summaryReason is a first reason with facts of several types, or none:
+// the store keeps them as they are, for the reader's language later.
+func summaryReason(i int) cartera.Message {
+	switch i % 3 {
+	case 0:
+		return cartera.Message{}
+	case 1:
+		return cartera.M("reason.late_payments", "n", i, "of", int64(i+1), "days", 30,
+			"overdue", cartera.Money{Amount: int64(1000 * i), Currency: "EUR"}, "since", cartera.DateOf(2026, 3, 1+i))
+	}
+	return cartera.M("reason.concessions", "line", cartera.M("breach.discount", "pct", cartera.BasisPoints(100*i)),
+		"kinds", []string{"insult", "threat"}, "h", cartera.Hours(i*50), "at", time.Date(2026, 5, 2, 8, 30, 0, 0, time.UTC))
 }
 
 func testSummaries(t *testing.T, st cartera.Store) {
@@ -585,7 +599,7 @@ func testSummaries(t *testing.T, st cartera.Store) {
 				t.Errorf("%s desc=%v: out of order", sortBy, desc)
 			}
 			for _, r := range rows {
-				if r.Summary != byID[r.Client.ID] {
+				if !reflect.DeepEqual(r.Summary, byID[r.Client.ID]) {
 					t.Errorf("%s: summary %+v, want %+v", r.Client.ID, r.Summary, byID[r.Client.ID])
 					break
 				}

@@ -28,10 +28,8 @@ func (s *Server) apiClientList(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		if page.Rows == nil {
-			page.Rows = []cartera.ClientRow{}
-		}
-		return clientListBody{listBody[cartera.ClientRow]{Items: page.Rows, NextCursor: page.Next}, c.updating}, nil
+		return clientListBody{listBody[report.ClientRowOut]{Items: report.ClientRows(page.Rows, c.pol.Location()), NextCursor: page.Next},
+			c.updating}, nil
 	})
 }
 
@@ -39,7 +37,7 @@ func (s *Server) apiClientList(w http.ResponseWriter, r *http.Request) error {
 // summaries are the last ones assessed while the current ones are being
 // assessed (the API's side of the page's note).
 type clientListBody struct {
-	listBody[cartera.ClientRow]
+	listBody[report.ClientRowOut]
 	Updating bool `json:"updating,omitempty"`
 }
 

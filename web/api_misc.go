@@ -21,10 +21,10 @@ type portfolioBody struct {
 	AsOf cartera.Date `json:"as_of"`
 	// Updating says the figures are the last ones assessed while the
 	// current ones are being assessed.
-	Updating  bool                 `json:"updating,omitempty"`
-	Portfolio report.PortfolioJSON `json:"portfolio"`
-	Today     []cartera.ClientRow  `json:"today"`
-	Breached  []cartera.ClientRow  `json:"breached"`
+	Updating  bool                  `json:"updating,omitempty"`
+	Portfolio report.PortfolioJSON  `json:"portfolio"`
+	Today     []report.ClientRowOut `json:"today"`
+	Breached  []report.ClientRowOut `json:"breached"`
 }
 
 func (s *Server) apiAssessments(w http.ResponseWriter, r *http.Request) error {
@@ -32,14 +32,9 @@ func (s *Server) apiAssessments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	body := portfolioBody{AsOf: d.AsOf, Updating: updating, Today: d.Today, Breached: d.Breached,
+	loc := rc(r).pol.Location()
+	body := portfolioBody{AsOf: d.AsOf, Updating: updating, Today: report.ClientRows(d.Today, loc), Breached: report.ClientRows(d.Breached, loc),
 		Portfolio: report.PortfolioJSON{Portfolio: d.Portfolio, Finding: report.Message(d.Portfolio.Attention.Finding, rc(r).p)}}
-	if body.Today == nil {
-		body.Today = []cartera.ClientRow{}
-	}
-	if body.Breached == nil {
-		body.Breached = []cartera.ClientRow{}
-	}
 	return writeJSON(w, http.StatusOK, body)
 }
 

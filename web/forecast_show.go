@@ -108,7 +108,7 @@ func periodLinks(pr *i18n.Printer, today cartera.Date, current forecast.Period) 
 	out := make([]periodLink, len(labels))
 	for i, l := range labels {
 		p, _ := forecast.ParsePeriod(l, today)
-		out[i] = periodLink{Label: l, Name: periodName(pr, p), Current: p.From == current.From && p.To == current.To}
+		out[i] = periodLink{Label: l, Name: report.ForecastPeriod(pr, p), Current: p.From == current.From && p.To == current.To}
 	}
 	return out
 }

@@ -39,7 +39,7 @@ var funcs = template.FuncMap{
 	"add":          func(a, b int) int { return a + b },
 	"div100":       func(x float64) float64 { return x / 100 },
 	"sub":          func(a, b int) int { return a - b },
-	"periodName":   periodName,
+	"periodName":   report.ForecastPeriod,
 	// capital writes a heading's first letter in capitals ("Contacto
 	// inicial"): catalog names are lower case for use inside sentences.
 	"capital": func(s string) string {

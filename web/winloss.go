@@ -3,13 +3,10 @@ package web
 import (
 	"math"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/cartera/cartera"
-	"github.com/cartera/cartera/forecast"
-	"github.com/cartera/cartera/i18n"
 	"github.com/cartera/cartera/playbook"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -123,37 +120,8 @@ func (s *Server) winlossShow(w http.ResponseWriter, r *http.Request) error {
 	if data.Period == "" {
 		data.Period = string(o.Period)
 	}
-	data.Chart = newWinlossChart(data.W, func(d cartera.Date) string { return winlossLabel(p, o.Period, d) })
+	data.Chart = newWinlossChart(data.W, func(d cartera.Date) string { return report.WinLossPeriod(p, o.Period, d) })
 	return s.page(w, r, "winloss", "winloss", data)
-}
-
-// winlossLabel names a period as the command line does: "T4 2026",
-// "nov 2026", "2026".
-func winlossLabel(p *i18n.Printer, per playbook.Period, start cartera.Date) string {
-	y, m, _ := start.YMD()
-	switch per {
-	case playbook.PeriodMonth:
-		return p.Month(start)
-	case playbook.PeriodYear:
-		return strconv.Itoa(y)
-	}
-	return p.T("winloss.quarter", "q", (int(m)-1)/3+1, "year", strconv.Itoa(y))
-}
-
-// periodName names a forecast period for people rather than for the
-// address bar: "T4 2026" for 2026-Q4, "S2 2026" for 2026-H2, "nov 2026"
-// for 2026-11, "2026" for a year.
-func periodName(p *i18n.Printer, per forecast.Period) string {
-	y, m, _ := per.From.YMD()
-	switch {
-	case strings.Contains(per.Label, "-Q"):
-		return p.T("winloss.quarter", "q", (int(m)-1)/3+1, "year", strconv.Itoa(y))
-	case strings.Contains(per.Label, "-H"):
-		return p.T("web.half", "h", (int(m)-1)/6+1, "year", strconv.Itoa(y))
-	case len(per.Label) == 7:
-		return p.Month(per.From)
-	}
-	return per.Label
 }
 
 // apiWinLoss answers the analysis, as cartera winloss --format json.

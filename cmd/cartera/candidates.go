@@ -7,6 +7,7 @@ import (
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/capture"
 	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/report"
 )
 
 // runCandidates is the review queue of candidate incidents: messages at
@@ -60,19 +61,7 @@ func runCandidates(ctx context.Context, a *app, args []string) error {
 		if *format == "json" {
 			return writeJSON(a.stdout, list)
 		}
-		if len(list) == 0 {
-			fmt.Fprintln(a.stdout, p.T("candidates.none"))
-		}
-		for _, c := range list {
-			fmt.Fprintln(a.stdout, p.T("candidates.line", "id", c.ID, "client", c.ClientID, "kind", c.Kind, "status", string(c.Status)))
-			fmt.Fprintln(a.stdout, "    "+p.Msg(c.Reason))
-			if c.Subject != "" {
-				fmt.Fprintln(a.stdout, "    "+p.T("candidates.subject", "subject", c.Subject))
-			}
-			if c.Excerpt != "" {
-				fmt.Fprintln(a.stdout, "    "+c.Excerpt)
-			}
-		}
+		return report.WriteCandidates(a.stdout, list, p)
 	case "confirm":
 		cand, err := st.Candidate(ctx, rest[0])
 		if err != nil {

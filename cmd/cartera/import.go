@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	stdmaps "maps"
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -18,6 +16,7 @@ import (
 	"github.com/cartera/cartera/capture"
 	"github.com/cartera/cartera/csvio"
 	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -140,55 +139,9 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		}
 	}
 	if *format == "json" {
-		if crep == nil {
-			return writeJSON(a.stdout, rep)
-		}
-		return writeJSON(a.stdout, map[string]any{"files": rep.Files, "rows": rep.Rows, "dry_run": rep.DryRun, "capture": crep})
+		return writeJSON(a.stdout, report.ImportJSON(rep, crep))
 	}
-	key := "import.done"
-	if *dry {
-		key = "import.dry_run_done"
-	}
-	nfiles, rows := len(rep.Files), rep.Rows
-	if crep != nil {
-		nfiles += len(crep.Sources)
-		for _, s := range crep.Sources {
-			rows += int64(s.Items)
-		}
-	}
-	fmt.Fprintln(a.stdout, p.T(key, "files", nfiles, "n", rows, "seconds", a.now().Sub(start).Round(10*time.Millisecond).String()))
-	for _, f := range rep.Files {
-		fmt.Fprintln(a.stdout, "  "+p.T("import.file_line", "name", f.Name, "entity", string(f.Entity), "n", f.Rows,
-			"format", strings.ToUpper(f.Format), "encoding", strings.ToUpper(f.Encoding)))
-		if f.Mapping != "" && f.DateOrder != "" {
-			fmt.Fprintln(a.stdout, "    "+p.T("import.mapping_used", "mapping", f.Mapping, "order", f.DateOrder))
-		} else if f.Mapping != "" {
-			fmt.Fprintln(a.stdout, "    "+p.T("import.mapping_iso", "mapping", f.Mapping))
-		}
-		if len(f.Ignored) > 0 {
-			fmt.Fprintln(a.stdout, "    "+p.T("import.ignored", "columns", f.Ignored))
-		}
-		for _, m := range f.Matched {
-			fmt.Fprintln(a.stdout, "    "+p.T("import.project_matched", "project", m.Project, "client", m.ClientID, "by", p.T("import.by_"+m.By), "n", m.Rows))
-		}
-		for _, m := range f.Unmatched {
-			fmt.Fprintln(a.stdout, "    "+p.T("import.project_unmatched", "project", m.Project, "tracker_client", m.Client, "n", m.Rows))
-		}
-		if f.FooterLines > 0 {
-			fmt.Fprintln(a.stdout, "    "+p.T("import.footer_skipped", "n", f.FooterLines, "line", f.FooterLine))
-		}
-		if f.Skipped > 0 {
-			fmt.Fprintln(a.stdout, "    "+p.T("import.rows_skipped", "n", f.Skipped, "columns", f.SkippedFor))
-		}
-		for _, cur := range slices.Sorted(stdmaps.Keys(f.OtherCurrencies)) {
-			fmt.Fprintln(a.stdout, "    "+p.T("import.other_currency", "n", f.OtherCurrencies[cur], "currency", string(cur),
-				"mine", string(pol.Currency)))
-		}
-	}
-	if crep != nil {
-		printCapture(a.stdout, p, crep)
-	}
-	return nil
+	return report.WriteImport(a.stdout, rep, crep, a.now().Sub(start).Round(10*time.Millisecond), pol.Currency, p)
 }
 
 // loadMapping reads a --map file.

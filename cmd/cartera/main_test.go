@@ -344,6 +344,11 @@ func TestPolicyCommand(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "max_days_late              30") {
 		t.Errorf("reset: %s %s", r.stdout, r.stderr)
 	}
+	// The demo's policy: the demo is built as of today, not as of day zero.
+	r = runBin(t, nil, "policy", "--demo")
+	if r.code != 0 || !strings.Contains(r.stdout, "max_days_late") {
+		t.Errorf("demo: %d %s %s", r.code, r.stdout, r.stderr)
+	}
 }
 
 func TestUsageErrors(t *testing.T) {

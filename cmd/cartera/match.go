@@ -7,6 +7,7 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/capture"
+	"github.com/cartera/cartera/report"
 )
 
 // runMatch shows and edits the match table: which address, domain, tax id
@@ -63,24 +64,9 @@ func runMatch(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		if *format == "json" {
-			return writeJSON(a.stdout, map[string]any{"rules": rules, "unmatched": un})
+			return writeJSON(a.stdout, report.MatchListOut{Rules: rules, Unmatched: un})
 		}
-		if len(rules) == 0 {
-			fmt.Fprintln(a.stdout, p.T("match.no_rules"))
-		} else {
-			fmt.Fprintln(a.stdout, p.T("match.rules_title"))
-		}
-		for _, r := range rules {
-			fmt.Fprintln(a.stdout, "  "+p.T("match.rule_line", "kind", string(r.Kind), "value", r.Value, "role", string(r.Role),
-				"client", r.ClientID, "contact", r.ContactID, "deal", r.DealID))
-		}
-		if len(un) > 0 {
-			fmt.Fprintln(a.stdout, p.T("match.unmatched_title", "n", len(un)))
-		}
-		for _, u := range un {
-			fmt.Fprintln(a.stdout, "  "+p.T("match.unmatched_line", "kind", string(u.Kind), "value", u.Value, "hint", u.Hint,
-				"source", p.T("capture.kind_"+u.Source), "n", u.Seen, "last", u.Last))
-		}
+		return report.WriteMatchList(a.stdout, rules, un, p)
 	case "add", "self", "ignore":
 		r := cartera.MatchRule{Kind: kind, Value: value, Role: cartera.RoleClient}
 		switch action {

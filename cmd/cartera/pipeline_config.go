@@ -3,12 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
-	"sort"
 	"strings"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -81,42 +80,8 @@ func runPipeline(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	pl := m.Pipeline()
 	if pc.format == "json" {
-		return writeJSON(a.stdout, struct {
-			Pipeline cartera.Pipeline `json:"pipeline"`
-			Rates    any              `json:"rates"`
-		}{pl, m.Rates()})
+		return writeJSON(a.stdout, report.PipelineConfigJSON(m))
 	}
-	w := a.stdout
-	fmt.Fprintln(w, p.T("pipeline.title"))
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "  %-22s %8s %10s %12s\n", p.T("pipeline.col_stage"), p.T("pipeline.col_prior"), p.T("pipeline.col_rate"), p.T("pipeline.col_max_age"))
-	for i, s := range pl.Stages {
-		r := m.Rates()[i]
-		fmt.Fprintf(w, "  %-22s %8s %10s %12s\n", p.Value(s.ID), p.Percent(s.Prior), p.Percent(r.Rate),
-			p.T("pipeline.days", "n", s.MaxAge))
-		fmt.Fprintf(w, "  %s\n", p.T("pipeline.rate_from", "won", r.Won, "reached", r.Reached))
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, p.T("pipeline.params", "k", pl.Shrinkage, "half", pl.EvidenceHalfLife, "silence", pl.SilenceDays,
-		"horizon", pl.CalibrationHorizon))
-	fmt.Fprintln(w, p.T("pipeline.caps", "need", pl.CapNeedUnknown, "capacity", pl.CapCapacityUnknown,
-		"decision", pl.CapDecisionUnknown, "no", pl.CapAnyNo))
-	var kinds []string
-	for k := range pl.Evidence {
-		kinds = append(kinds, string(k))
-	}
-	sort.Strings(kinds)
-	for _, k := range kinds {
-		fmt.Fprintf(w, "  %-28s ×%s\n", p.Value(cartera.SignalKind(k)), p.Decimal(int64(pl.Evidence[cartera.SignalKind(k)]), 2))
-	}
-	for _, k := range cartera.SignalKinds {
-		if f, ok := pl.Floors[k]; ok {
-			fmt.Fprintf(w, "  %-28s ≥ %s\n", p.Value(k), p.Percent(f))
-		}
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, p.T("pipeline.hint"))
-	return nil
+	return report.WritePipelineConfig(a.stdout, m, p)
 }

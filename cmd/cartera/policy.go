@@ -7,6 +7,7 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/report"
 )
 
 // runPolicy shows or changes the red lines and thresholds:
@@ -27,7 +28,8 @@ func runPolicy(ctx context.Context, a *app, args []string) error {
 	if *format != "text" && *format != "json" {
 		return &usageError{p.T("cli.bad_format", "value", *format, "allowed", "text, json")}
 	}
-	st, done, err := a.openStore(ctx, c, 0)
+	// --demo builds the demo portfolio as of today, as review does.
+	st, done, err := a.openStore(ctx, c, cartera.DateFromTime(a.nowIn(cartera.DefaultPolicy())))
 	if err != nil {
 		return err
 	}
@@ -84,8 +86,7 @@ func runPolicy(ctx context.Context, a *app, args []string) error {
 	if *format == "json" {
 		return writeJSON(a.stdout, pol)
 	}
-	printPolicy(a, p, pol)
-	return nil
+	return report.WritePolicy(a.stdout, pol, p)
 }
 
 // fieldError names the offending key in front of the message.
@@ -94,36 +95,4 @@ func fieldError(p *i18n.Printer, err error) error {
 		return cartera.NewError(e.Code, "policy.field_error", "key", e.Field, "message", p.Msg(e.Msg))
 	}
 	return err
-}
-
-func printPolicy(a *app, p *i18n.Printer, pol cartera.Policy) {
-	def := cartera.DefaultPolicy()
-	fmt.Fprintln(a.stdout, p.T("policy.title"))
-	for _, k := range cartera.PolicyKeys {
-		v, dv := p.PolicyValue(pol, k), p.PolicyValue(def, k)
-		mark := ""
-		if v != dv {
-			mark = "  " + p.T("policy.default_was", "value", dv)
-		}
-		fmt.Fprintf(a.stdout, "  %-26s %s%s\n", k, v, mark)
-		fmt.Fprintf(a.stdout, "  %-26s %s\n", "", p.T("policy.help."+k))
-	}
-	fmt.Fprintln(a.stdout, "  weight.<kind>")
-	for _, k := range cartera.IncidentKinds {
-		mark := ""
-		if pol.Weight(k) != def.Weight(k) {
-			mark = "  " + p.T("policy.default_was", "value", fmt.Sprint(def.Weight(k)))
-		}
-		fmt.Fprintf(a.stdout, "    %-24s %d  (%s)%s\n", "weight."+string(k), pol.Weight(k), p.T("kind."+string(k)), mark)
-	}
-	fmt.Fprintln(a.stdout, "  half_life.<line>")
-	for _, l := range cartera.BreachLines {
-		mark := ""
-		if pol.BreachHalfLifeDays(l) != def.BreachHalfLifeDays(l) {
-			mark = "  " + p.T("policy.default_was", "value", fmt.Sprint(def.BreachHalfLifeDays(l)))
-		}
-		fmt.Fprintf(a.stdout, "    %-24s %d%s\n", "half_life."+l, pol.BreachHalfLifeDays(l), mark)
-	}
-	fmt.Fprintln(a.stdout)
-	fmt.Fprintln(a.stdout, p.T("policy.hint"))
 }

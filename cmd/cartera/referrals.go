@@ -7,6 +7,7 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/playbook"
+	"github.com/cartera/cartera/report"
 )
 
 // cartera referrals and cartera holidays: the providers you recommend and
@@ -47,29 +48,7 @@ func runReferrals(ctx context.Context, a *app, args []string) error {
 			}
 			return writeJSON(a.stdout, all)
 		}
-		if len(all) == 0 {
-			fmt.Fprintln(a.stdout, p.T("referrals.none"))
-			return nil
-		}
-		last := ""
-		for _, r := range all {
-			if r.Service != last {
-				fmt.Fprintln(a.stdout, r.Service)
-				last = r.Service
-			}
-			var how []string
-			for _, s := range []string{r.Contact, r.Email, r.Phone, r.URL} {
-				if s != "" {
-					how = append(how, s)
-				}
-			}
-			line := "  " + r.Name + " · " + strings.Join(how, " · ") + "  [" + r.ID + "]"
-			if r.Note != "" {
-				line += "\n    " + r.Note
-			}
-			fmt.Fprintln(a.stdout, line)
-		}
-		return nil
+		return report.WriteReferrals(a.stdout, all, p)
 	case "add", "nueva", "nuevo":
 		if len(rest) > 0 {
 			return &usageError{p.T("cli.unexpected_args", "args", strings.Join(rest, " "), "command", "referrals")}
@@ -126,13 +105,7 @@ func runHolidays(ctx context.Context, a *app, args []string) error {
 			}
 			return writeJSON(a.stdout, hs)
 		}
-		if len(hs) == 0 {
-			fmt.Fprintln(a.stdout, p.T("holidays.none"))
-		}
-		for _, h := range hs {
-			fmt.Fprintf(a.stdout, "%s  %s  %s\n", h.Day, pad(p.Weekday(h.Day.Weekday()), 10), h.Name)
-		}
-		return nil
+		return report.WriteHolidays(a.stdout, hs, p)
 	case "add", "nuevo", "remove", "rm", "borrar":
 		if len(rest) != 1 {
 			return &usageError{p.T("cli.holiday_needs_date")}
@@ -155,11 +128,4 @@ func runHolidays(ctx context.Context, a *app, args []string) error {
 		return nil
 	}
 	return &usageError{p.T("usage.holidays")}
-}
-
-func pad(s string, n int) string {
-	if l := len([]rune(s)); l < n {
-		return s + strings.Repeat(" ", n-l)
-	}
-	return s
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/cartera/cartera/capture"
 	"github.com/cartera/cartera/i18n"
 	"github.com/cartera/cartera/postgres"
+	"github.com/cartera/cartera/report"
 )
 
 // runSubscribe manages subscriptions: calendars published at an address,
@@ -75,20 +76,7 @@ func runSubscribe(ctx context.Context, a *app, args []string) error {
 	p = i18n.New(a.lang, pol.Location())
 	switch action {
 	case "list":
-		if len(subs) == 0 {
-			fmt.Fprintln(a.stdout, p.T("subscribe.none"))
-		}
-		for _, s := range subs {
-			last := p.T("subscribe.never")
-			if !s.LastRun.IsZero() {
-				last = p.DateTime(s.LastRun)
-			}
-			fmt.Fprintln(a.stdout, p.T("subscribe.line", "name", s.Name, "kind", s.Kind, "host", s.Host, "every",
-				time.Duration(s.Every).String(), "last", last))
-			if s.LastError != "" {
-				fmt.Fprintln(a.stdout, "    "+p.T("subscribe.last_error", "error", s.LastError))
-			}
-		}
+		return report.WriteSubscriptions(a.stdout, subs, p)
 	case "add":
 		s := capture.Subscription{Name: rest[0], User: *user, Every: capture.Duration(*every)}
 		n := 0
@@ -149,7 +137,9 @@ func runSubscribe(ctx context.Context, a *app, args []string) error {
 				continue
 			}
 			fmt.Fprintln(a.stdout, p.T("subscribe.refreshed", "name", r.Name))
-			printCapture(a.stdout, p, r.Report)
+			if err := report.WriteCapture(a.stdout, r.Report, p); err != nil {
+				return err
+			}
 		}
 		if failed {
 			return errShown

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/web"
 )
 
@@ -50,14 +51,7 @@ func runUsers(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		for _, u := range users {
-			state := ""
-			if u.Disabled {
-				state = " · " + p.T("web.disabled")
-			}
-			fmt.Fprintf(a.stdout, "%d\t%s\t%s\t%s%s\n", u.ID, u.Email, u.Name, p.T("role."+string(u.Role)), state)
-		}
-		return nil
+		return report.WriteUsers(a.stdout, users, p)
 	case "add":
 		email, err := needEmail()
 		if err != nil {
