@@ -1,5 +1,10 @@
 package cartera
 
+import (
+	"slices"
+	"strings"
+)
+
 // Summary is what the client list shows and sorts by: the outcome of one
 // client's assessment, stored so that a page of 50 clients out of 100,000
 // is one indexed query. Summaries are derived data, recomputed whenever the
@@ -58,6 +63,24 @@ type ClientQuery struct {
 	// After is the cursor returned with the previous page.
 	After string
 	Limit int
+}
+
+// Normalize applies the client list's defaults and checks the query: the
+// urgency order unless another is asked for, a known order and verdict, a
+// page of 50 (at most 200), the search text without surrounding blanks.
+func (q *ClientQuery) Normalize() error {
+	if q.Sort == "" {
+		q.Sort = SortUrgency
+	}
+	if !slices.Contains(ClientSorts, q.Sort) {
+		return FieldError("sort", "list.bad_sort", "value", string(q.Sort))
+	}
+	if q.Verdict != "" && !q.Verdict.Valid() {
+		return FieldError("verdict", "list.bad_verdict", "value", string(q.Verdict))
+	}
+	q.Limit = PageLimit(q.Limit, 200, 50)
+	q.Search = strings.TrimSpace(q.Search)
+	return nil
 }
 
 // ClientRow is one line of the client list.

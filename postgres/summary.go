@@ -122,44 +122,27 @@ func (db *DB) EachSummary(ctx context.Context, owner string, fn func(cartera.Cli
 	}, args...)
 }
 
-// sortSpec is the index walk of one client-list order: the columns of the
-// keyset, ascending.
-var sortSpec = map[cartera.ClientSort][]string{
-	cartera.SortUrgency:    {"s.urgency", "s.neg_score", "s.name_key", "s.client_id"},
-	cartera.SortName:       {"s.name_key", "s.client_id"},
-	cartera.SortMargin:     {"s.margin", "s.client_id"},
-	cartera.SortRevenue:    {"s.revenue", "s.client_id"},
-	cartera.SortRelational: {"s.score", "s.client_id"},
-}
-
 // Clients returns a page of the client list, cut with a keyset cursor (the
 // sort values of the last row), so page 2,000 costs what page 1 costs.
 // Clients without a summary yet are not listed.
 func (db *DB) Clients(ctx context.Context, q cartera.ClientQuery) (cartera.ClientPage, error) {
 	var page cartera.ClientPage
-	if q.Sort == "" {
-		q.Sort = cartera.SortUrgency
+	if err := q.Normalize(); err != nil {
+		return page, err
 	}
-	cols, ok := sortSpec[q.Sort]
-	if !ok {
-		return page, cartera.FieldError("sort", "list.bad_sort", "value", string(q.Sort))
-	}
-	limit := cartera.PageLimit(q.Limit, 200, 50)
+	cols, limit := sqlrow.ClientSortKeys[q.Sort], q.Limit
 	var where []string
 	var p params
 	if q.Owner != "" {
 		where = append(where, "s.owner_key = "+p.add(cartera.Fold(q.Owner)))
 	}
 	if q.Verdict != "" {
-		if !q.Verdict.Valid() {
-			return page, cartera.FieldError("verdict", "list.bad_verdict", "value", string(q.Verdict))
-		}
 		where = append(where, "s.verdict = "+p.add(string(q.Verdict)))
 	}
 	if q.Breached {
 		where = append(where, "s.breaches > 0")
 	}
-	if t := strings.TrimSpace(q.Search); t != "" {
+	if t := q.Search; t != "" {
 		where = append(where, `(s.client_id = `+p.add(t)+` OR s.name_key LIKE `+p.add("%"+sqlrow.EscapeLike(cartera.Fold(t))+"%")+`)`)
 	}
 	if q.After != "" {

@@ -129,16 +129,6 @@ func (db *DB) EachSummary(ctx context.Context, owner string, fn func(cartera.Cli
 	return rows.Err()
 }
 
-// sortSpec is the index walk of one client-list order: the columns of the
-// keyset, ascending.
-var sortSpec = map[cartera.ClientSort][]string{
-	cartera.SortUrgency:    {"s.urgency", "s.neg_score", "s.name_key", "s.client_id"},
-	cartera.SortName:       {"s.name_key", "s.client_id"},
-	cartera.SortMargin:     {"s.margin", "s.client_id"},
-	cartera.SortRevenue:    {"s.revenue", "s.client_id"},
-	cartera.SortRelational: {"s.score", "s.client_id"},
-}
-
 // Clients returns a page of the client list. Pages are cut with a keyset
 // cursor — the sort values of the last row — so page 2,000 costs what page
 // 1 costs. Clients without a summary yet are not listed. CROSS JOIN keeps
@@ -146,29 +136,22 @@ var sortSpec = map[cartera.ClientSort][]string{
 // instead of every client being sorted.
 func (db *DB) Clients(ctx context.Context, q cartera.ClientQuery) (cartera.ClientPage, error) {
 	var page cartera.ClientPage
-	if q.Sort == "" {
-		q.Sort = cartera.SortUrgency
+	if err := q.Normalize(); err != nil {
+		return page, err
 	}
-	cols, ok := sortSpec[q.Sort]
-	if !ok {
-		return page, cartera.FieldError("sort", "list.bad_sort", "value", string(q.Sort))
-	}
-	limit := cartera.PageLimit(q.Limit, 200, 50)
+	cols, limit := sqlrow.ClientSortKeys[q.Sort], q.Limit
 	var where []string
 	var args []any
 	if q.Owner != "" {
 		where, args = append(where, "s.owner_key = ?"), append(args, cartera.Fold(q.Owner))
 	}
 	if q.Verdict != "" {
-		if !q.Verdict.Valid() {
-			return page, cartera.FieldError("verdict", "list.bad_verdict", "value", string(q.Verdict))
-		}
 		where, args = append(where, "s.verdict = ?"), append(args, string(q.Verdict))
 	}
 	if q.Breached {
 		where = append(where, "s.breaches > 0")
 	}
-	if t := strings.TrimSpace(q.Search); t != "" {
+	if t := q.Search; t != "" {
 		where = append(where, `(s.client_id = ? OR s.name_key LIKE ? ESCAPE '\')`)
 		args = append(args, t, "%"+sqlrow.EscapeLike(cartera.Fold(t))+"%")
 	}

@@ -153,3 +153,13 @@ func (sh Shared) Counts(ctx context.Context) (cartera.Counts, error) {
 	}
 	return out, nil
 }
+
+// ClientSortKeys is the index walk of each client-list order (the columns
+// of client_summary, aliased s, that make its keyset, ascending).
+var ClientSortKeys = map[cartera.ClientSort][]string{
+	cartera.SortUrgency:    {"s.urgency", "s.neg_score", "s.name_key", "s.client_id"},
+	cartera.SortName:       {"s.name_key", "s.client_id"},
+	cartera.SortMargin:     {"s.margin", "s.client_id"},
+	cartera.SortRevenue:    {"s.revenue", "s.client_id"},
+	cartera.SortRelational: {"s.score", "s.client_id"},
+}
