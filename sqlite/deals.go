@@ -595,10 +595,11 @@ func refreshEvidence(ctx context.Context, tx *sql.Tx, ids []string) error {
 	return nil
 }
 
-// refreshAllEvidence recomputes the summary of every deal in touched with
-// one ordered pass over the signal index, for large imports. Summaries are
-// written as the pass goes, so memory stays flat.
-func refreshAllEvidence(ctx context.Context, tx *sql.Tx, touched *keyset.Set) error {
+// refreshAllEvidence recomputes the summary of every deal in touched but
+// those done already (by number) with one ordered pass over the signal
+// index, for large imports. Summaries are written as the pass goes, so
+// memory stays flat.
+func refreshAllEvidence(ctx context.Context, tx *sql.Tx, touched *keyset.Set, done []bool) error {
 	w := evidenceWriter{tx: tx}
 	defer w.close()
 	// ORDER BY repeats the GROUP BY so that SQLite reads the index in
@@ -611,9 +612,8 @@ func refreshAllEvidence(ctx context.Context, tx *sql.Tx, touched *keyset.Set) er
 	defer rows.Close()
 	var cur string
 	var ev cartera.Evidence
-	done := make([]bool, touched.Len())
 	flush := func() error {
-		if i, ok := touched.Find(cur); ok {
+		if i, ok := touched.Find(cur); ok && !done[i] {
 			done[i] = true
 			buf, _ := ev.AppendBinary(nil)
 			if err := w.put(ctx, cur, buf); err != nil {
@@ -673,6 +673,7 @@ const evidenceBatch = 100
 func (w *evidenceWriter) close() {
 	if w.stmt != nil {
 		w.stmt.Close()
+		w.stmt = nil
 	}
 }
 

@@ -75,6 +75,9 @@ type importTx struct {
 	// (nil until the first PutSignals asks): only then can an imported
 	// signal move away from a deal whose evidence must be redone.
 	signalsBefore *bool
+	// run sums evidence as signals are written, when there were none
+	// before.
+	run evidenceRun
 }
 
 // BeginImport starts the single write transaction an import runs in.
@@ -257,7 +260,89 @@ func (t *importTx) PutSignals(ctx context.Context, rows []cartera.Signal, pos []
 	if err := t.touchPreviousDeals(ctx, ids); err != nil {
 		return nil, err
 	}
-	return t.put(ctx, signalsTable, ids, pos, func(i int, a []any) []any { return signalArgs(a, &rows[i]) })
+	dups, err := t.put(ctx, signalsTable, ids, pos, func(i int, a []any) []any { return signalArgs(a, &rows[i]) })
+	if err != nil || *t.signalsBefore {
+		return dups, err
+	}
+	return dups, t.run.add(ctx, t, rows)
+}
+
+// evidenceRun sums the evidence of an import into a database without
+// signals as the signals go by. The signals stored at commit are then
+// exactly the ones written, so a deal whose signals come together (as an
+// export lists them, deal by deal) has its summary complete when the next
+// deal's begin, and it is written then: the commit need not read ten
+// million signals back to find it. A deal whose signals come apart is
+// left to the commit's pass over the stored signals.
+type evidenceRun struct {
+	w evidenceWriter
+	// state is, by deal number in importTx.deals, runNone, runSummed or
+	// runApart.
+	state []byte
+	cur   int // the deal being summed, or -1 (once state is set)
+	ev    cartera.Evidence
+	buf   []byte
+}
+
+const (
+	runNone   = iota // no signal yet
+	runSummed        // summary written
+	runApart         // signals not together: the commit recomputes it
+)
+
+func (r *evidenceRun) add(ctx context.Context, t *importTx, rows []cartera.Signal) error {
+	if r.state == nil {
+		r.w.tx, r.cur = t.tx, -1
+	}
+	for i := range rows {
+		s := &rows[i]
+		n, _ := t.deals.Find(s.DealID)
+		for len(r.state) <= n {
+			r.state = append(r.state, runNone)
+		}
+		if n != r.cur {
+			if err := r.finish(ctx, t); err != nil {
+				return err
+			}
+			if r.state[n] != runNone {
+				r.state[n] = runApart
+				continue
+			}
+			r.cur, r.ev = n, cartera.Evidence{}
+		}
+		k := s.Kind.Index()
+		if k < 0 {
+			continue
+		}
+		// As the SQL that finds a summary reads the signal index: count,
+		// first and last day, and the days of the first signal (fewest
+		// days) on the last day.
+		e := &r.ev[k]
+		switch {
+		case e.Count == 0:
+			*e = cartera.KindEvidence{First: s.Day, Last: s.Day, Days: s.Days}
+		case s.Day > e.Last || (s.Day == e.Last && s.Days < e.Days):
+			e.Last, e.Days = s.Day, s.Days
+		case s.Day < e.First:
+			e.First = s.Day
+		}
+		e.Count++
+	}
+	return nil
+}
+
+// finish writes the summary of the deal being summed.
+func (r *evidenceRun) finish(ctx context.Context, t *importTx) error {
+	if r.state == nil || r.cur < 0 {
+		return nil
+	}
+	n := r.cur
+	r.cur = -1
+	if r.state[n] == runApart {
+		return nil
+	}
+	r.state[n] = runSummed
+	return r.w.put(ctx, t.deals.Key(n), encodeEvidence(nil, &r.ev))
 }
 
 // touchPreviousDeals marks the deals that stored signals with these ids
@@ -324,11 +409,7 @@ func (t *importTx) Commit(ctx context.Context) error {
 		t.tx.Rollback()
 		return fmt.Errorf("commit import: %w", err)
 	}
-	if t.deals.Len() > bulkEvidence {
-		err = refreshAllEvidence(ctx, t.tx, &t.deals)
-	} else if t.deals.Len() > 0 {
-		err = refreshEvidence(ctx, t.tx, t.dealIDs())
-	}
+	err = t.refreshEvidence(ctx)
 	if err != nil {
 		t.tx.Rollback()
 		return fmt.Errorf("commit import: %w", err)
@@ -397,6 +478,57 @@ func incidentArgs(a []any, in *cartera.Incident) []any {
 func bump(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `UPDATE generation SET n = n + 1 WHERE id = 1`)
 	return err
+}
+
+// refreshEvidence brings the evidence of every deal the import touched up
+// to date: after a large import, with one pass over the stored signals for
+// the deals the run did not sum (see evidenceRun).
+func (t *importTx) refreshEvidence(ctx context.Context) error {
+	if t.deals.Len() <= bulkEvidence {
+		t.run.w.close() // the SQL below recomputes what the run wrote
+		if t.deals.Len() == 0 {
+			return nil
+		}
+		return refreshEvidence(ctx, t.tx, t.dealIDs())
+	}
+	r := &t.run
+	if err := r.finish(ctx, t); err != nil {
+		return err
+	}
+	if err := r.w.flush(ctx); err != nil {
+		return err
+	}
+	r.w.close()
+	done := make([]bool, t.deals.Len())
+	apart := 0
+	for n, st := range r.state {
+		done[n] = st == runSummed
+		if st == runApart {
+			apart++
+		}
+	}
+	if r.state == nil || apart > bulkEvidence {
+		return refreshAllEvidence(ctx, t.tx, &t.deals, done)
+	}
+	// Few deals came apart: each is recomputed; the rest had no signal.
+	var ids []string
+	w := evidenceWriter{tx: t.tx}
+	defer w.close()
+	for n, d := range done {
+		switch {
+		case d:
+		case n < len(r.state) && r.state[n] == runApart:
+			ids = append(ids, t.deals.Key(n))
+		default:
+			if err := w.put(ctx, t.deals.Key(n), nil); err != nil {
+				return err
+			}
+		}
+	}
+	if err := w.flush(ctx); err != nil {
+		return err
+	}
+	return refreshEvidence(ctx, t.tx, ids)
 }
 
 // dealIDs lists the deals the import touched.
