@@ -342,7 +342,8 @@ func (r *evidenceRun) finish(ctx context.Context, t *importTx) error {
 		return nil
 	}
 	r.state[n] = runSummed
-	return r.w.put(ctx, t.deals.Key(n), encodeEvidence(nil, &r.ev))
+	buf, _ := r.ev.AppendBinary(nil)
+	return r.w.put(ctx, t.deals.Key(n), buf)
 }
 
 // touchPreviousDeals marks the deals that stored signals with these ids
