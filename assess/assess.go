@@ -102,11 +102,20 @@ func New(p cartera.Policy, q cartera.FactsQuery) *Assessor {
 // inWindow reports whether an instant falls in the economic window.
 func (x *Assessor) inWindow(t time.Time) bool { return t.After(x.start) && !t.After(x.end) }
 
-// Assess judges one client.
+// Assess judges one client, saying what would change its verdict.
 func (x *Assessor) Assess(f *cartera.ClientFacts) Assessment {
+	a := x.Judge(f)
+	a.Change = change(f, x, &a)
+	return a
+}
+
+// Judge judges one client as Assess does but leaves Change empty: finding
+// what would change a verdict assesses the client again on altered facts,
+// which a list that shows only the verdict and its first reason (the
+// stored summaries) does not need.
+func (x *Assessor) Judge(f *cartera.ClientFacts) Assessment {
 	a := x.core(f)
 	a.Watch = watch(f, x, &a)
-	a.Change = change(f, x, &a)
 	return a
 }
 

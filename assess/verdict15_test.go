@@ -1,6 +1,7 @@
 package assess
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -245,5 +246,33 @@ func TestOldBreachSaysWhen(t *testing.T) {
 	}))
 	if len(recent.Breaches) != 1 || strings.Contains(en.Msg(recent.Breaches[0]), "latest") {
 		t.Errorf("a recent breach: %v", en.Msg(recent.Breaches[0]))
+	}
+}
+
+// Judge is Assess without what would change the verdict: everything else
+// is the same.
+func TestJudgeIsAssessWithoutChange(t *testing.T) {
+	t.Parallel()
+	p := cartera.DefaultPolicy()
+	p.TimeZone = "UTC"
+	x := New(p, Query(asOf, p))
+	for _, f := range []*cartera.ClientFacts{
+		facts(func(*cartera.ClientFacts) {}),
+		facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{incident(10, cartera.KindThreat, 5)}
+		}),
+		facts(func(f *cartera.ClientFacts) {
+			f.LateInvoices, f.OverLimit, f.WorstDaysLate, f.DaysLateSum = 1, 1, 36, 36
+			f.LastOverLimit = asOf.AddDays(-30)
+		}),
+	} {
+		full, judged := x.Assess(f), x.Judge(f)
+		if len(full.Change) == 0 || len(judged.Change) != 0 {
+			t.Errorf("change: assess %d, judge %d", len(full.Change), len(judged.Change))
+		}
+		full.Change = nil
+		if !reflect.DeepEqual(full, judged) {
+			t.Errorf("judge differs from assess beyond Change:\n%+v\n%+v", judged, full)
+		}
 	}
 }

@@ -124,7 +124,7 @@ func judged(ctx context.Context, st cartera.Store, asOf cartera.Date, p cartera.
 	x := assess.New(p, q)
 	out := map[string]cartera.Verdict{}
 	var as []assess.Assessment
-	err := eachFacts(ctx, st, q, x, func(f *cartera.ClientFacts, a *assess.Assessment) error {
+	err := eachFacts(ctx, st, q, x.Assess, func(f *cartera.ClientFacts, a *assess.Assessment) error {
 		out[f.Client.ID] = a.Verdict
 		if keep {
 			as = append(as, *a)

@@ -22,7 +22,7 @@ import (
 // except that clients whose figures are out of range do not stop the
 // others: they are found by splitting the query and passed to bad, in no
 // particular order, once each.
-func eachFacts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, x *assess.Assessor, fn assessedFunc,
+func eachFacts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, x judgeFunc, fn assessedFunc,
 	bad func(id string) error) error {
 	done, err := facts(ctx, st, q, x, fn)
 	if !errors.Is(err, cartera.ErrFiguresOutOfRange) {
@@ -50,7 +50,7 @@ func eachFacts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, x *a
 
 // splitFacts streams the facts of ids, halving the query around the
 // clients whose figures are out of range.
-func splitFacts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, x *assess.Assessor, ids []string, fn assessedFunc,
+func splitFacts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, x judgeFunc, ids []string, fn assessedFunc,
 	bad func(id string) error) error {
 	if len(ids) == 0 {
 		return nil
@@ -79,7 +79,7 @@ func splitFacts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, x *
 // after another in the store's order. On two cores the reading and the
 // judging overlap. The store reuses its ClientFacts, so each is copied into
 // one of a few recycled ones before it is handed over.
-func facts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, x *assess.Assessor, fn assessedFunc) ([]string, error) {
+func facts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, x judgeFunc, fn assessedFunc) ([]string, error) {
 	const depth = 64
 	type item struct {
 		f    cartera.ClientFacts
@@ -93,7 +93,7 @@ func facts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, x *asses
 	for range workers {
 		go func() {
 			for it := range jobs {
-				it.a = x.Assess(&it.f)
+				it.a = x(&it.f)
 				close(it.done)
 			}
 		}()
@@ -144,6 +144,10 @@ func facts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, x *asses
 	}
 	return done, err
 }
+
+// judgeFunc assesses one client: an Assessor's Assess, or its Judge when
+// what would change the verdict is not needed.
+type judgeFunc func(*cartera.ClientFacts) assess.Assessment
 
 // assessedFunc receives a client's facts and assessment.
 type assessedFunc func(f *cartera.ClientFacts, a *assess.Assessment) error

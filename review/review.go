@@ -75,7 +75,7 @@ func Run(ctx context.Context, st cartera.Store, o Options) (*Result, error) {
 	}
 	breached := &topN{limit: o.PerVerdict}
 	judge := assess.New(pol, q)
-	err = eachFacts(ctx, st, q, judge, func(f *cartera.ClientFacts, ap *assess.Assessment) error {
+	err = eachFacts(ctx, st, q, judge.Assess, func(f *cartera.ClientFacts, ap *assess.Assessment) error {
 		if o.Owner != "" && f.Client.Owner != o.Owner {
 			return nil
 		}

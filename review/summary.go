@@ -114,11 +114,11 @@ func summarize(ctx context.Context, st cartera.Store, asOf cartera.Date, pol car
 		return err
 	}
 	if ids == nil {
-		return rows, eachFacts(ctx, st, q, judge, collect, bad)
+		return rows, eachFacts(ctx, st, q, judge.Judge, collect, bad)
 	}
 	for start := 0; start < len(ids); start += 500 {
 		q.ClientIDs = ids[start:min(start+500, len(ids))]
-		if err := eachFacts(ctx, st, q, judge, collect, bad); err != nil {
+		if err := eachFacts(ctx, st, q, judge.Judge, collect, bad); err != nil {
 			return nil, err
 		}
 	}
