@@ -105,8 +105,13 @@ func (x *Assessor) inWindow(t time.Time) bool { return t.After(x.start) && !t.Af
 // Assess judges one client, saying what would change its verdict.
 func (x *Assessor) Assess(f *cartera.ClientFacts) Assessment {
 	a := x.Judge(f)
-	a.Change = change(f, x, &a)
+	a.Change = x.Change(f, &a)
 	return a
+}
+
+// Change is what would move a's verdict one step (a must be x.Judge(f)).
+func (x *Assessor) Change(f *cartera.ClientFacts, a *Assessment) []cartera.Message {
+	return change(f, x, a)
 }
 
 // Judge judges one client as Assess does but leaves Change empty: finding

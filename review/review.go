@@ -75,7 +75,15 @@ func Run(ctx context.Context, st cartera.Store, o Options) (*Result, error) {
 	}
 	breached := &topN{limit: o.PerVerdict}
 	judge := assess.New(pol, q)
-	err = eachFacts(ctx, st, q, judge.Assess, func(f *cartera.ClientFacts, ap *assess.Assessment) error {
+	// What would change a verdict costs a second assessment; when only the
+	// most urgent clients of each group are kept, it is found for those
+	// alone, from a copy of their facts.
+	lazy := o.Each == nil && o.PerVerdict > 0
+	assessOne := judge.Assess
+	if lazy {
+		assessOne = judge.Judge
+	}
+	err = eachFacts(ctx, st, q, assessOne, func(f *cartera.ClientFacts, ap *assess.Assessment) error {
 		if o.Owner != "" && f.Client.Owner != o.Owner {
 			return nil
 		}
@@ -90,9 +98,13 @@ func Run(ctx context.Context, st cartera.Store, o Options) (*Result, error) {
 		if o.Each != nil {
 			return o.Each(&a)
 		}
-		groups[a.Verdict].push(a)
+		kf := f
+		if !lazy {
+			kf = nil
+		}
+		groups[a.Verdict].push(a, kf)
 		if len(a.Breaches) > 0 {
-			breached.push(a)
+			breached.push(a, kf)
 		}
 		return nil
 	}, func(id string) error {
@@ -106,9 +118,16 @@ func Run(ctx context.Context, st cartera.Store, o Options) (*Result, error) {
 	res.Portfolio.Finish(pol)
 	for _, v := range cartera.Verdicts {
 		g := groups[v]
-		res.Groups = append(res.Groups, Group{Verdict: v, Total: g.total, Clients: g.sorted()})
+		clients, err := g.sorted(ctx, st, judge)
+		if err != nil {
+			return nil, err
+		}
+		res.Groups = append(res.Groups, Group{Verdict: v, Total: g.total, Clients: clients})
 	}
-	res.Breached, res.BreachedTotal = breached.sorted(), breached.total
+	if res.Breached, err = breached.sorted(ctx, st, judge); err != nil {
+		return nil, err
+	}
+	res.BreachedTotal = breached.total
 	return res, nil
 }
 
@@ -132,19 +151,25 @@ func Urgency(a, b *assess.Assessment) bool {
 }
 
 // topN keeps the most urgent assessments seen, in a bounded heap whose
-// root is the least urgent kept.
+// root is the least urgent kept, each with a copy of its client's facts
+// when what would change its verdict is still to be found (see Run).
 type topN struct {
 	limit int
 	total int
-	items []assess.Assessment
+	items []kept
+}
+
+type kept struct {
+	a assess.Assessment
+	f *cartera.ClientFacts
 }
 
 func (t *topN) Len() int { return len(t.items) }
 func (t *topN) Less(i, j int) bool {
-	return Urgency(&t.items[j], &t.items[i]) // min-heap on urgency
+	return Urgency(&t.items[j].a, &t.items[i].a) // min-heap on urgency
 }
 func (t *topN) Swap(i, j int) { t.items[i], t.items[j] = t.items[j], t.items[i] }
-func (t *topN) Push(x any)    { t.items = append(t.items, x.(assess.Assessment)) }
+func (t *topN) Push(x any)    { t.items = append(t.items, x.(kept)) }
 func (t *topN) Pop() any {
 	n := len(t.items)
 	x := t.items[n-1]
@@ -152,22 +177,44 @@ func (t *topN) Pop() any {
 	return x
 }
 
-func (t *topN) push(a assess.Assessment) {
+// push offers an assessment; f, when not nil, is copied if it is kept.
+func (t *topN) push(a assess.Assessment, f *cartera.ClientFacts) {
 	t.total++
 	if t.limit <= 0 || len(t.items) < t.limit {
-		heap.Push(t, a)
+		heap.Push(t, kept{a, copyFacts(f)})
 		return
 	}
-	if Urgency(&a, &t.items[0]) {
-		t.items[0] = a
+	if Urgency(&a, &t.items[0].a) {
+		t.items[0] = kept{a, copyFacts(f)}
 		heap.Fix(t, 0)
 	}
 }
 
-func (t *topN) sorted() []assess.Assessment {
-	out := append([]assess.Assessment(nil), t.items...)
+// sorted returns the kept assessments, most urgent first, finding what
+// would change each verdict where it was left out.
+func (t *topN) sorted(ctx context.Context, st cartera.Store, x *assess.Assessor) ([]assess.Assessment, error) {
+	out := make([]assess.Assessment, len(t.items))
+	for i, k := range t.items {
+		out[i] = k.a
+		if k.f != nil {
+			out[i].Change = x.Change(k.f, &out[i])
+			if err := NameContacts(ctx, st, &assess.Assessment{Change: out[i].Change}); err != nil {
+				return nil, err
+			}
+		}
+	}
 	sort.SliceStable(out, func(i, j int) bool { return Urgency(&out[i], &out[j]) })
-	return out
+	return out, nil
+}
+
+func copyFacts(f *cartera.ClientFacts) *cartera.ClientFacts {
+	if f == nil {
+		return nil
+	}
+	g := *f
+	g.FreeHoursMonth = append([]cartera.MonthHours(nil), f.FreeHoursMonth...)
+	g.Incidents = append([]cartera.IncidentFact(nil), f.Incidents...)
+	return &g
 }
 
 // One assesses a single client.
