@@ -145,14 +145,22 @@ type SummaryStore interface {
 	// StaleSummaries returns the clients without a summary for key, and
 	// how many clients there are.
 	StaleSummaries(ctx context.Context, key string) ([]string, int, error)
+	// CountStaleSummaries returns how many clients have no summary for
+	// key, and how many clients there are, without listing them: a new day
+	// leaves 100,000 stale, and the caller only chooses between assessing a
+	// few and assessing everyone.
+	CountStaleSummaries(ctx context.Context, key string) (stale, total int, err error)
 	// SaveSummaries stores summaries for key; replace drops every other
 	// summary first.
 	SaveSummaries(ctx context.Context, key string, rows []Summary, replace bool) error
 	// Clients returns a page of the client list with summaries.
 	Clients(ctx context.Context, q ClientQuery) (ClientPage, error)
-	// EachSummary streams every client with its summary (clients without
-	// one have a zero Summary).
-	EachSummary(ctx context.Context, owner string, fn func(ClientRow) error) error
+	// EachStoredSummary streams the stored summaries (of one owner, when
+	// set), stale ones included, in client id order, without the reasons'
+	// text: the figures the dashboard adds up, read from the summaries
+	// alone. Currency and owner are the client's when the summary was
+	// saved.
+	EachStoredSummary(ctx context.Context, owner string, fn func(Summary) error) error
 	// Generation is a number that grows with every committed write.
 	Generation(ctx context.Context) (int64, error)
 }

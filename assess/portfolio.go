@@ -69,10 +69,13 @@ func (p *Portfolio) Add(a *Assessment) {
 
 // AddSummary counts one client from its stored summary: what the web
 // dashboard uses, so that it never re-assesses the whole portfolio.
-// Breaches are counted per client, not per red line.
-func (p *Portfolio) AddSummary(c cartera.Client, s cartera.Summary) {
-	p.add(c, s.Verdict, s.Breaches > 0, s.Revenue, s.Revenue-s.Margin, s.Margin, s.Discounts, s.Concessions, s.Overdue,
-		s.Hours, float64(s.Score)/10)
+// Breaches are counted per client, not per red line. The summary's amounts
+// are in its currency. A summary carries no name: the attention finding's
+// clients are named afterwards (Attention.Name), a few dozen of them
+// instead of every client read.
+func (p *Portfolio) AddSummary(s cartera.Summary) {
+	p.add(cartera.Client{ID: s.ClientID, Currency: s.Currency}, s.Verdict, s.Breaches > 0, s.Revenue, s.Revenue-s.Margin,
+		s.Margin, s.Discounts, s.Concessions, s.Overdue, s.Hours, float64(s.Score)/10)
 }
 
 // add counts one client: discounts are the concessions given as money, and
@@ -153,6 +156,21 @@ type Attention struct {
 	PamperedCount  int `json:"pampered_count"`
 	// Finding is the one-sentence conclusion, with its facts.
 	Finding cartera.Message `json:"finding"`
+}
+
+// Name fills in the names of the clients listed, from name (a client's
+// name by id), for a finding built from summaries.
+func (at *Attention) Name(name func(id string) (string, error)) error {
+	for _, l := range [][]Standing{at.Loud, at.Valuable, at.Neglected, at.Pampered} {
+		for i := range l {
+			n, err := name(l[i].ClientID)
+			if err != nil {
+				return err
+			}
+			l[i].Name = n
+		}
+	}
+	return nil
 }
 
 // ListLimit caps each list of clients in an Attention finding.

@@ -12,18 +12,15 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// StaleSummaries lists the clients without a summary for key.
+// StaleSummaries lists the clients without a summary for key, after
+// counting them: nothing is listed when every summary is current.
 func (db *DB) StaleSummaries(ctx context.Context, key string) ([]string, int, error) {
-	var total, fresh int64
-	if err := db.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM clients),
-		(SELECT count(*) FROM client_summary WHERE key = $1)`, key).Scan(&total, &fresh); err != nil {
-		return nil, 0, fmt.Errorf("summaries: %w", err)
-	}
-	if fresh == total {
-		return nil, int(total), nil
+	stale, total, err := db.CountStaleSummaries(ctx, key)
+	if err != nil || stale == 0 {
+		return nil, total, err
 	}
 	var missing []string
-	err := each(ctx, db.pool, `SELECT c.id FROM clients c
+	err = each(ctx, db.pool, `SELECT c.id FROM clients c
 		WHERE NOT EXISTS (SELECT 1 FROM client_summary s WHERE s.client_id = c.id AND s.key = $1) ORDER BY c.id`,
 		func(s sqlrow.Row) error {
 			var id string
@@ -31,7 +28,7 @@ func (db *DB) StaleSummaries(ctx context.Context, key string) ([]string, int, er
 			missing = append(missing, id)
 			return err
 		}, key)
-	return missing, int(total), err
+	return missing, total, err
 }
 
 // SaveSummaries stores summaries for key. They are derived data: saving
@@ -103,23 +100,6 @@ func scanRow(rows sqlrow.Row, extra ...any) (cartera.ClientRow, error) {
 		}
 	}
 	return r, nil
-}
-
-// EachSummary streams every client (of one owner, when set) with its
-// summary, in id order.
-func (db *DB) EachSummary(ctx context.Context, owner string, fn func(cartera.ClientRow) error) error {
-	where, args := "", []any{}
-	if owner != "" {
-		where, args = "WHERE c.owner_key = $1", []any{cartera.Fold(owner)}
-	}
-	return each(ctx, db.pool, `SELECT `+sqlrow.Prefixed("c.", sqlrow.ClientColumns)+`, `+summaryColumns+`
-		FROM clients c LEFT JOIN client_summary s ON s.client_id = c.id `+where+` ORDER BY c.id`, func(s sqlrow.Row) error {
-		r, err := scanRow(s)
-		if err != nil {
-			return err
-		}
-		return fn(r)
-	}, args...)
 }
 
 // Clients returns a page of the client list, cut with a keyset cursor (the

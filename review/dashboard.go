@@ -1,9 +1,7 @@
 package review
 
 import (
-	"container/heap"
 	"context"
-	"sort"
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/assess"
@@ -40,25 +38,47 @@ func BuildDashboard(ctx context.Context, st cartera.Store, asOf cartera.Date, ow
 		return nil, err
 	}
 	d := &Dashboard{AsOf: asOf, Key: SummaryKey(asOf, pol), Policy: pol, Portfolio: assess.NewPortfolio(asOf)}
-	top := &byRevenue{}
-	err = st.EachSummary(ctx, owner, func(r cartera.ClientRow) error {
-		if !r.Summary.Verdict.Valid() {
-			return nil // appeared since the refresh (next time), or unassessed (it says why in the list)
+	// The totals and the attention finding read the summaries alone, one
+	// scan of one table; the few clients shown are read after, by index.
+	err = st.EachStoredSummary(ctx, owner, func(s cartera.Summary) error {
+		if !s.Verdict.Valid() {
+			return nil
 		}
-		d.Portfolio.AddSummary(r.Client, r.Summary)
-		d.PointsTotal++
-		heap.Push(top, r)
-		if top.Len() > MaxPoints {
-			heap.Pop(top)
-		}
+		d.Portfolio.AddSummary(s)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	d.Portfolio.Finish(pol)
-	d.Points = top.rows
-	sort.Slice(d.Points, func(i, j int) bool { return d.Points[i].Summary.Revenue > d.Points[j].Summary.Revenue })
+	names := map[string]string{}
+	err = d.Portfolio.Attention.Name(func(id string) (string, error) {
+		if n, ok := names[id]; ok {
+			return n, nil
+		}
+		c, err := st.Client(ctx, id)
+		names[id] = c.Name
+		return c.Name, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.PointsTotal = d.Portfolio.Clients
+	// The quadrant's bubbles: the largest clients by revenue, walking the
+	// revenue index down.
+	q := cartera.ClientQuery{Owner: owner, Sort: cartera.SortRevenue, Desc: true}
+	for len(d.Points) < min(MaxPoints, d.PointsTotal) {
+		q.Limit = MaxPoints - len(d.Points)
+		page, err := st.Clients(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		d.Points = append(d.Points, page.Rows...)
+		if page.Next == "" {
+			break
+		}
+		q.After = page.Next
+	}
 	page, err := st.Clients(ctx, cartera.ClientQuery{Owner: owner, Sort: cartera.SortUrgency, Limit: 8})
 	if err != nil {
 		return nil, err
@@ -74,17 +94,4 @@ func BuildDashboard(ctx context.Context, st cartera.Store, asOf cartera.Date, ow
 	}
 	d.Breached = page.Rows
 	return d, nil
-}
-
-// byRevenue is a min-heap on revenue: the root is the smallest kept.
-type byRevenue struct{ rows []cartera.ClientRow }
-
-func (h *byRevenue) Len() int           { return len(h.rows) }
-func (h *byRevenue) Less(i, j int) bool { return h.rows[i].Summary.Revenue < h.rows[j].Summary.Revenue }
-func (h *byRevenue) Swap(i, j int)      { h.rows[i], h.rows[j] = h.rows[j], h.rows[i] }
-func (h *byRevenue) Push(x any)         { h.rows = append(h.rows, x.(cartera.ClientRow)) }
-func (h *byRevenue) Pop() any {
-	x := h.rows[len(h.rows)-1]
-	h.rows = h.rows[:len(h.rows)-1]
-	return x
 }

@@ -47,16 +47,22 @@ func Refresh(ctx context.Context, st cartera.Store, asOf cartera.Date) (string, 
 		return "", err
 	}
 	key := SummaryKey(asOf, pol)
-	missing, total, err := st.StaleSummaries(ctx, key)
-	if err != nil || len(missing) == 0 {
+	// Counted first: the stale clients are listed only when they are few
+	// enough to assess one by one.
+	stale, total, err := st.CountStaleSummaries(ctx, key)
+	if err != nil || stale == 0 {
 		return key, err
 	}
-	if len(missing) > max(total/10, 200) {
+	if stale > max(total/10, 200) {
 		rows, err := summarize(ctx, st, asOf, pol, nil)
 		if err != nil {
 			return "", err
 		}
 		return key, st.SaveSummaries(ctx, key, rows, true)
+	}
+	missing, _, err := st.StaleSummaries(ctx, key)
+	if err != nil {
+		return "", err
 	}
 	rows, err := summarize(ctx, st, asOf, pol, missing)
 	if err != nil {

@@ -12,18 +12,15 @@ import (
 	"github.com/cartera/cartera/internal/sqlrow"
 )
 
-// StaleSummaries lists the clients without a summary for key.
+// StaleSummaries lists the clients without a summary for key, after
+// counting them: nothing is listed when every summary is current.
 func (db *DB) StaleSummaries(ctx context.Context, key string) ([]string, int, error) {
-	var total, fresh int
-	if err := db.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM clients),
-		(SELECT count(*) FROM client_summary WHERE key = ?)`, key).Scan(&total, &fresh); err != nil {
-		return nil, 0, fmt.Errorf("summaries: %w", err)
-	}
-	if fresh == total {
-		return nil, total, nil
+	stale, total, err := db.CountStaleSummaries(ctx, key)
+	if err != nil || stale == 0 {
+		return nil, total, err
 	}
 	var missing []string
-	err := each(ctx, db.r, `SELECT c.id FROM clients c
+	err = each(ctx, db.r, `SELECT c.id FROM clients c
 		WHERE NOT EXISTS (SELECT 1 FROM client_summary s WHERE s.client_id = c.id AND s.key = ?) ORDER BY c.id`,
 		func(s sqlrow.Row) error {
 			var id string
@@ -103,31 +100,6 @@ type scanPlus2 struct {
 }
 
 func (s scanPlus2) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra...)...) }
-
-// EachSummary streams every client (of one owner, when set) with its
-// summary, in id order.
-func (db *DB) EachSummary(ctx context.Context, owner string, fn func(cartera.ClientRow) error) error {
-	where, args := "", []any{}
-	if owner != "" {
-		where, args = "WHERE c.owner_key = ?", []any{cartera.Fold(owner)}
-	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+sqlrow.Prefixed("c.", sqlrow.ClientColumns)+`, `+summaryColumns+`
-		FROM clients c LEFT JOIN client_summary s ON s.client_id = c.id `+where+` ORDER BY c.id`, args...)
-	if err != nil {
-		return fmt.Errorf("summaries: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanRow(rows)
-		if err != nil {
-			return err
-		}
-		if err := fn(r); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
 
 // Clients returns a page of the client list. Pages are cut with a keyset
 // cursor — the sort values of the last row — so page 2,000 costs what page

@@ -544,9 +544,35 @@ func testSummaries(t *testing.T, st cartera.Store) {
 	if missing, _, _ := st.StaleSummaries(ctx, "k2"); len(missing) != 25 {
 		t.Errorf("another key: %d stale", len(missing))
 	}
+	for _, c := range []struct {
+		key          string
+		stale, total int
+	}{{"k1", 0, 25}, {"k2", 25, 25}} {
+		if stale, total, err := st.CountStaleSummaries(ctx, c.key); err != nil || stale != c.stale || total != c.total {
+			t.Errorf("count under %s: %d stale of %d (%v), want %d of %d", c.key, stale, total, err, c.stale, c.total)
+		}
+	}
 	byID := map[string]cartera.Summary{}
 	for _, s := range sums {
 		byID[s.ClientID] = s
+	}
+	// The stored summaries stream in id order, figures as saved and no
+	// reasons' text, and an owner's alone when asked.
+	for _, owner := range []string{"", "LUCIA"} {
+		var ids []string
+		err := st.EachStoredSummary(ctx, owner, func(s cartera.Summary) error {
+			want := byID[s.ClientID]
+			want.Reason = cartera.Message{}
+			if !reflect.DeepEqual(s, want) {
+				t.Errorf("stored %+v, want %+v", s, want)
+			}
+			ids = append(ids, s.ClientID)
+			return nil
+		})
+		n := map[string]int{"": 25, "LUCIA": 13}[owner]
+		if err != nil || len(ids) != n || !sort.StringsAreSorted(ids) {
+			t.Errorf("stored summaries of %q: %v (%v), want %d in id order", owner, ids, err, n)
+		}
 	}
 	less := map[cartera.ClientSort]func(a, b cartera.ClientRow) bool{
 		cartera.SortName: func(a, b cartera.ClientRow) bool { return cartera.Fold(a.Client.Name) < cartera.Fold(b.Client.Name) },
@@ -635,16 +661,20 @@ func testSummaries(t *testing.T, st cartera.Store) {
 	if _, err := st.Clients(ctx, cartera.ClientQuery{After: "garbage!"}); code(err) != cartera.EINVALID {
 		t.Errorf("bad cursor: %v", err)
 	}
-	n := 0
-	if err := st.EachSummary(ctx, "", func(r cartera.ClientRow) error { n++; return nil }); err != nil || n != 25 {
-		t.Errorf("each: %d %v", n, err)
-	}
 	// A write to one client makes its summary stale, and only its.
 	if _, err := st.SaveTimeEntry(ctx, cartera.TimeEntry{ID: "HS", ClientID: "S04", Day: AsOf, Hours: 100}); err != nil {
 		t.Fatal(err)
 	}
 	if missing, _, _ := st.StaleSummaries(ctx, "k1"); !reflect.DeepEqual(missing, []string{"S04"}) {
 		t.Errorf("after a write: stale %v", missing)
+	}
+	if stale, total, err := st.CountStaleSummaries(ctx, "k1"); err != nil || stale != 1 || total != 25 {
+		t.Errorf("after a write: counted %d stale of %d (%v)", stale, total, err)
+	}
+	// A stale summary still streams, with its figures.
+	n := 0
+	if err := st.EachStoredSummary(ctx, "", func(cartera.Summary) error { n++; return nil }); err != nil || n != 25 {
+		t.Errorf("after a write: %d stored summaries (%v)", n, err)
 	}
 }
 

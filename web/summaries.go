@@ -63,17 +63,17 @@ type background struct {
 // stored ones are older.
 func (s *Server) summaries(ctx context.Context, gen int64, asOf cartera.Date, key string) (updating bool, err error) {
 	j, err := s.refreshed.do(ctx, gen, key, func(ctx context.Context) (*refreshJob, error) {
-		missing, _, err := s.st.StaleSummaries(ctx, key)
+		stale, _, err := s.st.CountStaleSummaries(ctx, key)
 		if err != nil {
 			return nil, err
 		}
 		j := &refreshJob{done: make(chan struct{})}
-		if len(missing) > s.cfg.RefreshInline {
+		if stale > s.cfg.RefreshInline {
 			s.bg.wg.Add(1)
 			go s.refreshInBackground(ctx, gen, key, asOf, j)
 			return j, nil
 		}
-		if len(missing) > 0 {
+		if stale > 0 {
 			if _, err := review.Refresh(ctx, s.st, asOf); err != nil {
 				return nil, err
 			}
