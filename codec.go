@@ -37,15 +37,7 @@ func (f *ClientFacts) AppendBinary(buf []byte) ([]byte, error) {
 		buf = binary.AppendVarint(buf, int64(m.Month))
 		buf = binary.AppendVarint(buf, int64(m.Hours))
 	}
-	buf = binary.AppendUvarint(buf, uint64(len(f.Incidents)))
-	for _, in := range f.Incidents {
-		buf = appendBinString(buf, in.ID)
-		buf = binary.AppendVarint(buf, in.At.Unix())
-		buf = appendBinString(buf, string(in.Kind))
-		buf = binary.AppendVarint(buf, int64(in.Severity))
-		buf = appendBinString(buf, in.ContactID)
-	}
-	return buf, nil
+	return appendIncidents(buf, f.Incidents), nil
 }
 
 // UnmarshalBinary fills f's figures (keeping f.Client and the memory of its
@@ -68,20 +60,38 @@ func (f *ClientFacts) UnmarshalBinary(b []byte) error {
 	for i, n := 0, d.count(); i < n && d.err == nil; i++ {
 		f.FreeHoursMonth = append(f.FreeHoursMonth, MonthHours{Month: Date(d.int()), Hours: Hours(d.int())})
 	}
-	f.Incidents = f.Incidents[:0]
-	for i, n := 0, d.count(); i < n && d.err == nil; i++ {
-		var in IncidentFact
-		in.ID = d.string()
-		in.At = time.Unix(d.int(), 0).UTC()
-		in.Kind = IncidentKind(d.string())
-		in.Severity = int(d.int())
-		in.ContactID = d.string()
-		f.Incidents = append(f.Incidents, in)
-	}
+	f.Incidents = d.incidents(f.Incidents[:0])
 	if d.err == nil && len(d.b) != 0 {
 		d.err = errCodec
 	}
 	return d.err
+}
+
+// appendIncidents appends a count, then each incident's id, instant, kind,
+// severity and contact.
+func appendIncidents(buf []byte, incidents []IncidentFact) []byte {
+	buf = binary.AppendUvarint(buf, uint64(len(incidents)))
+	for _, in := range incidents {
+		buf = appendBinString(buf, in.ID)
+		buf = binary.AppendVarint(buf, in.At.Unix())
+		buf = appendBinString(buf, string(in.Kind))
+		buf = binary.AppendVarint(buf, int64(in.Severity))
+		buf = appendBinString(buf, in.ContactID)
+	}
+	return buf
+}
+
+// incidents reads what appendIncidents wrote, appending to dst.
+func (r *binReader) incidents(dst []IncidentFact) []IncidentFact {
+	for i, n := 0, r.count(); i < n && r.err == nil; i++ {
+		in := IncidentFact{ID: r.string()}
+		in.At = time.Unix(r.int(), 0).UTC()
+		in.Kind = IncidentKind(r.string())
+		in.Severity = int(r.int())
+		in.ContactID = r.string()
+		dst = append(dst, in)
+	}
+	return dst
 }
 
 func appendBinString(buf []byte, s string) []byte {

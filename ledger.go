@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"slices"
-	"time"
 )
 
 // A Ledger holds what a client's facts are computed from, in a form that
@@ -364,15 +363,7 @@ func (l *Ledger) AppendBinary(buf []byte) ([]byte, error) {
 		buf = binary.AppendVarint(buf, int64(c.hours))
 		buf = binary.AppendVarint(buf, int64(c.percent))
 	}
-	buf = binary.AppendUvarint(buf, uint64(len(l.incidents)))
-	for _, in := range l.incidents {
-		buf = appendBinString(buf, in.ID)
-		buf = binary.AppendVarint(buf, in.At.Unix())
-		buf = appendBinString(buf, string(in.Kind))
-		buf = binary.AppendVarint(buf, int64(in.Severity))
-		buf = appendBinString(buf, in.ContactID)
-	}
-	return buf, nil
+	return appendIncidents(buf, l.incidents), nil
 }
 
 // UnmarshalBinary decodes what MarshalBinary wrote, reusing l's memory.
@@ -418,15 +409,7 @@ func (l *Ledger) UnmarshalBinary(data []byte) error {
 		c.amount, c.hours, c.percent = r.int(), Hours(r.int()), BasisPoints(r.int())
 		l.concessions = append(l.concessions, c)
 	}
-	n = r.count()
-	for i := 0; i < n && r.err == nil; i++ {
-		in := IncidentFact{ID: r.string()}
-		in.At = time.Unix(r.int(), 0).UTC()
-		in.Kind = IncidentKind(r.string())
-		in.Severity = int(r.int())
-		in.ContactID = r.string()
-		l.incidents = append(l.incidents, in)
-	}
+	l.incidents = r.incidents(l.incidents)
 	if r.err == nil && len(r.b) != 0 {
 		r.err = errCodec
 	}
