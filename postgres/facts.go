@@ -11,19 +11,10 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// Facts calls fn with the figures of each selected client (FactsStore). A
-// sum that does not fit in a bigint — a stored amount beyond cartera's
-// bounds — is reported as cartera.ErrFiguresOutOfRange.
-func (db *DB) Facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error) error {
-	err := db.facts(ctx, q, fn)
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "22003" { // numeric_value_out_of_range
-		return fmt.Errorf("%w: %v", cartera.ErrFiguresOutOfRange, err)
-	}
-	return err
-}
-
-// facts streams the figures of each client, in id order.
+// Facts streams the figures of each client, in id order (FactsStore). A
+// sum that does not fit in 64 bits — a stored amount beyond cartera's
+// bounds — is reported as cartera.ErrFiguresOutOfRange (see sqlrow's
+// ledgers).
 //
 // A query for a few clients computes them from their ledgers (see
 // sqlrow.EachFacts). A query for every client reads the chunked facts cache
@@ -35,7 +26,7 @@ func (db *DB) Facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.
 // advisory lock, so that two reviews do not fill the cache at once; when
 // either is taken (a long import, another review filling it), the review
 // does not wait: it computes the figures from its own snapshot.
-func (db *DB) facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error) error {
+func (db *DB) Facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error) error {
 	if q.ClientIDs != nil {
 		if len(q.ClientIDs) == 0 {
 			return nil

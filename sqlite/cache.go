@@ -4,24 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/internal/sqlrow"
 )
 
-// Facts calls fn with the figures of each selected client (FactsStore). A
-// sum that does not fit in an int64 — a stored amount beyond cartera's
-// bounds — is reported as cartera.ErrFiguresOutOfRange.
-func (db *DB) Facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error) error {
-	err := db.facts(ctx, q, fn)
-	if err != nil && strings.Contains(err.Error(), "integer overflow") {
-		return fmt.Errorf("%w: %v", cartera.ErrFiguresOutOfRange, err)
-	}
-	return err
-}
-
-// facts streams the figures of each client, in id order.
+// Facts streams the figures of each client, in id order (FactsStore). A
+// sum that does not fit in 64 bits — a stored amount beyond cartera's
+// bounds — is reported as cartera.ErrFiguresOutOfRange (see sqlrow's
+// ledgers).
 //
 // A query for a few clients computes them from their ledgers: one row each,
 // or a few index ranges for a client whose records changed since. A query
@@ -30,7 +21,7 @@ func (db *DB) Facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.
 // the write transaction — so no import can slip in between reading the
 // records and caching what was computed from them — computing what the
 // cache lacks from the ledgers and caching it as it goes.
-func (db *DB) facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error) error {
+func (db *DB) Facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error) error {
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("facts: %w", err)
