@@ -9,6 +9,7 @@
 # Everything is written under bench/out-pipeline/ (about 3 GB at full size).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 deals=${1:-1000000}
 signals=${2:-10000000}
 out=bench/out-pipeline
@@ -16,13 +17,8 @@ data=$out/data
 db=$out/cartera.db
 addr=127.0.0.1:8097
 mkdir -p "$out"
-export CGO_ENABLED=0
 go build -o "$out/cartera" ./cmd/cartera
 cartera=$out/cartera
-measure() { # label command...: wall seconds and peak RSS via GNU time
-  local label=$1; shift
-  /usr/bin/time -f "$label: %e s wall, %M KB peak RSS" "$@"
-}
 
 echo "== generate $deals deals, $signals signals"
 rm -rf "$data"

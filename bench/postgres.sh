@@ -16,6 +16,7 @@
 # size; reused when present, as bench/scale.sh leaves them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 clients=${1:-100000}
 events=${2:-10000000}
 runs=${RUNS:-3}
@@ -25,13 +26,8 @@ copydb="$server/cartera_bench_copy?sslmode=disable"
 out=bench/out
 data=$out/data
 mkdir -p "$out"
-export CGO_ENABLED=0
 go build -o "$out/cartera" ./cmd/cartera
 cartera=$out/cartera
-measure() { # label command...: wall seconds and peak RSS via GNU time
-  local label=$1; shift
-  /usr/bin/time -f "$label: %e s wall, %M KB peak RSS" "$@"
-}
 fresh() { # name: an empty database of that name
   psql -X -q -d "$server/postgres" -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"
 }

@@ -8,18 +8,14 @@
 # Everything is written under bench/out/ (about 3 GB at full size).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 clients=${1:-100000}
 events=${2:-10000000}
 out=bench/out
 data=$out/data
 mkdir -p "$out"
-export CGO_ENABLED=0
 go build -o "$out/cartera" ./cmd/cartera
 cartera=$out/cartera
-measure() { # label command...: wall seconds and peak RSS via GNU time
-  local label=$1; shift
-  /usr/bin/time -f "$label: %e s wall, %M KB peak RSS" "$@"
-}
 
 echo "== generate $clients clients, $events events"
 rm -rf "$data"

@@ -10,24 +10,20 @@
 # 1. A new day: serve on 2026-11-25 until the summaries are current, stop,
 #    serve again on 2026-11-26 (CARTERA_NOW) and measure at once.
 # 2. An import: while serve runs, `cartera import` the clients file again
-#    (every client touched, every summary dropped) and measure at once.
+#    (every client touched, every summary marked stale) and measure at once.
 # Each measurement is one curl (the very first request) and then wrk for
 # 10 s with 8 connections, on the client-list API and the dashboard.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 clients=${1:-100000}
 events=${2:-10000000}
 out=bench/out
 mkdir -p "$out"
-export CGO_ENABLED=0
 go build -o "$out/cartera" ./cmd/cartera
 cartera=$out/cartera
 db=$out/cartera.db
-if [ ! -f "$db" ]; then
-  "$cartera" demo --clients "$clients" --events "$events" --out "$out/data" --as-of 2026-11-25 >/dev/null
-  "$cartera" import --db "$db" "$out"/data/*.csv >/dev/null
-fi
-"$cartera" users add bench@cartera.invalid --role owner --db "$db" <<<"a bench password" >/dev/null 2>&1 || true
+demo_portfolio "$cartera" "$db" "$out" "$clients" "$events"
 token=$("$cartera" users token bench@cartera.invalid --name bench --db "$db")
 url=http://127.0.0.1:18092
 serve=
@@ -46,7 +42,7 @@ settle() { # until the background assessment is done
   while [ "$(updating)" != 0 ]; do sleep 0.5; done
   echo "   the assessment took about $((SECONDS - t0)) s after the first request"
 }
-measure() {
+measure_requests() {
   for path in "/api/v1/clients?limit=50" /dashboard; do
     curl -fs -o /dev/null -w "   first $path: %{time_total} s\n" -H "Authorization: Bearer $token" "$url$path"
   done
@@ -65,11 +61,11 @@ stop
 
 echo "== a new day: serve on 2026-11-26, the summaries are yesterday's"
 start 2026-11-26T10:00:00+01:00
-measure
+measure_requests
 settle
 
 echo "== an import of every client while serving"
 /usr/bin/time -f "   import took %e s" "$cartera" import --db "$db" "$out"/data/clientes.csv >/dev/null
-measure
+measure_requests
 settle
 stop

@@ -8,20 +8,16 @@
 #   bench/web.sh [CLIENTS] [EVENTS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 clients=${1:-100000}
 events=${2:-10000000}
 out=bench/out
 mkdir -p "$out"
-export CGO_ENABLED=0
 go build -o "$out/cartera" ./cmd/cartera
 go build -o "$out/hello" ./bench/hello
 cartera=$out/cartera
 db=$out/cartera.db
-if [ ! -f "$db" ]; then
-  "$cartera" demo --clients "$clients" --events "$events" --out "$out/data" --as-of 2026-11-25 >/dev/null
-  "$cartera" import --db "$db" "$out"/data/*.csv >/dev/null
-fi
-"$cartera" users add bench@cartera.invalid --role owner --db "$db" <<<"a bench password" >/dev/null 2>&1 || true
+demo_portfolio "$cartera" "$db" "$out" "$clients" "$events"
 token=$("$cartera" users token bench@cartera.invalid --name bench --db "$db")
 
 "$cartera" serve --db "$db" --addr 127.0.0.1:18090 --log-level warn >"$out/serve.log" 2>&1 &
