@@ -3,7 +3,7 @@ package cartera
 import (
 	"fmt"
 	"math"
-	"math/big"
+	"math/bits"
 	"strings"
 )
 
@@ -84,25 +84,48 @@ func MulDivRound(a, b, c int64) int64 {
 	if c == 0 {
 		panic("cartera: MulDivRound by zero")
 	}
-	hi, lo := new(big.Int).Mul(big.NewInt(a), big.NewInt(b)), big.NewInt(c)
-	q, r := new(big.Int).QuoRem(hi, lo, new(big.Int))
-	// Round half away from zero: |2r| >= |c|.
-	r2 := new(big.Int).Abs(r)
-	r2.Lsh(r2, 1)
-	if r2.Cmp(new(big.Int).Abs(lo)) >= 0 {
-		if (hi.Sign() < 0) != (lo.Sign() < 0) {
-			q.Sub(q, big.NewInt(1))
-		} else {
-			q.Add(q, big.NewInt(1))
+	// The product of two int64 needs 128 bits: it is formed and divided on
+	// the magnitudes, and the sign put back at the end. Every client's
+	// shares and rates go through here, so no big.Int is allocated.
+	neg := (a < 0) != (b < 0) != (c < 0)
+	uc := abs64(c)
+	hi, lo := bits.Mul64(abs64(a), abs64(b))
+	if hi >= uc {
+		return saturated(neg)
+	}
+	q, r := bits.Div64(hi, lo, uc)
+	// Round half away from zero: 2r >= c, written without overflowing.
+	if r >= uc-r {
+		q++
+		if q == 0 {
+			return saturated(neg)
 		}
 	}
-	if !q.IsInt64() {
-		if q.Sign() < 0 {
+	if neg {
+		if q > 1<<63 {
 			return math.MinInt64
 		}
+		return int64(-q) // q == 1<<63 wraps to MinInt64, which is exact
+	}
+	if q > math.MaxInt64 {
 		return math.MaxInt64
 	}
-	return q.Int64()
+	return int64(q)
+}
+
+// abs64 is the magnitude of v as an unsigned number, exact for MinInt64.
+func abs64(v int64) uint64 {
+	if v < 0 {
+		return -uint64(v)
+	}
+	return uint64(v)
+}
+
+func saturated(neg bool) int64 {
+	if neg {
+		return math.MinInt64
+	}
+	return math.MaxInt64
 }
 
 func satAdd(a, b int64) int64 {

@@ -2,6 +2,8 @@ package cartera
 
 import (
 	"math"
+	"math/big"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -21,6 +23,64 @@ func TestMulDivRoundRoundsHalfAwayFromZero(t *testing.T) {
 		if got := MulDivRound(tc.a, tc.b, tc.c); got != tc.want {
 			t.Errorf("MulDivRound(%d, %d, %d) = %d, want %d", tc.a, tc.b, tc.c, got, tc.want)
 		}
+	}
+}
+
+// mulDivRoundBig is the definition MulDivRound implements, in arbitrary
+// precision: the reference for the property test below.
+func mulDivRoundBig(a, b, c int64) int64 {
+	p := new(big.Int).Mul(big.NewInt(a), big.NewInt(b))
+	q, r := new(big.Int).QuoRem(p, big.NewInt(c), new(big.Int))
+	r.Abs(r).Lsh(r, 1)
+	if r.Cmp(new(big.Int).Abs(big.NewInt(c))) >= 0 {
+		if (p.Sign() < 0) != (c < 0) {
+			q.Sub(q, big.NewInt(1))
+		} else {
+			q.Add(q, big.NewInt(1))
+		}
+	}
+	switch {
+	case q.IsInt64():
+		return q.Int64()
+	case q.Sign() < 0:
+		return math.MinInt64
+	default:
+		return math.MaxInt64
+	}
+}
+
+func TestMulDivRoundMatchesArbitraryPrecision(t *testing.T) {
+	t.Parallel()
+	edges := []int64{0, 1, -1, 2, -2, 3, 100, -100, 10000, math.MaxInt64, math.MinInt64,
+		math.MaxInt64 - 1, math.MinInt64 + 1, 1 << 32, -(1 << 32), 1<<62 + 1, math.MaxInt32}
+	check := func(a, b, c int64) {
+		if c == 0 {
+			return
+		}
+		if got, want := MulDivRound(a, b, c), mulDivRoundBig(a, b, c); got != want {
+			t.Fatalf("MulDivRound(%d, %d, %d) = %d, want %d", a, b, c, got, want)
+		}
+	}
+	for _, a := range edges {
+		for _, b := range edges {
+			for _, c := range edges {
+				check(a, b, c)
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	some := func() int64 {
+		switch rng.IntN(3) {
+		case 0:
+			return rng.Int64N(2001) - 1000
+		case 1:
+			return int64(rng.Uint64()) >> rng.IntN(64)
+		default:
+			return int64(rng.Uint64())
+		}
+	}
+	for range 200000 {
+		check(some(), some(), some())
 	}
 }
 
