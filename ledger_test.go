@@ -192,3 +192,30 @@ func FuzzLedger(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkLedgerDecode decodes a year of a busy client's ledger: what a
+// new day's review does for every client.
+func BenchmarkLedgerDecode(b *testing.B) {
+	var l Ledger
+	for m := range 12 {
+		issued := DateOf(2026, time.Month(m+1), 3)
+		l.AddInvoice(issued, issued.AddDays(30), issued.AddDays(20+m), 123456+int64(m)*1000)
+		l.AddInvoice(issued, issued.AddDays(30), 0, 98765)
+		for d := range 20 {
+			l.AddDay(issued.AddDays(d), 750, 600)
+		}
+	}
+	l.AddConcession(DateOf(2026, 3, 1), ConcessionDiscount, 5000, 0, 1000)
+	l.AddIncident(IncidentFact{ID: "i1", At: time.Unix(1_770_000_000, 0).UTC(), Kind: "insult", Severity: 2})
+	if err := l.Finish(); err != nil {
+		b.Fatal(err)
+	}
+	data, _ := l.MarshalBinary()
+	b.SetBytes(int64(len(data)))
+	var m Ledger
+	for b.Loop() {
+		if err := m.UnmarshalBinary(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
