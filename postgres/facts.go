@@ -58,7 +58,7 @@ func (db *DB) Facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.
 		tx.Rollback(ctx)
 		return db.computeFacts(ctx, q, fn)
 	}
-	if err := sqlrow.EachCachedFacts(ctx, pgQ{tx}, q, db.chunk, true, fn); err != nil {
+	if _, err := sqlrow.EachCachedFacts(ctx, pgQ{tx}, q, db.chunk, true, fn); err != nil {
 		return err
 	}
 	return tx.Commit(ctx)
@@ -88,7 +88,12 @@ func (db *DB) streamCache(ctx context.Context, q cartera.FactsQuery, fn func(*ca
 	if err != nil || !complete {
 		return false, err
 	}
-	return true, sqlrow.EachCachedFacts(ctx, pgQ{tx}, q, db.chunk, false, fn)
+	damaged, err := sqlrow.EachCachedFacts(ctx, pgQ{tx}, q, db.chunk, false, fn)
+	if err != nil || len(damaged) == 0 {
+		return true, err
+	}
+	tx.Rollback(ctx)
+	return true, db.writeQ(ctx, func(w sqlrow.Q) error { return sqlrow.DropFactsChunks(ctx, w, sqlrow.FactsKey(q), damaged) })
 }
 
 // invalidate forgets the cached facts and ledgers of the given clients,

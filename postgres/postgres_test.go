@@ -224,3 +224,14 @@ func TestReferencesHold(t *testing.T) {
 		fkViolation(fmt.Sprintf("import (staged %v)", staged), err)
 	}
 }
+
+func TestDamagedFactsCache(t *testing.T) {
+	pgtest.Server(t)
+	storetest.DamagedFactsCache(t, func(t *testing.T) cartera.Store {
+		db := open(t).(*postgres.DB)
+		postgres.SetFactsChunk(db, 2)
+		return db
+	}, func(st cartera.Store, query string, args ...any) error {
+		return postgres.Exec(st.(*postgres.DB), query, args...)
+	})
+}

@@ -35,7 +35,12 @@ func (db *DB) Facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.
 		return err
 	}
 	if complete {
-		return sqlrow.EachCachedFacts(ctx, sqlQ{tx}, q, db.chunk, false, fn)
+		damaged, err := sqlrow.EachCachedFacts(ctx, sqlQ{tx}, q, db.chunk, false, fn)
+		if err != nil || len(damaged) == 0 {
+			return err
+		}
+		tx.Rollback()
+		return db.writeQ(ctx, func(w sqlrow.Q) error { return sqlrow.DropFactsChunks(ctx, w, sqlrow.FactsKey(q), damaged) })
 	}
 	tx.Rollback()
 	w, err := db.w.BeginTx(ctx, nil)
@@ -43,7 +48,7 @@ func (db *DB) Facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.
 		return fmt.Errorf("facts cache: %w", err)
 	}
 	defer w.Rollback()
-	if err := sqlrow.EachCachedFacts(ctx, sqlQ{w}, q, db.chunk, true, fn); err != nil {
+	if _, err := sqlrow.EachCachedFacts(ctx, sqlQ{w}, q, db.chunk, true, fn); err != nil {
 		return err
 	}
 	return w.Commit()

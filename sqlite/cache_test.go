@@ -21,3 +21,18 @@ func TestContractSmallFactsChunks(t *testing.T) {
 		return db
 	})
 }
+
+func TestDamagedFactsCache(t *testing.T) {
+	open := func(t *testing.T) cartera.Store {
+		db, err := Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), storetest.Clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.chunk = 2
+		return db
+	}
+	storetest.DamagedFactsCache(t, open, func(st cartera.Store, query string, args ...any) error {
+		_, err := st.(*DB).w.ExecContext(context.Background(), query, args...)
+		return err
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/cartera/cartera"
@@ -40,25 +41,26 @@ func FactsCacheComplete(ctx context.Context, q Q, key string) (bool, error) {
 	return total == cached, nil
 }
 
-// errFactsCacheIncomplete is what EachCachedFacts reports, without having
-// called fn, when it may not write and a client is not cached.
-var errFactsCacheIncomplete = errors.New("facts cache: incomplete")
-
 // EachCachedFacts calls fn with the facts of every client, in id order, from
 // the cache for fq's key. With write, q is a write transaction: chunks of
 // other keys are dropped first, and the clients the cache lacks are computed
 // from their ledgers (see EachFacts) and cached in new chunks as the walk
-// goes. Without it the cache must be complete (FactsCacheComplete, in the
-// same snapshot).
-func EachCachedFacts(ctx context.Context, q Q, fq cartera.FactsQuery, chunk int, write bool, fn func(*cartera.ClientFacts) error) error {
+// goes. Without it, what the cache lacks is computed and not kept.
+//
+// A cache is never a reason to fail: a chunk or an entry that cannot be
+// read (a damaged file, bytes of another version) is computed afresh like a
+// missing one. With write the damaged chunk is replaced; without it, its
+// first id is returned in damaged, for the caller to drop
+// (DropFactsChunks) in a write of its own.
+func EachCachedFacts(ctx context.Context, q Q, fq cartera.FactsQuery, chunk int, write bool, fn func(*cartera.ClientFacts) error) (damaged []string, err error) {
 	chunk = min(max(chunk, 1), ChunkClients)
 	key := FactsKey(fq)
 	if write {
 		if _, err := q.Exec(ctx, `DELETE FROM facts_cache WHERE key <> ?`, key); err != nil {
-			return fmt.Errorf("facts cache: %w", err)
+			return nil, fmt.Errorf("facts cache: %w", err)
 		}
 	}
-	var c cachedWalk
+	w := cachedWalk{q: q, fq: fq, key: key, write: write, fn: fn}
 	after := ""
 	for {
 		batch := make([]cartera.Client, 0, chunk)
@@ -68,62 +70,116 @@ func EachCachedFacts(ctx context.Context, q Q, fq cartera.FactsQuery, chunk int,
 				batch = append(batch, cl)
 				return err
 			}, after); err != nil {
-			return err
+			return nil, err
 		}
 		if len(batch) == 0 {
-			return nil
+			return w.damaged, nil
 		}
-		if err := c.batch(ctx, q, fq, key, write, batch, fn); err != nil {
-			return err
+		if err := w.batch(ctx, batch); err != nil {
+			return nil, err
 		}
 		after = batch[len(batch)-1].ID
 	}
 }
 
+// DropFactsChunks deletes the chunks of key that start at the given ids:
+// the damaged ones a read-only EachCachedFacts found. q is a write
+// transaction.
+func DropFactsChunks(ctx context.Context, q Q, key string, firstIDs []string) error {
+	for _, id := range firstIDs {
+		if _, err := q.Exec(ctx, `DELETE FROM facts_cache WHERE key = ? AND first_id = ?`, key, id); err != nil {
+			return fmt.Errorf("facts cache: %w", err)
+		}
+	}
+	return nil
+}
+
 // cachedWalk is the state of EachCachedFacts between batches.
 type cachedWalk struct {
-	f    cartera.ClientFacts
-	data []byte // the encoding of a chunk being written
+	q       Q
+	fq      cartera.FactsQuery
+	key     string
+	write   bool
+	fn      func(*cartera.ClientFacts) error
+	f       cartera.ClientFacts
+	data    []byte   // the encoding of a chunk being written
+	damaged []string // first ids of unreadable chunks, when not writing
+}
+
+// cacheEntry is one client's encoded figures in a chunk.
+type cacheEntry struct {
+	id, chunk string // the client, and the first id of its chunk
+	data      []byte
+}
+
+// errUnreadableChunk is a chunk whose framing does not parse.
+var errUnreadableChunk = errors.New("facts cache: unreadable chunk")
+
+// parseChunk appends the entries of one chunk to entries.
+func parseChunk(entries []cacheEntry, first string, data []byte) ([]cacheEntry, error) {
+	for len(data) > 0 {
+		id, n := binary.Uvarint(data)
+		if n <= 0 || uint64(len(data)-n) < id {
+			return entries, errUnreadableChunk
+		}
+		data = data[n:]
+		ln, m := binary.Uvarint(data[id:])
+		if m <= 0 || uint64(len(data[int(id)+m:])) < ln {
+			return entries, errUnreadableChunk
+		}
+		entries = append(entries, cacheEntry{string(data[:id]), first, data[int(id)+m : int(id)+m+int(ln)]})
+		data = data[int(id)+m+int(ln):]
+	}
+	return entries, nil
+}
+
+// damage notes an unreadable chunk: replaced when writing (it is deleted
+// here, and its clients cached anew as missing ones), dropped by the
+// caller otherwise.
+func (w *cachedWalk) damage(ctx context.Context, first string) error {
+	if w.write {
+		return DropFactsChunks(ctx, w.q, w.key, []string{first})
+	}
+	if !slices.Contains(w.damaged, first) {
+		w.damaged = append(w.damaged, first)
+	}
+	return nil
 }
 
 // batch emits the facts of clients (consecutive in id order), from the
 // chunks that cover them or, for the others, from their ledgers.
-func (w *cachedWalk) batch(ctx context.Context, q Q, fq cartera.FactsQuery, key string, write bool,
-	clients []cartera.Client, fn func(*cartera.ClientFacts) error) error {
+func (w *cachedWalk) batch(ctx context.Context, clients []cartera.Client) error {
+	q, fq, key, fn := w.q, w.fq, w.key, w.fn
 	lo, hi := clients[0].ID, clients[len(clients)-1].ID
 	// The cached entries of the batch's range, in id order.
-	type entry struct {
-		id   string
-		data []byte
-	}
-	var entries []entry
-	if err := q.Each(ctx, `SELECT data FROM facts_cache
+	var entries []cacheEntry
+	var bad []string
+	if err := q.Each(ctx, `SELECT first_id, data FROM facts_cache
 		WHERE first_id >= coalesce((SELECT max(first_id) FROM facts_cache WHERE first_id <= ?), '') AND first_id <= ?
 			AND last_id >= ? AND key = ? ORDER BY first_id`,
 		func(r Row) error {
+			var first string
 			var data []byte
-			if err := r.Scan(&data); err != nil {
+			if err := r.Scan(&first, &data); err != nil {
 				return err
 			}
-			for len(data) > 0 {
-				id, n := binary.Uvarint(data)
-				if n <= 0 || uint64(len(data)-n) < id {
-					return errors.New("facts cache: unreadable chunk")
-				}
-				data = data[n:]
-				ln, m := binary.Uvarint(data[id:])
-				if m <= 0 || uint64(len(data[int(id)+m:])) < ln {
-					return errors.New("facts cache: unreadable chunk")
-				}
-				entries = append(entries, entry{string(data[:id]), data[int(id)+m : int(id)+m+int(ln)]})
-				data = data[int(id)+m+int(ln):]
+			before := len(entries)
+			var err error
+			if entries, err = parseChunk(entries, first, data); err != nil {
+				entries = entries[:before]
+				bad = append(bad, first)
 			}
 			return nil
 		}, lo, hi, lo, key); err != nil {
 		return err
 	}
+	for _, first := range bad {
+		if err := w.damage(ctx, first); err != nil {
+			return err
+		}
+	}
 	// Clients not covered, as runs of consecutive ones: each run is
-	// computed and cached as one chunk.
+	// computed and, when writing, cached as one chunk.
 	var missing []int
 	j := 0
 	for i := range clients {
@@ -134,20 +190,22 @@ func (w *cachedWalk) batch(ctx context.Context, q Q, fq cartera.FactsQuery, key 
 			missing = append(missing, i)
 		}
 	}
-	if len(missing) > 0 && !write {
-		return errFactsCacheIncomplete
-	}
 	if len(missing) == len(clients) {
 		// None cached (a new day, a new policy): compute, cache and hand on
 		// in one pass.
 		w.data = w.data[:0]
-		if err := factsOf(ctx, q, fq, true, clients, false, func(f *cartera.ClientFacts) error {
-			w.data = appendEntry(w.data, f)
+		if err := factsOf(ctx, q, fq, w.write, clients, false, func(f *cartera.ClientFacts) error {
+			if w.write {
+				w.data = appendEntry(w.data, f)
+			}
 			return fn(f)
 		}); err != nil {
 			return err
 		}
-		return w.insert(ctx, q, key, lo, hi, len(clients))
+		if !w.write {
+			return nil
+		}
+		return w.insert(ctx, lo, hi, len(clients))
 	}
 	computed := map[string]*cartera.ClientFacts{}
 	if len(missing) > 0 {
@@ -155,8 +213,7 @@ func (w *cachedWalk) batch(ctx context.Context, q Q, fq cartera.FactsQuery, key 
 		for k, i := range missing {
 			subset[k] = clients[i]
 		}
-		each := func(fn func(*cartera.ClientFacts) error) error { return factsOf(ctx, q, fq, true, subset, true, fn) }
-		if err := each(func(f *cartera.ClientFacts) error {
+		if err := factsOf(ctx, q, fq, w.write, subset, true, func(f *cartera.ClientFacts) error {
 			g := *f
 			g.FreeHoursMonth = append([]cartera.MonthHours(nil), f.FreeHoursMonth...)
 			g.Incidents = append([]cartera.IncidentFact(nil), f.Incidents...)
@@ -166,7 +223,7 @@ func (w *cachedWalk) batch(ctx context.Context, q Q, fq cartera.FactsQuery, key 
 			return err
 		}
 		// One chunk per run of consecutive missing clients.
-		for start := 0; start < len(missing); {
+		for start := 0; w.write && start < len(missing); {
 			end := start + 1
 			for end < len(missing) && missing[end] == missing[end-1]+1 {
 				end++
@@ -179,7 +236,7 @@ func (w *cachedWalk) batch(ctx context.Context, q Q, fq cartera.FactsQuery, key 
 				}
 				w.data = appendEntry(w.data, f)
 			}
-			if err := w.insert(ctx, q, key, clients[missing[start]].ID, clients[missing[end-1]].ID, end-start); err != nil {
+			if err := w.insert(ctx, clients[missing[start]].ID, clients[missing[end-1]].ID, end-start); err != nil {
 				return err
 			}
 			start = end
@@ -200,7 +257,15 @@ func (w *cachedWalk) batch(ctx context.Context, q Q, fq cartera.FactsQuery, key 
 		months, incidents := w.f.FreeHoursMonth[:0], w.f.Incidents[:0]
 		w.f = cartera.ClientFacts{Client: clients[i], FreeHoursMonth: months, Incidents: incidents}
 		if err := w.f.UnmarshalBinary(entries[j].data); err != nil {
-			return fmt.Errorf("facts cache of %s: %w", clients[i].ID, err)
+			// A damaged entry: its chunk goes, and the client is computed
+			// from its ledger.
+			if err := w.damage(ctx, entries[j].chunk); err != nil {
+				return err
+			}
+			if err := factsOf(ctx, q, fq, w.write, clients[i:i+1], true, fn); err != nil {
+				return err
+			}
+			continue
 		}
 		if err := fn(&w.f); err != nil {
 			return err
@@ -210,9 +275,9 @@ func (w *cachedWalk) batch(ctx context.Context, q Q, fq cartera.FactsQuery, key 
 }
 
 // insert stores the chunk w.data of n clients from first to last.
-func (w *cachedWalk) insert(ctx context.Context, q Q, key, first, last string, n int) error {
-	if _, err := q.Exec(ctx, `INSERT INTO facts_cache (first_id, last_id, key, n, data) VALUES (?, ?, ?, ?, ?)`,
-		first, last, key, n, w.data); err != nil {
+func (w *cachedWalk) insert(ctx context.Context, first, last string, n int) error {
+	if _, err := w.q.Exec(ctx, `INSERT INTO facts_cache (first_id, last_id, key, n, data) VALUES (?, ?, ?, ?, ?)`,
+		first, last, w.key, n, w.data); err != nil {
 		return fmt.Errorf("facts cache: %w", err)
 	}
 	return nil
