@@ -164,6 +164,34 @@ func (r *binReader) int() int64 {
 	return v
 }
 
+// ints decodes len(dst) numbers into dst: one call for all the numbers of
+// a ledger entry, with a short path for the one-byte numbers most of them
+// are (day gaps, counts), as a new day decodes every client's ledger.
+func (r *binReader) ints(dst []int64) {
+	if r.err != nil {
+		clear(dst)
+		return
+	}
+	b := r.b
+	for i := range dst {
+		if len(b) > 0 && b[0] < 0x80 {
+			c := int64(b[0])
+			dst[i] = c>>1 ^ -(c & 1)
+			b = b[1:]
+			continue
+		}
+		v, n := binary.Varint(b)
+		if n <= 0 {
+			r.err = errCodec
+			clear(dst[i:])
+			return
+		}
+		dst[i] = v
+		b = b[n:]
+	}
+	r.b = b
+}
+
 func (r *binReader) count() int {
 	if r.err != nil {
 		return 0

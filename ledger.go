@@ -373,31 +373,33 @@ func (l *Ledger) UnmarshalBinary(data []byte) error {
 		return errCodec
 	}
 	r := binReader{b: data[1:]}
+	var v [4]int64
 	n := r.count()
 	var prev Date
 	for i := 0; i < n && r.err == nil; i++ {
-		issued := prev + Date(r.int())
-		e := ledgerOnTime{issued: issued, due: issued + Date(r.int()), amount: r.int(), n: r.int()}
-		l.onTime = append(l.onTime, e)
+		r.ints(v[:4])
+		issued := prev + Date(v[0])
+		l.onTime = append(l.onTime, ledgerOnTime{issued: issued, due: issued + Date(v[1]), amount: v[2], n: v[3]})
 		prev = issued
 	}
 	n = r.count()
 	prev = 0
 	for i := 0; i < n && r.err == nil; i++ {
-		due := prev + Date(r.int())
-		e := ledgerInvoice{due: due, issued: due + Date(r.int())}
-		if p := r.int(); p != 0 {
+		r.ints(v[:4])
+		due := prev + Date(v[0])
+		e := ledgerInvoice{due: due, issued: due + Date(v[1]), amount: v[3]}
+		if p := v[2]; p != 0 {
 			e.paid = due + Date(p-1<<40)
 		}
-		e.amount = r.int()
 		l.open = append(l.open, e)
 		prev = due
 	}
 	n = r.count()
 	prev = 0
 	for i := 0; i < n && r.err == nil; i++ {
-		day := prev + Date(r.int())
-		l.hours = append(l.hours, ledgerHours{day: day, hours: Hours(r.int()), billable: Hours(r.int())})
+		r.ints(v[:3])
+		day := prev + Date(v[0])
+		l.hours = append(l.hours, ledgerHours{day: day, hours: Hours(v[1]), billable: Hours(v[2])})
 		prev = day
 	}
 	n = r.count()
@@ -406,7 +408,8 @@ func (l *Ledger) UnmarshalBinary(data []byte) error {
 		if r.byte() == 1 {
 			c.kind = ConcessionFreeHours
 		}
-		c.amount, c.hours, c.percent = r.int(), Hours(r.int()), BasisPoints(r.int())
+		r.ints(v[:3])
+		c.amount, c.hours, c.percent = v[0], Hours(v[1]), BasisPoints(v[2])
 		l.concessions = append(l.concessions, c)
 	}
 	l.incidents = r.incidents(l.incidents)
