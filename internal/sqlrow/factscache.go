@@ -14,9 +14,9 @@ import (
 // The facts cache keeps the figures of every client for one facts query
 // (one day and one policy: FactsKey) in chunks: each row of facts_cache
 // holds, for the clients whose ids run from first_id to last_id, each one's
-// id and encoded ClientFacts, in id order. A review of every client then
-// reads about a hundred rows per hundred thousand clients besides the
-// clients themselves, and a new day writes as few.
+// id, client record and encoded ClientFacts, in id order. A review of every
+// client then reads about a hundred rows per hundred thousand clients and
+// nothing else, and a new day writes as few.
 //
 // Chunks never overlap, and a chunk holds every client in its range when it
 // is written. Whatever changes a client — a record, the client row itself,
@@ -45,7 +45,9 @@ func FactsCacheComplete(ctx context.Context, q Q, key string) (bool, error) {
 // the cache for fq's key. With write, q is a write transaction: chunks of
 // other keys are dropped first, and the clients the cache lacks are computed
 // from their ledgers (see EachFacts) and cached in new chunks as the walk
-// goes. Without it, what the cache lacks is computed and not kept.
+// goes. Without it the cache must be complete for the key
+// (FactsCacheComplete, in the same snapshot): the chunks alone are read, in
+// order, and not the clients.
 //
 // A cache is never a reason to fail: a chunk or an entry that cannot be
 // read (a damaged file, bytes of another version) is computed afresh like a
@@ -61,6 +63,9 @@ func EachCachedFacts(ctx context.Context, q Q, fq cartera.FactsQuery, chunk int,
 		}
 	}
 	w := cachedWalk{q: q, fq: fq, key: key, write: write, fn: fn}
+	if !write {
+		return w.chunks(ctx)
+	}
 	after := ""
 	for {
 		batch := make([]cartera.Client, 0, chunk)
@@ -104,6 +109,170 @@ type cachedWalk struct {
 	f       cartera.ClientFacts
 	data    []byte   // the encoding of a chunk being written
 	damaged []string // first ids of unreadable chunks, when not writing
+}
+
+// chunkLayout is the version of a chunk's layout (an entry is the client's
+// id, then its record and figures), part of FactsKey.
+const chunkLayout = 2
+
+// chunksAtOnce is how many chunks the read-only walk holds at a time: the
+// rows are read, and the cursor closed, before any is handed on, so that a
+// damaged chunk can be computed with queries of its own.
+const chunksAtOnce = 16
+
+// chunks emits every client from the complete cache of w.key, chunk by
+// chunk, reading no client row unless a chunk or entry is damaged.
+func (w *cachedWalk) chunks(ctx context.Context) ([]string, error) {
+	type row struct {
+		first, last string
+		n           int
+		data        []byte
+	}
+	after := ""
+	for {
+		var rows []row
+		if err := w.q.Each(ctx, `SELECT first_id, last_id, n, data FROM facts_cache WHERE key = ? AND first_id > ?
+			ORDER BY first_id LIMIT `+strconv.Itoa(chunksAtOnce), func(r Row) error {
+			var c row
+			err := r.Scan(&c.first, &c.last, &c.n, &c.data)
+			rows = append(rows, c)
+			return err
+		}, w.key, after); err != nil {
+			return nil, err
+		}
+		if len(rows) == 0 {
+			return w.damaged, nil
+		}
+		for _, c := range rows {
+			entries, err := parseChunk(nil, c.first, c.data)
+			if err == nil && !holds(entries, c.first, c.last, c.n) {
+				err = errUnreadableChunk
+			}
+			if err != nil {
+				// The whole range again, from the clients and their ledgers.
+				w.damaged = append(w.damaged, c.first)
+				clients, err := clientsBetween(ctx, w.q, c.first, c.last)
+				if err != nil {
+					return nil, err
+				}
+				if len(clients) > 0 {
+					if err := factsOf(ctx, w.q, w.fq, false, clients, false, w.fn); err != nil {
+						return nil, err
+					}
+				}
+				continue
+			}
+			for _, e := range entries {
+				if err := w.decode(e); err != nil {
+					if !slices.Contains(w.damaged, c.first) {
+						w.damaged = append(w.damaged, c.first)
+					}
+					if err := w.recompute(ctx, e.id); err != nil {
+						return nil, err
+					}
+					continue
+				}
+				if err := w.fn(&w.f); err != nil {
+					return nil, err
+				}
+			}
+		}
+		after = rows[len(rows)-1].first
+	}
+}
+
+// holds says whether entries are the n clients of a chunk from first to
+// last, in order: the walk of a complete cache takes a chunk's word for
+// which clients exist.
+func holds(entries []cacheEntry, first, last string, n int) bool {
+	if len(entries) != n || n == 0 || entries[0].id != first || entries[n-1].id != last {
+		return false
+	}
+	for i := 1; i < n; i++ {
+		if entries[i].id <= entries[i-1].id {
+			return false
+		}
+	}
+	return true
+}
+
+// recompute emits the figures of one client from its ledger.
+func (w *cachedWalk) recompute(ctx context.Context, id string) error {
+	clients, err := clientsBetween(ctx, w.q, id, id)
+	if err != nil || len(clients) == 0 {
+		return err
+	}
+	return factsOf(ctx, w.q, w.fq, w.write, clients, true, w.fn)
+}
+
+// clientsBetween reads the clients whose ids run from lo to hi, in order.
+func clientsBetween(ctx context.Context, q Q, lo, hi string) ([]cartera.Client, error) {
+	var out []cartera.Client
+	err := q.Each(ctx, `SELECT `+ClientColumns+` FROM clients c WHERE c.id >= ? AND c.id <= ? ORDER BY c.id`,
+		func(r Row) error {
+			cl, err := ScanClient(r)
+			out = append(out, cl)
+			return err
+		}, lo, hi)
+	return out, err
+}
+
+// decode fills w.f, client and figures, from an entry, reusing its lists.
+func (w *cachedWalk) decode(e cacheEntry) error {
+	months, incidents := w.f.FreeHoursMonth[:0], w.f.Incidents[:0]
+	w.f = cartera.ClientFacts{FreeHoursMonth: months, Incidents: incidents}
+	rest, err := readClient(e.data, &w.f.Client)
+	if err != nil {
+		return err
+	}
+	w.f.Client.ID = e.id
+	return w.f.UnmarshalBinary(rest)
+}
+
+// appendClient appends what a review needs to show of a client besides its
+// id (which the entry begins with): its whole record.
+func appendClient(buf []byte, c *cartera.Client) []byte {
+	for _, s := range [...]string{c.Name, c.Owner, string(c.Currency), c.Service, c.Email, c.Phone, c.Notes} {
+		buf = binary.AppendUvarint(buf, uint64(len(s)))
+		buf = append(buf, s...)
+	}
+	var family byte
+	if c.FamilyFriend {
+		family = 1
+	}
+	buf = append(buf, family)
+	buf = binary.AppendVarint(buf, int64(c.Since))
+	return binary.AppendVarint(buf, c.Version)
+}
+
+// readClient reads what appendClient wrote into c and returns the rest.
+func readClient(b []byte, c *cartera.Client) ([]byte, error) {
+	var fields [7]string
+	for i := range fields {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || n > uint64(len(b)-k) {
+			return nil, errUnreadableChunk
+		}
+		fields[i] = string(b[k : k+int(n)])
+		b = b[k+int(n):]
+	}
+	if len(b) == 0 || b[0] > 1 {
+		return nil, errUnreadableChunk
+	}
+	c.FamilyFriend = b[0] == 1
+	since, k := binary.Varint(b[1:])
+	if k <= 0 {
+		return nil, errUnreadableChunk
+	}
+	b = b[1+k:]
+	version, k := binary.Varint(b)
+	if k <= 0 {
+		return nil, errUnreadableChunk
+	}
+	c.Name, c.Owner, c.Currency, c.Service = fields[0], fields[1], cartera.Currency(fields[2]), fields[3]
+	c.Email, c.Phone, c.Notes = fields[4], fields[5], fields[6]
+	c.Since, c.Version = cartera.Date(since), version
+	return b[k:], nil
 }
 
 // cacheEntry is one client's encoded figures in a chunk.
@@ -254,9 +423,9 @@ func (w *cachedWalk) batch(ctx context.Context, clients []cartera.Client) error 
 			}
 			continue
 		}
-		months, incidents := w.f.FreeHoursMonth[:0], w.f.Incidents[:0]
-		w.f = cartera.ClientFacts{Client: clients[i], FreeHoursMonth: months, Incidents: incidents}
-		if err := w.f.UnmarshalBinary(entries[j].data); err != nil {
+		err := w.decode(entries[j])
+		w.f.Client = clients[i]
+		if err != nil {
 			// A damaged entry: its chunk goes, and the client is computed
 			// from its ledger.
 			if err := w.damage(ctx, entries[j].chunk); err != nil {
@@ -283,12 +452,13 @@ func (w *cachedWalk) insert(ctx context.Context, first, last string, n int) erro
 	return nil
 }
 
-// appendEntry appends a client's id and encoded figures to a chunk.
+// appendEntry appends a client's id, record and encoded figures to a chunk.
 func appendEntry(buf []byte, f *cartera.ClientFacts) []byte {
 	buf = binary.AppendUvarint(buf, uint64(len(f.Client.ID)))
 	buf = append(buf, f.Client.ID...)
 	at := len(buf)
 	buf = binary.AppendUvarint(buf, 0) // length placeholder, one byte
+	buf = appendClient(buf, &f.Client)
 	buf, _ = f.AppendBinary(buf)
 	n := len(buf) - at - 1
 	var l [binary.MaxVarintLen64]byte

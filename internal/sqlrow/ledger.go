@@ -280,7 +280,10 @@ func saveLedgers(ctx context.Context, q Q, ids []string, ledgers []*cartera.Ledg
 	return nil
 }
 
-// FactsKey identifies a facts query, the validity of a facts cache entry.
+// FactsKey identifies a facts query, the validity of a facts cache entry;
+// it names the version of the figures' encoding and of the chunks' own
+// layout, so that a cache written by another build is simply not found.
 func FactsKey(q cartera.FactsQuery) string {
-	return fmt.Sprintf("v%d/%d/%d/%d/%d/%d/%d", cartera.FactsVersion, q.AsOf, q.From, q.IncidentsFrom, q.MaxDaysLate, q.GraceDays, q.MaxDiscount)
+	return fmt.Sprintf("v%d.%d/%d/%d/%d/%d/%d/%d", cartera.FactsVersion, chunkLayout,
+		q.AsOf, q.From, q.IncidentsFrom, q.MaxDaysLate, q.GraceDays, q.MaxDiscount)
 }
