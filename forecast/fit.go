@@ -40,9 +40,78 @@ func (f *Fit) Predict(x []float64, offset float64) float64 {
 
 var errSingular = errors.New("fit: singular system")
 
+// maxHalvings bounds the step halvings of one Newton step: 2^-30 of a
+// step moves nothing that matters.
+const maxHalvings = 30
+
+func (e *Example) prob(w []float64) float64 {
+	z := e.Offset
+	for j, x := range e.X {
+		z += w[j] * x
+	}
+	return sigmoid(z)
+}
+
+func (e *Example) y() float64 {
+	if e.Won {
+		return 1
+	}
+	return 0
+}
+
+// loss is the penalised negative log-likelihood the fit minimises.
+func loss(ex []Example, w, prior []float64, lambda float64) float64 {
+	var s float64
+	for j := range w {
+		s += lambda * (w[j] - prior[j]) * (w[j] - prior[j]) / 2
+	}
+	for i := range ex {
+		e := &ex[i]
+		z := e.Offset
+		for j, x := range e.X {
+			z += w[j] * x
+		}
+		// log(1 + e^z) − y·z, written to stay finite for large |z|.
+		s += math.Max(z, 0) + math.Log1p(math.Exp(-math.Abs(z))) - e.y()*z
+	}
+	return s
+}
+
+// hessian fills h (k×k, row-major) with the penalised loss's Hessian at w.
+func hessian(ex []Example, w []float64, lambda float64, h []float64) {
+	k := len(w)
+	clear(h)
+	for j := range k {
+		h[j*k+j] = lambda
+	}
+	for i := range ex {
+		e := &ex[i]
+		p := e.prob(w)
+		v := p * (1 - p)
+		for a, xa := range e.X {
+			if xa == 0 {
+				continue
+			}
+			row := h[a*k:]
+			for b, xb := range e.X[:a+1] {
+				row[b] += v * xa * xb
+			}
+		}
+	}
+	for a := range k {
+		for b := range a {
+			h[b*k+a] = h[a*k+b]
+		}
+	}
+}
+
 // FitLogistic fits weights by Newton's method (iteratively reweighted least
-// squares) with a ridge penalty lambda toward prior. It stops when no
-// weight moves by more than 1e-6 or after 50 steps.
+// squares) with a ridge penalty lambda toward prior. Each step is halved
+// until it lowers the penalised loss: a full Newton step can overshoot and
+// swing ever wider on real data (a feature that barely varies, outcomes
+// that drift), and the loss, being convex, always falls along a short
+// enough step. It stops when no weight moves by more than 1e-6, when no
+// step lowers the loss any more, or after 50 steps.
 func FitLogistic(ex []Example, prior []float64, lambda float64) (*Fit, error) {
 	k := len(prior)
 	w := append([]float64(nil), prior...)
@@ -50,54 +119,53 @@ func FitLogistic(ex []Example, prior []float64, lambda float64) (*Fit, error) {
 	g := make([]float64, k)
 	fit := &Fit{N: len(ex)}
 	for it := 0; it < 50; it++ {
-		for i := range h {
-			h[i] = 0
-		}
 		for j := range g {
 			g[j] = lambda * (w[j] - prior[j])
-			h[j*k+j] = lambda
 		}
 		for _, e := range ex {
-			z := e.Offset
-			for j, x := range e.X {
-				z += w[j] * x
-			}
-			p := sigmoid(z)
-			y := 0.0
-			if e.Won {
-				y = 1
-			}
-			r, v := p-y, p*(1-p)
+			r := e.prob(w) - e.y()
 			for a, xa := range e.X {
-				if xa == 0 {
-					continue
-				}
 				g[a] += r * xa
-				row := h[a*k:]
-				for b, xb := range e.X[:a+1] {
-					row[b] += v * xa * xb
-				}
 			}
 		}
-		for a := range k {
-			for b := range a {
-				h[b*k+a] = h[a*k+b]
-			}
-		}
+		hessian(ex, w, lambda, h)
 		step, err := solve(append([]float64(nil), h...), append([]float64(nil), g...), k)
 		if err != nil {
 			return nil, err
 		}
-		moved := 0.0
-		for j := range w {
-			w[j] -= step[j]
-			moved = math.Max(moved, math.Abs(step[j]))
+		// Backtracking: halve the step until the loss falls by at least a
+		// small share of what the gradient promises (Armijo).
+		now, slope := loss(ex, w, prior, lambda), 0.0
+		for j := range g {
+			slope += g[j] * step[j]
+		}
+		next := make([]float64, k)
+		t, better := 1.0, false
+		for range maxHalvings {
+			for j := range w {
+				next[j] = w[j] - t*step[j]
+			}
+			if l := loss(ex, next, prior, lambda); l <= now-1e-4*t*slope {
+				better = true
+				break
+			}
+			t /= 2
 		}
 		fit.Iterations = it + 1
+		if !better {
+			break // at the optimum, to the precision of the loss
+		}
+		moved := 0.0
+		for j := range w {
+			moved = math.Max(moved, math.Abs(next[j]-w[j]))
+		}
+		copy(w, next)
 		if moved < 1e-6 {
 			break
 		}
 	}
+	// The Hessian at the weights found, for the standard errors.
+	hessian(ex, w, lambda, h)
 	// Standard errors from the inverse of the penalised Hessian at the
 	// optimum.
 	fit.W, fit.SE = w, make([]float64, k)
