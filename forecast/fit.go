@@ -44,14 +44,6 @@ var errSingular = errors.New("fit: singular system")
 // step moves nothing that matters.
 const maxHalvings = 30
 
-func (e *Example) prob(w []float64) float64 {
-	z := e.Offset
-	for j, x := range e.X {
-		z += w[j] * x
-	}
-	return sigmoid(z)
-}
-
 func (e *Example) y() float64 {
 	if e.Won {
 		return 1
@@ -77,21 +69,38 @@ func loss(ex []Example, w, prior []float64, lambda float64) float64 {
 	return s
 }
 
-// hessian fills h (k×k, row-major) with the penalised loss's Hessian at w.
-func hessian(ex []Example, w []float64, lambda float64, h []float64) {
+// derive fills g with the penalised loss's gradient at w and h (k×k,
+// row-major) with its Hessian, in one pass over the examples, and returns
+// the loss there.
+func derive(ex []Example, w, prior []float64, lambda float64, g, h []float64) float64 {
 	k := len(w)
 	clear(h)
+	var l float64
 	for j := range k {
+		d := w[j] - prior[j]
+		l += lambda * d * d / 2
+		g[j] = lambda * d
 		h[j*k+j] = lambda
 	}
 	for i := range ex {
 		e := &ex[i]
-		p := e.prob(w)
-		v := p * (1 - p)
+		z := e.Offset
+		for j, x := range e.X {
+			z += w[j] * x
+		}
+		y := e.y()
+		q := math.Exp(-math.Abs(z)) // one exponential for the loss and p
+		l += math.Max(z, 0) + math.Log1p(q) - y*z
+		p := 1 / (1 + q)
+		if z < 0 {
+			p = q / (1 + q)
+		}
+		r, v := p-y, p*(1-p)
 		for a, xa := range e.X {
 			if xa == 0 {
 				continue
 			}
+			g[a] += r * xa
 			row := h[a*k:]
 			for b, xb := range e.X[:a+1] {
 				row[b] += v * xa * xb
@@ -103,6 +112,7 @@ func hessian(ex []Example, w []float64, lambda float64, h []float64) {
 			h[b*k+a] = h[a*k+b]
 		}
 	}
+	return l
 }
 
 // FitLogistic fits weights by Newton's method (iteratively reweighted least
@@ -118,24 +128,17 @@ func FitLogistic(ex []Example, prior []float64, lambda float64) (*Fit, error) {
 	h := make([]float64, k*k)
 	g := make([]float64, k)
 	fit := &Fit{N: len(ex)}
+	fresh := false // whether h is the Hessian at w
 	for it := 0; it < 50; it++ {
-		for j := range g {
-			g[j] = lambda * (w[j] - prior[j])
-		}
-		for _, e := range ex {
-			r := e.prob(w) - e.y()
-			for a, xa := range e.X {
-				g[a] += r * xa
-			}
-		}
-		hessian(ex, w, lambda, h)
+		now := derive(ex, w, prior, lambda, g, h)
+		fresh = true
 		step, err := solve(append([]float64(nil), h...), append([]float64(nil), g...), k)
 		if err != nil {
 			return nil, err
 		}
 		// Backtracking: halve the step until the loss falls by at least a
 		// small share of what the gradient promises (Armijo).
-		now, slope := loss(ex, w, prior, lambda), 0.0
+		slope := 0.0
 		for j := range g {
 			slope += g[j] * step[j]
 		}
@@ -160,12 +163,14 @@ func FitLogistic(ex []Example, prior []float64, lambda float64) (*Fit, error) {
 			moved = math.Max(moved, math.Abs(next[j]-w[j]))
 		}
 		copy(w, next)
-		if moved < 1e-6 {
+		fresh = moved < 1e-6 // close enough: the last step moved nothing that matters
+		if fresh {
 			break
 		}
 	}
-	// The Hessian at the weights found, for the standard errors.
-	hessian(ex, w, lambda, h)
+	if !fresh {
+		derive(ex, w, prior, lambda, g, h) // the Hessian at the weights found
+	}
 	// Standard errors from the inverse of the penalised Hessian at the
 	// optimum.
 	fit.W, fit.SE = w, make([]float64, k)

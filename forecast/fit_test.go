@@ -86,7 +86,7 @@ func TestFitConvergesWhereFullNewtonStepsSwing(t *testing.T) {
 	for j := range prior {
 		g := fitLambda * (f.W[j] - prior[j])
 		for _, e := range ex {
-			g += (e.prob(f.W) - e.y()) * e.X[j]
+			g += (f.Predict(e.X, e.Offset) - e.y()) * e.X[j]
 		}
 		if math.Abs(g) > 1e-3 {
 			t.Errorf("gradient %d at the fit: %g", j, g)
