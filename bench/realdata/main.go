@@ -4,7 +4,7 @@
 // downloads nothing and invents no outcome: each row keeps the dataset's
 // own result, and where a dataset lacks a field the output leaves it out.
 //
-//	go run ./bench/realdata -olist /work/data/olist -out /tmp/realdata
+//	go run ./bench/realdata -olist /work/data/olist -bank /work/data/bank -out /tmp/realdata
 //
 // Olist (Brazilian marketplace, marketing funnel, CC BY-NC-SA 4.0):
 // olist_marketing_qualified_leads_dataset.csv (8,000 leads with their
@@ -16,6 +16,21 @@
 // 180 days, and those that signed later stay won). The seller and the
 // declared revenue are only recorded for signed leads, so they would
 // betray the outcome: they are left out.
+//
+// UCI Bank Marketing (a Portuguese bank's phone campaigns for a term
+// deposit, May 2008 to November 2010, CC BY 4.0): bank-full.csv, 45,211
+// clients called, each with the day and month of their last call in the
+// campaign and whether they subscribed. The file is ordered by date and
+// gives no year: the year starts at 2008 and goes up each time the month
+// goes back. The last call is the day the outcome was known, won or lost:
+// that is the close day. When a client was put on the call list is not
+// recorded, so every lead is opened on the first day of the month of its
+// last call — the same rule for both outcomes, so it says nothing of the
+// result; its effect is that each lead is scored once, on the first of its
+// month, with what the months before taught. The title is the client's
+// history with the bank's campaigns (the previous campaign's outcome, or
+// "new" for one never called before). The last call's duration is left out: it is known only once the
+// outcome is (a call that ends in a sale is long).
 package main
 
 import (
@@ -26,23 +41,32 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
 
 func main() {
 	olist := flag.String("olist", "", "folder with the two Olist marketing-funnel CSV files")
+	bank := flag.String("bank", "", "folder with the UCI Bank Marketing bank-full.csv")
 	out := flag.String("out", "", "folder to write the deals files into")
 	flag.Parse()
-	if *out == "" || *olist == "" {
-		fmt.Fprintln(os.Stderr, "usage: realdata -olist DIR -out DIR")
+	if *out == "" || (*olist == "" && *bank == "") {
+		fmt.Fprintln(os.Stderr, "usage: realdata [-olist DIR] [-bank DIR] -out DIR")
 		os.Exit(2)
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		fail(err)
 	}
-	if err := convertOlist(*olist, filepath.Join(*out, "olist.csv")); err != nil {
-		fail(err)
+	if *olist != "" {
+		if err := convertOlist(*olist, filepath.Join(*out, "olist.csv")); err != nil {
+			fail(err)
+		}
+	}
+	if *bank != "" {
+		if err := convertBank(*bank, filepath.Join(*out, "bank.csv")); err != nil {
+			fail(err)
+		}
 	}
 }
 
@@ -52,12 +76,17 @@ func fail(err error) {
 }
 
 func readCSV(path string) ([][]string, error) {
+	return readCSVSep(path, ',')
+}
+
+func readCSVSep(path string, sep rune) ([][]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	r := csv.NewReader(f)
+	r.Comma = sep
 	r.FieldsPerRecord = -1
 	var rows [][]string
 	for {
@@ -126,23 +155,83 @@ func convertOlist(dir, dst string) error {
 		rows = append(rows, x)
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].id < rows[j].id })
+	out := [][]string{{"lead", "origin", "status", "first_contact", "closed"}}
+	for _, x := range rows {
+		out = append(out, []string{x.id, x.origin, status(x.won), x.created.Format("2006-01-02"), x.closing.Format("2006-01-02")})
+	}
+	return writeCSV(dst, out)
+}
+
+func status(won bool) string {
+	if won {
+		return "won"
+	}
+	return "lost"
+}
+
+func writeCSV(dst string, rows [][]string) error {
 	f, err := os.Create(dst)
 	if err != nil {
 		return err
 	}
 	w := csv.NewWriter(f)
-	w.Write([]string{"lead", "origin", "status", "first_contact", "closed"})
-	for _, x := range rows {
-		status := "lost"
-		if x.won {
-			status = "won"
-		}
-		w.Write([]string{x.id, x.origin, status, x.created.Format("2006-01-02"), x.closing.Format("2006-01-02")})
-	}
-	w.Flush()
+	w.WriteAll(rows)
 	if err := w.Error(); err != nil {
 		f.Close()
 		return err
 	}
 	return f.Close()
+}
+
+var months = map[string]time.Month{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+	"jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+
+// bankFirstYear is the year of the file's first call (May 2008).
+const bankFirstYear = 2008
+
+func convertBank(dir, dst string) error {
+	rows, err := readCSVSep(filepath.Join(dir, "bank-full.csv"), ';')
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return fmt.Errorf("bank-full.csv is empty")
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	for _, h := range []string{"day", "month", "pdays", "poutcome", "y"} {
+		if _, ok := col[h]; !ok {
+			return fmt.Errorf("bank-full.csv: no %q column", h)
+		}
+	}
+	out := [][]string{{"lead", "history", "status", "first_contact", "closed"}}
+	year, last := bankFirstYear, time.Time{}
+	for n, r := range rows[1:] {
+		m, ok := months[r[col["month"]]]
+		if !ok {
+			return fmt.Errorf("bank-full.csv line %d: month %q", n+2, r[col["month"]])
+		}
+		day, err := strconv.Atoi(r[col["day"]])
+		if err != nil || day < 1 || day > 31 {
+			return fmt.Errorf("bank-full.csv line %d: day %q", n+2, r[col["day"]])
+		}
+		if !last.IsZero() && m < last.Month() {
+			year++ // the file is ordered by date: a month going back is a new year
+		}
+		closed := time.Date(year, m, day, 0, 0, 0, 0, time.UTC)
+		if closed.Before(last) {
+			return fmt.Errorf("bank-full.csv line %d: %s comes before %s; the file must be in date order",
+				n+2, closed.Format("2006-01-02"), last.Format("2006-01-02"))
+		}
+		last = closed
+		history := r[col["poutcome"]]
+		if r[col["pdays"]] == "-1" {
+			history = "new" // not called in an earlier campaign
+		}
+		out = append(out, []string{fmt.Sprintf("bank-%05d", n+1), "previous campaign: " + history, status(r[col["y"]] == "yes"),
+			time.Date(year, m, 1, 0, 0, 0, 0, time.UTC).Format("2006-01-02"), closed.Format("2006-01-02")})
+	}
+	return writeCSV(dst, out)
 }
