@@ -162,6 +162,11 @@ func (p Pipeline) Validate() error {
 			return FieldError("evidence", "pipeline.values")
 		}
 	}
+	for _, v := range p.CategoryProbability {
+		if v < 0 || v > 10000 {
+			return FieldError("category_probability", "policy.range", "min", "0", "max", "100")
+		}
+	}
 	for k, v := range p.Floors {
 		if !k.Verified() || v < 1 || v > 10000 {
 			return FieldError("floors", "pipeline.values")

@@ -46,16 +46,16 @@ func WritePolicy(w io.Writer, pol cartera.Policy, p *i18n.Printer) error {
 }
 
 // PipelineConfigOut is `cartera pipeline --format json`: the configuration
-// and the stage rates learned from the closed deals. `cartera pipeline set`
-// reads this shape back.
+// and the stage rates learned from the closed deals, in percent. `cartera
+// pipeline set` reads this shape back (DecodePipeline).
 type PipelineConfigOut struct {
-	Pipeline cartera.Pipeline `json:"pipeline"`
-	Rates    []forecast.Rate  `json:"rates"`
+	Pipeline PipelineJSON    `json:"pipeline"`
+	Rates    []forecast.Rate `json:"rates"`
 }
 
 // PipelineConfigJSON is the pipeline configuration behind a model.
 func PipelineConfigJSON(m *forecast.Model) PipelineConfigOut {
-	return PipelineConfigOut{Pipeline: m.Pipeline(), Rates: m.Rates()}
+	return PipelineConfigOut{Pipeline: PipelineOut(m.Pipeline()), Rates: m.Rates()}
 }
 
 // WritePipelineConfig shows the stages with their prior and learned rates,
