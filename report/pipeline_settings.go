@@ -26,14 +26,16 @@ type PipelineJSON struct {
 	CapAnyNo            float64                              `json:"cap_any_no"`
 	SilenceDays         int                                  `json:"silence_days"`
 	EvidenceHalfLife    int                                  `json:"evidence_half_life"`
-	CalibrationHorizon  int                                  `json:"calibration_horizon"`
-	Evidence            map[cartera.SignalKind]int           `json:"evidence"`
-	Floors              map[cartera.SignalKind]float64       `json:"floors"`
-	NoReplyStep         int                                  `json:"no_reply_step"`
-	NoReplyFactor       int                                  `json:"no_reply_factor"`
-	SilenceFactor       int                                  `json:"silence_factor"`
-	StaleFactor         int                                  `json:"stale_factor"`
-	SlippedFactor       int                                  `json:"slipped_factor"`
+	// CalibrationHorizon is accepted and ignored: pipelines saved before
+	// calibration used the backtest's monthly cut-offs carry it.
+	CalibrationHorizon *int                           `json:"calibration_horizon,omitempty"`
+	Evidence           map[cartera.SignalKind]int     `json:"evidence"`
+	Floors             map[cartera.SignalKind]float64 `json:"floors"`
+	NoReplyStep        int                            `json:"no_reply_step"`
+	NoReplyFactor      int                            `json:"no_reply_factor"`
+	SilenceFactor      int                            `json:"silence_factor"`
+	StaleFactor        int                            `json:"stale_factor"`
+	SlippedFactor      int                            `json:"slipped_factor"`
 }
 
 // StageJSON is one stage, its prior in percent.
@@ -51,7 +53,7 @@ func PipelineOut(pl cartera.Pipeline) PipelineJSON {
 		CategoryProbability: pctMap(pl.CategoryProbability),
 		CapNeedUnknown:      pct(pl.CapNeedUnknown), CapCapacityUnknown: pct(pl.CapCapacityUnknown),
 		CapDecisionUnknown: pct(pl.CapDecisionUnknown), CapAnyNo: pct(pl.CapAnyNo),
-		SilenceDays: pl.SilenceDays, EvidenceHalfLife: pl.EvidenceHalfLife, CalibrationHorizon: pl.CalibrationHorizon,
+		SilenceDays: pl.SilenceDays, EvidenceHalfLife: pl.EvidenceHalfLife,
 		Evidence: pl.Evidence, Floors: pctMap(pl.Floors),
 		NoReplyStep: pl.NoReplyStep, NoReplyFactor: pl.NoReplyFactor, SilenceFactor: pl.SilenceFactor,
 		StaleFactor: pl.StaleFactor, SlippedFactor: pl.SlippedFactor,
@@ -82,7 +84,7 @@ func (j PipelineJSON) Pipeline() cartera.Pipeline {
 		CategoryProbability: bpMap(j.CategoryProbability),
 		CapNeedUnknown:      bp(j.CapNeedUnknown), CapCapacityUnknown: bp(j.CapCapacityUnknown),
 		CapDecisionUnknown: bp(j.CapDecisionUnknown), CapAnyNo: bp(j.CapAnyNo),
-		SilenceDays: j.SilenceDays, EvidenceHalfLife: j.EvidenceHalfLife, CalibrationHorizon: j.CalibrationHorizon,
+		SilenceDays: j.SilenceDays, EvidenceHalfLife: j.EvidenceHalfLife,
 		Evidence: j.Evidence, Floors: bpMap(j.Floors),
 		NoReplyStep: j.NoReplyStep, NoReplyFactor: j.NoReplyFactor, SilenceFactor: j.SilenceFactor,
 		StaleFactor: j.StaleFactor, SlippedFactor: j.SlippedFactor,

@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"testing"
@@ -59,5 +60,24 @@ func TestDecodePipelinePartial(t *testing.T) {
 	pl, err = report.DecodePipeline([]byte(`{"cap_any_no": 500}`))
 	if err != nil || pl.Validate() == nil {
 		t.Errorf("500 %% accepted: %v", err)
+	}
+}
+
+// A pipeline file or API body saved before calibration_horizon was
+// removed still loads; the value is ignored and never printed again.
+func TestDecodePipelineIgnoresCalibrationHorizon(t *testing.T) {
+	t.Parallel()
+	pl, err := report.DecodePipeline([]byte(`{"pipeline": {"shrinkage": 12, "calibration_horizon": 7}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := cartera.DefaultPipeline()
+	want.Shrinkage = 12
+	if !reflect.DeepEqual(pl, want) {
+		t.Errorf("got %+v", pl)
+	}
+	b, _ := json.Marshal(report.PipelineOut(pl))
+	if bytes.Contains(b, []byte("calibration_horizon")) {
+		t.Errorf("still printed: %s", b)
 	}
 }
