@@ -30,9 +30,8 @@ type Pipeline struct {
 	SilenceDays int `json:"silence_days"`
 	// EvidenceHalfLife is how fast a signal's weight fades, in days.
 	EvidenceHalfLife int `json:"evidence_half_life"`
-	// CalibrationHorizon is how many days before a deal closed its grounded
-	// probability is computed for calibration: only evidence known then.
-	CalibrationHorizon int `json:"calibration_horizon"`
+	// calibration_horizon, stored by versions before the backtest's
+	// monthly cut-offs, is no longer a field: decoding ignores it.
 
 	// Evidence is the likelihood ratio of each kind of signal, in
 	// hundredths (150: the odds of winning × 1.5), at full strength; it
@@ -94,7 +93,6 @@ func DefaultPipeline() Pipeline {
 		CapAnyNo:           500,
 		SilenceDays:        30,
 		EvidenceHalfLife:   90,
-		CalibrationHorizon: 7,
 		Evidence: map[SignalKind]int{
 			SignalVerbalIntent: 110, SignalMeetingHeld: 130, SignalProposalRequested: 150,
 			SignalBudgetConfirmed: 180, SignalDecisionMakerMet: 180,
@@ -153,13 +151,17 @@ func (p Pipeline) Validate() error {
 			return FieldError("caps", "policy.range", "min", "0", "max", "100")
 		}
 	}
-	if p.Shrinkage < 0 || p.Shrinkage > 1000 || p.SilenceDays < 1 || p.EvidenceHalfLife < 1 || p.CalibrationHorizon < 1 ||
-		p.CalibrationHorizon > 365 || p.NoReplyStep < 1 {
+	if p.Shrinkage < 0 || p.Shrinkage > 1000 || p.SilenceDays < 1 || p.EvidenceHalfLife < 1 || p.NoReplyStep < 1 {
 		return FieldError("shrinkage", "pipeline.values")
 	}
 	for k, v := range p.Evidence {
 		if !k.Valid() || k.Verified() || v < 1 || v > 1000 {
 			return FieldError("evidence", "pipeline.values")
+		}
+	}
+	for _, v := range p.CategoryProbability {
+		if v < 0 || v > 10000 {
+			return FieldError("category_probability", "policy.range", "min", "0", "max", "100")
 		}
 	}
 	for k, v := range p.Floors {

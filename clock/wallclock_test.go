@@ -24,6 +24,8 @@ var measured = map[string]string{
 	"web/metrics.go:newMetrics":            "when the process started, for process_uptime_seconds",
 	"web/metrics.go:write":                 "the uptime reported on /metrics",
 	"web/summaries.go:refreshInBackground": "how long the background refresh took, for the log",
+	"web/summaries.go:refitNightly":        "how long the scheduled refit took, for the log",
+	"web/summaries.go:refitAfterImport":    "how long the refit after a web import took, for the log",
 	"web/import_progress.go:startImport":   "how long an import took, shown under its report",
 	"web/import_map.go:importMapSubmit":    "how long a mapped import took, shown under its report",
 	"csvio/read.go:readFile":               "how often an import reports its progress",

@@ -96,6 +96,20 @@ type Report struct {
 	DryRun bool         `json:"dry_run"`
 }
 
+// Brought reports whether the import read rows of an entity (the deals,
+// say: then the forecast's fit is made again).
+func (r *Report) Brought(e cartera.Entity) bool {
+	if r == nil {
+		return false
+	}
+	for _, f := range r.Files {
+		if f.Entity == e && f.Rows > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // FileReport describes one imported file.
 type FileReport struct {
 	Name     string         `json:"name"`

@@ -46,16 +46,16 @@ func WritePolicy(w io.Writer, pol cartera.Policy, p *i18n.Printer) error {
 }
 
 // PipelineConfigOut is `cartera pipeline --format json`: the configuration
-// and the stage rates learned from the closed deals. `cartera pipeline set`
-// reads this shape back.
+// and the stage rates learned from the closed deals, in percent. `cartera
+// pipeline set` reads this shape back (DecodePipeline).
 type PipelineConfigOut struct {
-	Pipeline cartera.Pipeline `json:"pipeline"`
-	Rates    []forecast.Rate  `json:"rates"`
+	Pipeline PipelineJSON    `json:"pipeline"`
+	Rates    []forecast.Rate `json:"rates"`
 }
 
 // PipelineConfigJSON is the pipeline configuration behind a model.
 func PipelineConfigJSON(m *forecast.Model) PipelineConfigOut {
-	return PipelineConfigOut{Pipeline: m.Pipeline(), Rates: m.Rates()}
+	return PipelineConfigOut{Pipeline: PipelineOut(m.Pipeline()), Rates: m.Rates()}
 }
 
 // WritePipelineConfig shows the stages with their prior and learned rates,
@@ -71,8 +71,7 @@ func WritePipelineConfig(w io.Writer, m *forecast.Model, p *i18n.Printer) error 
 		t.printf("  %-22s %8s %10s %12s\n", p.Value(s.ID), p.Percent(s.Prior), p.Percent(r.Rate), p.T("pipeline.days", "n", s.MaxAge))
 		t.printf("  %s\n", p.T("pipeline.rate_from", "won", r.Won, "reached", r.Reached))
 	}
-	t.printf("\n%s\n", p.T("pipeline.params", "k", pl.Shrinkage, "half", pl.EvidenceHalfLife, "silence", pl.SilenceDays,
-		"horizon", pl.CalibrationHorizon))
+	t.printf("\n%s\n", p.T("pipeline.params", "k", pl.Shrinkage, "half", pl.EvidenceHalfLife, "silence", pl.SilenceDays))
 	t.printf("%s\n", p.T("pipeline.caps", "need", pl.CapNeedUnknown, "capacity", pl.CapCapacityUnknown,
 		"decision", pl.CapDecisionUnknown, "no", pl.CapAnyNo))
 	kinds := make([]cartera.SignalKind, 0, len(pl.Evidence))

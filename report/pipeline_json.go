@@ -106,7 +106,8 @@ func groundedList(gs []forecast.Grounded, p *i18n.Printer) []GroundedJSON {
 	return out
 }
 
-// ForecastOut is the JSON form of a forecast.
+// ForecastOut is the JSON form of a forecast. Hints say what the data
+// lacks for the forecast to count every open deal (ForecastHints).
 type ForecastOut struct {
 	Period   forecast.Period  `json:"period"`
 	AsOf     cartera.Date     `json:"as_of"`
@@ -116,13 +117,19 @@ type ForecastOut struct {
 	Slipped  int              `json:"slipped"`
 	Undated  int              `json:"undated"`
 	Later    int              `json:"later"`
+	Hints    []MessageJSON    `json:"hints"`
 	Rates    []forecast.Rate  `json:"rates"`
 }
 
 // ForecastJSON converts a forecast for JSON output.
 func ForecastJSON(f *forecast.Forecast, p *i18n.Printer) ForecastOut {
-	return ForecastOut{Period: f.Period, AsOf: f.AsOf, Totals: nonNil(f.Totals), Sellers: nonNil(f.Sellers),
-		Carriers: groundedList(f.Carriers, p), Slipped: f.Slipped, Undated: f.Undated, Later: f.Later, Rates: f.Rates}
+	out := ForecastOut{Period: f.Period, AsOf: f.AsOf, Totals: nonNil(f.Totals), Sellers: nonNil(f.Sellers),
+		Carriers: groundedList(f.Carriers, p), Slipped: f.Slipped, Undated: f.Undated, Later: f.Later,
+		Hints: []MessageJSON{}, Rates: f.Rates}
+	for _, h := range ForecastHints(f) {
+		out.Hints = append(out.Hints, Message(h, p))
+	}
+	return out
 }
 
 func nonNil[T any](xs []T) []T {

@@ -93,3 +93,43 @@ func TestForecastJSONCarriesCodesAndText(t *testing.T) {
 		t.Errorf("first carrier: %+v", c)
 	}
 }
+
+// Open deals without an expected close date are left out of every period:
+// the forecast says how many and which column to map, in the text (a
+// golden file: the case of an import that mapped no close date, where
+// every period is empty), in the notes under a forecast and in the JSON.
+func TestForecastHintsUndatedDeals(t *testing.T) {
+	t.Parallel()
+	period, _ := forecast.ParsePeriod("2026-Q4", asOf)
+	empty := &forecast.Forecast{Period: period, AsOf: asOf, Undated: 37}
+	for _, l := range i18n.Langs {
+		p := i18n.New(l, nil)
+		var b bytes.Buffer
+		if err := report.WriteForecast(&b, empty, p, report.TextOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "forecast_undated_"+string(l)+".golden", b.Bytes())
+	}
+	st := demoStore(t)
+	f, err := review.Forecast(ctx, st, review.ForecastOptions{Period: period, AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := i18n.New(i18n.EN, nil)
+	if hs := report.ForecastJSON(f, p).Hints; f.Undated != 0 || hs == nil || len(hs) != 0 {
+		t.Errorf("the demo's deals all have a date: %d undated, hints %v", f.Undated, hs)
+	}
+	some := *f
+	some.Undated = 1
+	var b bytes.Buffer
+	if err := report.WriteForecast(&b, &some, p, report.TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b.Bytes(), []byte("1 open deal has no expected close date")) || !bytes.Contains(b.Bytes(), []byte("expected_close")) {
+		t.Errorf("no hint under the forecast:\n%s", b.Bytes())
+	}
+	hs := report.ForecastJSON(&some, p).Hints
+	if len(hs) != 1 || hs[0].Code != "forecast.undated_hint" || hs[0].Facts["n"] != 1 || hs[0].Text == "" {
+		t.Errorf("JSON hints: %+v", hs)
+	}
+}

@@ -41,6 +41,9 @@ func WriteForecast(w io.Writer, f *forecast.Forecast, p *i18n.Printer, o TextOpt
 	t.printf("%s\n", t.wrap(p.T("forecast.subtitle", "date", f.AsOf), 0))
 	if len(f.Totals) == 0 {
 		t.printf("\n%s\n", t.wrap(p.T("forecast.empty", "later", f.Later, "undated", f.Undated), 0))
+		for _, h := range ForecastHints(f) {
+			t.printf("\n%s\n", t.wrap(p.Msg(h), 0))
+		}
 		return t.err
 	}
 	for _, l := range f.Totals {
@@ -83,8 +86,8 @@ func WriteForecast(w io.Writer, f *forecast.Forecast, p *i18n.Printer, o TextOpt
 	if f.Later > 0 {
 		notes = append(notes, p.T("forecast.note_later", "n", f.Later))
 	}
-	if f.Undated > 0 {
-		notes = append(notes, p.T("forecast.note_undated", "n", f.Undated))
+	for _, h := range ForecastHints(f) {
+		notes = append(notes, p.Msg(h))
 	}
 	if len(notes) > 0 {
 		t.printf("\n")
@@ -94,6 +97,17 @@ func WriteForecast(w io.Writer, f *forecast.Forecast, p *i18n.Printer, o TextOpt
 	}
 	t.printf("\n%s\n", t.paint(ansiDim, t.wrap(p.T("forecast.hint"), 0)))
 	return t.err
+}
+
+// ForecastHints says what the data lacks for a forecast to count every
+// open deal: open deals without an expected close date are left out of
+// every period, and the hint names the column to map.
+func ForecastHints(f *forecast.Forecast) []cartera.Message {
+	var out []cartera.Message
+	if f.Undated > 0 {
+		out = append(out, cartera.M("forecast.undated_hint", "n", f.Undated))
+	}
+	return out
 }
 
 func gapColor(l *forecast.Line) string {

@@ -72,17 +72,6 @@ func LoadFit(ctx context.Context, st cartera.Store) (forecast.Snapshot, bool, er
 	return snap, true, nil
 }
 
-// SaveFit stores a finished backtest's decision for live forecasts: from
-// now on grounded uses the fit, the expert factors or the base rate, as
-// the backtest found best.
-func SaveFit(ctx context.Context, st cartera.Store, bt *forecast.Backtest, asOf cartera.Date) error {
-	b, err := json.Marshal(bt.Snapshot(asOf))
-	if err != nil {
-		return err
-	}
-	return st.PutSetting(ctx, fitKey, string(b))
-}
-
 // closedDeals lists what the backtest and the fitted model need of every
 // deal closed by asOf (all of them when zero).
 func closedDeals(ctx context.Context, st cartera.Store, asOf cartera.Date) ([]forecast.ClosedDeal, error) {

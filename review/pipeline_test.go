@@ -53,11 +53,8 @@ func TestDemoPipelineTellsTheStory(t *testing.T) {
 func TestLiveForecastUsesTheBacktestsDecision(t *testing.T) {
 	t.Parallel()
 	st := demoStore(t)
-	bt, err := review.Backtest(ctx, st, asOf)
+	bt, err := review.Refit(ctx, st, asOf)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := review.SaveFit(ctx, st, bt, asOf); err != nil {
 		t.Fatal(err)
 	}
 	l, err := review.Deals(ctx, st, review.DealsOptions{AsOf: asOf, Limit: 5})

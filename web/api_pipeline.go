@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
@@ -78,35 +79,30 @@ func (s *Server) apiPipelineGet(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	etag(w, pl.Version)
-	return writeJSON(w, http.StatusOK, pl)
+	return writeJSON(w, http.StatusOK, report.PipelineOut(pl))
 }
 
 // apiPipelinePut replaces the pipeline, given the version it was read at;
-// fields left out keep their defaults. Removing a stage that open deals
-// are in is a conflict.
+// fields left out keep their defaults, and probabilities are in percent
+// (report.PipelineJSON). Removing a stage that open deals are in is a
+// conflict.
 func (s *Server) apiPipelinePut(w http.ResponseWriter, r *http.Request) error {
-	pl := cartera.DefaultPipeline()
-	// Maps replace the defaults whole, as a stored pipeline does.
-	pl.Evidence, pl.Floors, pl.CategoryProbability = nil, nil, nil
-	if err := decode(w, r, &pl); err != nil {
+	in := report.PipelineIn()
+	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	def := cartera.DefaultPipeline()
-	if pl.Evidence == nil {
-		pl.Evidence = def.Evidence
-	}
-	if pl.Floors == nil {
-		pl.Floors = def.Floors
-	}
-	if pl.CategoryProbability == nil {
-		pl.CategoryProbability = def.CategoryProbability
-	}
+	pl := in.Pipeline()
 	v, err := ifMatch(r, pl.Version)
 	if err != nil {
 		return err
 	}
 	pl.Version = v
-	err = saveShared(s, r, v, s.st.Pipeline, func(p cartera.Pipeline) int64 { return p.Version },
+	// A conflict shows the stored pipeline in percent, as GET does.
+	current := func(ctx context.Context) (report.PipelineJSON, error) {
+		p, err := s.st.Pipeline(ctx)
+		return report.PipelineOut(p), err
+	}
+	err = saveShared(s, r, v, current, func(p report.PipelineJSON) int64 { return p.Version },
 		func() error { return s.st.SavePipeline(r.Context(), pl) })
 	if err != nil {
 		return err
@@ -116,5 +112,5 @@ func (s *Server) apiPipelinePut(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	etag(w, saved.Version)
-	return writeJSON(w, http.StatusOK, saved)
+	return writeJSON(w, http.StatusOK, report.PipelineOut(saved))
 }

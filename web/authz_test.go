@@ -17,6 +17,7 @@ import (
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/csvio"
 	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
 )
 
@@ -356,7 +357,7 @@ func authzRows() []authzRow {
 		}
 	}
 	policy := func(m *matrix) (any, int64) { p, _ := m.f.st.Policy(bg); return p, p.Version }
-	pipeline := func(m *matrix) (any, int64) { p, _ := m.f.st.Pipeline(bg); return p, p.Version }
+	pipeline := func(m *matrix) (any, int64) { p, _ := m.f.st.Pipeline(bg); return report.PipelineOut(p), p.Version }
 	// A rule of the match table and a candidate incident on whose client:
 	// fresh for every call.
 	matchRule := func(api bool) func(*matrix, *caller, string) call {

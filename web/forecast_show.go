@@ -18,7 +18,10 @@ type forecastPage struct {
 	// Charts draw claimed against grounded by seller, one per currency.
 	Charts   []sellerChart
 	Carriers []carrierRow
-	Cal      *forecast.Calibration
+	// Hints say what the data lacks for the forecast to count every open
+	// deal (report.ForecastHints).
+	Hints []cartera.Message
+	Cal   *forecast.Calibration
 	// Scores are everyone's first, then each seller's, most optimistic
 	// first; Optimists those whose claims ran 15 points or more ahead.
 	Scores    []*forecast.Score
@@ -63,7 +66,7 @@ func (s *Server) forecastShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data := forecastPage{F: f, Cal: cal, Seller: r.URL.Query().Get("seller"), Periods: periodLinks(c.p, s.asOf(r), period)}
+	data := forecastPage{F: f, Cal: cal, Hints: report.ForecastHints(f), Seller: r.URL.Query().Get("seller"), Periods: periodLinks(c.p, s.asOf(r), period)}
 	if data.Sellers, err = s.dealSellers(r); err != nil {
 		return err
 	}

@@ -191,10 +191,12 @@ func (s *Server) period(r *http.Request) (forecast.Period, error) {
 }
 
 // backtest replays the history at monthly cut-offs, as of the request's
-// day (docs/forecast.md).
+// day (docs/forecast.md), and stores its decision for live forecasts as
+// `cartera backtest` does (review.Refit; the same decision already stored
+// is not written again).
 func (s *Server) backtest(r *http.Request) (*forecast.Backtest, error) {
 	asOf := s.asOf(r)
 	return cached(s, r, "backtest|"+asOf.String(), func(ctx context.Context) (*forecast.Backtest, error) {
-		return review.Backtest(ctx, s.st, asOf)
+		return review.Refit(ctx, s.st, asOf)
 	})
 }

@@ -320,11 +320,18 @@ func TestBoardForecastAndCalibration(t *testing.T) {
 func TestPipelineConfiguration(t *testing.T) {
 	f := newFixture(t)
 	res, body := f.api("seller", "GET", "/api/v1/pipeline", "")
-	var pl cartera.Pipeline
+	var pl report.PipelineJSON
 	if json.Unmarshal([]byte(body), &pl); res.StatusCode != 200 || len(pl.Stages) != 4 {
 		t.Fatalf("pipeline: %d %s", res.StatusCode, body)
 	}
+	// Probabilities are in percent, as in every other JSON.
+	if pl.Stages[1].Prior != 25 || pl.CapNeedUnknown != 30 || pl.Floors[cartera.SignalContractSigned] != 95 ||
+		pl.CategoryProbability[cartera.CategoryCommit] != 90 {
+		t.Errorf("not in percent: %s", body)
+	}
 	pl.Stages[2].MaxAge = 21
+	pl.Stages[2].Prior = 42.5
+	pl.CapAnyNo = 2.25
 	b, _ := json.Marshal(pl)
 	if res, _ := f.api("manager", "PUT", "/api/v1/pipeline", string(b)); res.StatusCode != http.StatusForbidden {
 		t.Errorf("a manager changing the pipeline: %d", res.StatusCode)
@@ -336,11 +343,22 @@ func TestPipelineConfiguration(t *testing.T) {
 	// The pipeline is versioned like a record: later changes name the
 	// version they were read at.
 	etag := res.Header.Get("ETag")
-	if got, _ := f.st.Pipeline(bg); got.Stages[2].MaxAge != 21 || got.Shrinkage != pl.Shrinkage {
-		t.Errorf("stored: %+v", got.Stages)
+	// Stored in basis points; read back in percent as it was sent.
+	got, _ := f.st.Pipeline(bg)
+	if got.Stages[2].MaxAge != 21 || got.Stages[2].Prior != 4250 || got.CapAnyNo != 225 || got.Shrinkage != pl.Shrinkage ||
+		got.CapNeedUnknown != 3000 || got.Floors[cartera.SignalPaymentReceived] != 9900 {
+		t.Errorf("stored: %+v", got)
+	}
+	var back report.PipelineJSON
+	if json.Unmarshal([]byte(body), &back); back.Stages[2].Prior != 42.5 || back.CapAnyNo != 2.25 || back.Version != got.Version {
+		t.Errorf("answer: %s", body)
+	}
+	_, again := f.api("seller", "GET", "/api/v1/pipeline", "")
+	if again != body {
+		t.Errorf("GET after PUT differs:\n%s\n%s", again, body)
 	}
 	// Removing a stage with open deals in it is a conflict.
-	res, body = f.api("owner", "PUT", "/api/v1/pipeline", `{"stages":[{"id":"lead","prior":1000,"max_age":30},{"id":"proposal","prior":4000,"max_age":14}]}`,
+	res, body = f.api("owner", "PUT", "/api/v1/pipeline", `{"stages":[{"id":"lead","prior":10,"max_age":30},{"id":"proposal","prior":40,"max_age":14}]}`,
 		"If-Match", etag)
 	if p := problemOf(t, res, body); res.StatusCode != http.StatusConflict {
 		t.Errorf("removing a stage in use: %d %+v", res.StatusCode, p)
@@ -348,5 +366,26 @@ func TestPipelineConfiguration(t *testing.T) {
 	res, body = f.api("owner", "PUT", "/api/v1/pipeline", `{"stages":[]}`, "If-Match", etag)
 	if p := problemOf(t, res, body); res.StatusCode != 422 || p.Field != "stages" {
 		t.Errorf("no stages: %d %+v", res.StatusCode, p)
+	}
+	// A prior given in basis points, as the API used to take them, is
+	// out of range: refused, never stored as 1000 %.
+	res, body = f.api("owner", "PUT", "/api/v1/pipeline", `{"stages":[{"id":"lead","prior":1000,"max_age":30}]}`, "If-Match", etag)
+	if p := problemOf(t, res, body); res.StatusCode != 422 || p.Field != "stages" {
+		t.Errorf("a prior in basis points: %d %+v", res.StatusCode, p)
+	}
+	res, body = f.api("owner", "PUT", "/api/v1/pipeline", `{"cap_any_no": 150}`, "If-Match", etag)
+	if p := problemOf(t, res, body); res.StatusCode != 422 || p.Field != "caps" {
+		t.Errorf("a cap over 100 %%: %d %+v", res.StatusCode, p)
+	}
+	// A body saved before calibration_horizon was removed is accepted;
+	// the value is ignored.
+	res, body = f.api("owner", "PUT", "/api/v1/pipeline", `{"calibration_horizon": 7, "shrinkage": 12}`, "If-Match", etag)
+	if got, _ := f.st.Pipeline(bg); res.StatusCode != 200 || got.Shrinkage != 12 || strings.Contains(body, "calibration_horizon") {
+		t.Errorf("an old body: %d %s", res.StatusCode, body)
+	}
+	// A stale write's conflict shows the stored pipeline in percent.
+	res, body = f.api("owner", "PUT", "/api/v1/pipeline", `{"shrinkage": 5}`, "If-Match", "0")
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, `"shrinkage": 12`) {
+		t.Errorf("stale: %d %s", res.StatusCode, body)
 	}
 }

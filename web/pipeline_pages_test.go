@@ -12,6 +12,7 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/report"
 )
 
 // english signs a browser in as a role and switches it to English.
@@ -251,5 +252,26 @@ func TestTemplateKeysExist(t *testing.T) {
 	}
 	if n < 100 {
 		t.Errorf("found only %d keys: the scan is broken", n)
+	}
+}
+
+// An open deal without an expected close date is left out of every
+// period: the forecast page and the API say so and name the column to map.
+func TestForecastHintsUndatedDeals(t *testing.T) {
+	f := newFixture(t)
+	res, body := f.api("owner", "POST", "/api/v1/deals", `{"title":"Sin fecha","client_id":"C-001","owner":"Lucía Ferrer",
+		"value":{"amount":1200000,"currency":"EUR"},"stage":"proposal"}`)
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("create: %d %s", res.StatusCode, body)
+	}
+	res, body = f.api("owner", "GET", "/api/v1/forecast?period=2026-Q4", "")
+	var fc report.ForecastOut
+	if json.Unmarshal([]byte(body), &fc); res.StatusCode != 200 || fc.Undated != 1 || len(fc.Hints) != 1 ||
+		fc.Hints[0].Code != "forecast.undated_hint" || !strings.Contains(fc.Hints[0].Text, "cierre_previsto") {
+		t.Errorf("forecast: %d undated %d hints %+v", res.StatusCode, fc.Undated, fc.Hints)
+	}
+	_, page := f.signIn("owner").get("/forecast?period=2026-Q4")
+	if !strings.Contains(page, "1 oportunidad abierta no tiene fecha de cierre prevista") || !strings.Contains(page, "cierre_previsto (expected_close)") {
+		t.Errorf("the page gives no hint")
 	}
 }

@@ -56,6 +56,7 @@ type background struct {
 	mu        sync.Mutex
 	next      *prepared
 	preparing cartera.Date // the day being prepared, if any
+	refitted  cartera.Date // the last day the scheduled refit ran (or found nothing changed)
 }
 
 // summaries makes sure the stored summaries are those of key at gen, or
@@ -156,14 +157,19 @@ func (s *Server) tick(ctx context.Context) error {
 	}
 	midnight := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, now.Location())
 	if midnight.Sub(now) <= s.cfg.PrepareAhead {
-		s.prepare(ctx, gen, today.AddDays(1), review.SummaryKey(today.AddDays(1), pol))
+		s.prepare(ctx, gen, today, review.SummaryKey(today.AddDays(1), pol))
 	}
 	return nil
 }
 
-// prepare starts assessing day's summaries in the background, unless they
-// are prepared or being prepared already for this generation.
-func (s *Server) prepare(ctx context.Context, gen int64, day cartera.Date, key string) {
+// prepare starts, in the background, the night's work before the day
+// after today begins, unless it is done or under way for this generation:
+// first the forecast's scheduled refit (once a night, and only when the
+// deals changed since the last fit: review.RefitIfChanged), then the
+// assessment of tomorrow's summaries — in that order, so that the refit's
+// write does not make what was prepared unusable.
+func (s *Server) prepare(ctx context.Context, gen int64, today cartera.Date, key string) {
+	day := today.AddDays(1)
 	s.bg.mu.Lock()
 	defer s.bg.mu.Unlock()
 	if s.bg.preparing == day || (s.bg.next != nil && s.bg.next.gen == gen && s.bg.next.p.Key == key) {
@@ -175,6 +181,12 @@ func (s *Server) prepare(ctx context.Context, gen int64, day cartera.Date, key s
 		defer s.bg.wg.Done()
 		s.bg.run.Lock()
 		defer s.bg.run.Unlock()
+		s.refitNightly(ctx, today)
+		// The preparation is good for the store as it is now, the refit's
+		// write included.
+		if g, err := s.st.Generation(ctx); err == nil {
+			gen = g
+		}
 		p, err := review.Prepare(ctx, s.st, day)
 		s.bg.mu.Lock()
 		defer s.bg.mu.Unlock()
@@ -185,6 +197,55 @@ func (s *Server) prepare(ctx context.Context, gen int64, day cartera.Date, key s
 		}
 		s.bg.next = &prepared{gen: gen, p: p}
 		s.log.Info("tomorrow's summaries prepared", "as_of", day.String(), "clients", len(p.Rows))
+	}()
+}
+
+// refitNightly is the scheduled refit, run by prepare once per day: the
+// backtest's decision is made again, as of today, when the deals changed
+// since it was last made. A failure is logged; tomorrow night tries
+// again. The caller holds bg.run.
+func (s *Server) refitNightly(ctx context.Context, today cartera.Date) {
+	s.bg.mu.Lock()
+	done := s.bg.refitted == today
+	s.bg.mu.Unlock()
+	if done {
+		return
+	}
+	start := time.Now()
+	ran, err := review.RefitIfChanged(ctx, s.st, today)
+	if err != nil {
+		s.log.Error("refitting the forecast", "as_of", today.String(), "err", err)
+		return
+	}
+	s.bg.mu.Lock()
+	s.bg.refitted = today
+	s.bg.mu.Unlock()
+	if ran {
+		s.log.Info("forecast refitted", "as_of", today.String(), "took", time.Since(start).Round(time.Millisecond).String())
+	}
+}
+
+// refitAfterImport makes the backtest's decision again after a web import
+// that brought deals, when one is stored (review.RefitIfFitted), in the
+// background: at a million deals the replay takes minutes.
+func (s *Server) refitAfterImport(r *http.Request) {
+	ctx := context.WithoutCancel(r.Context())
+	today := s.asOf(r)
+	s.bg.wg.Add(1)
+	go func() {
+		defer s.bg.wg.Done()
+		s.bg.run.Lock()
+		defer s.bg.run.Unlock()
+		start := time.Now()
+		ran, err := review.RefitIfFitted(ctx, s.st, today)
+		if err != nil {
+			s.log.Error("refitting the forecast after an import", "as_of", today.String(), "err", err)
+			return
+		}
+		if ran {
+			s.log.Info("forecast refitted after an import", "as_of", today.String(),
+				"took", time.Since(start).Round(time.Millisecond).String())
+		}
 	}()
 }
 

@@ -184,24 +184,12 @@ func (b *progressBar) clear() {
 }
 
 // refitAfterImport replays the history again when the import brought deals
-// and a backtest's decision is stored: live forecasts then follow the
-// outcomes just imported. Without a stored decision nothing runs (the
-// first `cartera backtest` makes one), so a first bulk import pays
-// nothing.
+// and a backtest's decision is stored (review.RefitIfFitted): live
+// forecasts then follow the outcomes just imported.
 func refitAfterImport(ctx context.Context, st cartera.Store, rep *csvio.Report, today cartera.Date) error {
-	deals := false
-	for _, f := range rep.Files {
-		deals = deals || f.Entity == cartera.EntityDeals && f.Rows > 0
-	}
-	if !deals {
+	if !rep.Brought(cartera.EntityDeals) {
 		return nil
 	}
-	if _, ok, err := review.LoadFit(ctx, st); err != nil || !ok {
-		return err
-	}
-	bt, err := review.Backtest(ctx, st, today)
-	if err != nil {
-		return err
-	}
-	return review.SaveFit(ctx, st, bt, today)
+	_, err := review.RefitIfFitted(ctx, st, today)
+	return err
 }

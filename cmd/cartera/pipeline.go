@@ -94,12 +94,9 @@ func runBacktest(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer pc.done()
-	b, err := review.Backtest(ctx, pc.st, pc.asOf)
-	if err != nil {
-		return err
-	}
 	// Live forecasts use what the replay found best from now on.
-	if err := review.SaveFit(ctx, pc.st, b, pc.asOf); err != nil {
+	b, err := review.Refit(ctx, pc.st, pc.asOf)
+	if err != nil {
 		return err
 	}
 	if pc.format == "json" {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"strings"
 
@@ -41,14 +40,9 @@ func runPipeline(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return cartera.NewError(cartera.EINVALID, "pipeline.cannot_read", "path", rest[0], "reason", err.Error())
 		}
-		// Accept what `cartera pipeline --format json` prints, too.
-		var wrapped struct {
-			Pipeline json.RawMessage `json:"pipeline"`
-		}
-		if json.Unmarshal(b, &wrapped) == nil && len(wrapped.Pipeline) > 0 {
-			b = wrapped.Pipeline
-		}
-		pl, err := cartera.UnmarshalPipeline(b)
+		// Percent, as `cartera pipeline --format json` prints it (whole or
+		// its "pipeline" alone).
+		pl, err := report.DecodePipeline(b)
 		if err != nil {
 			return cartera.NewError(cartera.EINVALID, "pipeline.bad_json", "path", rest[0], "reason", err.Error())
 		}

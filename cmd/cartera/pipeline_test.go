@@ -107,12 +107,17 @@ func TestPipelineConfigRoundTrip(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("show: %s", r.stderr)
 	}
+	// Probabilities are in percent; a decimal one is kept.
+	if !strings.Contains(r.stdout, `"prior": 40,`) || !strings.Contains(r.stdout, `"cap_need_unknown": 30,`) {
+		t.Errorf("not in percent:\n%s", r.stdout)
+	}
 	edited := strings.Replace(r.stdout, `"max_age": 14`, `"max_age": 7`, 1)
+	edited = strings.Replace(edited, `"prior": 40,`, `"prior": 42.5,`, 1)
 	file := filepath.Join(dir, "p.json")
 	if err := os.WriteFile(file, []byte(edited), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if r := runBin(t, nil, "pipeline", "set", file, "--db", db, "--lang", "en"); r.code != 0 || !strings.Contains(r.stdout, "7 days") {
+	if r := runBin(t, nil, "pipeline", "set", file, "--db", db, "--lang", "en"); r.code != 0 || !strings.Contains(r.stdout, "7 days") || !strings.Contains(r.stdout, "42.5") {
 		t.Fatalf("set: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	if err := os.WriteFile(file, []byte(`{"stages": []}`), 0o644); err != nil {
