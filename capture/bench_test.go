@@ -1,18 +1,22 @@
 package capture
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"io"
+	"math/rand/v2"
 	"os"
 	"runtime"
+	"strings"
 	"testing"
 )
 
 // BenchmarkMboxRead reads the mailbox named by CARTERA_BENCH_MBOX (made by
 // bench/mboxgen) as an import does — every message's header parsed and
 // matched, a client's message searched for candidates — in one pass
-// (one-pass) and in segments read by one worker per processor, the file
-// mapped into memory on Linux (segments).
+// (one-pass) and in segments read by one worker per processor, each with
+// positioned reads (segments).
 func BenchmarkMboxRead(b *testing.B) {
 	path := os.Getenv("CARTERA_BENCH_MBOX")
 	if path == "" {
@@ -47,5 +51,66 @@ func BenchmarkMboxRead(b *testing.B) {
 				b.ReportMetric(float64(n), "messages")
 			}
 		})
+	}
+}
+
+// benchMailbox is 8 MB of mbox in memory, mixed as bench/mboxgen mixes
+// it (a quarter of the messages with a 20–80 KB base64 attachment), or
+// text only.
+func benchMailbox(attachments bool) []byte {
+	rng := rand.New(rand.NewPCG(1, 2))
+	raw := make([]byte, 80<<10)
+	for i := range raw {
+		raw[i] = byte(rng.IntN(256))
+	}
+	b64 := base64.StdEncoding.EncodeToString(raw)
+	words := strings.Fields("hola buenos días te escribo para confirmar la reunión del jueves quedamos en revisar el presupuesto")
+	var b bytes.Buffer
+	for b.Len() < 8<<20 {
+		b.WriteString("From a@b.example Mon Jan  1 08:00:00 2024\nFrom: a@b.example\nTo: c@d.example\nSubject: x\n\n")
+		for l := 0; l < 20+rng.IntN(80); l++ {
+			for w := 0; w < 10; w++ {
+				b.WriteString(words[rng.IntN(len(words))])
+				b.WriteByte(' ')
+			}
+			b.WriteByte('\n')
+		}
+		if attachments && rng.IntN(4) == 0 {
+			s := b64[:(20+rng.IntN(60))<<10*4/3]
+			for len(s) > 76 {
+				b.WriteString(s[:76])
+				b.WriteByte('\n')
+				s = s[76:]
+			}
+		}
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// BenchmarkIndexFrom compares the boundary search with bytes.Index, in
+// memory, over a mailbox with attachments and one of text only.
+func BenchmarkIndexFrom(b *testing.B) {
+	for _, data := range []struct {
+		name string
+		b    []byte
+	}{{"attachments", benchMailbox(true)}, {"text", benchMailbox(false)}} {
+		for _, search := range []struct {
+			name string
+			f    func([]byte) int
+		}{{"indexFrom", indexFrom}, {"bytes.Index", func(d []byte) int { return bytes.Index(d, fromNL) }}} {
+			b.Run(data.name+"/"+search.name, func(b *testing.B) {
+				b.SetBytes(int64(len(data.b)))
+				for b.Loop() {
+					for d := data.b; ; {
+						i := search.f(d)
+						if i < 0 {
+							break
+						}
+						d = d[i+1:]
+					}
+				}
+			})
+		}
 	}
 }

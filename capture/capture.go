@@ -376,6 +376,9 @@ type run struct {
 	id    *cartera.Identity
 	today cartera.Date
 	deals map[string][]cartera.Deal // open deals by client, loaded when needed
+	// allDeals brings every open deal while a mailbox is read
+	// (prefetchOpenDeals).
+	allDeals chan openDealsResult
 	// phrases are the scope phrases, indexed once.
 	phrases phraseIndex
 	// mboxSegment is how much of an mbox each worker reads at a time (0:
@@ -574,6 +577,63 @@ func (r *run) openDeals(client string) ([]cartera.Deal, error) {
 	}
 	r.deals[client] = out
 	return out, nil
+}
+
+// openDealsResult is every open deal, by client.
+type openDealsResult struct {
+	byClient map[string][]cartera.Deal
+	err      error
+}
+
+// prefetchOpenDeals starts reading every open deal, by client, while a
+// mailbox is read. A mailbox names hundreds of clients: their deals then
+// come from one query made meanwhile, not one query a client after the
+// file is read (500 on the 1 GB benchmark, a tenth of its time).
+func (r *run) prefetchOpenDeals() {
+	if r.allDeals != nil {
+		return
+	}
+	ch := make(chan openDealsResult, 1)
+	r.allDeals = ch
+	go func() {
+		res := openDealsResult{byClient: map[string][]cartera.Deal{}}
+		q := cartera.DealQuery{Outcome: cartera.OutcomeOpen, Limit: 500}
+		for {
+			page, next, err := r.st.ListDeals(r.ctx, q)
+			if err != nil {
+				res.err = err
+				break
+			}
+			for _, d := range page {
+				res.byClient[d.ClientID] = append(res.byClient[d.ClientID], d)
+			}
+			if next == "" {
+				break
+			}
+			q.After = next
+		}
+		ch <- res
+	}()
+}
+
+// takeOpenDeals waits for prefetchOpenDeals and keeps the open deals of
+// the clients given whose deals are not loaded yet (a client with none
+// is kept too, as having none).
+func (r *run) takeOpenDeals(clients []string) error {
+	if r.allDeals == nil {
+		return nil
+	}
+	res := <-r.allDeals
+	r.allDeals = nil
+	if res.err != nil {
+		return res.err
+	}
+	for _, c := range clients {
+		if _, ok := r.deals[c]; !ok {
+			r.deals[c] = res.byClient[c]
+		}
+	}
+	return nil
 }
 
 // dealsFor returns the deals evidence about a client on a day goes to:

@@ -108,3 +108,38 @@ func FuzzParseMailDate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIndexFrom checks the skip-ahead search for "\nFrom " against
+// bytes.Index: the same boundaries, one after the other as a reader finds
+// them, from each of the first bytes. The fuzzer's input is spread over a
+// longer text (each byte repeated, a byte of the pattern after it) so
+// that sparse and dense stretches of spaces both occur.
+func FuzzIndexFrom(f *testing.F) {
+	f.Add([]byte("ab\nFrom x \nFr om  From\r\nFrom "), uint8(1))
+	f.Add([]byte("QUJDREVG\nQUJD\nFrom a b"), uint8(40))
+	f.Add([]byte("hola que tal\nFrom a\n"), uint8(200))
+	f.Fuzz(func(t *testing.T, b []byte, rep uint8) {
+		data := b
+		if rep > 1 && len(b)*int(rep) <= 1<<20 {
+			data = make([]byte, 0, len(b)*(int(rep)+1))
+			for _, c := range b {
+				for range rep {
+					data = append(data, c)
+				}
+				data = append(data, fromNL[int(c)%len(fromNL)])
+			}
+		}
+		for first := 0; first < min(len(data), 8); first++ {
+			for start := first; start <= len(data); {
+				got, want := indexFrom(data[start:]), bytes.Index(data[start:], fromNL)
+				if got != want {
+					t.Fatalf("from %d: %d, want %d", start, got, want)
+				}
+				if want < 0 {
+					break
+				}
+				start += want + 1
+			}
+		}
+	})
+}

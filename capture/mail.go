@@ -115,6 +115,7 @@ func (r *run) readMail(s Source) error {
 		r.phrases = newPhraseIndex(r.cfg.ScopePhrases)
 	}
 	rules := &mailRules{id: r.id, pol: r.pol, loc: r.pol.Location(), phrases: r.phrases}
+	r.prefetchOpenDeals()
 	if s.Dir != "" {
 		format = "maildir"
 		if via == "" {
@@ -692,6 +693,9 @@ func (r *run) deriveMail() error {
 		clients = append(clients, c)
 	}
 	sort.Strings(clients)
+	if err := r.takeOpenDeals(clients); err != nil {
+		return err
+	}
 	all := map[string][]cartera.MailMessage{}
 	seen := map[string]bool{}
 	for _, m := range b.msgs {

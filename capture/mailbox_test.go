@@ -102,7 +102,7 @@ func TestMboxSegmentsReadAsOnePass(t *testing.T) {
 				t.Fatalf("segments of %d bytes, %d workers: %d messages to byte %d, %d events; want %d to %d, %d",
 					segment, workers, items, end, len(got), wantItems, wantEnd, len(want))
 			}
-			f, err := os.Open(path) // a file: mapped into memory on Linux
+			f, err := os.Open(path) // a file: read by positioned reads
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -179,5 +179,44 @@ func TestParseMailDate(t *testing.T) {
 	}
 	if at, err := parseMailDate("3 Nov 2026 10:00:00 GMT"); err != nil || !at.Equal(time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)) {
 		t.Errorf("fallback: %v %v", at, err)
+	}
+}
+
+// indexFromCases are texts where the skip-ahead search could go wrong: the
+// pattern at the start and the end, cut short, after CRLF, right after a
+// dense stretch's window ends, inside base64 and after a long one.
+func indexFromCases() [][]byte {
+	b64 := strings.Repeat(strings.Repeat("QUJD", 19)+"\n", 200) // no space for 15 KB
+	text := strings.Repeat("hola que tal\n", 400)               // a space every few bytes
+	var out [][]byte
+	for _, s := range []string{"", "\n", "\nFrom", "\nFrom ", "From \n", " \nFrom ", "x\nFrom x", "\r\nFrom a",
+		"\nFro m \nFrom ", "\nFrom\nFrom ", "  \n From \nFrom ", b64, b64 + "\nFrom a", b64 + ">From a\n\nFrom b",
+		text, text + "\nFrom a", b64 + text + "\nFrom a", text + b64 + "\nFrom a", text + b64, "From a\n" + text + b64 + "\r\nFrom a"} {
+		out = append(out, []byte(s))
+	}
+	// The pattern at every offset around the end of a dense stretch's
+	// window, and cut by the end of the data.
+	for _, d := range []int{-7, -6, -5, -4, -3, -2, -1, 0, 1, 2} {
+		s := []byte(strings.Repeat("a b ", spaceWindow))
+		copy(s[spaceWindow+d:], "\nFrom ")
+		out = append(out, s)
+	}
+	for n := 1; n <= len(fromNL); n++ {
+		out = append(out, []byte(text+string(fromNL[:n])), []byte(b64+string(fromNL[:n])))
+	}
+	return out
+}
+
+// The skip-ahead search finds exactly what bytes.Index finds, from every
+// starting offset.
+func TestIndexFrom(t *testing.T) {
+	t.Parallel()
+	for _, data := range indexFromCases() {
+		for start := 0; start <= len(data); start += 1 + start/64 {
+			want := bytes.Index(data[start:], fromNL)
+			if got := indexFrom(data[start:]); got != want {
+				t.Fatalf("%q from %d: %d, want %d", data[start:min(len(data), start+40)], start, got, want)
+			}
+		}
 	}
 }

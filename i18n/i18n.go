@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cartera/cartera"
@@ -42,21 +43,31 @@ type entry struct {
 	one, other string
 }
 
-var catalogs = map[Lang]map[string]entry{}
+// catalogs holds each language's catalog, parsed the first time it is
+// needed (a command prints in one language: parsing both when the program
+// starts cost every command about 8 ms). The catalogs are embedded; a
+// malformed one is a build defect caught by the package tests, so loading
+// them cannot fail at run time for users.
+var catalogs = func() map[Lang]func() map[string]entry {
+	m := map[Lang]func() map[string]entry{}
+	for _, l := range Langs {
+		m[l] = sync.OnceValue(func() map[string]entry {
+			c, err := parseCatalog(l)
+			if err != nil {
+				panic(err)
+			}
+			return c
+		})
+	}
+	return m
+}()
 
-// The catalogs are embedded and parsed once; a malformed catalog is a build
-// defect caught by the package tests, so loading them cannot fail at run
-// time for users.
 func catalog(l Lang) map[string]entry {
-	if c, ok := catalogs[l]; ok {
-		return c
+	c, ok := catalogs[l]
+	if !ok {
+		panic(fmt.Sprintf("i18n: no catalog for %q", l))
 	}
-	c, err := parseCatalog(l)
-	if err != nil {
-		panic(err)
-	}
-	catalogs[l] = c
-	return c
+	return c()
 }
 
 func parseCatalog(l Lang) (map[string]entry, error) {
@@ -85,13 +96,6 @@ func parseCatalog(l Lang) (map[string]entry, error) {
 		out[k] = entry{pl.One, pl.Other}
 	}
 	return out, nil
-}
-
-func init() {
-	// Parse both catalogs before any goroutine can race on the cache.
-	for _, l := range Langs {
-		catalog(l)
-	}
 }
 
 // Parse returns the language named by s ("es", "en", "en-GB", "ES_es"),

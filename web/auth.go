@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/cartera/cartera"
 	"golang.org/x/crypto/argon2"
@@ -55,8 +56,11 @@ func checkPassword(hash, password string) bool {
 }
 
 // dummyHash is checked against when the e-mail is unknown, so that the
-// response time does not tell which e-mails have accounts.
-var dummyHash = hashPassword("not a real password")
+// response time does not tell which e-mails have accounts. It is made
+// when a server is made (New), not when the program starts: an argon2id
+// hash is 19 MB and tens of milliseconds that every command (an import, a
+// report) paid before this and never used.
+var dummyHash = sync.OnceValue(func() string { return hashPassword("not a real password") })
 
 func randomBytes(n int) []byte {
 	b := make([]byte, n)

@@ -315,7 +315,7 @@ func authzRows() []authzRow {
 	user := func(suffix, js string) func(*matrix, *caller, string) call {
 		return func(m *matrix, w *caller, _ string) call {
 			u, err := m.f.st.CreateUser(bg, cartera.User{Email: strings.ToLower(m.id("u")) + "@x.es", Name: "Usuaria de matriz",
-				Role: cartera.RoleSeller, PasswordHash: dummyHash})
+				Role: cartera.RoleSeller, PasswordHash: dummyHash()})
 			m.must(err)
 			b := strings.ReplaceAll(js, "{email}", u.Email)
 			return call{path: fmt.Sprintf("/api/v1/users/%d%s", u.ID, suffix), json: b,

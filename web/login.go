@@ -84,7 +84,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		return tooMany(wait)
 	}
 	u, err := s.st.UserByEmail(r.Context(), email)
-	hash := dummyHash
+	hash := dummyHash()
 	if err == nil {
 		hash = u.PasswordHash
 	} else if cartera.ErrorCode(err) != cartera.ENOTFOUND {

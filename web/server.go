@@ -138,6 +138,7 @@ func New(cfg Config, st cartera.Store) (*Server, error) {
 	if cfg.PrepareAhead <= 0 {
 		cfg.PrepareAhead = 15 * time.Minute
 	}
+	dummyHash() // before the first login, so that it does not take longer than the next
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
