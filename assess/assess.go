@@ -75,6 +75,7 @@ func Query(asOf cartera.Date, p cartera.Policy) cartera.FactsQuery {
 		AsOf:          asOf,
 		From:          asOf.AddMonths(-p.WindowMonths),
 		IncidentsFrom: asOf.AddMonths(-2 * p.WindowMonths),
+		Mid:           asOf.AddMonths(-(p.WindowMonths / 2)),
 		MaxDaysLate:   p.MaxDaysLate,
 		GraceDays:     p.GraceDays,
 		MaxDiscount:   p.MaxDiscount,

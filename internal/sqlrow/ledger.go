@@ -282,5 +282,5 @@ func saveLedgers(ctx context.Context, q Q, ids []string, ledgers []*cartera.Ledg
 
 // FactsKey identifies a facts query, the validity of a facts cache entry.
 func FactsKey(q cartera.FactsQuery) string {
-	return fmt.Sprintf("v%d/%d/%d/%d/%d/%d/%d", cartera.FactsVersion, q.AsOf, q.From, q.IncidentsFrom, q.MaxDaysLate, q.GraceDays, q.MaxDiscount)
+	return fmt.Sprintf("v%d/%d/%d/%d/%d/%d/%d/%d", cartera.FactsVersion, q.AsOf, q.From, q.IncidentsFrom, q.Mid, q.MaxDaysLate, q.GraceDays, q.MaxDiscount)
 }
