@@ -12,6 +12,11 @@ import (
 	"github.com/cartera/cartera"
 )
 
+// Rules is the version of the engine's rules: bump it when a change moves
+// verdicts or the words of their reasons, so that stored summaries are
+// judged again (review.SummaryKey).
+const Rules = 2
+
 // Level grades a risk or a cost.
 type Level string
 
