@@ -69,7 +69,7 @@ func (c *fakeClock) set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t
 
 // warmServer is a server on the fixture's store behind a gate, whose clock
 // the test moves, and which assesses at most 5 stale clients inline: the
-// demo's 47 are "the whole portfolio".
+// demo's 49 are "the whole portfolio".
 func warmServer(t *testing.T, f *fixture, clock *fakeClock) (*Server, *gatedStore, *httptest.Server) {
 	t.Helper()
 	gs := &gatedStore{Store: f.st}
@@ -148,7 +148,7 @@ func TestTheFirstRequestOfADayAnswersFromYesterdayWhileTheRefreshRuns(t *testing
 	clientsNow(t, f, ts) // a fresh database: starts the first assessment
 	srv.bg.wg.Wait()
 	yesterday := clientsNow(t, f, ts)
-	if yesterday.Updating || len(yesterday.Items) != 47 {
+	if yesterday.Updating || len(yesterday.Items) != 49 {
 		t.Fatalf("after the first assessment: updating %v, %d clients", yesterday.Updating, len(yesterday.Items))
 	}
 	gs.days()
