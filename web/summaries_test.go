@@ -206,8 +206,8 @@ func TestAnEditIsAssessedWhileTheVisitorWaits(t *testing.T) {
 	}
 	res.Body.Close()
 	a := clientsNow(t, f, ts)
-	if a.Updating || len(a.Items) != 48 {
-		t.Errorf("after an edit: updating %v, %d clients; want 48 without a note", a.Updating, len(a.Items))
+	if a.Updating || len(a.Items) != 50 {
+		t.Errorf("after an edit: updating %v, %d clients; want 50 without a note", a.Updating, len(a.Items))
 	}
 }
 
