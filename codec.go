@@ -14,7 +14,7 @@ import (
 var errCodec = errors.New("unreadable cached entry")
 
 // factsVersion is the first byte of encoded ClientFacts.
-const factsVersion = 2
+const factsVersion = 3
 
 // FactsVersion is the version of the encoding of ClientFacts: a store keys
 // its cache with it, so that entries of an older format are never read.
@@ -29,6 +29,7 @@ func (f *ClientFacts) AppendBinary(buf []byte) ([]byte, error) {
 		int64(f.InvoicesDue), int64(f.LateInvoices), int64(f.OverLimit), int64(f.DaysLateSum), int64(f.WorstDaysLate),
 		f.Overdue, int64(f.OverdueCount), int64(f.OldestOverdue), int64(f.LastOverLimit), int64(f.LastDiscountOver),
 		int64(f.DiscountsDerived),
+		int64(f.Delay[0].Invoices), int64(f.Delay[0].Days), int64(f.Delay[1].Invoices), int64(f.Delay[1].Days),
 	} {
 		buf = binary.AppendVarint(buf, v)
 	}
@@ -37,7 +38,33 @@ func (f *ClientFacts) AppendBinary(buf []byte) ([]byte, error) {
 		buf = binary.AppendVarint(buf, int64(m.Month))
 		buf = binary.AppendVarint(buf, int64(m.Hours))
 	}
+	buf = appendDayValues(buf, f.DiscountsOverAt)
+	buf = appendDayValues(buf, f.LateOver)
 	return appendIncidents(buf, f.Incidents), nil
+}
+
+// appendDayValues appends a count, then each day (as a delta from the
+// previous one) and value.
+func appendDayValues(buf []byte, dv []DayValue) []byte {
+	buf = binary.AppendUvarint(buf, uint64(len(dv)))
+	var prev Date
+	for _, v := range dv {
+		buf = binary.AppendVarint(buf, int64(v.Day-prev))
+		buf = binary.AppendVarint(buf, v.Value)
+		prev = v.Day
+	}
+	return buf
+}
+
+// dayValues reads what appendDayValues wrote into dst's memory.
+func (r *binReader) dayValues(dst []DayValue) []DayValue {
+	dst = dst[:0]
+	var prev Date
+	for i, n := 0, r.count(); i < n && r.err == nil; i++ {
+		prev += Date(r.int())
+		dst = append(dst, DayValue{Day: prev, Value: r.int()})
+	}
+	return dst
 }
 
 // UnmarshalBinary fills f's figures (keeping f.Client and the memory of its
@@ -56,10 +83,14 @@ func (f *ClientFacts) UnmarshalBinary(b []byte) error {
 	f.Overdue, f.OverdueCount, f.OldestOverdue = d.int(), int(d.int()), Date(d.int())
 	f.LastOverLimit, f.LastDiscountOver = Date(d.int()), Date(d.int())
 	f.DiscountsDerived = int(d.int())
+	f.Delay[0] = DelayHalf{Invoices: int(d.int()), Days: int(d.int())}
+	f.Delay[1] = DelayHalf{Invoices: int(d.int()), Days: int(d.int())}
 	f.FreeHoursMonth = f.FreeHoursMonth[:0]
 	for i, n := 0, d.count(); i < n && d.err == nil; i++ {
 		f.FreeHoursMonth = append(f.FreeHoursMonth, MonthHours{Month: Date(d.int()), Hours: Hours(d.int())})
 	}
+	f.DiscountsOverAt = d.dayValues(f.DiscountsOverAt)
+	f.LateOver = d.dayValues(f.LateOver)
 	f.Incidents = d.incidents(f.Incidents[:0])
 	if d.err == nil && len(d.b) != 0 {
 		d.err = errCodec

@@ -17,6 +17,10 @@ type FactsQuery struct {
 	// IncidentsFrom is how far back incidents are loaded: their weight fades
 	// with age, so a longer look-back than the economic window is used.
 	IncidentsFrom Date
+	// Mid is the last day of the window's earlier half: invoices due up to
+	// it are compared, in ClientFacts.Delay, with those due after it. Zero
+	// puts every invoice in the recent half (no comparison).
+	Mid Date
 	// MaxDaysLate and MaxDiscount are the policy's red lines, counted in the
 	// database so that raw rows never need to reach Go.
 	MaxDaysLate int
@@ -44,6 +48,9 @@ type ClientFacts struct {
 	MaxDiscount   BasisPoints // largest discount percentage recorded or derived
 	// LastDiscountOver is the day of the latest discount above the maximum.
 	LastDiscountOver Date
+	// DiscountsOverAt are the discounts above the maximum, oldest first:
+	// each one's day and percentage (basis points).
+	DiscountsOverAt []DayValue
 	// DiscountsDerived counts the discounts whose percentage was derived
 	// from the amounts (none was recorded).
 	DiscountsDerived int
@@ -58,6 +65,14 @@ type ClientFacts struct {
 	WorstDaysLate int
 	// LastOverLimit is the due date of the latest invoice over MaxDaysLate.
 	LastOverLimit Date
+	// LateOver are the invoices over MaxDaysLate, by due date: each one's
+	// due date and days late.
+	LateOver []DayValue
+	// Delay is how long the invoices due in each half of the window took
+	// to be paid: Delay[0] those due in (From, Mid], Delay[1] in (Mid,
+	// AsOf]. An invoice paid by its due date counts 0 days; one unpaid,
+	// the days since it was due.
+	Delay [2]DelayHalf
 	// Overdue is what is unpaid past its due date, whenever it was issued.
 	Overdue       int64
 	OverdueCount  int
@@ -65,6 +80,26 @@ type ClientFacts struct {
 
 	// Incidents since IncidentsFrom, oldest first.
 	Incidents []IncidentFact
+}
+
+// DayValue is a day and a figure measured on it.
+type DayValue struct {
+	Day   Date  `json:"day"`
+	Value int64 `json:"value"`
+}
+
+// DelayHalf sums the delay of the invoices due in one half of the window.
+type DelayHalf struct {
+	Invoices int `json:"invoices"`
+	Days     int `json:"days"` // days after the due date, summed
+}
+
+// AvgDays is the average delay in whole days, rounded half up.
+func (h DelayHalf) AvgDays() int {
+	if h.Invoices == 0 {
+		return 0
+	}
+	return (2*h.Days + h.Invoices) / (2 * h.Invoices)
 }
 
 // MonthHours is a month (its first day) and an amount of hours.

@@ -177,6 +177,12 @@ func (l *Ledger) Facts(q FactsQuery, f *ClientFacts) error {
 	from, asOf := q.From, q.AsOf
 	var s checkedSum
 	inWindow := func(d Date) bool { return d > from && d <= asOf }
+	half := func(d Date) int {
+		if d > q.Mid {
+			return 1
+		}
+		return 0
+	}
 	for _, e := range l.onTime {
 		if e.issued > asOf {
 			continue
@@ -187,6 +193,7 @@ func (l *Ledger) Facts(q FactsQuery, f *ClientFacts) error {
 		}
 		if inWindow(e.due) {
 			f.InvoicesDue += int(e.n)
+			f.Delay[half(e.due)].Invoices += int(e.n)
 		}
 	}
 	for _, e := range l.open {
@@ -205,6 +212,9 @@ func (l *Ledger) Facts(q FactsQuery, f *ClientFacts) error {
 			}
 			late := int(end - e.due)
 			f.InvoicesDue++
+			h := &f.Delay[half(e.due)]
+			h.Invoices++
+			h.Days += max(late, 0)
 			if late > q.GraceDays {
 				f.LateInvoices++
 				f.DaysLateSum += late
@@ -212,6 +222,7 @@ func (l *Ledger) Facts(q FactsQuery, f *ClientFacts) error {
 			if late > q.MaxDaysLate {
 				f.OverLimit++
 				f.LastOverLimit = max(f.LastOverLimit, e.due)
+				f.LateOver = append(f.LateOver, DayValue{e.due, int64(late)})
 			}
 			f.WorstDaysLate = max(f.WorstDaysLate, late)
 		}
@@ -261,6 +272,7 @@ func (l *Ledger) Facts(q FactsQuery, f *ClientFacts) error {
 		if pct > q.MaxDiscount {
 			f.DiscountsOver++
 			f.LastDiscountOver = max(f.LastDiscountOver, c.day)
+			f.DiscountsOverAt = append(f.DiscountsOverAt, DayValue{c.day, int64(pct)})
 		}
 	}
 	f.FreeHours = Hours(free)

@@ -38,7 +38,7 @@ func TestLedgerFacts(t *testing.T) {
 		}
 		return &l
 	}
-	base := FactsQuery{From: DateOf(2025, 11, 25), AsOf: d(11, 25), IncidentsFrom: d(3, 1), MaxDaysLate: 30, GraceDays: 5, MaxDiscount: 1500}
+	base := FactsQuery{From: DateOf(2025, 11, 25), AsOf: d(11, 25), IncidentsFrom: d(3, 1), Mid: d(5, 25), MaxDaysLate: 30, GraceDays: 5, MaxDiscount: 1500}
 	tests := []struct {
 		name  string
 		q     func(FactsQuery) FactsQuery
@@ -49,7 +49,12 @@ func TestLedgerFacts(t *testing.T) {
 				Revenue: 8200, InvoicesIssued: 7, InvoicesDue: 6,
 				LateInvoices: 2, OverLimit: 2, DaysLateSum: 45 + 209, WorstDaysLate: 209,
 				LastOverLimit: d(4, 30), Overdue: 3000, OverdueCount: 1, OldestOverdue: d(4, 30),
-				Hours: 700, BillableHours: 600,
+				LateOver: []DayValue{{d(3, 31), 45}, {d(4, 30), 209}},
+				// Due by 25 May: three on time (0 days), 45 and 209 days
+				// late; after it, one paid 3 days late.
+				Delay:           [2]DelayHalf{{Invoices: 5, Days: 254}, {Invoices: 1, Days: 3}},
+				DiscountsOverAt: []DayValue{{d(3, 1), 2000}},
+				Hours:           700, BillableHours: 600,
 				Discounts: 700, DiscountCount: 3, DiscountsOver: 1, MaxDiscount: 2000, LastDiscountOver: d(3, 1), DiscountsDerived: 1,
 				FreeHours:      450,
 				FreeHoursMonth: []MonthHours{{d(5, 1), 400}, {d(7, 1), 50}},
@@ -86,7 +91,10 @@ func TestLedgerFacts(t *testing.T) {
 			if f.LateInvoices != 3 || f.DaysLateSum != 45+209+3 || f.OverLimit != 1 || f.LastOverLimit != d(4, 30) {
 				t.Errorf("payments: %+v", f)
 			}
-			if f.DiscountsOver != 0 || !f.LastDiscountOver.IsZero() {
+			if len(f.LateOver) != 1 || f.LateOver[0] != (DayValue{d(4, 30), 209}) {
+				t.Errorf("over the line: %+v", f.LateOver)
+			}
+			if f.DiscountsOver != 0 || !f.LastDiscountOver.IsZero() || f.DiscountsOverAt != nil {
 				t.Errorf("discounts over: %d, last %s", f.DiscountsOver, f.LastDiscountOver)
 			}
 		}},

@@ -101,6 +101,12 @@ type Policy struct {
 	// note even when they score under every threshold.
 	WatchNotes  int `json:"watch_notes"`
 	WatchRepeat int `json:"watch_repeat"`
+
+	// AlignOverrides is how many of the user's decisions must override the
+	// policy the same way (it says one verdict, the user keeps taking
+	// another) before cartera proposes the threshold change that would
+	// align them: fewer are the exceptions a verdict is for.
+	AlignOverrides int `json:"align_overrides"`
 }
 
 // BreachLines are the red lines that happen on a date and fade with time.
@@ -177,6 +183,7 @@ func DefaultPolicy() Policy {
 		AbuseWindowDays: 180,
 		WatchNotes:      3,
 		WatchRepeat:     3,
+		AlignOverrides:  3,
 	}
 }
 
@@ -299,6 +306,8 @@ func (p Policy) Validate() error {
 		return FieldError("watch_notes", "policy.range", "min", "0", "max", "20")
 	case p.WatchRepeat < 2 || p.WatchRepeat > 100:
 		return FieldError("watch_repeat", "policy.range", "min", "2", "max", "100")
+	case p.AlignOverrides < 2 || p.AlignOverrides > 100:
+		return FieldError("align_overrides", "policy.range", "min", "2", "max", "100")
 	}
 	for _, k := range p.ContactKinds {
 		if !k.Valid() {

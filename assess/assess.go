@@ -12,6 +12,11 @@ import (
 	"github.com/cartera/cartera"
 )
 
+// Rules is the version of the engine's rules: bump it when a change moves
+// verdicts or the words of their reasons, so that stored summaries are
+// judged again (review.SummaryKey).
+const Rules = 2
+
 // Level grades a risk or a cost.
 type Level string
 
@@ -75,6 +80,7 @@ func Query(asOf cartera.Date, p cartera.Policy) cartera.FactsQuery {
 		AsOf:          asOf,
 		From:          asOf.AddMonths(-p.WindowMonths),
 		IncidentsFrom: asOf.AddMonths(-2 * p.WindowMonths),
+		Mid:           asOf.AddMonths(-(p.WindowMonths / 2)),
 		MaxDaysLate:   p.MaxDaysLate,
 		GraceDays:     p.GraceDays,
 		MaxDiscount:   p.MaxDiscount,

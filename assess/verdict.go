@@ -38,6 +38,18 @@ func verdict(f *cartera.ClientFacts, x *Assessor, a *Assessment) (cartera.Verdic
 	e, pm, r := a.Economic, a.Payment, a.Relational
 	econ, econWhy := economicProblem(f, p, e)
 	pay, payWhy := paymentProblem(f, p, pm)
+	// The payments over the line say the days-late line's trend.
+	if b, ok := a.line("days_late"); ok {
+		tr, ok := b.Msg.Get("trend")
+		if !ok {
+			tr = ""
+		}
+		for i, m := range payWhy {
+			if m.Key == "reason.late_payments" {
+				payWhy[i].Args = append(append([]cartera.Arg(nil), m.Args...), cartera.Arg{Name: "trend", Value: tr})
+			}
+		}
+	}
 	rel, relWhy := relationalProblem(f, x, a)
 
 	threat := false
@@ -87,11 +99,29 @@ func verdict(f *cartera.ClientFacts, x *Assessor, a *Assessment) (cartera.Verdic
 		// Only red lines were crossed: they are the reasons.
 		reasons = append(reasons, a.Breaches...)
 	}
+	// A red line crossed more often or more severely lately is said among
+	// the reasons, whatever else the verdict weighs (unless a reason of its
+	// area already speaks of the same crossings).
+	for _, b := range a.Lines {
+		said := hasKey(reasons, b.Msg.Key) || (b.Line == "days_late" && hasKey(reasons, "reason.late_payments"))
+		if b.Trend == TrendRising && !said {
+			reasons = append(reasons, b.Msg)
+		}
+	}
 	reasons = append(reasons, strengths(f, p, a, econ, pay, rel)...)
 	if f.Client.FamilyFriend {
 		reasons = append(reasons, cartera.M("reason.family_friend"))
 	}
 	return v, reasons
+}
+
+func hasKey(ms []cartera.Message, key string) bool {
+	for _, m := range ms {
+		if m.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 func economicProblem(f *cartera.ClientFacts, p cartera.Policy, e Economic) (problem, []cartera.Message) {

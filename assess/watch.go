@@ -51,12 +51,40 @@ func watch(f *cartera.ClientFacts, x *Assessor, a *Assessment) []cartera.Message
 	if pm := a.Payment; pm.Risk == LevelLow && pm.Late >= 2 {
 		notes = append(notes, note{float64(pm.Late), cartera.M("watch.late", "n", pm.Late, "of", pm.InvoicesDue, "avg", pm.AvgDaysLate)})
 	}
+	if m, rank, ok := slower(f, p, a); ok {
+		notes = append(notes, note{rank, m})
+	}
 	sort.SliceStable(notes, func(i, j int) bool { return notes[i].rank > notes[j].rank })
 	var out []cartera.Message
 	for i := 0; i < len(notes) && i < p.WatchNotes; i++ {
 		out = append(out, notes[i].m)
 	}
 	return out
+}
+
+// Slower payments: the invoices due in the recent half of the window were
+// paid, on average, at least SlowerDays later than those of the earlier
+// half, with at least SlowerMinInvoices due in each half, while the
+// payments are still under the days-late line.
+const (
+	SlowerDays        = 7
+	SlowerMinInvoices = 3
+)
+
+// slower is the "paying more slowly" note, ranked two points per week of
+// added delay. Once the days-late line counts, or collection risk is high,
+// the reasons already speak of it.
+func slower(f *cartera.ClientFacts, p cartera.Policy, a *Assessment) (cartera.Message, float64, bool) {
+	e, r := f.Delay[0], f.Delay[1]
+	if e.Invoices < SlowerMinInvoices || r.Invoices < SlowerMinInvoices || a.active("days_late") || a.Payment.Risk == LevelHigh {
+		return cartera.Message{}, 0, false
+	}
+	before, now := e.AvgDays(), r.AvgDays()
+	if now-before < SlowerDays || now > p.MaxDaysLate {
+		return cartera.Message{}, 0, false
+	}
+	return cartera.M("watch.slower", "recent", now, "earlier", before, "n", p.WindowMonths/2, "limit", p.MaxDaysLate),
+		float64(now-before) * 2 / 7, true
 }
 
 // ago says how long ago something happened: days under two months, months

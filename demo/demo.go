@@ -46,9 +46,9 @@ var Owners = []string{"Lucía Ferrer", "Andrés Molina", "Carmen Ortega"}
 type pay struct {
 	meanLate, spread int
 	unpaidRecent     int
-	// lateOnce pays the invoice issued lateOnceMonths ago lateOnce days
-	// late, the others as drawn.
-	lateOnce, lateOnceMonths int
+	// lateAt pays the invoice issued a number of months ago that many
+	// days late (months ago → days), the others as drawn.
+	lateAt map[int]int
 }
 
 var (
@@ -102,7 +102,8 @@ type discount struct {
 // verdictCases are the clients that exercise the rules of issue 15: a
 // breach that faded, abuse that outweighs a good margin, abuse from one
 // person, a pattern under the threshold, a discount known only by its
-// amount. The comment on each is the verdict it should earn.
+// amount, a breach easing, payments slowing down. The comment on each is
+// the verdict it should earn.
 func verdictCases() []profile {
 	lf, am, co := Owners[0], Owners[1], Owners[2]
 	return []profile{
@@ -113,7 +114,7 @@ func verdictCases() []profile {
 			}},
 		// One invoice paid 36 days late ten months ago, a clean year otherwise → keep, with a watch note.
 		{name: "Papelería Trazo", owner: am, service: "mantenimiento web", months: 24, fee: 900, hours: 6,
-			pay: pay{meanLate: 0, spread: 4, lateOnce: 36, lateOnceMonths: 11}, contacts: 1},
+			pay: pay{meanLate: 0, spread: 4, lateAt: map[int]int{11: 36}}, contacts: 1},
 		// Four severity-4 insults in seven months on a 75 % margin, from two people → end.
 		{name: "Náutica Poniente", owner: co, service: "consultoría digital", months: 24, fee: 1300, hours: 9,
 			pay: payOnTime, contacts: 3, incidents: []scripted{
@@ -145,6 +146,13 @@ func verdictCases() []profile {
 		// 30 % off every invoice, imported as amounts only → set boundaries (the percentage is derived).
 		{name: "Catering Las Encinas", owner: lf, service: "identidad corporativa", months: 24, fee: 1400, hours: 8,
 			pay: payOnTime, contacts: 1, discountAll: 30},
+		// Three invoices paid 40–50 days late nine to eleven months ago, on time since → set boundaries, the breach easing.
+		{name: "Cerámicas Levante", owner: co, service: "diseño web", months: 24, fee: 1100, hours: 8,
+			pay: pay{meanLate: 0, spread: 4, lateAt: map[int]int{11: 45, 10: 40, 9: 50}}, contacts: 2},
+		// On time for half a year, then later and later, still under the line and mostly within the grace days → keep,
+		// watching the slower payments. (The latest invoice is drawn on time: it may not be due yet, whatever the day.)
+		{name: "Agencia de Viajes Brújula", owner: lf, service: "campañas de publicidad", months: 24, fee: 1200, hours: 9,
+			pay: pay{meanLate: 0, spread: 2, lateAt: map[int]int{6: 5, 5: 5, 4: 5, 3: 16, 2: 25}}, contacts: 2},
 	}
 }
 

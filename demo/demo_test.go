@@ -41,7 +41,7 @@ func TestDemoIsDeterministic(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Fatal("two runs with the same anchor differ")
 	}
-	if n[cartera.EntityClients] != 47 || n[cartera.EntityInvoices] < 700 || n[cartera.EntityIncidents] < 40 {
+	if n[cartera.EntityClients] != 49 || n[cartera.EntityInvoices] < 700 || n[cartera.EntityIncidents] < 40 {
 		t.Errorf("demo size %v", n)
 	}
 }

@@ -140,8 +140,10 @@ func (g *gen) settle(invoices []cartera.Invoice, pp pay) error {
 		late := pp.meanLate + int(math.Round(g.rng.NormFloat64()*float64(pp.spread)/2))
 		late = max(late, -3)
 		late = min(late, pp.meanLate+pp.spread)
-		if pp.lateOnce > 0 && v.Issued.Month() == g.anchor.Month().AddMonths(-pp.lateOnceMonths) {
-			late = pp.lateOnce
+		for ago, days := range pp.lateAt {
+			if v.Issued.Month() == g.anchor.Month().AddMonths(-ago) {
+				late = days
+			}
 		}
 		if paid := v.Due.AddDays(late); paid <= g.anchor {
 			v.Paid = paid

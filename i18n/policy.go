@@ -69,6 +69,8 @@ func (p *Printer) PolicyValue(pol cartera.Policy, key string) string {
 		return fmt.Sprint(pol.WatchNotes)
 	case "watch_repeat":
 		return fmt.Sprint(pol.WatchRepeat)
+	case "align_overrides":
+		return fmt.Sprint(pol.AlignOverrides)
 	}
 	return ""
 }

@@ -68,8 +68,8 @@ func DecisionLine(d cartera.Decision, name string) cartera.Message {
 
 // ProposalText explains a disagreement's proposal, or why there is none.
 func ProposalText(g review.Disagreement) []cartera.Message {
-	if len(g.ClientIDs) < review.AlignMin {
-		return []cartera.Message{cartera.M("decisions.too_few", "min", review.AlignMin)}
+	if len(g.ClientIDs) < g.Min {
+		return []cartera.Message{cartera.M("decisions.too_few", "min", g.Min)}
 	}
 	pr := g.Proposal
 	if pr == nil {

@@ -138,7 +138,7 @@ func TestStreamedJSONIsOneValidDocument(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
 		t.Fatalf("invalid JSON: %v", err)
 	}
-	if doc.Version != 1 || doc.AsOf != "2026-11-25" || len(doc.Clients) != 47 || doc.Portfolio.Clients != 47 {
+	if doc.Version != 1 || doc.AsOf != "2026-11-25" || len(doc.Clients) != 49 || doc.Portfolio.Clients != 49 {
 		t.Errorf("header: %+v", doc.Version)
 	}
 	for _, c := range doc.Clients {

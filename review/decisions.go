@@ -8,11 +8,6 @@ import (
 	"github.com/cartera/cartera/assess"
 )
 
-// AlignMin is how many overrides in the same direction (policy says one
-// verdict, the user keeps taking another) make a pattern worth a proposal:
-// one or two can be exceptions, three are a disagreement with the policy.
-const AlignMin = 3
-
 // Alignment compares the decisions users recorded with the policy.
 type Alignment struct {
 	// Decisions are the latest decision on each client, newest first.
@@ -28,8 +23,11 @@ type Alignment struct {
 type Disagreement struct {
 	Policy, Decided cartera.Verdict
 	ClientIDs       []string
+	// Min is the policy's AlignOverrides: how many overrides this way it
+	// takes to look for a proposal.
+	Min int
 	// Proposal is the threshold change that would align the policy with
-	// them, when there are at least AlignMin and one is found. It is only
+	// them, when there are at least Min and one is found. It is only
 	// a proposal: the policy changes when the owner sets it.
 	Proposal *Proposal
 }
@@ -91,7 +89,12 @@ func Align(ctx context.Context, st cartera.Store, asOf cartera.Date) (*Alignment
 		}
 		groups[k].ClientIDs = append(groups[k].ClientIDs, d.ClientID)
 	}
+	pol, err := st.Policy(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for _, g := range groups {
+		g.Min = pol.AlignOverrides
 		al.Groups = append(al.Groups, *g)
 	}
 	sort.Slice(al.Groups, func(i, j int) bool {
@@ -100,13 +103,9 @@ func Align(ctx context.Context, st cartera.Store, asOf cartera.Date) (*Alignment
 		}
 		return al.Groups[i].Policy.Urgency()*10+al.Groups[i].Decided.Urgency() < al.Groups[j].Policy.Urgency()*10+al.Groups[j].Decided.Urgency()
 	})
-	pol, err := st.Policy(ctx)
-	if err != nil {
-		return nil, err
-	}
 	for i := range al.Groups {
 		g := &al.Groups[i]
-		if len(g.ClientIDs) < AlignMin {
+		if len(g.ClientIDs) < g.Min {
 			continue
 		}
 		if g.Proposal, err = propose(ctx, st, asOf, pol, g); err != nil {

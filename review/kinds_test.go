@@ -85,6 +85,8 @@ func TestDemoVerdictCases(t *testing.T) {
 		{"Gimnasio Vértice", cartera.VerdictBoundaries, "reason.abuse_one_contact"},
 		{"Heladería Polo Norte", cartera.VerdictKeep, "watch.kind"},
 		{"Catering Las Encinas", cartera.VerdictBoundaries, "breach.discount"},
+		{"Cerámicas Levante", cartera.VerdictBoundaries, "reason.late_payments"},
+		{"Agencia de Viajes Brújula", cartera.VerdictKeep, "watch.slower"},
 	} {
 		a, ok := got[c.name]
 		if !ok {

@@ -128,8 +128,10 @@ func facts(ctx context.Context, st cartera.Store, q cartera.FactsQuery, x judgeF
 			it = new(item)
 		}
 		months, incidents := append(it.f.FreeHoursMonth[:0], f.FreeHoursMonth...), append(it.f.Incidents[:0], f.Incidents...)
+		discounts, late := append(it.f.DiscountsOverAt[:0], f.DiscountsOverAt...), append(it.f.LateOver[:0], f.LateOver...)
 		it.f = *f
 		it.f.FreeHoursMonth, it.f.Incidents = months, incidents
+		it.f.DiscountsOverAt, it.f.LateOver = discounts, late
 		it.a, it.done = assess.Assessment{}, make(chan struct{})
 		ordered <- it
 		jobs <- it

@@ -60,7 +60,7 @@ func TestDashboardAgreesWithTheFullReview(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Portfolio.Clients != full.Portfolio.Clients || d.PointsTotal != 47 || len(d.Points) != 47 {
+	if d.Portfolio.Clients != full.Portfolio.Clients || d.PointsTotal != 49 || len(d.Points) != 49 {
 		t.Fatalf("clients %d, points %d", d.Portfolio.Clients, len(d.Points))
 	}
 	for _, v := range cartera.Verdicts {
@@ -136,7 +136,7 @@ func TestRefreshRecomputesOnlyWhatChanged(t *testing.T) {
 		t.Errorf("after a threat: %+v", page.Rows[0].Summary)
 	}
 	// Another day makes every summary stale.
-	if missing, _, _ := st.StaleSummaries(ctx, review.SummaryKey(asOf.AddDays(1), cartera.DefaultPolicy())); len(missing) != 47 {
+	if missing, _, _ := st.StaleSummaries(ctx, review.SummaryKey(asOf.AddDays(1), cartera.DefaultPolicy())); len(missing) != 49 {
 		t.Errorf("a new day: %d stale", len(missing))
 	}
 }

@@ -13,11 +13,12 @@ import (
 )
 
 // SummaryKey identifies the summaries valid for an as-of date under a
-// policy: any change to either makes every summary stale.
+// policy and the engine's rules: any change to one of them makes every
+// summary stale.
 func SummaryKey(asOf cartera.Date, pol cartera.Policy) string {
 	b, _ := json.Marshal(pol)
 	h := sha256.Sum256(b)
-	return fmt.Sprintf("%s/%s", asOf, hex.EncodeToString(h[:8]))
+	return fmt.Sprintf("%s/%s/r%d", asOf, hex.EncodeToString(h[:8]), assess.Rules)
 }
 
 // Summarize reduces an assessment to what the client list shows, with its

@@ -481,16 +481,21 @@ func testReferences(t *testing.T, st cartera.Store) {
 func testFacts(t *testing.T, st cartera.Store) {
 	Load(t, st, NewFixture())
 	q := cartera.FactsQuery{AsOf: AsOf, From: AsOf.AddMonths(-12), IncidentsFrom: AsOf.AddMonths(-24),
-		MaxDaysLate: 30, GraceDays: 5, MaxDiscount: 1500}
+		Mid: AsOf.AddMonths(-6), MaxDaysLate: 30, GraceDays: 5, MaxDiscount: 1500}
 	got := map[string]cartera.ClientFacts{}
-	if err := st.Facts(ctx, q, func(f *cartera.ClientFacts) error {
-		c := *f
-		c.FreeHoursMonth = append([]cartera.MonthHours(nil), f.FreeHoursMonth...)
-		c.Incidents = append([]cartera.IncidentFact(nil), f.Incidents...)
-		got[f.Client.ID] = c
-		return nil
-	}); err != nil {
-		t.Fatal(err)
+	// Twice: computed, then from the facts cache.
+	for range 2 {
+		if err := st.Facts(ctx, q, func(f *cartera.ClientFacts) error {
+			c := *f
+			c.FreeHoursMonth = append([]cartera.MonthHours(nil), f.FreeHoursMonth...)
+			c.Incidents = append([]cartera.IncidentFact(nil), f.Incidents...)
+			c.LateOver = append([]cartera.DayValue(nil), f.LateOver...)
+			c.DiscountsOverAt = append([]cartera.DayValue(nil), f.DiscountsOverAt...)
+			got[f.Client.ID] = c
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	c1 := got["C1"]
 	checks := []struct {
@@ -507,6 +512,11 @@ func testFacts(t *testing.T, st cartera.Store) {
 		{"over the line", c1.OverLimit, 2},
 		{"days late summed", c1.DaysLateSum, 10 + 40 + 50},
 		{"worst", c1.WorstDaysLate, 50},
+		{"over the line, by due date", c1.LateOver, []cartera.DayValue{{Day: d(2026, 5, 31), Value: 40}, {Day: AsOf.AddDays(-50), Value: 50}}},
+		// Due by 25 May (the middle of the window): F01 (on time), F02 (3
+		// days), F03 (10); after it: F04 (40), F05 (unpaid, 50), F06 (5).
+		{"delay by half", c1.Delay, [2]cartera.DelayHalf{{Invoices: 3, Days: 13}, {Invoices: 3, Days: 95}}},
+		{"discounts over, by day", c1.DiscountsOverAt, []cartera.DayValue{{Day: d(2026, 4, 5), Value: 2000}}},
 		// Overdue: F05, F06 (paid only after the as-of date), F09.
 		{"overdue", c1.Overdue, int64(150000 + 50000 + 25000)},
 		{"overdue count", c1.OverdueCount, 3},

@@ -172,7 +172,7 @@ func TestHostileTextIsEscaped(t *testing.T) {
 			t.Errorf("%s: %d", q, res.StatusCode)
 		}
 	}
-	if n, err := f.st.Counts(bg); err != nil || n[cartera.EntityClients] != 48 {
+	if n, err := f.st.Counts(bg); err != nil || n[cartera.EntityClients] != 50 {
 		t.Errorf("the clients table must still be there: %v %v", n, err)
 	}
 }

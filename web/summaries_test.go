@@ -86,7 +86,7 @@ func (c *fakeClock) set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t
 
 // warmServer is a server on the fixture's store behind a gate, whose clock
 // the test moves, and which assesses at most 5 stale clients inline: the
-// demo's 47 are "the whole portfolio".
+// demo's 49 are "the whole portfolio".
 func warmServer(t *testing.T, f *fixture, clock *fakeClock) (*Server, *gatedStore, *httptest.Server) {
 	t.Helper()
 	gs := &gatedStore{Store: f.st}
@@ -171,7 +171,7 @@ func TestTheFirstRequestOfADayAnswersFromYesterdayWhileTheRefreshRuns(t *testing
 	clientsNow(t, f, ts) // a fresh database: starts the first assessment
 	srv.bg.wg.Wait()
 	yesterday := clientsNow(t, f, ts)
-	if yesterday.Updating || len(yesterday.Items) != 47 {
+	if yesterday.Updating || len(yesterday.Items) != 49 {
 		t.Fatalf("after the first assessment: updating %v, %d clients", yesterday.Updating, len(yesterday.Items))
 	}
 	gs.days()
@@ -229,8 +229,8 @@ func TestAnEditIsAssessedWhileTheVisitorWaits(t *testing.T) {
 	}
 	res.Body.Close()
 	a := clientsNow(t, f, ts)
-	if a.Updating || len(a.Items) != 48 {
-		t.Errorf("after an edit: updating %v, %d clients; want 48 without a note", a.Updating, len(a.Items))
+	if a.Updating || len(a.Items) != 50 {
+		t.Errorf("after an edit: updating %v, %d clients; want 50 without a note", a.Updating, len(a.Items))
 	}
 }
 

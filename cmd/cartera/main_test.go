@@ -160,7 +160,7 @@ var demoVerdicts = map[string]string{
 func TestDemoVerdicts(t *testing.T) {
 	t.Parallel()
 	doc := decodeReview(t, runBin(t, nil, "review", "--demo", "--as-of", "2026-11-25", "--format", "json"))
-	if doc.AsOf != "2026-11-25" || doc.Portfolio.Clients != 47 || len(doc.Clients) != 47 {
+	if doc.AsOf != "2026-11-25" || doc.Portfolio.Clients != 49 || len(doc.Clients) != 49 {
 		t.Fatalf("as of %s, %d clients", doc.AsOf, len(doc.Clients))
 	}
 	got := map[string]string{}

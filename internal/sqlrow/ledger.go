@@ -284,6 +284,6 @@ func saveLedgers(ctx context.Context, q Q, ids []string, ledgers []*cartera.Ledg
 // it names the version of the figures' encoding and of the chunks' own
 // layout, so that a cache written by another build is simply not found.
 func FactsKey(q cartera.FactsQuery) string {
-	return fmt.Sprintf("v%d.%d/%d/%d/%d/%d/%d/%d", cartera.FactsVersion, chunkLayout,
-		q.AsOf, q.From, q.IncidentsFrom, q.MaxDaysLate, q.GraceDays, q.MaxDiscount)
+	return fmt.Sprintf("v%d.%d/%d/%d/%d/%d/%d/%d/%d", cartera.FactsVersion, chunkLayout,
+		q.AsOf, q.From, q.IncidentsFrom, q.Mid, q.MaxDaysLate, q.GraceDays, q.MaxDiscount)
 }
