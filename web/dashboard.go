@@ -160,9 +160,14 @@ func (s *Server) pipelineSummary(r *http.Request) (pipelineSummary, error) {
 
 // chart renders the quadrant SVG through its template (so names are
 // escaped), once per dashboard and language: with hundreds of bubbles it
-// is most of the page's work.
+// is most of the page's work. A dashboard never changes once built, so
+// its chart is kept across generations (the cache's generation is fixed):
+// while the summaries are being updated after a write, the dashboard
+// shown is the last one built, and so is its chart — the first visitor
+// after an import does not draw it again while the assessment holds the
+// cores.
 func (s *Server) chart(r *http.Request, d *review.Dashboard, p *i18n.Printer) (template.HTML, error) {
-	return s.charts.do(r.Context(), rc(r).gen, chartKey{d, p.Lang}, func(context.Context) (template.HTML, error) {
+	return s.charts.do(r.Context(), 0, chartKey{d, p.Lang}, func(context.Context) (template.HTML, error) {
 		return s.renderChart(d, p)
 	})
 }

@@ -164,7 +164,7 @@ func New(cfg Config, st cartera.Store) (*Server, error) {
 		secure: u.Scheme == "https",
 		policy: newGenCache[struct{}, cartera.Policy](1), auth: newGenCache[string, authEntry](10000),
 		keys: newGenCache[cartera.Date, string](16), refreshed: newGenCache[string, *refreshJob](16),
-		dash: newGenCache[string, *review.Dashboard](100), charts: newGenCache[chartKey, template.HTML](64),
+		dash: newGenCache[string, *review.Dashboard](100), charts: newGenCache[chartKey, template.HTML](16),
 		responses: newGenCache[string, cachedResp](respCacheSize), pipes: newGenCache[string, any](256)}
 	s.responses.keep = keepResp
 	s.uploads = newStash(cfg.UploadDir, cfg.UploadTTL, cfg.UploadMax, cfg.Now)

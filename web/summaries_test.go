@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
@@ -412,6 +413,67 @@ func TestTheDashboardOfANewDayIsTheLastOneBuiltWhileTheRefreshRuns(t *testing.T)
 	if after.Updating || after.AsOf != owner.AsOf.AddDays(1) {
 		t.Errorf("after the refresh: updating %v, as of %s; want %s without the note", after.Updating, after.AsOf, owner.AsOf.AddDays(1))
 	}
+}
+
+// A write makes the summaries stale; while they are assessed again, the
+// dashboard shown is the last one built, and its chart is the one drawn
+// for it then, not drawn again under the assessment.
+func TestTheLastDashboardKeepsItsChartAcrossAWrite(t *testing.T) {
+	f := newFixture(t)
+	clock := &fakeClock{t: now}
+	srv, gs, ts := warmServer(t, f, clock)
+	clientsNow(t, f, ts)
+	srv.bg.wg.Wait()
+	before, _ := get(t, f, ts, "/dashboard")
+	drawn := chartEntries(srv)
+	if len(drawn) != 1 {
+		t.Fatalf("%d charts drawn for one dashboard in one language", len(drawn))
+	}
+
+	gs.shut()
+	pol, err := f.st.Policy(bg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol.MinMargin += 100 // a new policy: every summary is stale
+	if err := f.st.SavePolicy(bg, pol); err != nil {
+		t.Fatal(err)
+	}
+	during, _ := get(t, f, ts, "/dashboard")
+	if !strings.Contains(during, noteES) {
+		t.Fatal("after the write the dashboard has no note")
+	}
+	after := chartEntries(srv)
+	for k, e := range drawn {
+		if after[k] != e {
+			t.Error("the last dashboard's chart was drawn again after the write")
+		}
+	}
+	if chartOf(before) != chartOf(during) {
+		t.Error("the chart shown during the refresh is not the last one drawn")
+	}
+	gs.open()
+	srv.bg.wg.Wait()
+}
+
+// chartEntries are the charts the server keeps, by key.
+func chartEntries(srv *Server) map[chartKey]*genEntry[template.HTML] {
+	srv.charts.mu.Lock()
+	defer srv.charts.mu.Unlock()
+	out := map[chartKey]*genEntry[template.HTML]{}
+	for k, e := range srv.charts.entries {
+		out[k] = e
+	}
+	return out
+}
+
+// chartOf is the quadrant's SVG in a page.
+func chartOf(page string) string {
+	i, j := strings.Index(page, "<svg"), strings.LastIndex(page, "</svg>")
+	if i < 0 || j < i {
+		return ""
+	}
+	return page[i:j]
 }
 
 // ListenAndServe adds the stored summaries up into the dashboard before it
