@@ -87,24 +87,25 @@ func Run(ctx context.Context, st cartera.Store, o Options) (*Result, error) {
 		if o.Owner != "" && f.Client.Owner != o.Owner {
 			return nil
 		}
-		a := *ap
-		res.Portfolio.Add(&a)
-		if o.Verdict != "" && a.Verdict != o.Verdict {
+		// ap is this call's until it returns: the few assessments kept
+		// are copied by push, so the 100,000 others cost no allocation.
+		res.Portfolio.Add(ap)
+		if o.Verdict != "" && ap.Verdict != o.Verdict {
 			return nil
 		}
-		if err := NameContacts(ctx, st, &a); err != nil {
+		if err := NameContacts(ctx, st, ap); err != nil {
 			return err
 		}
 		if o.Each != nil {
-			return o.Each(&a)
+			return o.Each(ap)
 		}
 		kf := f
 		if !lazy {
 			kf = nil
 		}
-		groups[a.Verdict].push(a, kf)
-		if len(a.Breaches) > 0 {
-			breached.push(a, kf)
+		groups[ap.Verdict].push(ap, kf)
+		if len(ap.Breaches) > 0 {
+			breached.push(ap, kf)
 		}
 		return nil
 	}, func(id string) error {
@@ -178,14 +179,14 @@ func (t *topN) Pop() any {
 }
 
 // push offers an assessment; f, when not nil, is copied if it is kept.
-func (t *topN) push(a assess.Assessment, f *cartera.ClientFacts) {
+func (t *topN) push(a *assess.Assessment, f *cartera.ClientFacts) {
 	t.total++
 	if t.limit <= 0 || len(t.items) < t.limit {
-		heap.Push(t, kept{a, copyFacts(f)})
+		heap.Push(t, kept{*a, copyFacts(f)})
 		return
 	}
-	if Urgency(&a, &t.items[0].a) {
-		t.items[0] = kept{a, copyFacts(f)}
+	if Urgency(a, &t.items[0].a) {
+		t.items[0] = kept{*a, copyFacts(f)}
 		heap.Fix(t, 0)
 	}
 }
