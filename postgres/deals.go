@@ -447,19 +447,6 @@ func recordStage(ctx context.Context, tx pgx.Tx, d *cartera.Deal) error {
 	return err
 }
 
-// PutStageHistory adds stage moves in one transaction.
-func (db *DB) PutStageHistory(ctx context.Context, moves []cartera.StageMove) error {
-	return db.write(ctx, func(tx pgx.Tx) error {
-		for _, m := range moves {
-			if _, err := tx.Exec(ctx, `INSERT INTO deal_stages (deal_id, day, stage, seq) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-				m.DealID, m.Day.UnixDay(), string(m.Stage), m.Seq); err != nil {
-				return fmt.Errorf("stage history of %s: %w", m.DealID, err)
-			}
-		}
-		return nil
-	})
-}
-
 // StageHistory returns a deal's stage history, oldest first.
 func (db *DB) StageHistory(ctx context.Context, dealID string) ([]cartera.StageMove, error) {
 	var out []cartera.StageMove

@@ -508,23 +508,6 @@ func recordStage(ctx context.Context, tx *sql.Tx, d *cartera.Deal) error {
 	return err
 }
 
-// PutStageHistory adds stage moves in one transaction.
-func (db *DB) PutStageHistory(ctx context.Context, moves []cartera.StageMove) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO deal_stages (deal_id, day, stage, seq) VALUES (?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for _, m := range moves {
-			if _, err := st.ExecContext(ctx, m.DealID, m.Day.UnixDay(), string(m.Stage), m.Seq); err != nil {
-				return fmt.Errorf("stage history of %s: %w", m.DealID, err)
-			}
-		}
-		return nil
-	})
-}
-
 // StageHistory returns a deal's stage history, oldest first.
 func (db *DB) StageHistory(ctx context.Context, dealID string) ([]cartera.StageMove, error) {
 	var out []cartera.StageMove
