@@ -261,7 +261,8 @@ type ImportTx interface {
 	// nothing. At commit, a move into the stage the deal was already in
 	// (a CRM logs a row for every change of amount or close date too) is
 	// dropped from the history of the deals given moves: the stage was
-	// entered on the earlier day.
+	// entered on the earlier day. So is the stage an imported deal row
+	// gave from its stage_since (seq 0) on a day the history covers.
 	PutStageHistory(ctx context.Context, rows []StageMove) error
 	// PutArchive writes an archive (see Archive) into a store that holds
 	// no users, settings or playbook records yet, keeping every id and

@@ -1,9 +1,11 @@
 package csvio_test
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/csvio"
@@ -95,6 +97,68 @@ func TestOnlyRefusesOtherKinds(t *testing.T) {
 	o.Only = cartera.EntityStageHistory
 	_, err := csvio.Import(ctx, st, sources("oportunidades.csv", deals), o)
 	if got := short(err); !slices.Equal(got, []string{"oportunidades.csv:1:1 import.not_kind"}) {
+		t.Errorf("%q", got)
+	}
+}
+
+// A CRM's own stage history export is read through a mapping that names
+// its deal, date and stage columns and maps its stage labels: here
+// Salesforce's OpportunityHistory as its documented fields come out of an
+// export, next to the Salesforce opportunities report of the same deals.
+// A row logged for a change of amount or close date is no move; the row
+// that closes a deal is counted and left out (the report says won or
+// lost); times in UTC fall on the user's day.
+func TestStageHistoryThroughAMapping(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	m := readMapping(t, "salesforce-historial-etapas.json")
+	o := opts()
+	o.Mappings = []*csvio.Mapping{m}
+	var err error
+	if o.Location, err = time.LoadLocation("Europe/Madrid"); err != nil {
+		t.Fatal(err)
+	}
+	srcs := []csvio.Source{csvio.FileSource(filepath.Join("..", "testdata", "mappings", "salesforce-historial-etapas.csv")),
+		csvio.FileSource(filepath.Join("..", "testdata", "vendors", "salesforce-en.csv"))}
+	for i := 0; i < 2; i++ {
+		rep, err := csvio.Import(ctx, st, srcs, o)
+		if err != nil {
+			t.Fatal(short(err))
+		}
+		f := rep.Files[1]
+		if f.Entity != cartera.EntityStageHistory || f.Mapping != "salesforce-historial-etapas" || f.Rows != 13 || f.Closing != 1 {
+			t.Fatalf("import %d: %+v", i+1, f)
+		}
+	}
+	for id, want := range map[string]string{
+		"salesforce-0065800000Kq1aB": "2026-01-12 lead, 2026-01-20 qualified, 2026-02-10 proposal",
+		"salesforce-0065800000Kq1aD": "2026-09-08 lead, 2026-09-15 qualified, 2026-10-01 proposal, 2026-10-29 negotiation",
+		"salesforce-0065800000Kq1aI": "2026-10-27 lead",
+	} {
+		if got := historyOf(t, st, id); got != want {
+			t.Errorf("%s:\n got %s\nwant %s", id, got, want)
+		}
+	}
+
+	// A label the mapping does not know, and a deal of another CRM, are
+	// reported where they are; nothing is written.
+	st2 := newStore(t)
+	bad := "OpportunityId,CreatedDate,StageName\n0065800000Kq1aD,2026-09-08T10:00:00.000Z,Discovery\n006XX,2026-09-08T10:00:00.000Z,Prospecting\n"
+	_, err = csvio.Import(ctx, st2, append(srcs[1:], csvio.BytesSource("history.csv", []byte(bad))), o)
+	if got := short(err); !slices.Equal(got, []string{"history.csv:2:3 import.unknown_vendor_stage", "history.csv:3:1 signal.unknown_deal"}) {
+		t.Errorf("%q", got)
+	}
+	if n, _ := st2.Counts(ctx); n[cartera.EntityDeals] != 0 {
+		t.Errorf("deals written: %v", n)
+	}
+}
+
+// A stage-history mapping must name the three columns and its stages.
+func TestStageHistoryMappingNeedsItsColumns(t *testing.T) {
+	t.Parallel()
+	_, err := csvio.LoadMapping("h.json", []byte(`{"entity": "stage_history", "columns": {"Opp": "deal_id", "Etapa": "stage", "Importe": "value"}}`))
+	want := []string{"h.json:1:88 mapping.unknown_target", "h.json:1:40 mapping.missing_targets", "h.json:1:1 mapping.no_stages"}
+	if got := short(err); !slices.Equal(got, want) {
 		t.Errorf("%q", got)
 	}
 }

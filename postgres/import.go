@@ -396,6 +396,13 @@ func (t *importTx) Commit(ctx context.Context) error {
 	// A move into the stage the deal was already in is no move: it is
 	// dropped from the histories the import gave moves to.
 	if t.staged["deal_stages"] {
+		// The stage a deal row gives from its stage_since (seq 0) is a
+		// guess when the history says what happened that day: a later
+		// move of the same day overrides it in every reading, so it goes.
+		if _, err := t.tx.Exec(ctx, `DELETE FROM deal_stages s WHERE s.seq = 0 AND s.deal_id IN (SELECT id FROM import_moved)
+			AND EXISTS (SELECT 1 FROM deal_stages o WHERE o.deal_id = s.deal_id AND o.day = s.day AND o.seq > 0)`); err != nil {
+			return fail(err)
+		}
 		if _, err := t.tx.Exec(ctx, `DELETE FROM deal_stages s USING (
 			SELECT deal_id, day, stage, lag(stage) OVER (PARTITION BY deal_id ORDER BY day, seq) AS prev
 			FROM deal_stages WHERE deal_id IN (SELECT id FROM import_moved)) r

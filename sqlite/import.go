@@ -291,7 +291,8 @@ func (t *importTx) PutStageHistory(ctx context.Context, rows []cartera.StageMove
 }
 
 // foldRepeatedStages drops, from the histories of the deals given stage
-// moves, each move into the stage the deal was already in.
+// moves, each move into the stage the deal was already in, and the guess
+// an imported deal row made for a day the history covers.
 func (t *importTx) foldRepeatedStages(ctx context.Context) error {
 	if t.moved.Len() == 0 {
 		return nil
@@ -300,7 +301,16 @@ func (t *importTx) foldRepeatedStages(ctx context.Context) error {
 	for i := range ids {
 		ids[i] = t.moved.Key(i)
 	}
-	_, err := t.tx.ExecContext(ctx, `DELETE FROM deal_stages WHERE (deal_id, day, stage) IN (
+	// The stage a deal's own row gives from its stage_since (seq 0, see
+	// recordStages) is a guess when the history says what happened that
+	// day: a later move of the same day overrides it in every reading,
+	// so it goes.
+	_, err := t.tx.ExecContext(ctx, `DELETE FROM deal_stages WHERE seq = 0 AND deal_id IN (SELECT value FROM json_each(?))
+		AND EXISTS (SELECT 1 FROM deal_stages o WHERE o.deal_id = deal_stages.deal_id AND o.day = deal_stages.day AND o.seq > 0)`, jsonList(ids))
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.ExecContext(ctx, `DELETE FROM deal_stages WHERE (deal_id, day, stage) IN (
 		SELECT deal_id, day, stage FROM (
 			SELECT deal_id, day, stage, lag(stage) OVER (PARTITION BY deal_id ORDER BY day, seq) AS prev
 			FROM deal_stages WHERE deal_id IN (SELECT value FROM json_each(?)))

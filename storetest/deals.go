@@ -537,4 +537,15 @@ func testImportStageHistory(t *testing.T, st cartera.Store) {
 	if got := historyOf(t, st, "H1"); got != "2026-03-01 lead, 2026-03-03 qualified, 2026-03-10 proposal, 2026-03-20 negotiation" {
 		t.Errorf("after adding a move: %q", got)
 	}
+	// A deal row whose stage_since is only its creation day says nothing
+	// of that day that the history does not say better.
+	h2 := cartera.Deal{ID: "H2", Prospect: "Beta", Value: eur(100000), Stage: "negotiation", Created: d(2026, 3, 1),
+		StageSince: d(2026, 3, 1), Outcome: cartera.OutcomeOpen}
+	if err := putStageHistory(st, []cartera.Deal{h2}, []cartera.StageMove{{DealID: "H2", Day: d(2026, 3, 1), Stage: "lead", Seq: 1},
+		{DealID: "H2", Day: d(2026, 3, 15), Stage: "negotiation", Seq: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := historyOf(t, st, "H2"); got != "2026-03-01 lead, 2026-03-15 negotiation" {
+		t.Errorf("H2: %q", got)
+	}
 }

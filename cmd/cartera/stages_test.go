@@ -83,3 +83,33 @@ func TestStageHistoryThroughImport(t *testing.T) {
 		t.Errorf("stage-history given deals: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// A Salesforce OpportunityHistory export goes in through a mapping file,
+// given as a path or saved by name, with the opportunities report it
+// belongs to.
+func TestStageHistoryThroughAMappingFile(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "c.db")
+	root := filepath.Join("..", "..", "testdata")
+	mapping := filepath.Join(root, "mappings", "salesforce-historial-etapas.json")
+	history := filepath.Join(root, "mappings", "salesforce-historial-etapas.csv")
+	deals := filepath.Join(root, "vendors", "salesforce-en.csv")
+	r := runBin(t, nil, "import", "--db", db, "--dry-run", "--map", mapping, history, deals)
+	for _, want := range []string{"salesforce-historial-etapas.csv → historial de etapas: 13 filas", "leído como salesforce-historial-etapas",
+		"1 fila cierra la oportunidad"} {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("dry run lacks %q: exit %d\n%s%s", want, r.code, r.stdout, r.stderr)
+		}
+	}
+	if r := runBin(t, nil, "mappings", "save", "--db", db, "sf-etapas", mapping); r.code != 0 {
+		t.Fatalf("save: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runBin(t, []string{"CARTERA_LANG=en"}, "import", "--db", db, "--map", "sf-etapas", history, deals); r.code != 0 ||
+		!strings.Contains(r.stdout, "1 row closes its deal") {
+		t.Fatalf("import: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runBin(t, nil, "deal", "show", "--db", db, "salesforce-0065800000Kq1aD", "--as-of", "2026-10-10", "--format", "json")
+	if !strings.Contains(r.stdout, `"stage": "proposal"`) || !strings.Contains(r.stdout, `"stage_since": "2026-10-01"`) {
+		t.Errorf("as of 10 October:\n%s%s", r.stdout, r.stderr)
+	}
+}
