@@ -356,6 +356,9 @@ type DealStore interface {
 	// oldest first: recorded on every stage change and on import (see
 	// ImportTx.PutStageHistory).
 	StageHistory(ctx context.Context, dealID string) ([]StageMove, error)
+	// EachStageMove streams every deal's stage history, by deal id, then
+	// as StageHistory orders it.
+	EachStageMove(ctx context.Context, fn func(StageMove) error) error
 
 	// Pipeline returns the stored pipeline with its Version, or the
 	// defaults (Version 0).

@@ -114,6 +114,13 @@ func (r *Report) Brought(e cartera.Entity) bool {
 	return false
 }
 
+// BroughtHistory reports whether the import read what the forecast's fit
+// learns from: deals, signals or stage history (then the fit is made
+// again, when one is stored).
+func (r *Report) BroughtHistory() bool {
+	return r.Brought(cartera.EntityDeals) || r.Brought(cartera.EntitySignals) || r.Brought(cartera.EntityStageHistory)
+}
+
 // FileReport describes one imported file.
 type FileReport struct {
 	Name     string         `json:"name"`

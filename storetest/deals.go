@@ -548,4 +548,16 @@ func testImportStageHistory(t *testing.T, st cartera.Store) {
 	if got := historyOf(t, st, "H2"); got != "2026-03-01 lead, 2026-03-15 negotiation" {
 		t.Errorf("H2: %q", got)
 	}
+	// Every history streams, deal by deal, oldest first.
+	var all []string
+	if err := st.EachStageMove(ctx, func(m cartera.StageMove) error {
+		all = append(all, m.DealID+" "+m.Day.String()+" "+string(m.Stage))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(all, ", "), "H1 2026-03-01 lead, H1 2026-03-03 qualified, H1 2026-03-10 proposal, H1 2026-03-20 negotiation, "+
+		"H2 2026-03-01 lead, H2 2026-03-15 negotiation"; got != want {
+		t.Errorf("EachStageMove:\n got %s\nwant %s", got, want)
+	}
 }
