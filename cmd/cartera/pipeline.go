@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -111,6 +112,8 @@ func runBacktest(ctx context.Context, a *app, args []string) error {
 // all or nothing.
 func runStageHistory(ctx context.Context, a *app, args []string) error {
 	fs := newFlags(a, "stage-history")
+	var maps []string
+	fs.Func("map", "", func(v string) error { maps = append(maps, v); return nil })
 	pc, rest, err := openCmd(ctx, a, fs, args, 1)
 	if err != nil {
 		return err
@@ -118,6 +121,20 @@ func runStageHistory(ctx context.Context, a *app, args []string) error {
 	defer pc.done()
 	if len(rest) != 1 {
 		return &usageError{pc.p.T("cli.stage_history_file")}
+	}
+	// --map as in cartera import: a mapping file, or a saved mapping's name.
+	var mappings []*csvio.Mapping
+	for _, v := range maps {
+		var m *csvio.Mapping
+		if isMappingName(v) {
+			m, _, err = csvio.SavedMapping(ctx, pc.st, v)
+		} else if m, err = loadMapping(v); err != nil && !errors.As(err, new(*csvio.ProblemsError)) {
+			return &usageError{pc.p.T("cli.cannot_read_mapping", "path", v)}
+		}
+		if err != nil {
+			return err
+		}
+		mappings = append(mappings, m)
 	}
 	if fi, err := os.Stat(rest[0]); err != nil || fi.IsDir() {
 		return &usageError{pc.p.T("import.cannot_open_file", "path", rest[0])}
@@ -127,7 +144,7 @@ func runStageHistory(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	rep, err := csvio.Import(ctx, pc.st, []csvio.Source{csvio.FileSource(rest[0])}, csvio.Options{Now: a.now(),
-		Location: pc.loc, Currency: pol.Currency, Only: cartera.EntityStageHistory})
+		Location: pc.loc, Currency: pol.Currency, Only: cartera.EntityStageHistory, Mappings: mappings})
 	if err != nil {
 		return err
 	}

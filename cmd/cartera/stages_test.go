@@ -108,6 +108,12 @@ func TestStageHistoryThroughAMappingFile(t *testing.T) {
 		!strings.Contains(r.stdout, "1 row closes its deal") {
 		t.Fatalf("import: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	// cartera stage-history takes the same mapping, saved or as a file.
+	for _, m := range []string{"sf-etapas", mapping} {
+		if r := runBin(t, nil, "stage-history", "--db", db, "--map", m, history); r.code != 0 || !strings.Contains(r.stdout, "12 cambios de etapa") {
+			t.Errorf("stage-history --map %s: exit %d\n%s%s", m, r.code, r.stdout, r.stderr)
+		}
+	}
 	r = runBin(t, nil, "deal", "show", "--db", db, "salesforce-0065800000Kq1aD", "--as-of", "2026-10-10", "--format", "json")
 	if !strings.Contains(r.stdout, `"stage": "proposal"`) || !strings.Contains(r.stdout, `"stage_since": "2026-10-01"`) {
 		t.Errorf("as of 10 October:\n%s%s", r.stdout, r.stderr)
