@@ -21,6 +21,12 @@ const (
 	EntitySignals     Entity = "signals"
 )
 
+// EntityStageHistory is the file kind of a deal's stage history: rows of
+// (deal, day, stage) with no id of their own. It is imported with the
+// others, after the deals it refers to, but is not one of Entities: it is
+// not counted, listed or exported as a record.
+const EntityStageHistory Entity = "stage_history"
+
 // Entities lists every entity in dependency order.
 var Entities = []Entity{EntityClients, EntityContacts, EntityInvoices, EntityTime, EntityConcessions, EntityIncidents,
 	EntityDeals, EntitySignals}
@@ -248,6 +254,16 @@ type ImportTx interface {
 	PutIncidents(ctx context.Context, rows []Incident, pos []int64) ([]Duplicate, error)
 	PutDeals(ctx context.Context, rows []Deal, pos []int64) ([]Duplicate, error)
 	PutSignals(ctx context.Context, rows []Signal, pos []int64) ([]Duplicate, error)
+	// PutStageHistory adds stage moves from a source that keeps them (a
+	// CRM's stage history); their deals must be stored or written earlier
+	// in the same import. A move already recorded (same deal, day and
+	// stage) is kept as it is, so importing the same history twice adds
+	// nothing. At commit, a move into the stage the deal was already in
+	// (a CRM logs a row for every change of amount or close date too) is
+	// dropped from the history of the deals given moves: the stage was
+	// entered on the earlier day. So is the stage an imported deal row
+	// gave from its stage_since (seq 0) on a day the history covers.
+	PutStageHistory(ctx context.Context, rows []StageMove) error
 	// PutArchive writes an archive (see Archive) into a store that holds
 	// no users, settings or playbook records yet, keeping every id and
 	// version; the records it refers to (deals, clients) must be written
@@ -337,13 +353,12 @@ type DealStore interface {
 	// DealOwners returns the distinct sellers named on deals, sorted.
 	DealOwners(ctx context.Context) ([]string, error)
 	// StageHistory returns the stages a deal entered, with their days,
-	// oldest first: recorded on every stage change and on import.
+	// oldest first: recorded on every stage change and on import (see
+	// ImportTx.PutStageHistory).
 	StageHistory(ctx context.Context, dealID string) ([]StageMove, error)
-	// PutStageHistory adds stage moves from a source that keeps them (a
-	// CRM's stage history), in one transaction; a move already recorded
-	// (same deal, day and stage) is kept as it is. The caller has checked
-	// them (csvio.ReadStageHistory).
-	PutStageHistory(ctx context.Context, moves []StageMove) error
+	// EachStageMove streams every deal's stage history, by deal id, then
+	// as StageHistory orders it.
+	EachStageMove(ctx context.Context, fn func(StageMove) error) error
 
 	// Pipeline returns the stored pipeline with its Version, or the
 	// defaults (Version 0).

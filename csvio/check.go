@@ -371,8 +371,20 @@ func (c *checker) appendTo(b *batch, id string) bool {
 			return false
 		}
 		b.rows = append(rows, x)
+	case []cartera.StageMove:
+		x, ok := c.stageMove()
+		if !ok {
+			return false
+		}
+		b.rows = append(rows, x)
 	}
 	return true
+}
+
+// idAndAppend reads the record's id and appends the record to the batch.
+func (c *checker) idAndAppend(b *batch) bool {
+	id := c.id()
+	return id != "" && c.appendTo(b, id)
 }
 
 // observe tells Options.Observe of a valid record.

@@ -312,3 +312,71 @@ func (c *checker) signal(id string) (cartera.Signal, bool) {
 	c.check(x.Validate(c.today()))
 	return x, !c.bad
 }
+
+// stageMove validates one row of a stage history: the day a deal (stored,
+// or in a file of the same import) entered a stage of the pipeline, not
+// after today. Moves are numbered per deal in the order the files give
+// them. In a mapped file the deal id takes the mapping's id_prefix, as the
+// deals of the same CRM do, and the stage is a label of the export; a
+// closing stage ("Closed Won") is no stage a deal stays in: the row is
+// counted in the report and left out, the outcome being the deals' file's
+// to say.
+func (c *checker) stageMove() (cartera.StageMove, bool) {
+	x := cartera.StageMove{DealID: c.val("deal_id")}
+	switch {
+	case x.DealID == "":
+		c.fail("deal_id", problem("value.required"))
+	default:
+		if c.m != nil {
+			x.DealID = c.f.lay.mapping.IDPrefix + x.DealID
+		}
+		if !c.v.deals.has(x.DealID) {
+			c.fail("deal_id", problem("signal.unknown_deal", "value", x.DealID))
+		}
+	}
+	closing := false
+	switch label := c.val("stage"); {
+	case label == "":
+		c.fail("stage", problem("value.required"))
+	case c.m != nil:
+		r, ok := c.m.stage(label)
+		switch {
+		case !ok:
+			c.fail("stage", problem("import.unknown_vendor_stage", "value", label, "mapping", c.f.lay.mapping.Name,
+				"stages", c.m.stageLabels))
+		case r.outcome != "":
+			closing = true
+		case !c.v.pipeline.Has(r.stage):
+			c.fail("stage", problem("import.mapped_stage_missing", "value", label, "stage", string(r.stage),
+				"stages", c.v.pipeline.StageIDs()))
+		default:
+			x.Stage = r.stage
+		}
+	default:
+		x.Stage = cartera.Stage(label)
+		if !c.v.pipeline.Has(x.Stage) {
+			c.fail("stage", problem("deal.unknown_stage", "value", label, "stages", c.v.pipeline.StageIDs()))
+		}
+	}
+	x.Day = c.dealDate("date", true)
+	if !c.bad && x.Day > c.today() {
+		c.fail("date", problem("value.future_date", "value", x.Day))
+	}
+	if c.bad {
+		return x, false
+	}
+	if closing {
+		c.f.rep.Closing++
+		return x, false
+	}
+	if c.v.seq == nil {
+		c.v.seq = map[string]int64{}
+	}
+	n := c.v.seq[x.DealID] + 1
+	if n == 1 {
+		x.DealID = strings.Clone(x.DealID) // a field shares its whole line's memory
+	}
+	c.v.seq[x.DealID] = n
+	x.Seq = n
+	return x, true
+}

@@ -96,6 +96,7 @@ func (t *fakeTx) PutDeals(_ context.Context, r []cartera.Deal, p []int64) ([]car
 func (t *fakeTx) PutSignals(_ context.Context, r []cartera.Signal, p []int64) ([]cartera.Duplicate, error) {
 	return t.put(idsOf(r, func(x cartera.Signal) string { return "s/" + x.ID }), p), nil
 }
+func (t *fakeTx) PutStageHistory(context.Context, []cartera.StageMove) error   { return nil }
 func (t *fakeTx) PutProvenance(context.Context, []cartera.Provenance) error    { return nil }
 func (t *fakeTx) PutUnmatched(context.Context, []cartera.Unmatched) error      { return nil }
 func (t *fakeTx) PutMailMessages(context.Context, []cartera.MailMessage) error { return nil }

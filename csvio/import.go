@@ -76,6 +76,10 @@ type Options struct {
 	// the reading goroutine: what a capture in the same run matches
 	// against besides what is stored.
 	Observe func(record any)
+	// Only, when set, is the one kind of file accepted: a file recognised
+	// as another kind is a problem at its first line (cartera
+	// stage-history takes stage histories only).
+	Only cartera.Entity
 	// BeforeCommit, when set, runs after every record is written and
 	// before the commit, inside the same transaction: what it writes
 	// lands with the records or not at all.
@@ -110,6 +114,13 @@ func (r *Report) Brought(e cartera.Entity) bool {
 	return false
 }
 
+// BroughtHistory reports whether the import read what the forecast's fit
+// learns from: deals, signals or stage history (then the fit is made
+// again, when one is stored).
+func (r *Report) BroughtHistory() bool {
+	return r.Brought(cartera.EntityDeals) || r.Brought(cartera.EntitySignals) || r.Brought(cartera.EntityStageHistory)
+}
+
 // FileReport describes one imported file.
 type FileReport struct {
 	Name     string         `json:"name"`
@@ -131,6 +142,10 @@ type FileReport struct {
 	// of a value in one of SkippedFor.
 	Skipped    int64    `json:"skipped_rows,omitempty"`
 	SkippedFor []string `json:"skipped_for,omitempty"`
+	// Closing counts the rows of a mapped stage history that enter a
+	// closing stage (won or lost): no stage a deal stays in, so no move;
+	// the deals' file says the outcome.
+	Closing int64 `json:"closing_rows,omitempty"`
 	// OtherCurrencies counts the deals in a currency other than the
 	// user's (Options.Currency), by currency: their sums are kept apart,
 	// never converted, and the import says so.
@@ -217,6 +232,10 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 			}
 			return nil, err
 		}
+		if o.Only != "" && f.lay.schema.entity != o.Only {
+			probs.add(Problem{File: f.src.Name, Line: 1, Column: 1,
+				Msg: cartera.M("import.not_kind", "entity", string(o.Only), "found", string(f.lay.schema.entity))})
+		}
 		files = append(files, f)
 	}
 	if probs.count() > 0 {
@@ -233,6 +252,7 @@ func Import(ctx context.Context, st cartera.Store, srcs []Source, o Options) (*R
 	for i, e := range cartera.Entities {
 		order[e] = i
 	}
+	order[cartera.EntityStageHistory] = len(cartera.Entities) // after the deals it refers to
 	sort.SliceStable(files, func(i, j int) bool {
 		return order[files[i].lay.schema.entity] < order[files[j].lay.schema.entity]
 	})
@@ -461,6 +481,8 @@ func put(ctx context.Context, tx cartera.ImportTx, b batch) ([]cartera.Duplicate
 		return tx.PutDeals(ctx, rows, b.pos)
 	case []cartera.Signal:
 		return tx.PutSignals(ctx, rows, b.pos)
+	case []cartera.StageMove:
+		return nil, tx.PutStageHistory(ctx, rows)
 	}
 	return nil, fmt.Errorf("unknown batch %T", b.rows)
 }

@@ -19,8 +19,11 @@ import (
 type Mapping struct {
 	// Name identifies the mapping in reports ("hubspot-en").
 	Name string `json:"name"`
-	// Entity is what the file holds: deals (the default) or time, the
-	// entries of a time tracker (see TimeTargets).
+	// Entity is what the file holds: deals (the default), time, the
+	// entries of a time tracker (see TimeTargets), or stage_history, a
+	// CRM's stage history (targets deal_id, date and stage; the stage
+	// labels map to pipeline stages, and to won or lost for closing rows,
+	// which are counted and left out).
 	Entity string `json:"entity,omitempty"`
 	// Extends names a built-in mapping whose entries this one adds to or
 	// overrides: a renamed stage needs one line, not a whole mapping.
@@ -134,7 +137,11 @@ type mappedKind struct {
 
 var (
 	dealKind = &mappedKind{schema: mappedSchema, required: requiredTargets, oneOf: nameTargets, stages: true}
-	timeKind = &mappedKind{schema: timeMappedSchema, required: []string{"date", "hours"},
+	// stageHistoryKind reads a CRM's stage history: which columns are the
+	// deal, the day and the stage, and what each of the CRM's stage labels
+	// is in the pipeline.
+	stageHistoryKind = &mappedKind{schema: stageHistoryMappedSchema, required: []string{"deal_id", "date", "stage"}, stages: true}
+	timeKind         = &mappedKind{schema: timeMappedSchema, required: []string{"date", "hours"},
 		oneOf: []string{"project", "client", "client_id"}}
 )
 
@@ -160,6 +167,25 @@ func appendCols(s *schema, cols ...column) *schema {
 	return s
 }
 
+// stageHistoryMappedSchema is the layout a mapped stage history is read
+// into: the columns of cartera's own file.
+var stageHistoryMappedSchema = func() *schema {
+	s := &schema{entity: cartera.EntityStageHistory, fileES: "etapas"}
+	for _, c := range schemaOf(cartera.EntityStageHistory).cols {
+		s.cols = append(s.cols, column{key: c.key, es: c.es})
+	}
+	return s
+}()
+
+// targets lists the columns a mapping of this kind may feed.
+func (k *mappedKind) targets() []string {
+	out := make([]string, len(k.schema.cols))
+	for i, c := range k.schema.cols {
+		out[i] = c.key
+	}
+	return out
+}
+
 // TimeTargets are the columns a time mapping may feed.
 func TimeTargets() []string {
 	out := make([]string, len(timeMappedSchema.cols))
@@ -171,8 +197,11 @@ func TimeTargets() []string {
 
 // kind returns what the mapping reads into.
 func (m *Mapping) kind() *mappedKind {
-	if m.Entity == string(cartera.EntityTime) {
+	switch strings.TrimSpace(m.Entity) {
+	case string(cartera.EntityTime):
 		return timeKind
+	case string(cartera.EntityStageHistory):
+		return stageHistoryKind
 	}
 	return dealKind
 }
@@ -282,7 +311,7 @@ func (m *Mapping) compile() []Problem {
 	var probs []Problem
 	kind := m.kind()
 	switch strings.TrimSpace(m.Entity) {
-	case "", string(cartera.EntityDeals), string(cartera.EntityTime):
+	case "", string(cartera.EntityDeals), string(cartera.EntityTime), string(cartera.EntityStageHistory):
 	default:
 		probs = append(probs, m.problem("entity", "mapping.bad_entity", "value", m.Entity))
 	}
@@ -305,12 +334,8 @@ func (m *Mapping) compile() []Problem {
 		}
 		j := kind.schema.target(target)
 		if j < 0 {
-			targets := Targets()
-			if kind == timeKind {
-				targets = TimeTargets()
-			}
 			probs = append(probs, m.problem("columns/"+h, "mapping.unknown_target", "header", h, "value", target,
-				"targets", targets))
+				"targets", kind.targets()))
 			continue
 		}
 		if old, ok := c.cols[k]; ok && old != j {
@@ -330,7 +355,7 @@ func (m *Mapping) compile() []Problem {
 	for t, v := range m.Defaults {
 		j := kind.schema.target(t)
 		if j < 0 {
-			probs = append(probs, m.problem("defaults", "mapping.unknown_target", "header", "defaults", "value", t, "targets", Targets()))
+			probs = append(probs, m.problem("defaults", "mapping.unknown_target", "header", "defaults", "value", t, "targets", kind.targets()))
 			continue
 		}
 		key := kind.schema.cols[j].key
@@ -340,7 +365,7 @@ func (m *Mapping) compile() []Problem {
 	for _, t := range m.SkipEmpty {
 		j := kind.schema.target(t)
 		if j < 0 {
-			probs = append(probs, m.problem("skip_empty", "mapping.unknown_target", "header", "skip_empty", "value", t, "targets", Targets()))
+			probs = append(probs, m.problem("skip_empty", "mapping.unknown_target", "header", "skip_empty", "value", t, "targets", kind.targets()))
 			continue
 		}
 		c.skipEmpty = append(c.skipEmpty, kind.schema.cols[j].key)
@@ -351,7 +376,7 @@ func (m *Mapping) compile() []Problem {
 			missing = append(missing, t)
 		}
 	}
-	named := false
+	named := len(kind.oneOf) == 0
 	for _, t := range kind.oneOf {
 		named = named || fed[t]
 	}
@@ -505,7 +530,7 @@ func (m *Mapping) fit(header []string) (*layout, []string) {
 			missing = append(missing, c.display[j])
 		}
 	}
-	named := false
+	named := len(kind.oneOf) == 0
 	var names []string
 	for _, t := range kind.oneOf {
 		j := kind.schema.index(t)

@@ -110,7 +110,8 @@ func Preview(ctx context.Context, st cartera.Store, src Source, m *Mapping, n in
 		row := PreviewRow{Line: rec.line, Cells: append([]string(nil), rec.raw...)}
 		b := batch{file: f, rows: newRows(s.entity, 1)}
 		c := newChecker(v, f, &rec)
-		if id := c.id(); id != "" && c.appendTo(&b, id) {
+		if ok := s.entity == cartera.EntityStageHistory && c.appendTo(&b, "") ||
+			s.entity != cartera.EntityStageHistory && c.idAndAppend(&b); ok {
 			if rv := reflect.ValueOf(b.rows); rv.Len() > 0 {
 				row.Record = rv.Index(rv.Len() - 1).Interface()
 			}

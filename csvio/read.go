@@ -27,6 +27,9 @@ type validator struct {
 	rows  int64
 	// trackers resolves time trackers' projects (nil without such files).
 	trackers *trackerState
+	// seq numbers each deal's stage moves in the order the files give
+	// them (moves of one day keep that order).
+	seq map[string]int64
 }
 
 // dealKeys are the known deal ids with each deal's currency, kept flat
@@ -147,6 +150,13 @@ func (v *validator) readFile(ctx context.Context, f *opened, out chan<- batch) e
 				cur.pos = append(cur.pos, int64(f.idx)<<32|int64(rec.line))
 				cur.idCols = append(cur.idCols, 1)
 			}
+		} else if s.entity == cartera.EntityStageHistory {
+			// A stage move has no id: duplicates are harmless (a move
+			// already recorded is kept), problems point at the deal.
+			if c.appendTo(&cur, "") {
+				cur.pos = append(cur.pos, int64(f.idx)<<32|int64(rec.line))
+				cur.idCols = append(cur.idCols, rec.cols[0])
+			}
 		} else if id := c.id(); id != "" {
 			ok := c.appendTo(&cur, id)
 			if ok {
@@ -192,6 +202,8 @@ func newRows(e cartera.Entity, n int) any {
 		return make([]cartera.Deal, 0, n)
 	case cartera.EntitySignals:
 		return make([]cartera.Signal, 0, n)
+	case cartera.EntityStageHistory:
+		return make([]cartera.StageMove, 0, n)
 	}
 	return nil
 }

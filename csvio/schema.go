@@ -130,6 +130,13 @@ var schemas = []*schema{
 		{key: "days", es: "dias", aliases: []string{"dias_sin_respuesta", "days_without_reply"}},
 		{key: "note", es: "nota", aliases: []string{"descripcion", "description", "notes"}},
 	}},
+	// A deal's stage history has no id of its own: each row is the day a
+	// deal entered a stage (see checker.stageMove).
+	{cartera.EntityStageHistory, "etapas", []column{
+		{key: "deal_id", es: "oportunidad", required: true, aliases: []string{"id_oportunidad", "deal", "opportunity_id"}},
+		{key: "date", es: "fecha", required: true, aliases: []string{"dia", "day"}},
+		{key: "stage", es: "etapa", required: true, aliases: []string{"fase"}},
+	}},
 }
 
 func schemaOf(e cartera.Entity) *schema {

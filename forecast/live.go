@@ -18,8 +18,9 @@ type Snapshot struct {
 	Mean     []float64    `json:"mean"`
 	SD       []float64    `json:"sd"`
 	Examples int          `json:"examples"`
-	// Deals is the stamp of the stored deals the decision was made on
-	// (review.DealsStamp): the scheduled refit runs only when it changed.
+	// Deals is the stamp of the stored deals, signals and stage histories
+	// the decision was made on (review.DealsStamp): the scheduled refit
+	// runs only when it changed.
 	Deals string `json:"deals,omitempty"`
 }
 

@@ -447,16 +447,17 @@ func recordStage(ctx context.Context, tx pgx.Tx, d *cartera.Deal) error {
 	return err
 }
 
-// PutStageHistory adds stage moves in one transaction.
-func (db *DB) PutStageHistory(ctx context.Context, moves []cartera.StageMove) error {
-	return db.write(ctx, func(tx pgx.Tx) error {
-		for _, m := range moves {
-			if _, err := tx.Exec(ctx, `INSERT INTO deal_stages (deal_id, day, stage, seq) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-				m.DealID, m.Day.UnixDay(), string(m.Stage), m.Seq); err != nil {
-				return fmt.Errorf("stage history of %s: %w", m.DealID, err)
-			}
+// EachStageMove streams every stage history, by deal, oldest first.
+func (db *DB) EachStageMove(ctx context.Context, fn func(cartera.StageMove) error) error {
+	var m cartera.StageMove
+	return each(ctx, db.pool, `SELECT deal_id, day, stage, seq FROM deal_stages ORDER BY deal_id, day, seq, stage`, func(s sqlrow.Row) error {
+		var day int64
+		var st string
+		if err := s.Scan(&m.DealID, &day, &st, &m.Seq); err != nil {
+			return err
 		}
-		return nil
+		m.Day, m.Stage = cartera.DateFromUnixDay(day), cartera.Stage(st)
+		return fn(m)
 	})
 }
 

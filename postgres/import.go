@@ -329,6 +329,48 @@ func (t *importTx) PutSignals(ctx context.Context, rows []cartera.Signal, pos []
 		`INSERT INTO import_deals SELECT DISTINCT r.deal_id FROM %s s JOIN signals r ON r.id = s.id ON CONFLICT DO NOTHING`)
 }
 
+// PutStageHistory adds stage moves, in one COPY to a staging table and one
+// INSERT; a move already recorded is kept.
+func (t *importTx) PutStageHistory(ctx context.Context, rows []cartera.StageMove) error {
+	if t.done {
+		return fmt.Errorf("import already finished")
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	if !t.staged["deal_stages"] {
+		if _, err := t.tx.Exec(ctx, `CREATE TEMP TABLE stage_deal_stages (deal_id TEXT COLLATE "C", day BIGINT, stage TEXT, seq BIGINT) ON COMMIT DROP`); err != nil {
+			return err
+		}
+		if _, err := t.tx.Exec(ctx, `CREATE TEMP TABLE import_moved (id TEXT COLLATE "C" PRIMARY KEY) ON COMMIT DROP`); err != nil {
+			return err
+		}
+		t.staged["deal_stages"] = true
+	} else if _, err := t.tx.Exec(ctx, `TRUNCATE stage_deal_stages`); err != nil {
+		return err
+	}
+	if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{"stage_deal_stages"}, []string{"deal_id", "day", "stage", "seq"},
+		pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
+			m := &rows[i]
+			return []any{m.DealID, m.Day.UnixDay(), string(m.Stage), m.Seq}, nil
+		})); err != nil {
+		return dbError(err)
+	}
+	// Within one statement a row may not conflict with another of the
+	// same statement and be ignored: DISTINCT ON keeps the first.
+	if _, err := t.tx.Exec(ctx, `INSERT INTO deal_stages (deal_id, day, stage, seq)
+		SELECT DISTINCT ON (deal_id, day, stage) deal_id, day, stage, seq FROM stage_deal_stages ORDER BY deal_id, day, stage, seq
+		ON CONFLICT DO NOTHING`); err != nil {
+		return dbError(err)
+	}
+	if _, err := t.tx.Exec(ctx, `INSERT INTO import_moved SELECT DISTINCT deal_id FROM stage_deal_stages ON CONFLICT DO NOTHING`); err != nil {
+		return err
+	}
+	t.rows += int64(len(rows))
+	t.written["deal_stages"] = true
+	return nil
+}
+
 // Commit brings the evidence of the touched deals up to date, records the
 // import and makes it visible.
 func (t *importTx) Commit(ctx context.Context) error {
@@ -350,6 +392,23 @@ func (t *importTx) Commit(ctx context.Context) error {
 		SELECT d.id, d.stage_since, d.stage, 0 FROM deals d JOIN import_deals i ON d.id = i.id WHERE d.stage <> ''
 		ON CONFLICT DO NOTHING`); err != nil {
 		return fail(err)
+	}
+	// A move into the stage the deal was already in is no move: it is
+	// dropped from the histories the import gave moves to.
+	if t.staged["deal_stages"] {
+		// The stage a deal row gives from its stage_since (seq 0) is a
+		// guess when the history says what happened that day: a later
+		// move of the same day overrides it in every reading, so it goes.
+		if _, err := t.tx.Exec(ctx, `DELETE FROM deal_stages s WHERE s.seq = 0 AND s.deal_id IN (SELECT id FROM import_moved)
+			AND EXISTS (SELECT 1 FROM deal_stages o WHERE o.deal_id = s.deal_id AND o.day = s.day AND o.seq > 0)`); err != nil {
+			return fail(err)
+		}
+		if _, err := t.tx.Exec(ctx, `DELETE FROM deal_stages s USING (
+			SELECT deal_id, day, stage, lag(stage) OVER (PARTITION BY deal_id ORDER BY day, seq) AS prev
+			FROM deal_stages WHERE deal_id IN (SELECT id FROM import_moved)) r
+			WHERE s.deal_id = r.deal_id AND s.day = r.day AND s.stage = r.stage AND r.prev = r.stage`); err != nil {
+			return fail(err)
+		}
 	}
 	if _, err := t.tx.Exec(ctx, `UPDATE imports SET finished = $1, rows = $2 WHERE id = $3`,
 		t.db.now().Unix(), t.rows, t.id); err != nil {

@@ -73,6 +73,9 @@ func WriteImport(w io.Writer, rep *csvio.Report, crep *capture.Report, took time
 		if f.FooterLines > 0 {
 			t.printf("    %s\n", p.T("import.footer_skipped", "n", f.FooterLines, "line", f.FooterLine))
 		}
+		if f.Closing > 0 {
+			t.printf("    %s\n", p.T("import.closing_rows", "n", f.Closing))
+		}
 		if f.Skipped > 0 {
 			t.printf("    %s\n", p.T("import.rows_skipped", "n", f.Skipped, "columns", f.SkippedFor))
 		}

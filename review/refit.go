@@ -12,37 +12,62 @@ import (
 )
 
 // Refitting: the backtest's decision (docs/forecast.md, "Live deals follow
-// the backtest") is made again when the deals it learned from change —
-// after `cartera backtest`, after an import that brings deals, from the
-// web's backtest, and every night in `cartera serve` when the deals
-// changed since the last fit. Each stored decision carries the stamp of
-// the deals it was made on, so the nightly check costs one pass over the
-// deals (no signals) and the replay runs only when something changed.
+// the backtest") is made again when what it learned from changes — after
+// `cartera backtest`, after an import that brings deals, signals or stage
+// history, from the web's backtest, and every night in `cartera serve`
+// when the deals, their signals or their stage histories changed since the
+// last fit. Each stored decision carries the stamp of what it was made on,
+// so the nightly check costs one pass over deals, signals and stage moves
+// (ids and versions, no model) and the replay runs only when something
+// changed.
 
-// DealsStamp fingerprints the stored deals: how many there are and an
-// FNV-1a hash of every id with its version (a version grows with every
-// change to a deal, an import's included). Equal stamps: the same deals.
+// DealsStamp fingerprints what the backtest learns from: how many deals
+// there are, and an FNV-1a hash of every deal's id with its version, every
+// signal's id with its version, and every stage move (a version grows with
+// every change to a record, an import's included; a stage move is its
+// deal, day, stage and order). Equal stamps: the same deals, signals and
+// stage histories.
 func DealsStamp(ctx context.Context, st cartera.Store) (string, error) {
 	h := fnv.New64a()
 	n := 0
 	var buf []byte
-	err := st.EachDeal(ctx, func(d cartera.Deal) error {
-		n++
-		buf = append(buf[:0], d.ID...)
+	write := func(kind byte, id string, v int64, more ...string) {
+		buf = append(buf[:0], kind)
+		buf = append(buf, id...)
 		buf = append(buf, 0)
-		buf = strconv.AppendInt(buf, d.Version, 10)
+		buf = strconv.AppendInt(buf, v, 10)
+		for _, x := range more {
+			buf = append(buf, 0)
+			buf = append(buf, x...)
+		}
 		buf = append(buf, 0)
 		_, _ = h.Write(buf)
+	}
+	err := st.EachDeal(ctx, func(d cartera.Deal) error {
+		n++
+		write('d', d.ID, d.Version)
 		return nil
 	})
 	if err != nil {
+		return "", err
+	}
+	if err := st.EachSignal(ctx, func(s cartera.Signal) error {
+		write('s', s.ID, s.Version)
+		return nil
+	}); err != nil {
+		return "", err
+	}
+	if err := st.EachStageMove(ctx, func(m cartera.StageMove) error {
+		write('m', m.DealID, m.Seq, m.Day.String(), string(m.Stage))
+		return nil
+	}); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("%d:%016x", n, h.Sum64()), nil
 }
 
 // Refit replays the history as of day and stores its decision for live
-// forecasts with the deals' stamp, taken before the replay: a deal changed
+// forecasts with the stamp (DealsStamp), taken before the replay: a change
 // meanwhile makes the next check refit again.
 func Refit(ctx context.Context, st cartera.Store, day cartera.Date) (*forecast.Backtest, error) {
 	stamp, err := DealsStamp(ctx, st)
@@ -68,8 +93,9 @@ func RefitIfFitted(ctx context.Context, st cartera.Store, day cartera.Date) (boo
 	return err == nil, err
 }
 
-// RefitIfChanged is the scheduled refit: it runs when the deals changed
-// since the stored decision was made (a decision stored before stamps
+// RefitIfChanged is the scheduled refit: it runs when the deals, their
+// signals or their stage histories changed since the stored decision was
+// made (a decision stored before stamps
 // were kept counts as changed), or when none is stored and there are
 // deals. It says whether it ran.
 func RefitIfChanged(ctx context.Context, st cartera.Store, day cartera.Date) (bool, error) {

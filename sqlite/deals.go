@@ -508,20 +508,17 @@ func recordStage(ctx context.Context, tx *sql.Tx, d *cartera.Deal) error {
 	return err
 }
 
-// PutStageHistory adds stage moves in one transaction.
-func (db *DB) PutStageHistory(ctx context.Context, moves []cartera.StageMove) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO deal_stages (deal_id, day, stage, seq) VALUES (?, ?, ?, ?)`)
-		if err != nil {
+// EachStageMove streams every stage history, by deal, oldest first.
+func (db *DB) EachStageMove(ctx context.Context, fn func(cartera.StageMove) error) error {
+	var m cartera.StageMove
+	return each(ctx, db.r, `SELECT deal_id, day, stage, seq FROM deal_stages ORDER BY deal_id, day, seq, stage`, func(s sqlrow.Row) error {
+		var day int64
+		var st string
+		if err := s.Scan(&m.DealID, &day, &st, &m.Seq); err != nil {
 			return err
 		}
-		defer st.Close()
-		for _, m := range moves {
-			if _, err := st.ExecContext(ctx, m.DealID, m.Day.UnixDay(), string(m.Stage), m.Seq); err != nil {
-				return fmt.Errorf("stage history of %s: %w", m.DealID, err)
-			}
-		}
-		return nil
+		m.Day, m.Stage = cartera.DateFromUnixDay(day), cartera.Stage(st)
+		return fn(m)
 	})
 }
 

@@ -78,6 +78,9 @@ type importTx struct {
 	// run sums evidence as signals are written, when there were none
 	// before.
 	run evidenceRun
+	// moved holds the deals given stage history: repeated stages are
+	// folded out of their histories at commit.
+	moved keyset.Set
 }
 
 // BeginImport starts the single write transaction an import runs in.
@@ -267,6 +270,54 @@ func (t *importTx) PutSignals(ctx context.Context, rows []cartera.Signal, pos []
 	return dups, t.run.add(ctx, t, rows)
 }
 
+// PutStageHistory adds stage moves; one already recorded is kept.
+func (t *importTx) PutStageHistory(ctx context.Context, rows []cartera.StageMove) error {
+	if t.done {
+		return fmt.Errorf("import already finished")
+	}
+	st, err := t.tx.PrepareContext(ctx, `INSERT OR IGNORE INTO deal_stages (deal_id, day, stage, seq) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, m := range rows {
+		if _, err := st.ExecContext(ctx, m.DealID, m.Day.UnixDay(), string(m.Stage), m.Seq); err != nil {
+			return fmt.Errorf("stage history of %s: %w", m.DealID, err)
+		}
+		t.moved.Add(m.DealID)
+		t.rows++
+	}
+	return nil
+}
+
+// foldRepeatedStages drops, from the histories of the deals given stage
+// moves, each move into the stage the deal was already in, and the guess
+// an imported deal row made for a day the history covers.
+func (t *importTx) foldRepeatedStages(ctx context.Context) error {
+	if t.moved.Len() == 0 {
+		return nil
+	}
+	ids := make([]string, t.moved.Len())
+	for i := range ids {
+		ids[i] = t.moved.Key(i)
+	}
+	// The stage a deal's own row gives from its stage_since (seq 0, see
+	// recordStages) is a guess when the history says what happened that
+	// day: a later move of the same day overrides it in every reading,
+	// so it goes.
+	_, err := t.tx.ExecContext(ctx, `DELETE FROM deal_stages WHERE seq = 0 AND deal_id IN (SELECT value FROM json_each(?))
+		AND EXISTS (SELECT 1 FROM deal_stages o WHERE o.deal_id = deal_stages.deal_id AND o.day = deal_stages.day AND o.seq > 0)`, jsonList(ids))
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.ExecContext(ctx, `DELETE FROM deal_stages WHERE (deal_id, day, stage) IN (
+		SELECT deal_id, day, stage FROM (
+			SELECT deal_id, day, stage, lag(stage) OVER (PARTITION BY deal_id ORDER BY day, seq) AS prev
+			FROM deal_stages WHERE deal_id IN (SELECT value FROM json_each(?)))
+		WHERE prev = stage)`, jsonList(ids))
+	return err
+}
+
 // evidenceRun sums the evidence of an import into a database without
 // signals as the signals go by. The signals stored at commit are then
 // exactly the ones written, so a deal whose signals come together (as an
@@ -407,6 +458,10 @@ func (t *importTx) Commit(ctx context.Context) error {
 		return fmt.Errorf("commit import: %w", err)
 	}
 	if err := t.recordStages(ctx); err != nil {
+		t.tx.Rollback()
+		return fmt.Errorf("commit import: %w", err)
+	}
+	if err := t.foldRepeatedStages(ctx); err != nil {
 		t.tx.Rollback()
 		return fmt.Errorf("commit import: %w", err)
 	}

@@ -264,7 +264,7 @@ func testDealFactsAsOf(t *testing.T, st cartera.Store) {
 	}
 	// A CRM's stage history fills in what was unknown: D3 was in proposal
 	// from 10 April.
-	if err := st.PutStageHistory(ctx, []cartera.StageMove{{DealID: "D3", Day: d(2026, 4, 10), Stage: "proposal", Seq: 1},
+	if err := putStageHistory(st, nil, []cartera.StageMove{{DealID: "D3", Day: d(2026, 4, 10), Stage: "proposal", Seq: 1},
 		{DealID: "D3", Day: d(2026, 5, 1), Stage: "negotiation", Seq: 2}}); err != nil {
 		t.Fatal(err)
 	}
@@ -459,5 +459,105 @@ func testImportEvidence(t *testing.T, st cartera.Store) {
 	})
 	if err != nil || seen != n {
 		t.Fatalf("%d deals, %v", seen, err)
+	}
+}
+
+// putStageHistory imports deals, then stage moves, in one transaction.
+func putStageHistory(st cartera.Store, deals []cartera.Deal, moves []cartera.StageMove) error {
+	tx, err := st.BeginImport(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if len(deals) > 0 {
+		if _, err := tx.PutDeals(ctx, deals, positions(len(deals))); err != nil {
+			return err
+		}
+	}
+	if err := tx.PutStageHistory(ctx, moves); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// historyOf writes a deal's stage history as "day stage, …".
+func historyOf(t *testing.T, st cartera.Store, id string) string {
+	t.Helper()
+	h, err := st.StageHistory(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []string
+	for _, m := range h {
+		parts = append(parts, m.Day.String()+" "+string(m.Stage))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// A CRM's stage history is imported with the deals it belongs to, in the
+// same transaction: all of it or none, once however often it is imported,
+// and a logged row that does not change the stage is no move.
+func testImportStageHistory(t *testing.T, st cartera.Store) {
+	deal := cartera.Deal{ID: "H1", Prospect: "Acme", Value: eur(500000), Stage: "negotiation", Created: d(2026, 3, 1),
+		StageSince: d(2026, 3, 20), Outcome: cartera.OutcomeOpen}
+	moves := []cartera.StageMove{
+		{DealID: "H1", Day: d(2026, 3, 1), Stage: "lead", Seq: 1},
+		{DealID: "H1", Day: d(2026, 3, 5), Stage: "lead", Seq: 2}, // the amount changed, not the stage
+		{DealID: "H1", Day: d(2026, 3, 10), Stage: "proposal", Seq: 3},
+		{DealID: "H1", Day: d(2026, 3, 20), Stage: "negotiation", Seq: 4},
+		{DealID: "H1", Day: d(2026, 3, 20), Stage: "negotiation", Seq: 5}, // the same row twice
+	}
+	// A move of an unknown deal rolls back everything, the deal included.
+	bad := append(append([]cartera.StageMove(nil), moves...), cartera.StageMove{DealID: "ghost", Day: d(2026, 3, 2), Stage: "lead", Seq: 1})
+	if err := putStageHistory(st, []cartera.Deal{deal}, bad); err == nil {
+		t.Fatal("a move of an unknown deal was written")
+	}
+	if _, err := st.Deal(ctx, "H1"); code(err) != cartera.ENOTFOUND {
+		t.Fatalf("the deal of a failed import was kept: %v", err)
+	}
+	want := "2026-03-01 lead, 2026-03-10 proposal, 2026-03-20 negotiation"
+	for i := 0; i < 2; i++ {
+		if err := putStageHistory(st, []cartera.Deal{deal}, moves); err != nil {
+			t.Fatal(err)
+		}
+		if got := historyOf(t, st, "H1"); got != want {
+			t.Fatalf("import %d: history %q, want %q", i+1, got, want)
+		}
+	}
+	// As of 12 March the deal was in proposal, since the 10th.
+	f := dealFacts(t, st, cartera.DealFactsQuery{Cut: d(2026, 3, 12)})["H1"]
+	if f.Deal.Stage != "proposal" || f.Deal.StageSince != d(2026, 3, 10) {
+		t.Errorf("as of 12 March: %s since %v", f.Deal.Stage, f.Deal.StageSince)
+	}
+	// A later import of moves alone, for a deal stored before, adds to
+	// its history.
+	if err := putStageHistory(st, nil, []cartera.StageMove{{DealID: "H1", Day: d(2026, 3, 3), Stage: "qualified", Seq: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := historyOf(t, st, "H1"); got != "2026-03-01 lead, 2026-03-03 qualified, 2026-03-10 proposal, 2026-03-20 negotiation" {
+		t.Errorf("after adding a move: %q", got)
+	}
+	// A deal row whose stage_since is only its creation day says nothing
+	// of that day that the history does not say better.
+	h2 := cartera.Deal{ID: "H2", Prospect: "Beta", Value: eur(100000), Stage: "negotiation", Created: d(2026, 3, 1),
+		StageSince: d(2026, 3, 1), Outcome: cartera.OutcomeOpen}
+	if err := putStageHistory(st, []cartera.Deal{h2}, []cartera.StageMove{{DealID: "H2", Day: d(2026, 3, 1), Stage: "lead", Seq: 1},
+		{DealID: "H2", Day: d(2026, 3, 15), Stage: "negotiation", Seq: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := historyOf(t, st, "H2"); got != "2026-03-01 lead, 2026-03-15 negotiation" {
+		t.Errorf("H2: %q", got)
+	}
+	// Every history streams, deal by deal, oldest first.
+	var all []string
+	if err := st.EachStageMove(ctx, func(m cartera.StageMove) error {
+		all = append(all, m.DealID+" "+m.Day.String()+" "+string(m.Stage))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(all, ", "), "H1 2026-03-01 lead, H1 2026-03-03 qualified, H1 2026-03-10 proposal, H1 2026-03-20 negotiation, "+
+		"H2 2026-03-01 lead, H2 2026-03-15 negotiation"; got != want {
+		t.Errorf("EachStageMove:\n got %s\nwant %s", got, want)
 	}
 }

@@ -53,6 +53,7 @@ func Run(t *testing.T, open Opener) {
 		{"EvidenceFollowsEverySignalWrite", testEvidence},
 		{"DealFactsAsOf", testDealFactsAsOf},
 		{"AsOfDoesNotLeak", testAsOfDoesNotLeak},
+		{"StageHistoryIsImportedWithItsDeals", testImportStageHistory},
 		{"PipelineIsStoredAndGuarded", testPipeline},
 		{"ImportRefreshesEvidenceOfMovedSignals", testImportEvidence},
 		{"MarkLostClosesTheDealWithItsPlan", testMarkLost},

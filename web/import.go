@@ -155,7 +155,7 @@ func (s *Server) runCapture(r *http.Request, srcs []csvio.Source, dryRun bool, m
 	rep, crep, err := capture.ImportWithTables(r.Context(), s.st, tables, caps, o, co)
 	if err == nil && !dryRun {
 		s.kick(r) // the imported clients' summaries are stale
-		if rep.Brought(cartera.EntityDeals) {
+		if rep.BroughtHistory() {
 			s.refitAfterImport(r)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/csvio"
 	"github.com/cartera/cartera/review"
 )
 
@@ -106,5 +107,53 @@ func TestWebBacktestAndImportStoreTheDecision(t *testing.T) {
 	}
 	if g, _ := f.st.Generation(bg); g == gen {
 		t.Errorf("nothing was written")
+	}
+}
+
+// The nightly refit follows signals and stage histories too: a night after
+// a signal was recorded, and a night after a CRM's stage history was
+// imported, the decision is made again; a night with neither is quiet.
+// The clock is the test's.
+func TestServeRefitsNightlyWhenSignalsOrStagesChanged(t *testing.T) {
+	f := newFixture(t)
+	zone := demoZone(t, f)
+	clock := &fakeClock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, zone)}
+	srv, _, _ := warmServer(t, f, clock)
+	night := func(day int) (cartera.Date, string) {
+		t.Helper()
+		clock.set(time.Date(2026, 11, day, 23, 50, 0, 0, zone))
+		if err := srv.tick(bg); err != nil {
+			t.Fatal(err)
+		}
+		srv.bg.wg.Wait()
+		snap, ok, err := review.LoadFit(bg, f.st)
+		if err != nil || !ok {
+			t.Fatalf("no decision stored: %v", err)
+		}
+		return snap.AsOf, snap.Deals
+	}
+	_, first := night(25)
+	if day, _ := night(26); day != cartera.DateOf(2026, 11, 25) {
+		t.Fatalf("refitted without a change: as of %s", day)
+	}
+	if _, err := f.st.SaveSignal(bg, cartera.Signal{ID: "S-NEW", DealID: "O-0002", Kind: cartera.SignalMeetingHeld,
+		Day: cartera.DateOf(2026, 11, 25)}); err != nil {
+		t.Fatal(err)
+	}
+	day, afterSignal := night(27)
+	if day != cartera.DateOf(2026, 11, 27) || afterSignal == first {
+		t.Fatalf("after a signal: fit as of %s (stamp %q, was %q)", day, afterSignal, first)
+	}
+	d, err := f.st.Deal(bg, "O-0002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	history := "oportunidad;fecha;etapa\nO-0002;" + d.Created.String() + ";lead\n"
+	if _, err := csvio.Import(bg, f.st, []csvio.Source{csvio.BytesSource("etapas.csv", []byte(history))},
+		csvio.Options{Location: zone, Now: clock.now(), Currency: "EUR"}); err != nil {
+		t.Fatal(err)
+	}
+	if day, s := night(28); day != cartera.DateOf(2026, 11, 28) || s == afterSignal {
+		t.Errorf("after a stage history: fit as of %s (stamp %q, was %q)", day, s, afterSignal)
 	}
 }

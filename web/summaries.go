@@ -165,7 +165,8 @@ func (s *Server) tick(ctx context.Context) error {
 // prepare starts, in the background, the night's work before the day
 // after today begins, unless it is done or under way for this generation:
 // first the forecast's scheduled refit (once a night, and only when the
-// deals changed since the last fit: review.RefitIfChanged), then the
+// deals, signals or stage histories changed since the last fit:
+// review.RefitIfChanged), then the
 // assessment of tomorrow's summaries — in that order, so that the refit's
 // write does not make what was prepared unusable.
 func (s *Server) prepare(ctx context.Context, gen int64, today cartera.Date, key string) {
@@ -201,8 +202,8 @@ func (s *Server) prepare(ctx context.Context, gen int64, today cartera.Date, key
 }
 
 // refitNightly is the scheduled refit, run by prepare once per day: the
-// backtest's decision is made again, as of today, when the deals changed
-// since it was last made. A failure is logged; tomorrow night tries
+// backtest's decision is made again, as of today, when the deals, signals
+// or stage histories changed since it was last made. A failure is logged; tomorrow night tries
 // again. The caller holds bg.run.
 func (s *Server) refitNightly(ctx context.Context, today cartera.Date) {
 	s.bg.mu.Lock()
@@ -226,8 +227,9 @@ func (s *Server) refitNightly(ctx context.Context, today cartera.Date) {
 }
 
 // refitAfterImport makes the backtest's decision again after a web import
-// that brought deals, when one is stored (review.RefitIfFitted), in the
-// background: at a million deals the replay takes minutes.
+// that brought deals, signals or stage history, when one is stored
+// (review.RefitIfFitted), in the background: at a million deals the
+// replay takes minutes.
 func (s *Server) refitAfterImport(r *http.Request) {
 	ctx := context.WithoutCancel(r.Context())
 	today := s.asOf(r)

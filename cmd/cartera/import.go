@@ -183,11 +183,12 @@ func (b *progressBar) clear() {
 	}
 }
 
-// refitAfterImport replays the history again when the import brought deals
-// and a backtest's decision is stored (review.RefitIfFitted): live
-// forecasts then follow the outcomes just imported.
+// refitAfterImport replays the history again when the import brought
+// deals, signals or stage history and a backtest's decision is stored
+// (review.RefitIfFitted): live forecasts then follow what was just
+// imported.
 func refitAfterImport(ctx context.Context, st cartera.Store, rep *csvio.Report, today cartera.Date) error {
-	if !rep.Brought(cartera.EntityDeals) {
+	if !rep.BroughtHistory() {
 		return nil
 	}
 	_, err := review.RefitIfFitted(ctx, st, today)

@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/cartera/cartera"
@@ -107,9 +107,13 @@ func runBacktest(ctx context.Context, a *app, args []string) error {
 
 // runStageHistory imports a CRM's stage history (deal_id, date, stage):
 // the stages each deal entered and when, so that as-of readings and the
-// backtest know the stage a deal was in on any day. All or nothing.
+// backtest know the stage a deal was in on any day. It is `cartera import`
+// taking stage histories only (the same reading, checks and transaction):
+// all or nothing.
 func runStageHistory(ctx context.Context, a *app, args []string) error {
 	fs := newFlags(a, "stage-history")
+	var maps []string
+	fs.Func("map", "", func(v string) error { maps = append(maps, v); return nil })
 	pc, rest, err := openCmd(ctx, a, fs, args, 1)
 	if err != nil {
 		return err
@@ -118,27 +122,36 @@ func runStageHistory(ctx context.Context, a *app, args []string) error {
 	if len(rest) != 1 {
 		return &usageError{pc.p.T("cli.stage_history_file")}
 	}
-	f, err := os.Open(rest[0])
+	// --map as in cartera import: a mapping file, or a saved mapping's name.
+	var mappings []*csvio.Mapping
+	for _, v := range maps {
+		var m *csvio.Mapping
+		if isMappingName(v) {
+			m, _, err = csvio.SavedMapping(ctx, pc.st, v)
+		} else if m, err = loadMapping(v); err != nil && !errors.As(err, new(*csvio.ProblemsError)) {
+			return &usageError{pc.p.T("cli.cannot_read_mapping", "path", v)}
+		}
+		if err != nil {
+			return err
+		}
+		mappings = append(mappings, m)
+	}
+	if fi, err := os.Stat(rest[0]); err != nil || fi.IsDir() {
+		return &usageError{pc.p.T("import.cannot_open_file", "path", rest[0])}
+	}
+	pol, err := pc.st.Policy(ctx)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	known := map[string]bool{}
-	if err := pc.st.DealKeys(ctx, func(id string, _ cartera.Currency) error { known[id] = true; return nil }); err != nil {
-		return err
-	}
-	pl, err := pc.st.Pipeline(ctx)
+	rep, err := csvio.Import(ctx, pc.st, []csvio.Source{csvio.FileSource(rest[0])}, csvio.Options{Now: a.now(),
+		Location: pc.loc, Currency: pol.Currency, Only: cartera.EntityStageHistory, Mappings: mappings})
 	if err != nil {
 		return err
 	}
-	moves, err := csvio.ReadStageHistory(f, filepath.Base(rest[0]), pl, func(id string) bool { return known[id] }, pc.asOf)
-	if err != nil {
+	if err := refitAfterImport(ctx, pc.st, rep, cartera.DateFromTime(a.nowIn(pol))); err != nil {
 		return err
 	}
-	if err := pc.st.PutStageHistory(ctx, moves); err != nil {
-		return err
-	}
-	fmt.Fprintln(a.stdout, pc.p.T("stage_history.done", "n", len(moves)))
+	fmt.Fprintln(a.stdout, pc.p.T("stage_history.done", "n", rep.Rows-rep.Files[0].Closing))
 	return nil
 }
 
