@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"runtime/debug"
 	"strings"
 
 	"github.com/cartera/cartera"
@@ -43,6 +44,9 @@ func runReview(ctx context.Context, a *app, args []string) error {
 	asOf, err := parseDay(a, *asOfS, loc)
 	if err != nil {
 		return err
+	}
+	if *client == "" {
+		relaxGC(a)
 	}
 	st, done, err := a.openStore(ctx, c, asOf)
 	if err != nil {
@@ -107,4 +111,21 @@ func reviewClient(ctx context.Context, a *app, st cartera.Store, p *i18n.Printer
 		return writeJSON(a.stdout, c)
 	}
 	return report.WriteClient(a.stdout, as, contacts, p, report.TextOptions{Color: a.useColor()})
+}
+
+// reviewGCPercent is the garbage collector's target for a review of the
+// whole portfolio (GOGC). Its live heap stays small — the clients being
+// read and judged, the few assessments each verdict keeps — while nearly
+// everything it allocates is garbage one client later, so at Go's default
+// of 100 the collector ran a cycle every few thousand clients: at 100,000
+// clients, 400 spends 15-20 % less CPU on a new day's review for about
+// 30 MiB more peak memory (docs/performance.md). A GOGC the user sets
+// wins.
+const reviewGCPercent = 400
+
+// relaxGC sets reviewGCPercent unless GOGC is set.
+func relaxGC(a *app) {
+	if a.getenv("GOGC") == "" {
+		debug.SetGCPercent(reviewGCPercent)
+	}
 }
