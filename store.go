@@ -347,8 +347,10 @@ type DealStore interface {
 	// order. The *DealFacts is reused between calls.
 	DealFacts(ctx context.Context, q DealFactsQuery, fn func(*DealFacts) error) error
 	// ClosedByStage counts closed deals by final stage (the last open
-	// stage; "" when unknown), for learned stage rates; closedBefore, when
-	// set, counts only deals closed before it.
+	// stage), for learned stage rates: the deal's own stage, or, for one
+	// stored "stage unknown", the last stage its history entered on or
+	// before its close day ("" when it has none); closedBefore, when set,
+	// counts only deals closed before it.
 	ClosedByStage(ctx context.Context, closedBefore Date) ([]StageTally, error)
 	// DealOwners returns the distinct sellers named on deals, sorted.
 	DealOwners(ctx context.Context) ([]string, error)

@@ -86,6 +86,23 @@ type BacktestLine struct {
 	Trust string `json:"trust"`
 }
 
+// CutoffScore is how the deals scored at one cut-off were predicted.
+// Brier scores are in percent of a unit, as in MethodScore; each is nil
+// when no deal was scored by that method that day (claimed counts only
+// the deals whose seller gave a number or a category: ClaimedN of them).
+type CutoffScore struct {
+	Cutoff cartera.Date `json:"cutoff"`
+	Deals  int          `json:"scored"`
+	Won    int          `json:"won"`
+	// Uses is what grounded used that day: "fitted", "expert" or "base".
+	Uses     string   `json:"grounded_uses"`
+	Grounded *float64 `json:"grounded"`
+	Claimed  *float64 `json:"claimed"`
+	ClaimedN int      `json:"claimed_n"`
+	Base     *float64 `json:"base"`
+	Seller   *float64 `json:"seller"`
+}
+
 // Weight is one fitted weight, on the log-odds, with its prior and its
 // standard error.
 type Weight struct {
@@ -100,6 +117,9 @@ type Backtest struct {
 	Cutoffs []cartera.Date  `json:"cutoffs"`
 	Overall *BacktestLine   `json:"overall"`
 	Sellers []*BacktestLine `json:"sellers"`
+	// ByCutoff breaks the replay down by cut-off, in date order: where
+	// the whole replay's figures come from, and when grounded switched.
+	ByCutoff []CutoffScore `json:"by_cutoff"`
 	// Weights are the last fit's (on every example whose outcome was
 	// known by the last cut-off); UsesFit says whether grounded uses
 	// them or falls back to the base rate, because the fit did not beat
@@ -135,6 +155,7 @@ type Backtest struct {
 	norm      norm
 	train     []trainRow
 	pairs     []pair5
+	uses      []string // what grounded used at each cut-off
 	names     []string
 	nameIdx   map[string]int32
 }
@@ -150,10 +171,12 @@ type trainRow struct {
 	expert, base float64
 }
 
-// pair5 is one scored (deal, cut-off): its seller, outcome and each
-// method's probability (NaN where a method gives none).
+// pair5 is one scored (deal, cut-off): its seller, the cut-off's index,
+// its outcome and each method's probability (NaN where a method gives
+// none). The index fits in the padding before p: still 32 bytes a pair.
 type pair5 struct {
 	seller int32
+	cut    uint16
 	won    bool
 	p      [6]float32
 }
@@ -195,6 +218,18 @@ func (b *Backtest) Begin(cut cartera.Date) {
 	b.rates = ratesFrom(b.p, b.stageWon, b.stageAll)
 	b.expert = &Model{p: b.p, rates: b.rates}
 	b.refit(cut)
+	b.uses = append(b.uses, b.groundedUses())
+}
+
+// groundedUses names what grounded uses after the last refit.
+func (b *Backtest) groundedUses() string {
+	switch {
+	case b.useFit:
+		return MethodFitted
+	case b.useExpert:
+		return MethodExpert
+	}
+	return MethodBase
 }
 
 // learn counts one closed deal in the stage, seller, account and title
@@ -382,7 +417,7 @@ func (b *Backtest) Add(f *cartera.DealFacts) {
 		b.nameIdx[key] = idx
 		b.names = append(b.names, d.Owner)
 	}
-	b.pairs = append(b.pairs, pair5{seller: idx, won: won, p: [6]float32{float32(grounded), float32(fitted),
+	b.pairs = append(b.pairs, pair5{seller: idx, cut: uint16(len(b.Cutoffs) - 1), won: won, p: [6]float32{float32(grounded), float32(fitted),
 		float32(bpf(g.P)), float32(claimed), float32(base), float32(seller)}})
 }
 
@@ -534,13 +569,8 @@ func (b *Backtest) Finish() *Backtest {
 		}
 	}
 	b.UsesFit = b.useFit
-	b.Grounded = MethodBase
-	switch {
-	case b.useFit:
-		b.Grounded = MethodFitted
-	case b.useExpert:
-		b.Grounded = MethodExpert
-	}
+	b.Grounded = b.groundedUses()
+	b.ByCutoff = b.byCutoff()
 	all := make([]int, len(b.pairs))
 	bySeller := make([][]int, len(b.names))
 	for i, p := range b.pairs {
@@ -553,6 +583,49 @@ func (b *Backtest) Finish() *Backtest {
 	}
 	sort.SliceStable(b.Sellers, func(i, j int) bool { return b.Sellers[i].Deals > b.Sellers[j].Deals })
 	return b
+}
+
+// byCutoff sums the scored pairs of each cut-off: grounded, claimed, the
+// base rate and the seller's rate.
+func (b *Backtest) byCutoff() []CutoffScore {
+	const grounded, claimed, base, seller = 0, 3, 4, 5
+	out := make([]CutoffScore, len(b.Cutoffs))
+	sq := make([][6]float64, len(b.Cutoffs))
+	n := make([][6]int, len(b.Cutoffs))
+	for i, c := range b.Cutoffs {
+		out[i] = CutoffScore{Cutoff: c, Uses: MethodBase}
+		if i < len(b.uses) {
+			out[i].Uses = b.uses[i]
+		}
+	}
+	for _, pr := range b.pairs {
+		c := &out[pr.cut]
+		c.Deals++
+		y := 0.0
+		if pr.won {
+			c.Won++
+			y = 1
+		}
+		for m, p := range pr.p {
+			if !math.IsNaN(float64(p)) {
+				sq[pr.cut][m] += (float64(p) - y) * (float64(p) - y)
+				n[pr.cut][m]++
+			}
+		}
+	}
+	score := func(i, m int) *float64 {
+		if n[i][m] == 0 {
+			return nil
+		}
+		v := pct(sq[i][m] / float64(n[i][m]))
+		return &v
+	}
+	for i := range out {
+		c := &out[i]
+		c.Grounded, c.Claimed, c.Base, c.Seller = score(i, grounded), score(i, claimed), score(i, base), score(i, seller)
+		c.ClaimedN = n[i][claimed]
+	}
+	return out
 }
 
 // bootstrapRounds is how many resamples the intervals are drawn from.

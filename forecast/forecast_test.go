@@ -163,6 +163,65 @@ func TestBacktestLearnsOnlyFromTheClosedPast(t *testing.T) {
 	if res.Overall.Deals != 2 || res.Overall.Trust != MethodBase {
 		t.Errorf("backtest: %+v", res.Overall)
 	}
+	// Cut-off by cut-off, in percent of a unit. 2025-02: Ana's deal, won;
+	// grounded and the base rate said the 60 % prior, (0.6−1)² = 0.16;
+	// she claimed 90 %, 0.01; no seller had a record, so the seller rate
+	// is the team's prior, 10 %: 0.81. 2026-10: Beto's, lost; the base
+	// rate and the team's rate had both learned 55 %, 0.3025; he claimed
+	// 20 %, 0.04.
+	want := []struct {
+		cut                            cartera.Date
+		scored, won                    int
+		grounded, claimed, base, sellr float64
+	}{
+		{cartera.DateOf(2025, 2, 1), 1, 1, 16, 1, 16, 81},
+		{cartera.DateOf(2026, 10, 1), 1, 0, 30.25, 4, 30.25, 30.25},
+	}
+	if len(res.ByCutoff) != len(want) {
+		t.Fatalf("by cut-off: %+v", res.ByCutoff)
+	}
+	for i, w := range want {
+		c := res.ByCutoff[i]
+		if c.Cutoff != w.cut || c.Deals != w.scored || c.Won != w.won || c.Uses != MethodBase || c.ClaimedN != 1 ||
+			*c.Grounded != w.grounded || *c.Claimed != w.claimed || *c.Base != w.base || *c.Seller != w.sellr {
+			t.Errorf("cut-off %s: %+v, grounded %v claimed %v base %v seller %v; want %+v", w.cut, c,
+				*c.Grounded, *c.Claimed, *c.Base, *c.Seller, w)
+		}
+	}
+}
+
+// The per-cut-off table adds up to the whole replay: each cut-off's
+// Brier, weighted by its deals, sums to the overall one, and the table
+// shows when grounded switched from the base rate to the fit.
+func TestBacktestByCutoffAddsUpToTheWhole(t *testing.T) {
+	bt := simulate(1500, 0.5, 3)
+	if len(bt.ByCutoff) != len(bt.Cutoffs) {
+		t.Fatalf("%d rows for %d cut-offs", len(bt.ByCutoff), len(bt.Cutoffs))
+	}
+	for _, m := range []struct {
+		method string
+		of     func(CutoffScore) *float64
+	}{
+		{MethodGrounded, func(c CutoffScore) *float64 { return c.Grounded }},
+		{MethodBase, func(c CutoffScore) *float64 { return c.Base }},
+		{MethodSeller, func(c CutoffScore) *float64 { return c.Seller }},
+	} {
+		var sum float64
+		n := 0
+		for _, c := range bt.ByCutoff {
+			if v := m.of(c); v != nil {
+				sum += *v * float64(c.Deals)
+				n += c.Deals
+			}
+		}
+		if n != bt.Overall.Deals || math.Abs(sum/float64(n)-brierOf(bt.Overall, m.method)) > 0.01 {
+			t.Errorf("%s: %d deals, mean of cut-offs %.4f, overall %.4f", m.method, n, sum/float64(n), brierOf(bt.Overall, m.method))
+		}
+	}
+	first, last := bt.ByCutoff[0], bt.ByCutoff[len(bt.ByCutoff)-1]
+	if first.Uses != MethodBase || last.Uses != MethodFitted || first.Claimed != nil || first.ClaimedN != 0 {
+		t.Errorf("first %+v, last %+v", first, last)
+	}
 }
 
 func TestBoardAndChecks(t *testing.T) {

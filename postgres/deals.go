@@ -299,16 +299,18 @@ func (db *DB) DealOwners(ctx context.Context) ([]string, error) {
 	return out, err
 }
 
-// ClosedByStage counts closed deals by the stage they ended in.
+// ClosedByStage counts closed deals by the stage they ended in: the stored
+// one, or for a deal stored "stage unknown" the last its history gives on
+// or before its close day (closedFinalStage).
 func (db *DB) ClosedByStage(ctx context.Context, closedBefore cartera.Date) ([]cartera.StageTally, error) {
 	var p params
-	where := "outcome IN ('won', 'lost')"
+	where := "d.outcome IN ('won', 'lost')"
 	if !closedBefore.IsZero() {
-		where += " AND closed < " + p.add(closedBefore.UnixDay())
+		where += " AND d.closed < " + p.add(closedBefore.UnixDay())
 	}
 	var out []cartera.StageTally
-	err := each(ctx, db.pool, `SELECT stage, count(*) FILTER (WHERE outcome = 'won'), count(*) FILTER (WHERE outcome = 'lost')
-		FROM deals WHERE `+where+` GROUP BY stage ORDER BY stage`, func(s sqlrow.Row) error {
+	err := each(ctx, db.pool, `SELECT final, count(*) FILTER (WHERE outcome = 'won'), count(*) FILTER (WHERE outcome = 'lost')
+		FROM (SELECT `+closedFinalStage+` AS final, d.outcome FROM deals d WHERE `+where+`) c GROUP BY final ORDER BY final`, func(s sqlrow.Row) error {
 		var t cartera.StageTally
 		var st string
 		var won, lost int64
@@ -319,6 +321,14 @@ func (db *DB) ClosedByStage(ctx context.Context, closedBefore cartera.Date) ([]c
 	}, p...)
 	return out, err
 }
+
+// closedFinalStage is the last open stage of closed deal d: the stored
+// stage, or, when the source did not say it ("stage unknown"), the last
+// stage its history entered on or before the close day — a move dated
+// later is no stage the deal closed from. Only moves up to the close
+// count, so a reading as of any day after it learns nothing later.
+const closedFinalStage = `CASE WHEN d.stage <> '' THEN d.stage ELSE coalesce((SELECT s.stage COLLATE "C" FROM deal_stages s
+	WHERE s.deal_id = d.id AND s.day <= d.closed ORDER BY s.day DESC, s.seq DESC LIMIT 1), '') END`
 
 // evidenceOf summarises the signals of deal d.id by kind, as stored in
 // deals.evidence: "kind count first last days", comma-separated, where days

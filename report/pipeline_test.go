@@ -36,6 +36,10 @@ func TestPipelineReportsGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	bt, err := review.Backtest(ctx, st, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, l := range i18n.Langs {
 		p := i18n.New(l, nil)
 		var b bytes.Buffer
@@ -58,6 +62,11 @@ func TestPipelineReportsGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		golden(t, "deal_"+string(l)+".golden", b.Bytes())
+		b.Reset()
+		if err := report.WriteBacktest(&b, bt, p, report.TextOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "backtest_"+string(l)+".golden", b.Bytes())
 	}
 }
 

@@ -340,6 +340,36 @@ func signed(p *i18n.Printer, b cartera.BasisPoints) string {
 // brier shows a Brier score as a plain decimal (0.18).
 func brier(p *i18n.Printer, b cartera.BasisPoints) string { return p.Decimal(int64(b)/100, 2) }
 
+// writeByCutoff is the replay cut-off by cut-off: how many deals were
+// scored that day, how many were won, each method's Brier over them and
+// what grounded used — where the totals above come from, and when
+// grounded switched.
+func writeByCutoff(t *textWriter, rows []forecast.CutoffScore, p *i18n.Printer, sc func(float64) string) {
+	if len(rows) == 0 {
+		return
+	}
+	t.heading(p.T("backtest.by_cutoff"), -1, "")
+	t.printf("%s\n", t.wrap("  "+p.T("backtest.by_cutoff_explained"), 2))
+	cell := func(v *float64) string {
+		if v == nil {
+			return "—"
+		}
+		return sc(*v)
+	}
+	t.printf("  %s %s %s %s %s %s %s  %s\n", pad(p.T("backtest.cutoff"), 12), lpad("N", 6), lpad(p.T("calibration.won"), 7),
+		lpad(p.T("backtest.m.grounded"), 9), lpad(p.T("backtest.m.claimed"), 9), lpad(p.T("backtest.m.base"), 9),
+		lpad(p.T("backtest.m.seller"), 9), p.T("backtest.uses"))
+	for _, c := range rows {
+		won := "—"
+		if c.Deals > 0 {
+			won = p.Percent(cartera.Ratio(int64(c.Won), int64(c.Deals)))
+		}
+		t.printf("  %s %s %s %s %s %s %s  %s\n", pad(p.Date(c.Cutoff), 12), lpad(p.Int(int64(c.Deals)), 6), lpad(won, 7),
+			lpad(cell(c.Grounded), 9), lpad(cell(c.Claimed), 9), lpad(cell(c.Base), 9), lpad(cell(c.Seller), 9),
+			p.T("backtest.m."+c.Uses))
+	}
+}
+
 // WriteBacktest renders the rolling-origin backtest: every method's Brier
 // score with its interval and log loss, overall and per seller, which one
 // to trust, and the fitted weights.
@@ -381,6 +411,7 @@ func WriteBacktest(w io.Writer, b *forecast.Backtest, p *i18n.Printer, o TextOpt
 		}
 		t.printf("%s\n", t.wrap("  "+p.T("backtest.trust", "method", p.T("backtest.m."+l.Trust)), 4))
 	}
+	writeByCutoff(t, b.ByCutoff, p, sc)
 	if len(b.Weights) > 0 {
 		t.heading(p.T("backtest.weights"), -1, "")
 		key := "backtest.falls_back"

@@ -46,7 +46,7 @@ func ModelAsOf(ctx context.Context, st cartera.Store, asOf cartera.Date) (*forec
 	if snap.AsOf > day {
 		return m, nil // learned after the day asked about: it would leak
 	}
-	closed, err := closedDeals(ctx, st, day)
+	closed, err := closedDeals(ctx, st, day, false)
 	if err != nil {
 		return nil, err
 	}
@@ -73,12 +73,40 @@ func LoadFit(ctx context.Context, st cartera.Store) (forecast.Snapshot, bool, er
 }
 
 // closedDeals lists what the backtest and the fitted model need of every
-// deal closed by asOf (all of them when zero).
-func closedDeals(ctx context.Context, st cartera.Store, asOf cartera.Date) ([]forecast.ClosedDeal, error) {
+// deal closed by asOf (all of them when zero). With stages, a deal stored
+// "stage unknown" takes the last stage its history entered on or before
+// its close day, as ClosedByStage counts it, so that the backtest's stage
+// rates learn from every stage a history tells; a move dated after the
+// close, or after asOf, never counts. The live model reads only sellers,
+// accounts and titles of these deals (its rates come from ClosedByStage)
+// and skips that pass over the histories.
+func closedDeals(ctx context.Context, st cartera.Store, asOf cartera.Date, stages bool) ([]forecast.ClosedDeal, error) {
 	var closed []forecast.ClosedDeal
-	err := st.DealFacts(ctx, cartera.DealFactsQuery{Outcome: cartera.OutcomeClosed, Cut: asOf}, func(f *cartera.DealFacts) error {
-		closed = append(closed, forecast.ClosedDeal{Closed: f.Deal.Closed, Stage: f.Deal.Stage, Won: f.Deal.Outcome == cartera.OutcomeWon,
-			Owner: f.Deal.Owner, Account: forecast.AccountOf(&f.Deal), Product: forecast.ProductOf(&f.Deal)})
+	// The deals as stored, not as of a cut: a closed deal's own fields do
+	// not change with the day, and its stored stage is the one its source
+	// gave, known or not.
+	unknown := map[string]int{} // stage unknown: deal id → index in closed
+	err := st.DealFacts(ctx, cartera.DealFactsQuery{Outcome: cartera.OutcomeClosed}, func(f *cartera.DealFacts) error {
+		d := &f.Deal
+		if !asOf.IsZero() && d.Closed > asOf {
+			return nil
+		}
+		if d.Stage == "" && stages {
+			unknown[d.ID] = len(closed)
+		}
+		closed = append(closed, forecast.ClosedDeal{Closed: d.Closed, Stage: d.Stage, Won: d.Outcome == cartera.OutcomeWon,
+			Owner: d.Owner, Account: forecast.AccountOf(d), Product: forecast.ProductOf(d)})
+		return nil
+	})
+	if err != nil || len(unknown) == 0 {
+		return closed, err
+	}
+	// Moves come oldest first within each deal: the last one by the close
+	// day is the stage it closed from.
+	err = st.EachStageMove(ctx, func(m cartera.StageMove) error {
+		if i, ok := unknown[m.DealID]; ok && m.Day <= closed[i].Closed {
+			closed[i].Stage = m.Stage
+		}
 		return nil
 	})
 	return closed, err
@@ -296,7 +324,7 @@ func runBacktest(ctx context.Context, st cartera.Store, asOf cartera.Date, setup
 	if err != nil {
 		return nil, err
 	}
-	closed, err := closedDeals(ctx, st, asOf)
+	closed, err := closedDeals(ctx, st, asOf, true)
 	if err != nil {
 		return nil, err
 	}

@@ -338,16 +338,18 @@ func (db *DB) DealOwners(ctx context.Context) ([]string, error) {
 	return out, err
 }
 
-// ClosedByStage counts closed deals by the stage they ended in.
+// ClosedByStage counts closed deals by the stage they ended in: the stored
+// one, or for a deal stored "stage unknown" the last its history gives on
+// or before its close day (closedFinalStage).
 func (db *DB) ClosedByStage(ctx context.Context, closedBefore cartera.Date) ([]cartera.StageTally, error) {
-	where, args := "outcome IN ('won', 'lost')", []any{}
+	where, args := "d.outcome IN ('won', 'lost')", []any{}
 	if !closedBefore.IsZero() {
-		where += " AND closed < ?"
+		where += " AND d.closed < ?"
 		args = append(args, closedBefore.UnixDay())
 	}
 	var out []cartera.StageTally
-	err := each(ctx, db.r, `SELECT stage, sum(outcome = 'won'), sum(outcome = 'lost') FROM deals WHERE `+where+
-		` GROUP BY stage ORDER BY stage`, func(s sqlrow.Row) error {
+	err := each(ctx, db.r, `SELECT `+closedFinalStage+` AS final, sum(d.outcome = 'won'), sum(d.outcome = 'lost') FROM deals d WHERE `+where+
+		` GROUP BY final ORDER BY final`, func(s sqlrow.Row) error {
 		var t cartera.StageTally
 		var st string
 		err := s.Scan(&st, &t.Won, &t.Lost)
@@ -357,6 +359,14 @@ func (db *DB) ClosedByStage(ctx context.Context, closedBefore cartera.Date) ([]c
 	}, args...)
 	return out, err
 }
+
+// closedFinalStage is the last open stage of closed deal d: the stored
+// stage, or, when the source did not say it ("stage unknown"), the last
+// stage its history entered on or before the close day — a move dated
+// later is no stage the deal closed from. Only moves up to the close
+// count, so a reading as of any day after it learns nothing later.
+const closedFinalStage = `CASE WHEN d.stage <> '' THEN d.stage ELSE coalesce((SELECT s.stage FROM deal_stages s
+	WHERE s.deal_id = d.id AND s.day <= d.closed ORDER BY s.day DESC, s.seq DESC LIMIT 1), '') END`
 
 // DealFacts streams deals with their evidence in id order: the stored
 // summary, or, as of a past day (q.Cut), a summary of only the signals

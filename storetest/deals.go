@@ -462,6 +462,65 @@ func testImportEvidence(t *testing.T, st cartera.Store) {
 	}
 }
 
+// A closed deal imported "stage unknown" counts, for learned stage rates,
+// in the last stage its history entered on or before its close — not in
+// a later one, and not at all before it closed. Without a history it
+// stays unknown; a stage the deal's own row gives wins over its history.
+func testClosedStageFromHistory(t *testing.T, st cartera.Store) {
+	closed := func(id string, stage cartera.Stage, outcome cartera.Outcome) cartera.Deal {
+		return cartera.Deal{ID: id, Prospect: "Acme " + id, Value: eur(100000), Stage: stage, StageSince: d(2026, 5, 1), Created: d(2026, 5, 1),
+			Outcome: outcome, Closed: d(2026, 6, 10)}
+	}
+	deals := []cartera.Deal{
+		closed("U1", "", cartera.OutcomeWon),  // negotiation entered on the close day
+		closed("U2", "", cartera.OutcomeLost), // proposal; a move logged after the close does not count
+		closed("U3", "", cartera.OutcomeWon),  // no history: unknown
+		closed("K1", "qualified", cartera.OutcomeLost),
+	}
+	moves := []cartera.StageMove{
+		{DealID: "U1", Day: d(2026, 5, 1), Stage: "lead", Seq: 1},
+		{DealID: "U1", Day: d(2026, 5, 20), Stage: "proposal", Seq: 2},
+		{DealID: "U1", Day: d(2026, 6, 10), Stage: "negotiation", Seq: 3},
+		{DealID: "U2", Day: d(2026, 5, 1), Stage: "lead", Seq: 1},
+		{DealID: "U2", Day: d(2026, 5, 20), Stage: "proposal", Seq: 2},
+		{DealID: "U2", Day: d(2026, 6, 20), Stage: "negotiation", Seq: 3},
+		{DealID: "K1", Day: d(2026, 5, 20), Stage: "proposal", Seq: 1},
+	}
+	if err := putStageHistory(st, deals, moves); err != nil {
+		t.Fatal(err)
+	}
+	tallies := func(before cartera.Date) string {
+		t.Helper()
+		tl, err := st.ClosedByStage(ctx, before)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var parts []string
+		for _, x := range tl {
+			parts = append(parts, fmt.Sprintf("%q %d/%d", x.Stage, x.Won, x.Won+x.Lost))
+		}
+		sort.Strings(parts)
+		return strings.Join(parts, ", ")
+	}
+	for _, tc := range []struct {
+		name   string
+		before cartera.Date
+		want   string
+	}{
+		{"every closed deal", 0, `"" 1/1, "negotiation" 1/1, "proposal" 0/1, "qualified" 0/1`},
+		{"as of a day after the close, the later move included", d(2026, 7, 1), `"" 1/1, "negotiation" 1/1, "proposal" 0/1, "qualified" 0/1`},
+		{"as of the day before the close", d(2026, 6, 10), ""},
+	} {
+		if got := tallies(tc.before); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+	}
+	// The deal itself keeps what its source said: stage unknown.
+	if u1, err := st.Deal(ctx, "U1"); err != nil || u1.Stage != "" {
+		t.Errorf("U1 stored: %q %v", u1.Stage, err)
+	}
+}
+
 // putStageHistory imports deals, then stage moves, in one transaction.
 func putStageHistory(st cartera.Store, deals []cartera.Deal, moves []cartera.StageMove) error {
 	tx, err := st.BeginImport(ctx)

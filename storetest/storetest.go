@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 		{"DealFactsAsOf", testDealFactsAsOf},
 		{"AsOfDoesNotLeak", testAsOfDoesNotLeak},
 		{"StageHistoryIsImportedWithItsDeals", testImportStageHistory},
+		{"ClosedStageUnknownLearnsFromItsHistory", testClosedStageFromHistory},
 		{"PipelineIsStoredAndGuarded", testPipeline},
 		{"ImportRefreshesEvidenceOfMovedSignals", testImportEvidence},
 		{"MarkLostClosesTheDealWithItsPlan", testMarkLost},

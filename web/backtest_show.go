@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/forecast"
 )
 
@@ -13,6 +14,14 @@ type backtestPage struct {
 	Lines []*forecast.BacktestLine
 	Rel   reliabilityChart
 	Bands []bandRow
+	// Cutoffs is the replay cut-off by cut-off, with each day's share won.
+	Cutoffs []cutoffRow
+}
+
+// cutoffRow is one cut-off of the replay and the share of its deals won.
+type cutoffRow struct {
+	forecast.CutoffScore
+	WonShare cartera.BasisPoints
 }
 
 // backtestShow shows how each way of putting a number on a deal would have
@@ -41,6 +50,9 @@ func (s *Server) backtestShow(w http.ResponseWriter, r *http.Request) error {
 		if i < len(grounded) {
 			data.Bands = append(data.Bands, bandRow{C: base[i], G: grounded[i]})
 		}
+	}
+	for _, c := range b.ByCutoff {
+		data.Cutoffs = append(data.Cutoffs, cutoffRow{CutoffScore: c, WonShare: cartera.Ratio(int64(c.Won), int64(max(c.Deals, 1)))})
 	}
 	return s.page(w, r, "backtest", "forecast", data)
 }

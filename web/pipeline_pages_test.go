@@ -43,6 +43,8 @@ func TestPipelinePagesInBothLanguages(t *testing.T) {
 			`role="img"`, "<desc", "Andrés Molina", "Las que más ilusión cargan", "Calibración: 220 evaluaciones de oportunidades ya cerradas",
 			"Fiabilidad", "calibración perfecta", "Todo el equipo"},
 			[]string{"Sales forecast · Q4 2026", "Illusion", "Already won", "Claimed against grounded, by seller", "Reliability", "perfect calibration"}},
+		{"/backtest", []string{"Backtest: ¿de qué número fiarse?", "Corte a corte", "1 feb 2025", "Usa", "tasa base"},
+			[]string{"Backtest: which number to trust", "Cut-off by cut-off", "Feb 1, 2025", "Uses", "base rate"}},
 		{"/dashboard", []string{"Ventas de T4 2026: lo que hay y lo que se cuenta", "es ilusión", `href="/pipeline"`}, []string{"is illusion"}},
 	}
 	for _, tc := range tests {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"testing"
@@ -68,8 +69,28 @@ func TestServeRefitsNightlyWhenDealsChanged(t *testing.T) {
 // a web import that brings deals makes it again.
 func TestWebBacktestAndImportStoreTheDecision(t *testing.T) {
 	f := newFixture(t)
-	if res, body := f.api("owner", "GET", "/api/v1/backtest", ""); res.StatusCode != 200 {
+	res, body := f.api("owner", "GET", "/api/v1/backtest", "")
+	if res.StatusCode != 200 {
 		t.Fatalf("backtest: %d %s", res.StatusCode, body)
+	}
+	// The answer breaks the replay down by cut-off, as the CLI does.
+	var bt struct {
+		Cutoffs  []cartera.Date `json:"cutoffs"`
+		ByCutoff []struct {
+			Cutoff   cartera.Date `json:"cutoff"`
+			Scored   int          `json:"scored"`
+			Grounded *float64     `json:"grounded"`
+			Base     *float64     `json:"base"`
+			Uses     string       `json:"grounded_uses"`
+		} `json:"by_cutoff"`
+	}
+	if err := json.Unmarshal([]byte(body), &bt); err != nil || len(bt.ByCutoff) == 0 || len(bt.ByCutoff) != len(bt.Cutoffs) {
+		t.Fatalf("by cut-off: %v %+v", err, bt)
+	}
+	for i, c := range bt.ByCutoff {
+		if c.Cutoff != bt.Cutoffs[i] || c.Scored > 0 && (c.Grounded == nil || c.Base == nil) || c.Uses == "" {
+			t.Errorf("cut-off %d: %+v", i, c)
+		}
 	}
 	snap, ok, err := review.LoadFit(bg, f.st)
 	stamp, _ := review.DealsStamp(bg, f.st)
