@@ -188,26 +188,55 @@ func TestSlowerPaymentsWatch(t *testing.T) {
 	delay := func(e, r cartera.DelayHalf) func(*cartera.ClientFacts) {
 		return func(f *cartera.ClientFacts) { f.Delay = [2]cartera.DelayHalf{e, r} }
 	}
+	// policy sets slower_days and slower_min_invoices (0: the defaults, 7
+	// and 3).
+	policy := func(days, min int) func(*cartera.Policy) {
+		return func(p *cartera.Policy) {
+			if days > 0 {
+				p.SlowerDays = days
+			}
+			if min > 0 {
+				p.SlowerMinInvoices = min
+			}
+		}
+	}
 	tests := []struct {
-		name  string
-		facts *cartera.ClientFacts
-		want  bool
+		name   string
+		policy func(*cartera.Policy)
+		facts  *cartera.ClientFacts
+		want   bool
 	}{
-		{"from 2 to 9 days on average: exactly a week more → noted", facts(delay(cartera.DelayHalf{Invoices: 6, Days: 12}, cartera.DelayHalf{Invoices: 6, Days: 54})), true},
-		{"from 2 to 8 days → under a week, not noted", facts(delay(cartera.DelayHalf{Invoices: 6, Days: 12}, cartera.DelayHalf{Invoices: 6, Days: 48})), false},
-		{"three invoices in each half are enough", facts(delay(cartera.DelayHalf{Invoices: 3, Days: 0}, cartera.DelayHalf{Invoices: 3, Days: 30})), true},
-		{"two recently are too few", facts(delay(cartera.DelayHalf{Invoices: 6, Days: 0}, cartera.DelayHalf{Invoices: 2, Days: 30})), false},
-		{"two before are too few", facts(delay(cartera.DelayHalf{Invoices: 2, Days: 0}, cartera.DelayHalf{Invoices: 6, Days: 60})), false},
-		{"exactly at the days-late line on average → still noted", facts(delay(cartera.DelayHalf{Invoices: 3, Days: 0}, cartera.DelayHalf{Invoices: 3, Days: 90})), true},
-		{"past the line on average → not a watch note", facts(delay(cartera.DelayHalf{Invoices: 3, Days: 0}, cartera.DelayHalf{Invoices: 3, Days: 93})), false},
-		{"the days-late line counts → the breach says it", facts(delay(cartera.DelayHalf{Invoices: 6, Days: 0}, cartera.DelayHalf{Invoices: 6, Days: 90}),
+		{"from 2 to 9 days on average: exactly a week more → noted", nil, facts(delay(cartera.DelayHalf{Invoices: 6, Days: 12}, cartera.DelayHalf{Invoices: 6, Days: 54})), true},
+		{"from 2 to 8 days → under a week, not noted", nil, facts(delay(cartera.DelayHalf{Invoices: 6, Days: 12}, cartera.DelayHalf{Invoices: 6, Days: 48})), false},
+		{"three invoices in each half are enough", nil, facts(delay(cartera.DelayHalf{Invoices: 3, Days: 0}, cartera.DelayHalf{Invoices: 3, Days: 30})), true},
+		{"two recently are too few", nil, facts(delay(cartera.DelayHalf{Invoices: 6, Days: 0}, cartera.DelayHalf{Invoices: 2, Days: 30})), false},
+		{"two before are too few", nil, facts(delay(cartera.DelayHalf{Invoices: 2, Days: 0}, cartera.DelayHalf{Invoices: 6, Days: 60})), false},
+		{"exactly at the days-late line on average → still noted", nil, facts(delay(cartera.DelayHalf{Invoices: 3, Days: 0}, cartera.DelayHalf{Invoices: 3, Days: 90})), true},
+		{"past the line on average → not a watch note", nil, facts(delay(cartera.DelayHalf{Invoices: 3, Days: 0}, cartera.DelayHalf{Invoices: 3, Days: 93})), false},
+		{"the days-late line counts → the breach says it", nil, facts(delay(cartera.DelayHalf{Invoices: 6, Days: 0}, cartera.DelayHalf{Invoices: 6, Days: 90}),
 			late([2]int{30, 40})), false},
-		{"paying faster → nothing", facts(delay(cartera.DelayHalf{Invoices: 6, Days: 54}, cartera.DelayHalf{Invoices: 6, Days: 12})), false},
+		{"paying faster → nothing", nil, facts(delay(cartera.DelayHalf{Invoices: 6, Days: 54}, cartera.DelayHalf{Invoices: 6, Days: 12})), false},
+		// The settings move the outcome, each at its own boundary.
+		{"slower_days=10: a week more is no longer enough", policy(10, 0), facts(delay(cartera.DelayHalf{Invoices: 6, Days: 12}, cartera.DelayHalf{Invoices: 6, Days: 54})), false},
+		{"slower_days=10: exactly ten days more → noted", policy(10, 0), facts(delay(cartera.DelayHalf{Invoices: 6, Days: 12}, cartera.DelayHalf{Invoices: 6, Days: 72})), true},
+		{"slower_days=5: from 2 to 7 days → noted", policy(5, 0), facts(delay(cartera.DelayHalf{Invoices: 6, Days: 12}, cartera.DelayHalf{Invoices: 6, Days: 42})), true},
+		{"slower_days=5: from 2 to 6 days → not noted", policy(5, 0), facts(delay(cartera.DelayHalf{Invoices: 6, Days: 12}, cartera.DelayHalf{Invoices: 6, Days: 36})), false},
+		{"slower_min_invoices=2: two in each half are enough", policy(0, 2), facts(delay(cartera.DelayHalf{Invoices: 2, Days: 0}, cartera.DelayHalf{Invoices: 2, Days: 20})), true},
+		{"slower_min_invoices=4: three in a half are too few", policy(0, 4), facts(delay(cartera.DelayHalf{Invoices: 3, Days: 0}, cartera.DelayHalf{Invoices: 4, Days: 40})), false},
+		{"slower_min_invoices=4: exactly four in each half → noted", policy(0, 4), facts(delay(cartera.DelayHalf{Invoices: 4, Days: 0}, cartera.DelayHalf{Invoices: 4, Days: 40})), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			a := run(tt.facts)
+			p := cartera.DefaultPolicy()
+			p.TimeZone = "UTC"
+			if tt.policy != nil {
+				tt.policy(&p)
+			}
+			if err := p.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			a := Assess(tt.facts, p, Query(asOf, p))
 			if got := has(a.Watch, "watch.slower"); got != tt.want {
 				t.Errorf("slower note %v, want %v (watch %s)", got, tt.want, keys(a.Watch))
 			}
