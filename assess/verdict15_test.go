@@ -179,20 +179,40 @@ func TestWatchNotes(t *testing.T) {
 }
 
 // TestProtectedHoursNameWhatHappened checks, for every kind of incident
-// against every red line it can cross, that no reason, breach, watch note or
-// change names it by another kind's name, in Spanish and English.
+// against every red line — those it can cross itself (protected hours,
+// severity) and, crossed alongside, every other — that no reason, breach,
+// watch note or change names it by another kind's name, in Spanish and
+// English.
 func TestProtectedHoursNameWhatHappened(t *testing.T) {
 	t.Parallel()
 	for _, lang := range []i18n.Lang{i18n.ES, i18n.EN} {
 		pr := i18n.New(lang, time.UTC)
 		names := kindNames(pr)
 		for _, k := range cartera.IncidentKinds {
-			for _, sev := range []int{1, 4} { // under and over the severity line
-				a := run(facts(func(f *cartera.ClientFacts) {
+			for _, c := range []struct {
+				sev   int  // under (1) and over (4) the severity line
+				lines bool // every other red line crossed too
+			}{{1, false}, {4, false}, {1, true}, {4, true}} {
+				sev := c.sev
+				other := func(*cartera.ClientFacts) {}
+				if c.lines {
+					other = func(f *cartera.ClientFacts) {
+						discounts([2]int{200, 2000}, [2]int{20, 2500})(f)
+						late([2]int{250, 40}, [2]int{60, 40}, [2]int{30, 40})(f)
+						f.FreeHours = cartera.HoursOf(11)
+						f.FreeHoursMonth = []cartera.MonthHours{{Month: asOf.AddMonths(-3).Month(), Hours: cartera.HoursOf(6)},
+							{Month: asOf.AddMonths(-1).Month(), Hours: cartera.HoursOf(5)}}
+						f.Hours = cartera.HoursOf(300) // margin 12,5 %
+					}
+				}
+				a := run(facts(other, func(f *cartera.ClientFacts) {
 					for w := 0; w < 3; w++ {
 						f.Incidents = append(f.Incidents, cartera.IncidentFact{ID: "I", At: sunday(w), Kind: k, Severity: sev})
 					}
 				}))
+				if c.lines && len(a.Lines) < 4 { // discount, free hours, days late, margin; the incident lines as the kind and severity cross them
+					t.Errorf("%s: lines %+v, want every line crossed", k, a.Lines)
+				}
 				if cartera.DefaultPolicy().IsContact(k) != has(a.Breaches, "breach.off_limits") {
 					t.Errorf("%s: protected-hours breach %v, want %v", k, !cartera.DefaultPolicy().IsContact(k), cartera.DefaultPolicy().IsContact(k))
 				}
@@ -273,6 +293,69 @@ func TestJudgeIsAssessWithoutChange(t *testing.T) {
 		full.Change = nil
 		if !reflect.DeepEqual(full, judged) {
 			t.Errorf("judge differs from assess beyond Change:\n%+v\n%+v", judged, full)
+		}
+	}
+}
+
+// TestEveryLineAtItsHalfLife: for every red line that happens on a date,
+// one crossing exactly at the line's half-life still counts (boundaries),
+// and a day later it has faded into a watch note (keep).
+func TestEveryLineAtItsHalfLife(t *testing.T) {
+	t.Parallel()
+	p := cartera.DefaultPolicy()
+	p.TimeZone = "UTC"
+	// No month ends 90 days before 25 Nov 2026: the free-hours line is
+	// tested with a half-life that a month's end meets (31 Jul, 117 days).
+	p.BreachHalfLife = map[string]int{"discount": 120, "free_hours": 117, "days_late": 120, "off_limits": 60, "severity": 180}
+	// cross gives one crossing of the line, age days ago.
+	cross := map[string]func(age int) func(*cartera.ClientFacts){
+		"discount": func(age int) func(*cartera.ClientFacts) { return discounts([2]int{age, 2500}) },
+		"free_hours": func(age int) func(*cartera.ClientFacts) {
+			return func(f *cartera.ClientFacts) {
+				f.FreeHours = cartera.HoursOf(6)
+				f.FreeHoursMonth = []cartera.MonthHours{{Month: asOf.AddDays(-age).Month(), Hours: cartera.HoursOf(6)}}
+			}
+		},
+		"days_late": func(age int) func(*cartera.ClientFacts) { return late([2]int{age, 40}) },
+		"off_limits": func(age int) func(*cartera.ClientFacts) {
+			return func(f *cartera.ClientFacts) {
+				// 22:00 is protected on every day of the week.
+				at := asOf.AddDays(-age).Time(time.UTC).Add(22 * time.Hour)
+				f.Incidents = []cartera.IncidentFact{{ID: "I", At: at, Kind: cartera.KindOutOfHours, Severity: 1}}
+			}
+		},
+		"severity": func(age int) func(*cartera.ClientFacts) {
+			return func(f *cartera.ClientFacts) {
+				f.Incidents = []cartera.IncidentFact{incident(age, cartera.KindBelittling, 4)}
+			}
+		},
+	}
+	for _, line := range cartera.BreachLines {
+		half := p.BreachHalfLifeDays(line)
+		for _, tc := range []struct {
+			age     int
+			active  bool
+			verdict cartera.Verdict
+		}{{half, true, cartera.VerdictBoundaries}, {half + 1, false, cartera.VerdictKeep}} {
+			q := p
+			if line == "free_hours" && !tc.active {
+				// A month is dated at its end: the same month a day
+				// older is a half-life a day shorter.
+				tc.age = half
+				q.BreachHalfLife = map[string]int{"free_hours": half - 1}
+			}
+			a := Assess(facts(cross[line](tc.age)), q, Query(asOf, q))
+			b, ok := a.line(line)
+			if !ok {
+				t.Fatalf("%s at %d days: not crossed (%+v)", line, tc.age, a.Lines)
+			}
+			if b.AgeDays != tc.age || b.Active != tc.active || a.Verdict != tc.verdict {
+				t.Errorf("%s at %d days (half-life %d): age %d, active %v, %s; want active %v, %s (%s)",
+					line, tc.age, half, b.AgeDays, b.Active, a.Verdict, tc.active, tc.verdict, keys(a.Reasons))
+			}
+			if !tc.active && !has(a.Watch, "watch.old_breach") {
+				t.Errorf("%s faded: watch %s, want watch.old_breach", line, keys(a.Watch))
+			}
 		}
 	}
 }
