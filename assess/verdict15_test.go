@@ -359,3 +359,53 @@ func TestEveryLineAtItsHalfLife(t *testing.T) {
 		}
 	}
 }
+
+// TestWhatWouldChangeIt: each claim in "what would change it" is there
+// when its facts apply, and says the verdict the engine found on the
+// altered facts.
+func TestWhatWouldChangeIt(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		facts   *cartera.ClientFacts
+		verdict cartera.Verdict // the client's
+		key     string
+		to      cartera.Verdict // the claim's verdict ("" when it has none)
+	}{
+		{"a large old overdue debt → paying it", facts(func(f *cartera.ClientFacts) {
+			f.Overdue, f.OverdueCount, f.OldestOverdue = 500000, 3, asOf.AddDays(-60)
+		}), cartera.VerdictRenegotiate, "change.pay_overdue", cartera.VerdictKeep},
+		{"3 of 4 invoices over the line → 3 more paid within it", facts(late([2]int{90, 40}, [2]int{60, 40}, [2]int{30, 40}), func(f *cartera.ClientFacts) {
+			f.InvoicesDue = 4
+		}), cartera.VerdictRenegotiate, "change.pay_next", cartera.VerdictBoundaries},
+		{"a 12,5 % margin → the growth that reaches 20 %", facts(func(f *cartera.ClientFacts) { f.Hours = cartera.HoursOf(300) }),
+			cartera.VerdictRenegotiate, "change.margin", cartera.VerdictKeep},
+		{"two recent moderate scope creeps → time without incidents", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{incident(14, cartera.KindScopeCreep, 3), incident(7, cartera.KindScopeCreep, 3)}
+		}), cartera.VerdictBoundaries, "change.calm", cartera.VerdictKeep},
+		{"a single Sunday call → when it stops weighing", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{{ID: "I", At: sunday(1), Kind: cartera.KindOutOfHours, Severity: 1}}
+		}), cartera.VerdictBoundaries, "change.breach_fades", ""},
+		{"a healthy client → how far the margin can fall", facts(), cartera.VerdictKeep, "change.margin_cushion", ""},
+		{"a healthy client → the severity that crosses the line", facts(), cartera.VerdictKeep, "change.severity_next", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a := run(tt.facts)
+			if a.Verdict != tt.verdict {
+				t.Fatalf("verdict %s, want %s (%s)", a.Verdict, tt.verdict, keys(a.Reasons))
+			}
+			for _, m := range a.Change {
+				if m.Key != tt.key {
+					continue
+				}
+				if v, _ := m.Get("verdict"); tt.to != "" && v != tt.to {
+					t.Errorf("%s moves to %v, want %s", tt.key, v, tt.to)
+				}
+				return
+			}
+			t.Errorf("change %s, want %s", keys(a.Change), tt.key)
+		})
+	}
+}
