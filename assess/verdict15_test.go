@@ -409,3 +409,36 @@ func TestWhatWouldChangeIt(t *testing.T) {
 		})
 	}
 }
+
+// TestContactKindsAreThePolicys: a kind the user marks as contact crosses
+// protected hours and is named as itself; unmarked, the same incidents
+// cross nothing.
+func TestContactKindsAreThePolicys(t *testing.T) {
+	t.Parallel()
+	f := facts(func(f *cartera.ClientFacts) {
+		for w := 0; w < 2; w++ {
+			f.Incidents = append(f.Incidents, cartera.IncidentFact{ID: "I", At: sunday(w), Kind: cartera.KindNotListening, Severity: 1})
+		}
+	})
+	p := cartera.DefaultPolicy()
+	p.TimeZone = "UTC"
+	if a := Assess(f, p, Query(asOf, p)); has(a.Breaches, "breach.off_limits") || a.Verdict != cartera.VerdictKeep {
+		t.Errorf("by default: %s, breaches %s; want keep, none", a.Verdict, keys(a.Breaches))
+	}
+	if err := p.Set("contact_kinds", "out_of_hours, scope_creep, not_listening"); err != nil {
+		t.Fatal(err)
+	}
+	a := Assess(f, p, Query(asOf, p))
+	if !has(a.Breaches, "breach.off_limits") || a.Verdict != cartera.VerdictBoundaries {
+		t.Fatalf("marked as contact: %s, breaches %s; want boundaries, off_limits", a.Verdict, keys(a.Breaches))
+	}
+	for _, lang := range []i18n.Lang{i18n.ES, i18n.EN} {
+		pr := i18n.New(lang, time.UTC)
+		want := pr.T("kind.not_listening")
+		for _, m := range a.Breaches {
+			if got := pr.Msg(m); m.Key == "breach.off_limits" && !strings.Contains(strings.ToLower(got), strings.ToLower(want)) {
+				t.Errorf("%s: %q does not name %q", lang, got, want)
+			}
+		}
+	}
+}

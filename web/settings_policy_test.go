@@ -35,3 +35,25 @@ func TestSlowerPaymentSettingsFromThePage(t *testing.T) {
 		t.Errorf("stored %d days, %d invoices; want 10 and 4", p.SlowerDays, p.SlowerMinInvoices)
 	}
 }
+
+// What would change a verdict reaches the client page and the API with the
+// breach's trend, and a client whose abuse comes from one person shows the
+// script for changing the interlocutor.
+func TestClientPageSaysWhatWouldChangeIt(t *testing.T) {
+	f := newFixture(t)
+	o := f.signIn("owner")
+	_, page := o.get("/clients/C-003") // Panadería Hermanos Gil: free hours over the line, rising
+	if !strings.Contains(page, `id="change"`) || !strings.Contains(page, "Horas regaladas al mes, en aumento: pasa a «Mantener» el 31 ago 2027") {
+		t.Errorf("the client page lacks the rising line's claim")
+	}
+	_, body := f.api("owner", "GET", "/api/v1/clients/C-003/assessment", "")
+	if !strings.Contains(body, `"change.rising_quiet"`) || !strings.Contains(body, `"2027-08-31"`) {
+		t.Errorf("the API lacks the rising line's claim: %.600s", body)
+	}
+	_, page = o.get("/clients/C-045") // Gimnasio Vértice: the yelling all comes from one contact
+	for _, want := range []string{`id="script-title"`, "Guion: cambiar de interlocutor", "Javier Guerrero"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("Gimnasio Vértice's page lacks %q", want)
+		}
+	}
+}
