@@ -110,9 +110,28 @@ func change(f *cartera.ClientFacts, x *Assessor, a *Assessment) []cartera.Messag
 				continue
 			}
 			// Incident lines age with the incidents (change.calm); a
-			// single crossing says when it stops weighing.
-			if b.N == 1 && b.Line != "margin" && a.Verdict == cartera.VerdictBoundaries {
-				add("change.breach_fades", "line", lineMsg(b.Line), "date", b.Last.AddDays(p.BreachHalfLifeDays(b.Line)+1))
+			// single crossing says when it stops weighing, if the
+			// verdict then moves: checked with that incident aged in
+			// whole weeks (so that a protected time stays protected) and
+			// the others left as they are, which can only weigh more
+			// than they will.
+			if b.N == 1 && (b.Line == "off_limits" || b.Line == "severity") {
+				date := b.Last.AddDays(p.BreachHalfLifeDays(b.Line) + 1)
+				weeks := (cartera.DaysBetween(a.AsOf, date) + 6) / 7
+				g := *f
+				g.Incidents = make([]cartera.IncidentFact, len(f.Incidents))
+				for i, in := range f.Incidents {
+					local := in.At.In(x.loc)
+					crosses := b.Line == "severity" && in.Severity > p.MaxSeverity ||
+						b.Line == "off_limits" && p.IsContact(in.Kind) && p.InSlot(local)
+					if crosses && x.inWindow(in.At) {
+						in.At = local.AddDate(0, 0, -7*weeks)
+					}
+					g.Incidents[i] = in
+				}
+				if _, ok := milder(&g); ok {
+					add("change.breach_fades", "line", lineMsg(b.Line), "date", date)
+				}
 			}
 		}
 		if ab.oneContact() {

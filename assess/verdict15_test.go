@@ -45,16 +45,13 @@ func TestBreachesFade(t *testing.T) {
 			f.Incidents = []cartera.IncidentFact{incident(300, cartera.KindBelittling, 4), incident(250, cartera.KindBelittling, 4)}
 		}), cartera.VerdictBoundaries, true, ""},
 		{"one invoice 36 days late ten months ago → payment stays low, keep", facts(func(f *cartera.ClientFacts) {
-			f.LateInvoices, f.OverLimit, f.WorstDaysLate, f.DaysLateSum = 1, 1, 36, 36
-			f.LastOverLimit = asOf.AddDays(-300)
+			late([2]int{300, 36})(f)
 		}), cartera.VerdictKeep, false, "watch.old_breach"},
 		{"one invoice 36 days late last month → boundaries", facts(func(f *cartera.ClientFacts) {
-			f.LateInvoices, f.OverLimit, f.WorstDaysLate, f.DaysLateSum = 1, 1, 36, 36
-			f.LastOverLimit = asOf.AddDays(-30)
+			late([2]int{30, 36})(f)
 		}), cartera.VerdictBoundaries, true, ""},
 		{"days late exactly at its half-life (120) → counts", facts(func(f *cartera.ClientFacts) {
-			f.LateInvoices, f.OverLimit, f.WorstDaysLate, f.DaysLateSum = 1, 1, 36, 36
-			f.LastOverLimit = asOf.AddDays(-120)
+			late([2]int{120, 36})(f)
 		}), cartera.VerdictBoundaries, true, ""},
 		{"one launch month of free hours nine months ago → keep, watch", facts(func(f *cartera.ClientFacts) {
 			m := asOf.AddMonths(-9).Month()
@@ -282,8 +279,7 @@ func TestJudgeIsAssessWithoutChange(t *testing.T) {
 			f.Incidents = []cartera.IncidentFact{incident(10, cartera.KindThreat, 5)}
 		}),
 		facts(func(f *cartera.ClientFacts) {
-			f.LateInvoices, f.OverLimit, f.WorstDaysLate, f.DaysLateSum = 1, 1, 36, 36
-			f.LastOverLimit = asOf.AddDays(-30)
+			late([2]int{30, 36})(f)
 		}),
 	} {
 		full, judged := x.Assess(f), x.Judge(f)
@@ -440,5 +436,21 @@ func TestContactKindsAreThePolicys(t *testing.T) {
 				t.Errorf("%s: %q does not name %q", lang, got, want)
 			}
 		}
+	}
+}
+
+// TestFadingClaimOnlyWhenItMovesTheVerdict: a single Sunday call says when
+// it stops weighing only when nothing else holds the verdict.
+func TestFadingClaimOnlyWhenItMovesTheVerdict(t *testing.T) {
+	t.Parallel()
+	call := func(f *cartera.ClientFacts) {
+		f.Incidents = []cartera.IncidentFact{{ID: "I", At: sunday(1), Kind: cartera.KindOutOfHours, Severity: 1}}
+	}
+	if a := run(facts(call)); !has(a.Change, "change.breach_fades") {
+		t.Errorf("alone: change %s, want change.breach_fades", keys(a.Change))
+	}
+	// Two recent discounts over the line hold boundaries for months.
+	if a := run(facts(call, discounts([2]int{40, 2500}, [2]int{20, 2500}))); a.Verdict != cartera.VerdictBoundaries || has(a.Change, "change.breach_fades") {
+		t.Errorf("with discounts: %s, change %s; want boundaries without change.breach_fades", a.Verdict, keys(a.Change))
 	}
 }
