@@ -101,6 +101,12 @@ type Policy struct {
 	// note even when they score under every threshold.
 	WatchNotes  int `json:"watch_notes"`
 	WatchRepeat int `json:"watch_repeat"`
+	// SlowerDays and SlowerMinInvoices make the "slower payments" watch
+	// note: the invoices due in the window's recent half were paid, on
+	// average, at least SlowerDays later than those of its earlier half,
+	// with at least SlowerMinInvoices due in each half.
+	SlowerDays        int `json:"slower_days"`
+	SlowerMinInvoices int `json:"slower_min_invoices"`
 
 	// AlignOverrides is how many of the user's decisions must override the
 	// policy the same way (it says one verdict, the user keeps taking
@@ -178,12 +184,14 @@ func DefaultPolicy() Policy {
 		BreachHalfLife: map[string]int{
 			"discount": 120, "free_hours": 90, "days_late": 120, "off_limits": 60, "severity": 180,
 		},
-		AbuseSeverity:   4,
-		AbuseRepeat:     3,
-		AbuseWindowDays: 180,
-		WatchNotes:      3,
-		WatchRepeat:     3,
-		AlignOverrides:  3,
+		AbuseSeverity:     4,
+		AbuseRepeat:       3,
+		AbuseWindowDays:   180,
+		WatchNotes:        3,
+		WatchRepeat:       3,
+		SlowerDays:        7,
+		SlowerMinInvoices: 3,
+		AlignOverrides:    3,
 	}
 }
 
@@ -306,6 +314,11 @@ func (p Policy) Validate() error {
 		return FieldError("watch_notes", "policy.range", "min", "0", "max", "20")
 	case p.WatchRepeat < 2 || p.WatchRepeat > 100:
 		return FieldError("watch_repeat", "policy.range", "min", "2", "max", "100")
+	case p.SlowerDays < 1 || p.SlowerDays > 365:
+		return FieldError("slower_days", "policy.range", "min", "1", "max", "365")
+	// One invoice a half is a date, not an average.
+	case p.SlowerMinInvoices < 2 || p.SlowerMinInvoices > 100:
+		return FieldError("slower_min_invoices", "policy.range", "min", "2", "max", "100")
 	case p.AlignOverrides < 2 || p.AlignOverrides > 100:
 		return FieldError("align_overrides", "policy.range", "min", "2", "max", "100")
 	}

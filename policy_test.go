@@ -58,7 +58,9 @@ func TestPolicySet(t *testing.T) {
 		"max_discount": "12,5 %", "max_free_hours_per_month": "2,5", "max_days_late": "45",
 		"off_limits": "lun-vie 20:00-08:00, sáb-dom", "min_margin": "-5", "hourly_cost": "USD 40,00",
 		"weight.yelling": "5", "time_zone": "America/Mexico_City", "escalation_factor": "2,5",
-		"align_overrides": "4",
+		"align_overrides": "4", "slower_days": "10", "slower_min_invoices": "4",
+		"half_life.days_late": "150", "contact_kinds": "out_of_hours, not_listening", "abuse_severity": "5",
+		"abuse_repeat": "2", "abuse_window_days": "90", "watch_notes": "5", "watch_repeat": "4",
 	}
 	for k, v := range sets {
 		if err := p.Set(k, v); err != nil {
@@ -90,6 +92,15 @@ func TestPolicySet(t *testing.T) {
 			t.Errorf("hourly_cost %q: %v", tc.in, m)
 		}
 	}
+	if p.BreachHalfLifeDays("days_late") != 150 || p.BreachHalfLifeDays("discount") != 120 || !p.IsContact(KindNotListening) || p.IsContact(KindScopeCreep) {
+		t.Errorf("half-life %v, contact kinds %v", p.BreachHalfLife, p.ContactKinds)
+	}
+	if p.AbuseSeverity != 5 || p.AbuseRepeat != 2 || p.AbuseWindowDays != 90 || p.WatchNotes != 5 || p.WatchRepeat != 4 {
+		t.Errorf("abuse %d %d %d, watch %d %d", p.AbuseSeverity, p.AbuseRepeat, p.AbuseWindowDays, p.WatchNotes, p.WatchRepeat)
+	}
+	if p.SlowerDays != 10 || p.SlowerMinInvoices != 4 {
+		t.Errorf("slower payments: %d days, %d invoices", p.SlowerDays, p.SlowerMinInvoices)
+	}
 	if p.AlignOverrides != 4 {
 		t.Errorf("align_overrides: %d", p.AlignOverrides)
 	}
@@ -101,7 +112,7 @@ func TestPolicySet(t *testing.T) {
 	}
 	for k, v := range map[string]string{
 		"max_discount": "mucho", "max_days_late": "3.5", "off_limits": "lunes a viernes", "hourly_cost": "EUR -3",
-		"nope": "1", "weight.shouting": "2", "align_overrides": "tres", "time_zone": "Mars/Olympus", "currency": "EURO",
+		"nope": "1", "weight.shouting": "2", "align_overrides": "tres", "slower_days": "una semana", "slower_min_invoices": "2,5", "half_life.margin": "90", "contact_kinds": "llamadas", "time_zone": "Mars/Olympus", "currency": "EURO",
 	} {
 		q := DefaultPolicy()
 		if err := q.Set(k, v); err == nil {
@@ -122,7 +133,13 @@ func TestPolicyValidateRejectsNonsense(t *testing.T) {
 		"window_months":   func(p *Policy) { p.WindowMonths = 0 },
 		"half_life_days":  func(p *Policy) { p.HalfLifeDays = 0 },
 		// One override is the exception a verdict is for, never a pattern.
-		"align_overrides": func(p *Policy) { p.AlignOverrides = 1 },
+		"align_overrides":  func(p *Policy) { p.AlignOverrides = 1 },
+		"slower_days":      func(p *Policy) { p.SlowerDays = 0 },
+		"abuse_repeat":     func(p *Policy) { p.AbuseRepeat = 0 },
+		"watch_repeat":     func(p *Policy) { p.WatchRepeat = 1 },
+		"breach_half_life": func(p *Policy) { p.BreachHalfLife = map[string]int{"off_limits": 0} },
+		// One invoice a half is a date, not an average.
+		"slower_min_invoices": func(p *Policy) { p.SlowerMinInvoices = 1 },
 	}
 	for field, mutate := range tests {
 		p := DefaultPolicy()
@@ -141,7 +158,8 @@ func TestUnmarshalPolicyFillsNewFieldsWithDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.MaxDaysLate != 60 || p.MinMargin != DefaultPolicy().MinMargin || p.AlignOverrides != 3 {
+	if p.MaxDaysLate != 60 || p.MinMargin != DefaultPolicy().MinMargin || p.AlignOverrides != 3 ||
+		p.SlowerDays != 7 || p.SlowerMinInvoices != 3 {
 		t.Errorf("got %+v", p)
 	}
 }

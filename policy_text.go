@@ -13,7 +13,7 @@ var PolicyKeys = []string{
 	"max_severity", "hourly_cost", "currency", "window_months", "late_share_warn", "late_share_high",
 	"overdue_high", "half_life_days", "escalation_days", "escalation_factor", "relational_medium",
 	"relational_high", "time_zone", "contact_kinds", "abuse_severity", "abuse_repeat", "abuse_window_days",
-	"watch_notes", "watch_repeat", "align_overrides",
+	"watch_notes", "watch_repeat", "slower_days", "slower_min_invoices", "align_overrides",
 }
 
 // Set changes one policy value from text, as typed at the command line or
@@ -146,6 +146,10 @@ func (p *Policy) Set(key, value string) error {
 		return integer(&p.WatchNotes)
 	case "watch_repeat":
 		return integer(&p.WatchRepeat)
+	case "slower_days":
+		return integer(&p.SlowerDays)
+	case "slower_min_invoices":
+		return integer(&p.SlowerMinInvoices)
 	case "align_overrides":
 		return integer(&p.AlignOverrides)
 	case "half_life_days":

@@ -87,8 +87,51 @@ func change(f *cartera.ClientFacts, x *Assessor, a *Assessment) []cartera.Messag
 			}
 		}
 		for _, b := range a.Lines {
-			if b.Active && b.N == 1 && b.Line != "margin" && a.Verdict == cartera.VerdictBoundaries {
-				add("change.breach_fades", "line", lineMsg(b.Line), "date", b.Last.AddDays(p.BreachHalfLifeDays(b.Line)+1))
+			if !b.Active {
+				continue
+			}
+			if _, dated := quiet(f, b.Line, 0, x.q.From); dated {
+				// A line crossed on dates the facts carry: how long,
+				// with no new crossing, until it stops moving the
+				// verdict — its crossings leave the window or fade.
+				// Rising or easing, the trend is part of the claim.
+				d, v, ok := quietSpan(f, b.Line, x.q.From, milder)
+				if !ok {
+					continue
+				}
+				key := "change.line_quiet"
+				switch b.Trend {
+				case TrendRising:
+					key = "change.rising_quiet"
+				case TrendEasing:
+					key = "change.easing_quiet"
+				}
+				add(key, "line", lineMsg(b.Line), "date", a.AsOf.AddDays(d), "verdict", v)
+				continue
+			}
+			// Incident lines age with the incidents (change.calm); a
+			// single crossing says when it stops weighing, if the
+			// verdict then moves: checked with that incident aged in
+			// whole weeks (so that a protected time stays protected) and
+			// the others left as they are, which can only weigh more
+			// than they will.
+			if b.N == 1 && (b.Line == "off_limits" || b.Line == "severity") {
+				date := b.Last.AddDays(p.BreachHalfLifeDays(b.Line) + 1)
+				weeks := (cartera.DaysBetween(a.AsOf, date) + 6) / 7
+				g := *f
+				g.Incidents = make([]cartera.IncidentFact, len(f.Incidents))
+				for i, in := range f.Incidents {
+					local := in.At.In(x.loc)
+					crosses := b.Line == "severity" && in.Severity > p.MaxSeverity ||
+						b.Line == "off_limits" && p.IsContact(in.Kind) && p.InSlot(local)
+					if crosses && x.inWindow(in.At) {
+						in.At = local.AddDate(0, 0, -7*weeks)
+					}
+					g.Incidents[i] = in
+				}
+				if _, ok := milder(&g); ok {
+					add("change.breach_fades", "line", lineMsg(b.Line), "date", date)
+				}
 			}
 		}
 		if ab.oneContact() {
@@ -136,3 +179,89 @@ func onTimeNeeded(f *cartera.ClientFacts, p cartera.Policy) int {
 
 // lineMsg names a red line.
 func lineMsg(line string) cartera.Message { return cartera.M("line." + line) }
+
+// quietSpan is the fewest days, within a year and a month, after which a
+// line's crossings — none new — no longer hold the verdict where it is,
+// and the verdict then. Aging only makes crossings older or drops them
+// from the window, so the days are searched by halves.
+func quietSpan(f *cartera.ClientFacts, line string, from cartera.Date, milder func(*cartera.ClientFacts) (cartera.Verdict, bool)) (int, cartera.Verdict, bool) {
+	ok := func(d int) bool {
+		g, _ := quiet(f, line, d, from)
+		_, m := milder(g)
+		return m
+	}
+	lo, hi := 1, 400
+	if !ok(hi) {
+		return 0, "", false
+	}
+	for lo < hi {
+		if mid := (lo + hi) / 2; ok(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	g, _ := quiet(f, line, lo, from)
+	v, _ := milder(g)
+	return lo, v, true
+}
+
+// quiet returns the facts as they will be days from now if the line is
+// not crossed again: its crossings are days older, and those that leave
+// the window (on or before from) are gone, with what they counted. The
+// second result is false for lines whose crossings the facts do not date
+// one by one (the margin, and the incident lines, which age with the
+// incidents).
+func quiet(f *cartera.ClientFacts, line string, days int, from cartera.Date) (*cartera.ClientFacts, bool) {
+	g := *f
+	switch line {
+	case "discount":
+		if len(f.DiscountsOverAt) != f.DiscountsOver {
+			return f, false
+		}
+		g.DiscountsOverAt, g.DiscountsOver, g.LastDiscountOver = nil, 0, 0
+		for _, c := range f.DiscountsOverAt {
+			if c.Day = c.Day.AddDays(-days); c.Day > from {
+				g.DiscountsOverAt = append(g.DiscountsOverAt, c)
+				g.DiscountsOver++
+				g.LastDiscountOver = max(g.LastDiscountOver, c.Day)
+			}
+		}
+	case "days_late":
+		if len(f.LateOver) != f.OverLimit {
+			return f, false
+		}
+		g.LateOver, g.OverLimit, g.LastOverLimit, g.WorstDaysLate = nil, 0, 0, 0
+		for _, c := range f.LateOver {
+			if c.Day = c.Day.AddDays(-days); c.Day > from {
+				g.LateOver = append(g.LateOver, c)
+				g.OverLimit++
+				g.LastOverLimit = max(g.LastOverLimit, c.Day)
+				g.WorstDaysLate = max(g.WorstDaysLate, int(c.Value))
+			} else {
+				// The invoice leaves the window with its delay.
+				g.InvoicesDue--
+				g.LateInvoices--
+				g.DaysLateSum -= int(c.Value)
+			}
+		}
+	case "free_hours":
+		if len(f.FreeHoursMonth) == 0 {
+			return f, false
+		}
+		// A month's crossing is dated at its end: it leaves the window
+		// when that day does. A month kept becomes the one holding the
+		// day moved back, dated at its own end: the same day or a later
+		// one, so that its weight is never understated.
+		g.FreeHoursMonth = nil
+		for _, m := range f.FreeHoursMonth {
+			if end := m.Month.AddMonths(1).AddDays(-1).AddDays(-days); end > from {
+				m.Month = end.Month()
+				g.FreeHoursMonth = append(g.FreeHoursMonth, m)
+			}
+		}
+	default:
+		return f, false
+	}
+	return &g, true
+}

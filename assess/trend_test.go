@@ -188,26 +188,55 @@ func TestSlowerPaymentsWatch(t *testing.T) {
 	delay := func(e, r cartera.DelayHalf) func(*cartera.ClientFacts) {
 		return func(f *cartera.ClientFacts) { f.Delay = [2]cartera.DelayHalf{e, r} }
 	}
+	// policy sets slower_days and slower_min_invoices (0: the defaults, 7
+	// and 3).
+	policy := func(days, min int) func(*cartera.Policy) {
+		return func(p *cartera.Policy) {
+			if days > 0 {
+				p.SlowerDays = days
+			}
+			if min > 0 {
+				p.SlowerMinInvoices = min
+			}
+		}
+	}
 	tests := []struct {
-		name  string
-		facts *cartera.ClientFacts
-		want  bool
+		name   string
+		policy func(*cartera.Policy)
+		facts  *cartera.ClientFacts
+		want   bool
 	}{
-		{"from 2 to 9 days on average: exactly a week more → noted", facts(delay(cartera.DelayHalf{Invoices: 6, Days: 12}, cartera.DelayHalf{Invoices: 6, Days: 54})), true},
-		{"from 2 to 8 days → under a week, not noted", facts(delay(cartera.DelayHalf{Invoices: 6, Days: 12}, cartera.DelayHalf{Invoices: 6, Days: 48})), false},
-		{"three invoices in each half are enough", facts(delay(cartera.DelayHalf{Invoices: 3, Days: 0}, cartera.DelayHalf{Invoices: 3, Days: 30})), true},
-		{"two recently are too few", facts(delay(cartera.DelayHalf{Invoices: 6, Days: 0}, cartera.DelayHalf{Invoices: 2, Days: 30})), false},
-		{"two before are too few", facts(delay(cartera.DelayHalf{Invoices: 2, Days: 0}, cartera.DelayHalf{Invoices: 6, Days: 60})), false},
-		{"exactly at the days-late line on average → still noted", facts(delay(cartera.DelayHalf{Invoices: 3, Days: 0}, cartera.DelayHalf{Invoices: 3, Days: 90})), true},
-		{"past the line on average → not a watch note", facts(delay(cartera.DelayHalf{Invoices: 3, Days: 0}, cartera.DelayHalf{Invoices: 3, Days: 93})), false},
-		{"the days-late line counts → the breach says it", facts(delay(cartera.DelayHalf{Invoices: 6, Days: 0}, cartera.DelayHalf{Invoices: 6, Days: 90}),
+		{"from 2 to 9 days on average: exactly a week more → noted", nil, facts(delay(cartera.DelayHalf{Invoices: 6, Days: 12}, cartera.DelayHalf{Invoices: 6, Days: 54})), true},
+		{"from 2 to 8 days → under a week, not noted", nil, facts(delay(cartera.DelayHalf{Invoices: 6, Days: 12}, cartera.DelayHalf{Invoices: 6, Days: 48})), false},
+		{"three invoices in each half are enough", nil, facts(delay(cartera.DelayHalf{Invoices: 3, Days: 0}, cartera.DelayHalf{Invoices: 3, Days: 30})), true},
+		{"two recently are too few", nil, facts(delay(cartera.DelayHalf{Invoices: 6, Days: 0}, cartera.DelayHalf{Invoices: 2, Days: 30})), false},
+		{"two before are too few", nil, facts(delay(cartera.DelayHalf{Invoices: 2, Days: 0}, cartera.DelayHalf{Invoices: 6, Days: 60})), false},
+		{"exactly at the days-late line on average → still noted", nil, facts(delay(cartera.DelayHalf{Invoices: 3, Days: 0}, cartera.DelayHalf{Invoices: 3, Days: 90})), true},
+		{"past the line on average → not a watch note", nil, facts(delay(cartera.DelayHalf{Invoices: 3, Days: 0}, cartera.DelayHalf{Invoices: 3, Days: 93})), false},
+		{"the days-late line counts → the breach says it", nil, facts(delay(cartera.DelayHalf{Invoices: 6, Days: 0}, cartera.DelayHalf{Invoices: 6, Days: 90}),
 			late([2]int{30, 40})), false},
-		{"paying faster → nothing", facts(delay(cartera.DelayHalf{Invoices: 6, Days: 54}, cartera.DelayHalf{Invoices: 6, Days: 12})), false},
+		{"paying faster → nothing", nil, facts(delay(cartera.DelayHalf{Invoices: 6, Days: 54}, cartera.DelayHalf{Invoices: 6, Days: 12})), false},
+		// The settings move the outcome, each at its own boundary.
+		{"slower_days=10: a week more is no longer enough", policy(10, 0), facts(delay(cartera.DelayHalf{Invoices: 6, Days: 12}, cartera.DelayHalf{Invoices: 6, Days: 54})), false},
+		{"slower_days=10: exactly ten days more → noted", policy(10, 0), facts(delay(cartera.DelayHalf{Invoices: 6, Days: 12}, cartera.DelayHalf{Invoices: 6, Days: 72})), true},
+		{"slower_days=5: from 2 to 7 days → noted", policy(5, 0), facts(delay(cartera.DelayHalf{Invoices: 6, Days: 12}, cartera.DelayHalf{Invoices: 6, Days: 42})), true},
+		{"slower_days=5: from 2 to 6 days → not noted", policy(5, 0), facts(delay(cartera.DelayHalf{Invoices: 6, Days: 12}, cartera.DelayHalf{Invoices: 6, Days: 36})), false},
+		{"slower_min_invoices=2: two in each half are enough", policy(0, 2), facts(delay(cartera.DelayHalf{Invoices: 2, Days: 0}, cartera.DelayHalf{Invoices: 2, Days: 20})), true},
+		{"slower_min_invoices=4: three in a half are too few", policy(0, 4), facts(delay(cartera.DelayHalf{Invoices: 3, Days: 0}, cartera.DelayHalf{Invoices: 4, Days: 40})), false},
+		{"slower_min_invoices=4: exactly four in each half → noted", policy(0, 4), facts(delay(cartera.DelayHalf{Invoices: 4, Days: 0}, cartera.DelayHalf{Invoices: 4, Days: 40})), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			a := run(tt.facts)
+			p := cartera.DefaultPolicy()
+			p.TimeZone = "UTC"
+			if tt.policy != nil {
+				tt.policy(&p)
+			}
+			if err := p.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			a := Assess(tt.facts, p, Query(asOf, p))
 			if got := has(a.Watch, "watch.slower"); got != tt.want {
 				t.Errorf("slower note %v, want %v (watch %s)", got, tt.want, keys(a.Watch))
 			}
@@ -235,6 +264,94 @@ func TestDelayAverage(t *testing.T) {
 	}{{cartera.DelayHalf{}, 0}, {cartera.DelayHalf{Invoices: 2, Days: 3}, 2}, {cartera.DelayHalf{Invoices: 3, Days: 4}, 1}, {cartera.DelayHalf{Invoices: 4, Days: 2}, 1}} {
 		if got := tc.h.AvgDays(); got != tc.want {
 			t.Errorf("%+v: %d, want %d", tc.h, got, tc.want)
+		}
+	}
+}
+
+// TestTrendsInWhatWouldChangeIt: a line crossed on known dates says, with
+// its trend, the day from which — with no new crossing — it no longer holds
+// the verdict, and the engine has checked that the verdict moves then and
+// not a day before.
+func TestTrendsInWhatWouldChangeIt(t *testing.T) {
+	t.Parallel()
+	p := cartera.DefaultPolicy()
+	p.TimeZone = "UTC"
+	x := New(p, Query(asOf, p))
+	from := x.q.From
+	tests := []struct {
+		name    string
+		facts   *cartera.ClientFacts
+		line    string
+		key     string // "" when no claim about the line is due
+		verdict cartera.Verdict
+		date    cartera.Date
+	}{
+		// Two recent late invoices (30 and 60 days ago), one before:
+		// rising. The oldest leaves the window first, then the one due
+		// 60 days ago leaves (on the day it is a year old), and the last
+		// alone is past its half-life by then.
+		{"rising days late → keep once only one remains and it has faded",
+			facts(late([2]int{250, 40}, [2]int{60, 40}, [2]int{30, 40})), "days_late", "change.rising_quiet",
+			cartera.VerdictKeep, asOf.AddDays(-60).AddMonths(12)},
+		// Easing: three old ones; the verdict eases when the second
+		// latest leaves the window.
+		{"easing days late → keep when the second latest leaves the window",
+			facts(late([2]int{300, 40}, [2]int{250, 40}, [2]int{200, 40})), "days_late", "change.easing_quiet",
+			cartera.VerdictKeep, asOf.AddDays(-250).AddMonths(12)},
+		{"rising discounts (20 % then 25 %) → keep when the older leaves; the later has faded by then",
+			facts(discounts([2]int{200, 2000}, [2]int{20, 2500})), "discount", "change.rising_quiet",
+			cartera.VerdictKeep, asOf.AddDays(-200).AddMonths(12)},
+		{"a single recent discount → it fades a day after its half-life",
+			facts(discounts([2]int{20, 2500})), "discount", "change.line_quiet",
+			cartera.VerdictKeep, asOf.AddDays(-20).AddDays(p.BreachHalfLifeDays("discount") + 1)},
+		// The margin holds the verdict whatever the days late do: no
+		// claim about the line.
+		{"rising days late under a low margin → no claim, the margin decides",
+			facts(func(f *cartera.ClientFacts) { f.Hours = cartera.HoursOf(300) }, late([2]int{250, 40}, [2]int{60, 40}, [2]int{30, 45})),
+			"days_late", "", "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a := x.Assess(tt.facts)
+			var got []cartera.Message
+			for _, m := range a.Change {
+				if l, ok := m.Get("line"); ok && l.(cartera.Message).Key == "line."+tt.line {
+					got = append(got, m)
+				}
+			}
+			if tt.key == "" {
+				if len(got) != 0 {
+					t.Errorf("claims %s, want none", keys(got))
+				}
+				return
+			}
+			if len(got) != 1 || got[0].Key != tt.key {
+				t.Fatalf("claims %s, want one %s (all: %s)", keys(got), tt.key, keys(a.Change))
+			}
+			d, _ := got[0].Get("date")
+			v, _ := got[0].Get("verdict")
+			if d != tt.date || v != tt.verdict {
+				t.Errorf("%s on %s, want %s on %s", v, d, tt.verdict, tt.date)
+			}
+			// The engine agrees: on that day, with no new crossing, the
+			// verdict is milder; the day before, it is not.
+			days := cartera.DaysBetween(asOf, tt.date)
+			on, _ := quiet(tt.facts, tt.line, days, from)
+			before, _ := quiet(tt.facts, tt.line, days-1, from)
+			if x.Judge(on).Verdict != tt.verdict || x.Judge(before).Verdict != a.Verdict {
+				t.Errorf("on the day %s, the day before %s; want %s then %s", x.Judge(on).Verdict, x.Judge(before).Verdict, tt.verdict, a.Verdict)
+			}
+		})
+	}
+	// In both languages, with the trend.
+	a := x.Assess(facts(late([2]int{250, 40}, [2]int{60, 40}, [2]int{30, 40})))
+	for lang, want := range map[i18n.Lang]string{
+		i18n.ES: "Días de retraso, en aumento: pasa a «Mantener» el 26 sept 2027 si no se vuelve a cruzar",
+		i18n.EN: "Days late, now rising: moves to \"Keep\" on Sep 26, 2027 if it is not crossed again",
+	} {
+		if got := i18n.New(lang, time.UTC).Msg(a.Change[0]); got != want {
+			t.Errorf("%s:\n got %q\nwant %q", lang, got, want)
 		}
 	}
 }

@@ -45,16 +45,13 @@ func TestBreachesFade(t *testing.T) {
 			f.Incidents = []cartera.IncidentFact{incident(300, cartera.KindBelittling, 4), incident(250, cartera.KindBelittling, 4)}
 		}), cartera.VerdictBoundaries, true, ""},
 		{"one invoice 36 days late ten months ago → payment stays low, keep", facts(func(f *cartera.ClientFacts) {
-			f.LateInvoices, f.OverLimit, f.WorstDaysLate, f.DaysLateSum = 1, 1, 36, 36
-			f.LastOverLimit = asOf.AddDays(-300)
+			late([2]int{300, 36})(f)
 		}), cartera.VerdictKeep, false, "watch.old_breach"},
 		{"one invoice 36 days late last month → boundaries", facts(func(f *cartera.ClientFacts) {
-			f.LateInvoices, f.OverLimit, f.WorstDaysLate, f.DaysLateSum = 1, 1, 36, 36
-			f.LastOverLimit = asOf.AddDays(-30)
+			late([2]int{30, 36})(f)
 		}), cartera.VerdictBoundaries, true, ""},
 		{"days late exactly at its half-life (120) → counts", facts(func(f *cartera.ClientFacts) {
-			f.LateInvoices, f.OverLimit, f.WorstDaysLate, f.DaysLateSum = 1, 1, 36, 36
-			f.LastOverLimit = asOf.AddDays(-120)
+			late([2]int{120, 36})(f)
 		}), cartera.VerdictBoundaries, true, ""},
 		{"one launch month of free hours nine months ago → keep, watch", facts(func(f *cartera.ClientFacts) {
 			m := asOf.AddMonths(-9).Month()
@@ -179,20 +176,40 @@ func TestWatchNotes(t *testing.T) {
 }
 
 // TestProtectedHoursNameWhatHappened checks, for every kind of incident
-// against every red line it can cross, that no reason, breach, watch note or
-// change names it by another kind's name, in Spanish and English.
+// against every red line — those it can cross itself (protected hours,
+// severity) and, crossed alongside, every other — that no reason, breach,
+// watch note or change names it by another kind's name, in Spanish and
+// English.
 func TestProtectedHoursNameWhatHappened(t *testing.T) {
 	t.Parallel()
 	for _, lang := range []i18n.Lang{i18n.ES, i18n.EN} {
 		pr := i18n.New(lang, time.UTC)
 		names := kindNames(pr)
 		for _, k := range cartera.IncidentKinds {
-			for _, sev := range []int{1, 4} { // under and over the severity line
-				a := run(facts(func(f *cartera.ClientFacts) {
+			for _, c := range []struct {
+				sev   int  // under (1) and over (4) the severity line
+				lines bool // every other red line crossed too
+			}{{1, false}, {4, false}, {1, true}, {4, true}} {
+				sev := c.sev
+				other := func(*cartera.ClientFacts) {}
+				if c.lines {
+					other = func(f *cartera.ClientFacts) {
+						discounts([2]int{200, 2000}, [2]int{20, 2500})(f)
+						late([2]int{250, 40}, [2]int{60, 40}, [2]int{30, 40})(f)
+						f.FreeHours = cartera.HoursOf(11)
+						f.FreeHoursMonth = []cartera.MonthHours{{Month: asOf.AddMonths(-3).Month(), Hours: cartera.HoursOf(6)},
+							{Month: asOf.AddMonths(-1).Month(), Hours: cartera.HoursOf(5)}}
+						f.Hours = cartera.HoursOf(300) // margin 12,5 %
+					}
+				}
+				a := run(facts(other, func(f *cartera.ClientFacts) {
 					for w := 0; w < 3; w++ {
 						f.Incidents = append(f.Incidents, cartera.IncidentFact{ID: "I", At: sunday(w), Kind: k, Severity: sev})
 					}
 				}))
+				if c.lines && len(a.Lines) < 4 { // discount, free hours, days late, margin; the incident lines as the kind and severity cross them
+					t.Errorf("%s: lines %+v, want every line crossed", k, a.Lines)
+				}
 				if cartera.DefaultPolicy().IsContact(k) != has(a.Breaches, "breach.off_limits") {
 					t.Errorf("%s: protected-hours breach %v, want %v", k, !cartera.DefaultPolicy().IsContact(k), cartera.DefaultPolicy().IsContact(k))
 				}
@@ -262,8 +279,7 @@ func TestJudgeIsAssessWithoutChange(t *testing.T) {
 			f.Incidents = []cartera.IncidentFact{incident(10, cartera.KindThreat, 5)}
 		}),
 		facts(func(f *cartera.ClientFacts) {
-			f.LateInvoices, f.OverLimit, f.WorstDaysLate, f.DaysLateSum = 1, 1, 36, 36
-			f.LastOverLimit = asOf.AddDays(-30)
+			late([2]int{30, 36})(f)
 		}),
 	} {
 		full, judged := x.Assess(f), x.Judge(f)
@@ -274,5 +290,167 @@ func TestJudgeIsAssessWithoutChange(t *testing.T) {
 		if !reflect.DeepEqual(full, judged) {
 			t.Errorf("judge differs from assess beyond Change:\n%+v\n%+v", judged, full)
 		}
+	}
+}
+
+// TestEveryLineAtItsHalfLife: for every red line that happens on a date,
+// one crossing exactly at the line's half-life still counts (boundaries),
+// and a day later it has faded into a watch note (keep).
+func TestEveryLineAtItsHalfLife(t *testing.T) {
+	t.Parallel()
+	p := cartera.DefaultPolicy()
+	p.TimeZone = "UTC"
+	// No month ends 90 days before 25 Nov 2026: the free-hours line is
+	// tested with a half-life that a month's end meets (31 Jul, 117 days).
+	p.BreachHalfLife = map[string]int{"discount": 120, "free_hours": 117, "days_late": 120, "off_limits": 60, "severity": 180}
+	// cross gives one crossing of the line, age days ago.
+	cross := map[string]func(age int) func(*cartera.ClientFacts){
+		"discount": func(age int) func(*cartera.ClientFacts) { return discounts([2]int{age, 2500}) },
+		"free_hours": func(age int) func(*cartera.ClientFacts) {
+			return func(f *cartera.ClientFacts) {
+				f.FreeHours = cartera.HoursOf(6)
+				f.FreeHoursMonth = []cartera.MonthHours{{Month: asOf.AddDays(-age).Month(), Hours: cartera.HoursOf(6)}}
+			}
+		},
+		"days_late": func(age int) func(*cartera.ClientFacts) { return late([2]int{age, 40}) },
+		"off_limits": func(age int) func(*cartera.ClientFacts) {
+			return func(f *cartera.ClientFacts) {
+				// 22:00 is protected on every day of the week.
+				at := asOf.AddDays(-age).Time(time.UTC).Add(22 * time.Hour)
+				f.Incidents = []cartera.IncidentFact{{ID: "I", At: at, Kind: cartera.KindOutOfHours, Severity: 1}}
+			}
+		},
+		"severity": func(age int) func(*cartera.ClientFacts) {
+			return func(f *cartera.ClientFacts) {
+				f.Incidents = []cartera.IncidentFact{incident(age, cartera.KindBelittling, 4)}
+			}
+		},
+	}
+	for _, line := range cartera.BreachLines {
+		half := p.BreachHalfLifeDays(line)
+		for _, tc := range []struct {
+			age     int
+			active  bool
+			verdict cartera.Verdict
+		}{{half, true, cartera.VerdictBoundaries}, {half + 1, false, cartera.VerdictKeep}} {
+			q := p
+			if line == "free_hours" && !tc.active {
+				// A month is dated at its end: the same month a day
+				// older is a half-life a day shorter.
+				tc.age = half
+				q.BreachHalfLife = map[string]int{"free_hours": half - 1}
+			}
+			a := Assess(facts(cross[line](tc.age)), q, Query(asOf, q))
+			b, ok := a.line(line)
+			if !ok {
+				t.Fatalf("%s at %d days: not crossed (%+v)", line, tc.age, a.Lines)
+			}
+			if b.AgeDays != tc.age || b.Active != tc.active || a.Verdict != tc.verdict {
+				t.Errorf("%s at %d days (half-life %d): age %d, active %v, %s; want active %v, %s (%s)",
+					line, tc.age, half, b.AgeDays, b.Active, a.Verdict, tc.active, tc.verdict, keys(a.Reasons))
+			}
+			if !tc.active && !has(a.Watch, "watch.old_breach") {
+				t.Errorf("%s faded: watch %s, want watch.old_breach", line, keys(a.Watch))
+			}
+		}
+	}
+}
+
+// TestWhatWouldChangeIt: each claim in "what would change it" is there
+// when its facts apply, and says the verdict the engine found on the
+// altered facts.
+func TestWhatWouldChangeIt(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		facts   *cartera.ClientFacts
+		verdict cartera.Verdict // the client's
+		key     string
+		to      cartera.Verdict // the claim's verdict ("" when it has none)
+	}{
+		{"a large old overdue debt → paying it", facts(func(f *cartera.ClientFacts) {
+			f.Overdue, f.OverdueCount, f.OldestOverdue = 500000, 3, asOf.AddDays(-60)
+		}), cartera.VerdictRenegotiate, "change.pay_overdue", cartera.VerdictKeep},
+		{"3 of 4 invoices over the line → 3 more paid within it", facts(late([2]int{90, 40}, [2]int{60, 40}, [2]int{30, 40}), func(f *cartera.ClientFacts) {
+			f.InvoicesDue = 4
+		}), cartera.VerdictRenegotiate, "change.pay_next", cartera.VerdictBoundaries},
+		{"a 12,5 % margin → the growth that reaches 20 %", facts(func(f *cartera.ClientFacts) { f.Hours = cartera.HoursOf(300) }),
+			cartera.VerdictRenegotiate, "change.margin", cartera.VerdictKeep},
+		{"two recent moderate scope creeps → time without incidents", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{incident(14, cartera.KindScopeCreep, 3), incident(7, cartera.KindScopeCreep, 3)}
+		}), cartera.VerdictBoundaries, "change.calm", cartera.VerdictKeep},
+		{"a single Sunday call → when it stops weighing", facts(func(f *cartera.ClientFacts) {
+			f.Incidents = []cartera.IncidentFact{{ID: "I", At: sunday(1), Kind: cartera.KindOutOfHours, Severity: 1}}
+		}), cartera.VerdictBoundaries, "change.breach_fades", ""},
+		{"a healthy client → how far the margin can fall", facts(), cartera.VerdictKeep, "change.margin_cushion", ""},
+		{"a healthy client → the severity that crosses the line", facts(), cartera.VerdictKeep, "change.severity_next", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a := run(tt.facts)
+			if a.Verdict != tt.verdict {
+				t.Fatalf("verdict %s, want %s (%s)", a.Verdict, tt.verdict, keys(a.Reasons))
+			}
+			for _, m := range a.Change {
+				if m.Key != tt.key {
+					continue
+				}
+				if v, _ := m.Get("verdict"); tt.to != "" && v != tt.to {
+					t.Errorf("%s moves to %v, want %s", tt.key, v, tt.to)
+				}
+				return
+			}
+			t.Errorf("change %s, want %s", keys(a.Change), tt.key)
+		})
+	}
+}
+
+// TestContactKindsAreThePolicys: a kind the user marks as contact crosses
+// protected hours and is named as itself; unmarked, the same incidents
+// cross nothing.
+func TestContactKindsAreThePolicys(t *testing.T) {
+	t.Parallel()
+	f := facts(func(f *cartera.ClientFacts) {
+		for w := 0; w < 2; w++ {
+			f.Incidents = append(f.Incidents, cartera.IncidentFact{ID: "I", At: sunday(w), Kind: cartera.KindNotListening, Severity: 1})
+		}
+	})
+	p := cartera.DefaultPolicy()
+	p.TimeZone = "UTC"
+	if a := Assess(f, p, Query(asOf, p)); has(a.Breaches, "breach.off_limits") || a.Verdict != cartera.VerdictKeep {
+		t.Errorf("by default: %s, breaches %s; want keep, none", a.Verdict, keys(a.Breaches))
+	}
+	if err := p.Set("contact_kinds", "out_of_hours, scope_creep, not_listening"); err != nil {
+		t.Fatal(err)
+	}
+	a := Assess(f, p, Query(asOf, p))
+	if !has(a.Breaches, "breach.off_limits") || a.Verdict != cartera.VerdictBoundaries {
+		t.Fatalf("marked as contact: %s, breaches %s; want boundaries, off_limits", a.Verdict, keys(a.Breaches))
+	}
+	for _, lang := range []i18n.Lang{i18n.ES, i18n.EN} {
+		pr := i18n.New(lang, time.UTC)
+		want := pr.T("kind.not_listening")
+		for _, m := range a.Breaches {
+			if got := pr.Msg(m); m.Key == "breach.off_limits" && !strings.Contains(strings.ToLower(got), strings.ToLower(want)) {
+				t.Errorf("%s: %q does not name %q", lang, got, want)
+			}
+		}
+	}
+}
+
+// TestFadingClaimOnlyWhenItMovesTheVerdict: a single Sunday call says when
+// it stops weighing only when nothing else holds the verdict.
+func TestFadingClaimOnlyWhenItMovesTheVerdict(t *testing.T) {
+	t.Parallel()
+	call := func(f *cartera.ClientFacts) {
+		f.Incidents = []cartera.IncidentFact{{ID: "I", At: sunday(1), Kind: cartera.KindOutOfHours, Severity: 1}}
+	}
+	if a := run(facts(call)); !has(a.Change, "change.breach_fades") {
+		t.Errorf("alone: change %s, want change.breach_fades", keys(a.Change))
+	}
+	// Two recent discounts over the line hold boundaries for months.
+	if a := run(facts(call, discounts([2]int{40, 2500}, [2]int{20, 2500}))); a.Verdict != cartera.VerdictBoundaries || has(a.Change, "change.breach_fades") {
+		t.Errorf("with discounts: %s, change %s; want boundaries without change.breach_fades", a.Verdict, keys(a.Change))
 	}
 }

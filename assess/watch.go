@@ -62,25 +62,20 @@ func watch(f *cartera.ClientFacts, x *Assessor, a *Assessment) []cartera.Message
 	return out
 }
 
-// Slower payments: the invoices due in the recent half of the window were
-// paid, on average, at least SlowerDays later than those of the earlier
-// half, with at least SlowerMinInvoices due in each half, while the
-// payments are still under the days-late line.
-const (
-	SlowerDays        = 7
-	SlowerMinInvoices = 3
-)
-
-// slower is the "paying more slowly" note, ranked two points per week of
-// added delay. Once the days-late line counts, or collection risk is high,
-// the reasons already speak of it.
+// slower is the "paying more slowly" note: the invoices due in the recent
+// half of the window were paid, on average, at least Policy.SlowerDays
+// later than those of the earlier half, with at least
+// Policy.SlowerMinInvoices due in each half, while the payments are still
+// under the days-late line. Ranked two points per week of added delay.
+// Once the days-late line counts, or collection risk is high, the reasons
+// already speak of it.
 func slower(f *cartera.ClientFacts, p cartera.Policy, a *Assessment) (cartera.Message, float64, bool) {
 	e, r := f.Delay[0], f.Delay[1]
-	if e.Invoices < SlowerMinInvoices || r.Invoices < SlowerMinInvoices || a.active("days_late") || a.Payment.Risk == LevelHigh {
+	if e.Invoices < p.SlowerMinInvoices || r.Invoices < p.SlowerMinInvoices || a.active("days_late") || a.Payment.Risk == LevelHigh {
 		return cartera.Message{}, 0, false
 	}
 	before, now := e.AvgDays(), r.AvgDays()
-	if now-before < SlowerDays || now > p.MaxDaysLate {
+	if now-before < p.SlowerDays || now > p.MaxDaysLate {
 		return cartera.Message{}, 0, false
 	}
 	return cartera.M("watch.slower", "recent", now, "earlier", before, "n", p.WindowMonths/2, "limit", p.MaxDaysLate),

@@ -69,6 +69,10 @@ func (p *Printer) PolicyValue(pol cartera.Policy, key string) string {
 		return fmt.Sprint(pol.WatchNotes)
 	case "watch_repeat":
 		return fmt.Sprint(pol.WatchRepeat)
+	case "slower_days":
+		return fmt.Sprint(pol.SlowerDays)
+	case "slower_min_invoices":
+		return fmt.Sprint(pol.SlowerMinInvoices)
 	case "align_overrides":
 		return fmt.Sprint(pol.AlignOverrides)
 	}

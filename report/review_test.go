@@ -75,7 +75,7 @@ func TestPortfolioReportGolden(t *testing.T) {
 func TestClientReportGolden(t *testing.T) {
 	t.Parallel()
 	st := demoStore(t)
-	for _, name := range []string{"Talleres Ruiz", "Grupo Cárnico Salazar", "Panadería Hermanos Gil"} {
+	for _, name := range []string{"Talleres Ruiz", "Grupo Cárnico Salazar", "Panadería Hermanos Gil", "Gimnasio Vértice"} {
 		found, err := st.FindClients(ctx, name, 1)
 		if err != nil || len(found) != 1 {
 			t.Fatalf("%s: %v %v", name, found, err)

@@ -11,10 +11,12 @@ import (
 	"github.com/cartera/cartera/review"
 )
 
-// TestDemoReasonsNameWhatHappened: in the whole demo review, in Spanish and
-// English, no reason, red line or watch note names a kind of incident the
-// client did not have in the period — the protected-hours line used to call
-// a Sunday competitor taunt "a request".
+// TestDemoReasonsNameWhatHappened: in the whole demo review (what `cartera
+// review --demo --all` shows), in Spanish and English, no reason, red line,
+// watch note or change names a kind of incident the client did not have in
+// the period, and a sentence about one kind of incident (a red line's latest
+// crossing, "N incidents of kind") names no other kind — the
+// protected-hours line used to call a Sunday competitor taunt "a request".
 func TestDemoReasonsNameWhatHappened(t *testing.T) {
 	t.Parallel()
 	db := demoStore(t)
@@ -34,11 +36,14 @@ func TestDemoReasonsNameWhatHappened(t *testing.T) {
 		names[cartera.KindOutOfHours] = append(names[cartera.KindOutOfHours], "request", "petici", "demand", "exigencia")
 		for _, a := range all {
 			var msgs []cartera.Message
-			msgs = append(append(append(msgs, a.Reasons...), a.Breaches...), a.Watch...)
+			msgs = append(append(append(append(msgs, a.Reasons...), a.Breaches...), a.Watch...), a.Change...)
 			for _, m := range msgs {
 				text := strings.ToLower(p.Msg(m))
+				// A sentence about one kind (it carries the kind) names
+				// no other, even one the client also had.
+				about, one := m.Get("kind")
 				for k, words := range names {
-					if a.Relational.ByKind[k] > 0 {
+					if one && about == k || !one && a.Relational.ByKind[k] > 0 {
 						continue
 					}
 					for _, w := range words {

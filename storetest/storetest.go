@@ -630,6 +630,7 @@ func testContacts(t *testing.T, st cartera.Store) {
 func testPolicy(t *testing.T, st cartera.Store) {
 	p := cartera.DefaultPolicy()
 	p.MaxDaysLate = 45
+	p.SlowerDays, p.SlowerMinInvoices = 10, 4 // the watch settings are stored too
 	p.HourlyCost = append(p.HourlyCost, cartera.Money{Amount: 4000, Currency: "USD"})
 	if err := st.SavePolicy(ctx, p); err != nil {
 		t.Fatal(err)

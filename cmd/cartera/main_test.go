@@ -328,17 +328,19 @@ func TestBadImportWritesNothingAndSaysWhere(t *testing.T) {
 func TestPolicyCommand(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "c.db")
-	r := runBin(t, nil, "policy", "--db", db, "set", "max_days_late=45", "off_limits=dom 18:00-24:00")
+	r := runBin(t, nil, "policy", "--db", db, "set", "max_days_late=45", "off_limits=dom 18:00-24:00", "slower_days=10")
 	if r.code != 0 || !strings.Contains(r.stdout, "Política guardada") || !strings.Contains(r.stdout, "dom 18:00-24:00") {
 		t.Fatalf("set: %d %s %s", r.code, r.stdout, r.stderr)
 	}
 	r = runBin(t, nil, "policy", "--db", db, "--format", "json")
-	if !strings.Contains(r.stdout, `"max_days_late": 45`) {
+	if !strings.Contains(r.stdout, `"max_days_late": 45`) || !strings.Contains(r.stdout, `"slower_days": 10`) {
 		t.Errorf("json: %s", r.stdout)
 	}
-	r = runBin(t, nil, "policy", "--db", db, "set", "max_severity=9")
-	if r.code != 1 || !strings.Contains(r.stderr, "max_severity") {
-		t.Errorf("invalid value: %d %s", r.code, r.stderr)
+	for _, bad := range []string{"max_severity=9", "slower_min_invoices=1"} {
+		r = runBin(t, nil, "policy", "--db", db, "set", bad)
+		if key, _, _ := strings.Cut(bad, "="); r.code != 1 || !strings.Contains(r.stderr, key) {
+			t.Errorf("invalid value %s: %d %s", bad, r.code, r.stderr)
+		}
 	}
 	r = runBin(t, nil, "policy", "--db", db, "reset", "max_days_late")
 	if r.code != 0 || !strings.Contains(r.stdout, "max_days_late              30") {
