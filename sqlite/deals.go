@@ -518,20 +518,6 @@ func recordStage(ctx context.Context, tx *sql.Tx, d *cartera.Deal) error {
 	return err
 }
 
-// EachStageMove streams every stage history, by deal, oldest first.
-func (db *DB) EachStageMove(ctx context.Context, fn func(cartera.StageMove) error) error {
-	var m cartera.StageMove
-	return each(ctx, db.r, `SELECT deal_id, day, stage, seq FROM deal_stages ORDER BY deal_id, day, seq, stage`, func(s sqlrow.Row) error {
-		var day int64
-		var st string
-		if err := s.Scan(&m.DealID, &day, &st, &m.Seq); err != nil {
-			return err
-		}
-		m.Day, m.Stage = cartera.DateFromUnixDay(day), cartera.Stage(st)
-		return fn(m)
-	})
-}
-
 // StageHistory returns a deal's stage history, oldest first.
 func (db *DB) StageHistory(ctx context.Context, dealID string) ([]cartera.StageMove, error) {
 	var out []cartera.StageMove
