@@ -65,6 +65,12 @@ func (c *checker) fail(col string, m *cartera.Message) {
 
 func (c *checker) val(col string) string {
 	if j := c.s.index(col); j >= 0 && c.rec.vals[j] != "" {
+		if c.m != nil && c.m.values[col] != nil {
+			// The export's own word for a value ("Meeting" for meeting_held).
+			if v, ok := c.m.values[col][mapKey(c.rec.vals[j])]; ok {
+				return v
+			}
+		}
 		return c.rec.vals[j]
 	}
 	if c.m != nil {
@@ -91,6 +97,20 @@ func (c *checker) skipped() string {
 	return ""
 }
 
+// filtered returns the condition ("stage = Test") of the mapping's
+// skip_where that leaves this row out, or "".
+func (c *checker) filtered() string {
+	if c.m == nil {
+		return ""
+	}
+	for _, w := range c.m.skipWhere {
+		if v := strings.TrimSpace(c.val(w.target)); w.values[mapKey(v)] {
+			return w.target + " = " + v
+		}
+	}
+	return ""
+}
+
 // maxText caps free-text fields; maxID caps identifiers.
 const (
 	maxText = 10000
@@ -99,6 +119,9 @@ const (
 
 func (c *checker) id() string {
 	id := c.val("id")
+	if c.m != nil && id != "" && c.s.entity != cartera.EntityDeals {
+		id = c.f.lay.mapping.IDPrefix + id // deals add theirs when checked
+	}
 	switch {
 	case id == "":
 		c.fail("id", problem("value.required"))
@@ -124,6 +147,8 @@ func (c *checker) text(col string, required bool) string {
 	return s
 }
 
+// date reads a date column: as cartera's own files write dates, or, in a
+// mapped file, as the export does (with times, in its date order).
 func (c *checker) date(col string, required bool) cartera.Date {
 	s := c.val(col)
 	if s == "" {
@@ -132,7 +157,14 @@ func (c *checker) date(col string, required bool) cartera.Date {
 		}
 		return 0
 	}
-	d, bad := parseDate(s)
+	var d cartera.Date
+	var bad *cartera.Message
+	if c.m != nil {
+		// A mapped export writes dates its own way (3/15/2026, with a time).
+		d, bad = parseMappedDate(s, c.f.lay.order, c.v.o.Location)
+	} else {
+		d, bad = parseDate(s)
+	}
 	if bad != nil {
 		c.fail(col, bad)
 	}

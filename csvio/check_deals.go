@@ -22,8 +22,8 @@ func (c *checker) deal(id string) (cartera.Deal, bool) {
 		}
 	}
 	x := cartera.Deal{ID: id, Prospect: c.text("prospect", false), Title: c.text("title", false), Owner: c.text("owner", false),
-		StageSince: c.dealDate("stage_since", false), ExpectedClose: c.dealDate("expected_close", false),
-		Created: c.dealDate("created", true), Closed: c.dealDate("closed", false), LostReason: c.text("lost_reason", false),
+		StageSince: c.date("stage_since", false), ExpectedClose: c.date("expected_close", false),
+		Created: c.date("created", true), Closed: c.date("closed", false), LostReason: c.text("lost_reason", false),
 		Competitor: c.text("competitor", false)}
 	cur := c.v.o.Currency
 	if client := c.val("client_id"); client != "" {
@@ -119,26 +119,6 @@ func (c *checker) deal(id string) (cartera.Deal, bool) {
 		c.f.rep.OtherCurrencies[cur]++
 	}
 	return x, true
-}
-
-// dealDate reads a date column: as cartera's own files write dates, or, in
-// a mapped file, as the export does (with times, in its date order).
-func (c *checker) dealDate(col string, required bool) cartera.Date {
-	if c.m == nil {
-		return c.date(col, required)
-	}
-	s := c.val(col)
-	if s == "" {
-		if required {
-			c.fail(col, problem("value.required"))
-		}
-		return 0
-	}
-	d, bad := parseMappedDate(s, c.f.lay.order, c.v.o.Location)
-	if bad != nil {
-		c.fail(col, bad)
-	}
-	return d
 }
 
 // probability reads a claimed probability; a mapping may write it as a
@@ -275,12 +255,12 @@ func (c *checker) mappedStage(x *cartera.Deal) {
 	}
 	switch {
 	case out == cartera.OutcomeOpen && x.ExpectedClose.IsZero() && c.val("close_date") != "":
-		x.ExpectedClose = c.dealDate("close_date", false)
+		x.ExpectedClose = c.date("close_date", false)
 		c.note("expected_close", "close_date")
 	case out != cartera.OutcomeOpen && x.Closed.IsZero():
 		for _, col := range []string{map[cartera.Outcome]string{cartera.OutcomeWon: "won_time", cartera.OutcomeLost: "lost_time"}[out], "close_date"} {
 			if c.val(col) != "" {
-				x.Closed = c.dealDate(col, false)
+				x.Closed = c.date(col, false)
 				c.note("closed", col)
 				break
 			}
@@ -291,6 +271,9 @@ func (c *checker) mappedStage(x *cartera.Deal) {
 // signal validates a signal on a known deal.
 func (c *checker) signal(id string) (cartera.Signal, bool) {
 	x := cartera.Signal{ID: id, DealID: c.val("deal_id"), Day: c.date("date", true), Note: c.text("note", false)}
+	if c.m != nil && x.DealID != "" {
+		x.DealID = c.f.lay.mapping.IDPrefix + x.DealID // the deals of the same source carry it
+	}
 	if x.DealID == "" {
 		c.fail("deal_id", problem("value.required"))
 	} else if !c.v.deals.has(x.DealID) {
@@ -358,7 +341,7 @@ func (c *checker) stageMove() (cartera.StageMove, bool) {
 			c.fail("stage", problem("deal.unknown_stage", "value", label, "stages", c.v.pipeline.StageIDs()))
 		}
 	}
-	x.Day = c.dealDate("date", true)
+	x.Day = c.date("date", true)
 	if !c.bad && x.Day > c.today() {
 		c.fail("date", problem("value.future_date", "value", x.Day))
 	}

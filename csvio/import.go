@@ -142,6 +142,10 @@ type FileReport struct {
 	// of a value in one of SkippedFor.
 	Skipped    int64    `json:"skipped_rows,omitempty"`
 	SkippedFor []string `json:"skipped_for,omitempty"`
+	// Filtered counts the rows the mapping's skip_where left out, and
+	// FilteredBy the conditions that did ("stage = Test"; the first few).
+	Filtered   int64    `json:"filtered_rows,omitempty"`
+	FilteredBy []string `json:"filtered_by,omitempty"`
 	// Closing counts the rows of a mapped stage history that enter a
 	// closing stage (won or lost): no stage a deal stays in, so no move;
 	// the deals' file says the outcome.
@@ -173,6 +177,10 @@ type opened struct {
 
 // batchSize is how many records travel together from reader to writer.
 const batchSize = 1000
+
+// maxFilteredBy caps the conditions a file's report lists as having left
+// rows out: the first few are enough to recognise the filter.
+const maxFilteredBy = 5
 
 type batch struct {
 	file   *opened

@@ -20,10 +20,13 @@ type Mapping struct {
 	// Name identifies the mapping in reports ("hubspot-en").
 	Name string `json:"name"`
 	// Entity is what the file holds: deals (the default), time, the
-	// entries of a time tracker (see TimeTargets), or stage_history, a
-	// CRM's stage history (targets deal_id, date and stage; the stage
-	// labels map to pipeline stages, and to won or lost for closing rows,
-	// which are counted and left out).
+	// entries of a time tracker (see TimeTargets), stage_history, a CRM's
+	// stage history (targets deal_id, date and stage; the stage labels map
+	// to pipeline stages, and to won or lost for closing rows, which are
+	// counted and left out), or any other record kind (clients, contacts,
+	// invoices, concessions, incidents, signals), whose targets are the
+	// columns of cartera's own file of that kind. Spanish file names
+	// (clientes, senales…) are accepted too.
 	Entity string `json:"entity,omitempty"`
 	// Extends names a built-in mapping whose entries this one adds to or
 	// overrides: a renamed stage needs one line, not a whole mapping.
@@ -61,6 +64,14 @@ type Mapping struct {
 	// early prospect without a created date, say); the import report
 	// counts them.
 	SkipEmpty []string `json:"skip_empty,omitempty"`
+	// Values translates the export's words for a target's values into
+	// cartera's: {"kind": {"Meeting": "meeting_held", "Call": "reply"}}
+	// (matched ignoring case, accents and spacing; others pass as written).
+	Values map[string]map[string]string `json:"values,omitempty"`
+	// SkipWhere leaves out the rows whose value of a target is one of the
+	// values given (matched ignoring case, accents and spacing):
+	// {"stage": ["Duplicate", "Test"]}; the import report counts them.
+	SkipWhere map[string][]string `json:"skip_where,omitempty"`
 
 	// file and pos locate the entries of a loaded mapping, for errors.
 	file string
@@ -195,16 +206,57 @@ func TimeTargets() []string {
 	return out
 }
 
-// kind returns what the mapping reads into.
+// kind returns what the mapping reads into, nil for an entity that is
+// not a record kind.
 func (m *Mapping) kind() *mappedKind {
-	switch strings.TrimSpace(m.Entity) {
-	case string(cartera.EntityTime):
+	e, ok := mappedEntity(m.Entity)
+	switch {
+	case !ok:
+		return nil
+	case e == cartera.EntityDeals:
+		return dealKind
+	case e == cartera.EntityTime:
 		return timeKind
-	case string(cartera.EntityStageHistory):
+	case e == cartera.EntityStageHistory:
 		return stageHistoryKind
 	}
-	return dealKind
+	return plainKinds[e]
 }
+
+// mappedEntity reads a mapping's entity: a record kind by its English or
+// Spanish name; deals when empty.
+func mappedEntity(s string) (cartera.Entity, bool) {
+	k := headerKey(s)
+	if k == "" {
+		return cartera.EntityDeals, true
+	}
+	for _, sc := range schemas {
+		if k == string(sc.entity) || k == sc.fileES || k == headerKey(string(sc.entity)) {
+			return sc.entity, true
+		}
+	}
+	return "", false
+}
+
+// plainKinds read the other record kinds with the columns of cartera's
+// own files: a mapping renames headers and gives defaults and filters.
+var plainKinds = func() map[cartera.Entity]*mappedKind {
+	out := map[cartera.Entity]*mappedKind{}
+	for _, sc := range schemas {
+		switch sc.entity {
+		case cartera.EntityDeals, cartera.EntityTime, cartera.EntityStageHistory:
+			continue
+		}
+		k := &mappedKind{schema: sc}
+		for _, c := range sc.cols {
+			if c.required {
+				k.required = append(k.required, c.key)
+			}
+		}
+		out[sc.entity] = k
+	}
+	return out
+}()
 
 // dateOrder says how a slashed date is read.
 type dateOrder byte
@@ -242,6 +294,36 @@ type compiled struct {
 	fraction    bool
 	defaults    map[string]string // target key → value for empty cells
 	skipEmpty   []string          // target keys whose empty value skips the row
+	skipWhere   []skipRule        // values that leave a row out
+	// values maps a target key to the export's words (mapKey'd) for its
+	// values and what they are in cartera.
+	values map[string]map[string]string
+}
+
+// skipRule leaves out the rows whose target holds one of the values
+// (mapKey'd).
+type skipRule struct {
+	target string
+	values map[string]bool
+}
+
+// entityNames lists the record kinds a mapping may read, for errors.
+func entityNames() []string {
+	out := make([]string, len(schemas))
+	for i, sc := range schemas {
+		out[i] = string(sc.entity)
+	}
+	return out
+}
+
+// sortedKeys returns a map's keys in order, for stable reports.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // headerOf strips an entity prefix ("Deal - ") from a header cell and
@@ -310,10 +392,16 @@ func (m *Mapping) problem(key, msg string, kv ...any) Problem {
 func (m *Mapping) compile() []Problem {
 	var probs []Problem
 	kind := m.kind()
-	switch strings.TrimSpace(m.Entity) {
-	case "", string(cartera.EntityDeals), string(cartera.EntityTime), string(cartera.EntityStageHistory):
-	default:
-		probs = append(probs, m.problem("entity", "mapping.bad_entity", "value", m.Entity))
+	if kind == nil {
+		return []Problem{m.problem("entity", "mapping.bad_entity", "value", m.Entity, "entities", entityNames())}
+	}
+	// The messages name the kind of record; deals keep their own words.
+	unknown := func(key, header, value string) Problem {
+		if kind == dealKind {
+			return m.problem(key, "mapping.unknown_target", "header", header, "value", value, "targets", kind.targets())
+		}
+		return m.problem(key, "mapping.unknown_target_of", "header", header, "value", value,
+			"entity", cartera.M("entity."+string(kind.schema.entity)), "targets", kind.targets())
 	}
 	c := &compiled{cols: map[string]int{}, display: map[int]string{}, prefixes: map[string]bool{},
 		stages: map[string]stageRule{}, outcomes: map[string]cartera.Outcome{}, categories: map[string]cartera.ForecastCategory{}}
@@ -334,8 +422,7 @@ func (m *Mapping) compile() []Problem {
 		}
 		j := kind.schema.target(target)
 		if j < 0 {
-			probs = append(probs, m.problem("columns/"+h, "mapping.unknown_target", "header", h, "value", target,
-				"targets", kind.targets()))
+			probs = append(probs, unknown("columns/"+h, h, target))
 			continue
 		}
 		if old, ok := c.cols[k]; ok && old != j {
@@ -355,7 +442,7 @@ func (m *Mapping) compile() []Problem {
 	for t, v := range m.Defaults {
 		j := kind.schema.target(t)
 		if j < 0 {
-			probs = append(probs, m.problem("defaults", "mapping.unknown_target", "header", "defaults", "value", t, "targets", kind.targets()))
+			probs = append(probs, unknown("defaults", "defaults", t))
 			continue
 		}
 		key := kind.schema.cols[j].key
@@ -365,10 +452,37 @@ func (m *Mapping) compile() []Problem {
 	for _, t := range m.SkipEmpty {
 		j := kind.schema.target(t)
 		if j < 0 {
-			probs = append(probs, m.problem("skip_empty", "mapping.unknown_target", "header", "skip_empty", "value", t, "targets", kind.targets()))
+			probs = append(probs, unknown("skip_empty", "skip_empty", t))
 			continue
 		}
 		c.skipEmpty = append(c.skipEmpty, kind.schema.cols[j].key)
+	}
+	for _, t := range sortedKeys(m.Values) {
+		j := kind.schema.target(t)
+		if j < 0 {
+			probs = append(probs, unknown("values/"+t, "values", t))
+			continue
+		}
+		if c.values == nil {
+			c.values = map[string]map[string]string{}
+		}
+		key := kind.schema.cols[j].key
+		c.values[key] = map[string]string{}
+		for from, to := range m.Values[t] {
+			c.values[key][mapKey(from)] = strings.TrimSpace(to)
+		}
+	}
+	for _, t := range sortedKeys(m.SkipWhere) {
+		j := kind.schema.target(t)
+		if j < 0 {
+			probs = append(probs, unknown("skip_where/"+t, "skip_where", t))
+			continue
+		}
+		w := skipRule{target: kind.schema.cols[j].key, values: map[string]bool{}}
+		for _, v := range m.SkipWhere[t] {
+			w.values[mapKey(v)] = true
+		}
+		c.skipWhere = append(c.skipWhere, w)
 	}
 	var missing []string
 	for _, t := range kind.required {
@@ -384,7 +498,12 @@ func (m *Mapping) compile() []Problem {
 		missing = append(missing, strings.Join(kind.oneOf, "/"))
 	}
 	if len(missing) > 0 {
-		probs = append(probs, m.problem("columns", "mapping.missing_targets", "columns", missing))
+		if kind == dealKind {
+			probs = append(probs, m.problem("columns", "mapping.missing_targets", "columns", missing))
+		} else {
+			probs = append(probs, m.problem("columns", "mapping.missing_targets_of", "columns", missing,
+				"entity", cartera.M("entity."+string(kind.schema.entity))))
+		}
 	}
 	for _, label := range ordered(m.Stages, m.stageOrder) {
 		target := strings.TrimSpace(m.Stages[label])

@@ -16,7 +16,7 @@ const maxMappingSize = 1 << 20
 
 // mappingFields are the keys of a mapping file, in documentation order.
 var mappingFields = []string{"name", "entity", "extends", "prefixes", "columns", "stages", "outcomes", "categories",
-	"date_order", "decimal", "probability_scale", "id_prefix", "defaults", "skip_empty"}
+	"date_order", "decimal", "probability_scale", "id_prefix", "defaults", "values", "skip_empty", "skip_where"}
 
 // LoadMapping reads a mapping file (JSON, see docs/import.md). name is what
 // errors call the file. Every problem is reported at its line and column as
@@ -111,6 +111,18 @@ func extend(base, m *Mapping) *Mapping {
 		x.Defaults[k] = v
 	}
 	x.SkipEmpty = append(x.SkipEmpty, m.SkipEmpty...)
+	for k, v := range m.Values {
+		if x.Values == nil {
+			x.Values = map[string]map[string]string{}
+		}
+		x.Values[k] = v
+	}
+	for k, v := range m.SkipWhere {
+		if x.SkipWhere == nil {
+			x.SkipWhere = map[string][]string{}
+		}
+		x.SkipWhere[k] = v
+	}
 	return x
 }
 
@@ -197,6 +209,20 @@ func (p *mappingParser) parse() {
 			ok = p.list(voff, key, &p.m.Prefixes)
 		case "skip_empty":
 			ok = p.list(voff, key, &p.m.SkipEmpty)
+		case "values":
+			p.m.Values = map[string]map[string]string{}
+			ok = p.entries(voff, key, func(k string, off int64, raw json.RawMessage) {
+				var words map[string]string
+				if err := json.Unmarshal(raw, &words); err != nil {
+					p.fail(off, "mapping.not_object_field", "field", key+" → "+k)
+					return
+				}
+				p.m.Values[k] = words
+				p.m.pos[key+"/"+k] = off
+			})
+		case "skip_where":
+			p.m.SkipWhere = map[string][]string{}
+			ok = p.lists(voff, key, p.m.SkipWhere)
 		case "defaults":
 			p.m.Defaults = map[string]string{}
 			ok = p.object(voff, key, p.m.Defaults, nil)
@@ -258,6 +284,47 @@ func (p *mappingParser) list(off int64, field string, dst *[]string) bool {
 // object reads {"text": "text", …}, remembering each entry's position
 // (of its value: the target is what a problem is about) and order.
 func (p *mappingParser) object(off int64, field string, dst map[string]string, order *[]string) bool {
+	return p.entries(off, field, func(k string, voff int64, raw json.RawMessage) {
+		var v string
+		if err := json.Unmarshal(raw, &v); err != nil {
+			p.fail(voff, "mapping.not_text", "field", field+" → "+k)
+			return
+		}
+		if _, dup := dst[k]; dup {
+			p.fail(voff, "mapping.duplicate_entry", "field", field, "value", k)
+			return
+		}
+		dst[k] = v
+		p.m.pos[field+"/"+k] = voff
+		if order != nil {
+			*order = append(*order, k)
+		}
+	})
+}
+
+// lists reads {"text": "text" or ["text", …], …} (skip_where).
+func (p *mappingParser) lists(off int64, field string, dst map[string][]string) bool {
+	return p.entries(off, field, func(k string, voff int64, raw json.RawMessage) {
+		var one string
+		var many []string
+		if err := json.Unmarshal(raw, &one); err == nil {
+			many = []string{one}
+		} else if err := json.Unmarshal(raw, &many); err != nil {
+			p.fail(voff, "mapping.not_list", "field", field+" → "+k)
+			return
+		}
+		if _, dup := dst[k]; dup {
+			p.fail(voff, "mapping.duplicate_entry", "field", field, "value", k)
+			return
+		}
+		dst[k] = many
+		p.m.pos[field+"/"+k] = voff
+	})
+}
+
+// entries reads a JSON object, handing each entry's key, the offset of
+// its value and the value to add.
+func (p *mappingParser) entries(off int64, field string, add func(k string, voff int64, raw json.RawMessage)) bool {
 	t, err := p.dec.Token()
 	if err != nil {
 		p.syntax(err)
@@ -293,20 +360,7 @@ func (p *mappingParser) object(off int64, field string, dst map[string]string, o
 			p.syntax(err)
 			return false
 		}
-		var v string
-		if err := json.Unmarshal(raw, &v); err != nil {
-			p.fail(voff, "mapping.not_text", "field", field+" → "+k)
-			continue
-		}
-		if _, dup := dst[k]; dup {
-			p.fail(voff, "mapping.duplicate_entry", "field", field, "value", k)
-			continue
-		}
-		dst[k] = v
-		p.m.pos[field+"/"+k] = voff
-		if order != nil {
-			*order = append(*order, k)
-		}
+		add(k, voff, raw)
 	}
 	if _, err := p.dec.Token(); err != nil {
 		p.syntax(err)

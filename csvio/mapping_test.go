@@ -165,6 +165,15 @@ func TestBadMappingFiles(t *testing.T) {
 		{"a number where text goes", "{" + good + `, "stages": {"A": 3}}`, "m.json:1:119 mapping.not_text"},
 		{"extends something unknown", `{"extends": "zoho"}`, "m.json:1:13 mapping.unknown_base"},
 		{"the same header twice", `{"columns": {"Ref": "id", "Ref": "title"}}`, "m.json:1:34 mapping.duplicate_entry"},
+		{"an entity that is not a kind of record", `{"entity": "accounts", "columns": {"Ref": "id"}}`, "m.json:1:12 mapping.bad_entity"},
+		{"a clients mapping without a name column", `{"entity": "clientes", "columns": {"Account ID": "id", "Rep": "owner"}}`,
+			"m.json:1:35 mapping.missing_targets_of"},
+		{"a signals target that is not a signal column", `{"entity": "signals", "columns": {"Id": "id", "Deal": "deal_id", "When": "date", "Type": "kind", "Subject": "title"}}`,
+			"m.json:1:109 mapping.unknown_target_of"},
+		{"a filter on no column", "{" + good + `, "stages": {"A": "lead"}, "skip_where": {"pipeline": "Renewals"}}`,
+			"m.json:1:155 mapping.unknown_target"},
+		{"a filter value that is a number", "{" + good + `, "stages": {"A": "lead"}, "skip_where": {"stage": 3}}`,
+			"m.json:1:152 mapping.not_list"},
 		{"text after the end", "{" + good + `, "stages": {"A": "lead"}} {}`, "m.json:1:128 mapping.bad_json"},
 	}
 	for _, tc := range tests {
@@ -321,5 +330,78 @@ func TestMappingDefaultsSkipsAndLastStage(t *testing.T) {
 	}
 	if d := by["4"]; d.Outcome != cartera.OutcomeLost || d.Stage != "" {
 		t.Errorf("stage unknown: %+v", d)
+	}
+}
+
+// Every record kind can be read through a mapping: a CRM's accounts as
+// clients, its activities as signals on the deals of the same export (the
+// id prefix on both), with defaults and rows left out by a filter.
+func TestMappingsForEveryRecordKind(t *testing.T) {
+	t.Parallel()
+	load := func(name, text string) *csvio.Mapping {
+		m, err := csvio.LoadMapping(name, []byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	accounts := load("accounts.json", `{"entity": "clients",
+  "columns": {"Account ID": "id", "Account Name": "name", "Account Owner": "owner", "Customer Since": "since"},
+  "defaults": {"currency": "USD"},
+  "skip_where": {"owner": ["Test User", "Integration"]},
+  "date_order": "mdy"}`)
+	deals := load("deals.json", `{"columns": {"Opp": "id", "Account": "company", "Product": "title", "Team": "owner",
+    "Stage": "stage", "Created": "created", "Amount": "value"},
+  "stages": {"Prospecting": "lead", "Proposal": "proposal"},
+  "skip_where": {"stage": "Prospecting"},
+  "id_prefix": "crm-", "date_order": "mdy"}`)
+	activities := load("activities.json", `{"entity": "senales",
+  "columns": {"Activity": "id", "Opportunity": "deal_id", "Date": "date", "Type": "kind", "Subject": "note"},
+  "values": {"kind": {"Meeting": "meeting_held", "Call": "reply"}},
+  "id_prefix": "crm-", "date_order": "mdy"}`)
+	st := newStore(t)
+	o := opts()
+	o.Mappings = []*csvio.Mapping{accounts, deals, activities}
+	files := []csvio.Source{
+		csvio.BytesSource("accounts.csv", []byte("Account ID,Account Name,Account Owner,Customer Since\n"+
+			"A1,Acme Ltd,Ana,3/15/2024\n"+
+			"A2,Test Account,Test User,3/16/2024\n"+
+			"A3,Beta Inc,Ben,\n")),
+		csvio.BytesSource("deals.csv", []byte("Opp,Account,Product,Team,Stage,Created,Amount\n"+
+			"7,Acme Ltd,Support plan,Enterprise,Proposal,1/10/2026,1200\n"+
+			"8,Beta Inc,Audit,SMB,Prospecting,1/11/2026,300\n")),
+		csvio.BytesSource("activities.csv", []byte("Activity,Opportunity,Date,Type,Subject\n"+
+			"90,7,1/12/2026,MEETING,Kick-off call\n")),
+	}
+	rep, err := csvio.Import(ctx, st, files, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := rep.Files[0]; f.Entity != cartera.EntityClients || f.Mapping != "accounts" || f.Filtered != 1 ||
+		strings.Join(f.FilteredBy, ",") != "owner = Test User" {
+		t.Errorf("accounts: %+v", f)
+	}
+	if f := rep.Files[1]; f.Filtered != 1 || strings.Join(f.FilteredBy, ",") != "stage = Prospecting" {
+		t.Errorf("deals: %+v", f)
+	}
+	d := storetest.Dump(t, st)
+	if len(d.Clients) != 2 || d.Clients[0].ID != "A1" || d.Clients[0].Name != "Acme Ltd" || d.Clients[0].Owner != "Ana" ||
+		d.Clients[0].Since != cartera.DateOf(2024, 3, 15) || d.Clients[0].Currency != "USD" {
+		t.Errorf("clients: %+v", d.Clients)
+	}
+	if len(d.Deals) != 1 || d.Deals[0].ID != "crm-7" || d.Deals[0].ClientID != "A1" || d.Deals[0].Title != "Support plan" ||
+		d.Deals[0].Owner != "Enterprise" {
+		t.Errorf("deals: %+v", d.Deals)
+	}
+	if len(d.Signals) != 1 || d.Signals[0].ID != "crm-90" || d.Signals[0].DealID != "crm-7" ||
+		d.Signals[0].Day != cartera.DateOf(2026, 1, 12) || d.Signals[0].Note != "Kick-off call" ||
+		d.Signals[0].Kind != cartera.SignalMeetingHeld {
+		t.Errorf("signals: %+v", d.Signals)
+	}
+	// The reports say what was left out, in both languages.
+	for _, l := range i18n.Langs {
+		if text := i18n.New(l, nil).T("import.rows_filtered", "n", 1, "conditions", []string{"owner = Test User"}); !strings.Contains(text, "owner = Test User") {
+			t.Errorf("%s: %q", l, text)
+		}
 	}
 }

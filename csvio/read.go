@@ -142,6 +142,13 @@ func (v *validator) readFile(ctx context.Context, f *opened, out chan<- batch) e
 			}
 			continue
 		}
+		if cond := c.filtered(); cond != "" {
+			f.rep.Filtered++
+			if !slices.Contains(f.rep.FilteredBy, cond) && len(f.rep.FilteredBy) < maxFilteredBy {
+				f.rep.FilteredBy = append(f.rep.FilteredBy, cond)
+			}
+			continue
+		}
 		if c.m != nil && s.entity == cartera.EntityTime {
 			// A tracker's entry has no id column: its id is made from it.
 			if x, p, ok := c.trackerTime(); ok {

@@ -157,7 +157,7 @@ func TestStageHistoryThroughAMapping(t *testing.T) {
 func TestStageHistoryMappingNeedsItsColumns(t *testing.T) {
 	t.Parallel()
 	_, err := csvio.LoadMapping("h.json", []byte(`{"entity": "stage_history", "columns": {"Opp": "deal_id", "Etapa": "stage", "Importe": "value"}}`))
-	want := []string{"h.json:1:88 mapping.unknown_target", "h.json:1:40 mapping.missing_targets", "h.json:1:1 mapping.no_stages"}
+	want := []string{"h.json:1:88 mapping.unknown_target_of", "h.json:1:40 mapping.missing_targets_of", "h.json:1:1 mapping.no_stages"}
 	if got := short(err); !slices.Equal(got, want) {
 		t.Errorf("%q", got)
 	}

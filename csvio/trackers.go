@@ -114,7 +114,7 @@ func (t *trackerState) report(files []*opened) []cartera.Unmatched {
 // false when the row has a problem (reported) or no client (listed).
 func (c *checker) trackerTime() (cartera.TimeEntry, cartera.Provenance, bool) {
 	v, t := c.v, c.v.trackers
-	x := cartera.TimeEntry{Day: c.dealDate("date", true), Billable: true, Note: c.text("note", false)}
+	x := cartera.TimeEntry{Day: c.date("date", true), Billable: true, Note: c.text("note", false)}
 	project, client, task := c.text("project", false), c.text("client", false), c.text("task", false)
 	user, start := c.text("user", false), c.text("start_time", false)
 	if x.Note == "" {

@@ -52,7 +52,8 @@ func WriteImport(w io.Writer, rep *csvio.Report, crep *capture.Report, took time
 			rows += int64(s.Items)
 		}
 	}
-	t.printf("%s\n", p.T(key, "files", nfiles, "n", rows, "seconds", took.String()))
+	t.printf("%s\n", p.T(key, "files", p.T("import.n_files", "n", nfiles), "rows", p.T("import.n_rows", "n", rows),
+		"seconds", took.String()))
 	for _, f := range rep.Files {
 		t.printf("  %s\n", p.T("import.file_line", "name", f.Name, "entity", string(f.Entity), "n", f.Rows,
 			"format", strings.ToUpper(f.Format), "encoding", strings.ToUpper(f.Encoding)))
@@ -78,6 +79,9 @@ func WriteImport(w io.Writer, rep *csvio.Report, crep *capture.Report, took time
 		}
 		if f.Skipped > 0 {
 			t.printf("    %s\n", p.T("import.rows_skipped", "n", f.Skipped, "columns", f.SkippedFor))
+		}
+		if f.Filtered > 0 {
+			t.printf("    %s\n", p.T("import.rows_filtered", "n", f.Filtered, "conditions", f.FilteredBy))
 		}
 		for _, cur := range slices.Sorted(maps.Keys(f.OtherCurrencies)) {
 			t.printf("    %s\n", p.T("import.other_currency", "n", f.OtherCurrencies[cur], "currency", string(cur), "mine", string(mine)))

@@ -1,0 +1,50 @@
+package report_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/csvio"
+	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/report"
+)
+
+// The import summary counts files and rows each in its own grammatical
+// number ("1 fichero, 2 filas"), and says what a mapping left out.
+func TestImportSummaryCountsFilesAndRowsApart(t *testing.T) {
+	t.Parallel()
+	one := &csvio.Report{Rows: 2, Files: []csvio.FileReport{{Name: "cuentas.csv", Entity: cartera.EntityClients, Format: "csv",
+		Encoding: "utf-8", Rows: 2, Filtered: 1, FilteredBy: []string{"owner = Test User"}}}}
+	two := &csvio.Report{Rows: 1, DryRun: true, Files: []csvio.FileReport{
+		{Name: "a.csv", Entity: cartera.EntityClients, Format: "csv", Encoding: "utf-8", Rows: 1},
+		{Name: "b.csv", Entity: cartera.EntityInvoices, Format: "csv", Encoding: "utf-8"}}}
+	tests := []struct {
+		lang      i18n.Lang
+		rep       *csvio.Report
+		want, not []string
+	}{
+		{i18n.ES, one, []string{"Importado: 1 fichero, 2 filas en 1s.", "1 fila omitida, como pide el mapeo, por cumplir: owner = Test User"}, []string{"ficheros"}},
+		{i18n.EN, one, []string{"Imported: 1 file, 2 rows in 1s.", "1 row left out, as the mapping asks, for matching: owner = Test User"}, []string{"files"}},
+		{i18n.ES, two, []string{"Comprobado sin escribir nada: 2 ficheros, 1 fila, todo correcto"}, []string{"filas,"}},
+		{i18n.EN, two, []string{"Checked without writing anything: 2 files, 1 row, all valid"}, []string{"rows,"}},
+	}
+	for _, tt := range tests {
+		var b bytes.Buffer
+		if err := report.WriteImport(&b, tt.rep, nil, time.Second, "EUR", i18n.New(tt.lang, nil)); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("%s: no %q in\n%s", tt.lang, w, b.String())
+			}
+		}
+		for _, n := range tt.not {
+			if strings.Contains(b.String(), n) {
+				t.Errorf("%s: %q in\n%s", tt.lang, n, b.String())
+			}
+		}
+	}
+}
