@@ -233,6 +233,9 @@ func FuzzLoadMapping(f *testing.F) {
 	b, _ := os.ReadFile(filepath.Join("..", "testdata", "mappings", "hubspot-etapas-propias.json"))
 	f.Add(b)
 	f.Add([]byte(`{"extends": "salesforce-es", "columns": {"Oportunidad: Propietario": "owner", "Importe": ""}, "date_order": "mdy"}`))
+	f.Add([]byte(`{"entity": "senales", "columns": {"Activity": "id", "Opportunity": "deal_id", "Date": "date", "Type": "kind"},
+ "values": {"kind": {"Meeting": "meeting_held"}, "date": 3}, "skip_where": {"kind": ["Email", 4], "owner": "x"}}`))
+	f.Add([]byte(`{"entity": "accounts", "columns": {"Id": "id"}, "skip_where": {"stage": "Prospecting"}, "values": []}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := csvio.LoadMapping("m.json", data)
 		if err == nil {
