@@ -36,12 +36,27 @@ func change(f *cartera.ClientFacts, x *Assessor, a *Assessment) []cartera.Messag
 				add("change.pay_overdue", "verdict", v, "n", pm.OverdueCount, "amount", pm.OverdueAmount)
 			}
 		}
+		var next cartera.Verdict // what invoices paid within the line lead to
 		if n := onTimeNeeded(f, p); n > 0 {
 			g := *f
 			g.InvoicesDue += n
 			g.Overdue, g.OverdueCount, g.OldestOverdue = 0, 0, 0
 			if v, ok := milder(&g); ok {
+				next = v
 				add("change.pay_next", "verdict", v, "n", n, "days", p.MaxDaysLate)
+			}
+		}
+		if n := onTimeShareNeeded(f, p); n > 0 {
+			// Late at all (past the grace) rather than over the line: the
+			// share of late invoices falls under the warning as invoices
+			// paid on time join them.
+			g := *f
+			g.InvoicesDue += n
+			g.Overdue, g.OverdueCount, g.OldestOverdue = 0, 0, 0
+			// Listed only when it leads further than invoices paid
+			// within the line do: otherwise that is the smaller fact.
+			if v, ok := milder(&g); ok && (next == "" || v.Urgency() > next.Urgency()) {
+				add("change.pay_on_time", "verdict", v, "n", n, "days", p.GraceDays)
 			}
 		}
 		if e.HasRevenue && e.MarginPct < p.MinMargin {
@@ -174,6 +189,17 @@ func onTimeNeeded(f *cartera.ClientFacts, p cartera.Policy) int {
 	}
 	// over × 10000 < high × (due + n)
 	n := int(int64(f.OverLimit)*10000/int64(p.LateShareHigh)) - f.InvoicesDue + 1
+	return max(n, 1)
+}
+
+// onTimeShareNeeded is how many more invoices paid within the grace would
+// bring the share of late ones under LateShareWarn (0 when it already is).
+func onTimeShareNeeded(f *cartera.ClientFacts, p cartera.Policy) int {
+	if f.InvoicesDue == 0 || p.LateShareWarn <= 0 || cartera.Ratio(int64(f.LateInvoices), int64(f.InvoicesDue)) < p.LateShareWarn {
+		return 0
+	}
+	// late × 10000 < warn × (due + n)
+	n := int(int64(f.LateInvoices)*10000/int64(p.LateShareWarn)) - f.InvoicesDue + 1
 	return max(n, 1)
 }
 

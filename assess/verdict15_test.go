@@ -374,6 +374,9 @@ func TestWhatWouldChangeIt(t *testing.T) {
 		{"3 of 4 invoices over the line → 3 more paid within it", facts(late([2]int{90, 40}, [2]int{60, 40}, [2]int{30, 40}), func(f *cartera.ClientFacts) {
 			f.InvoicesDue = 4
 		}), cartera.VerdictRenegotiate, "change.pay_next", cartera.VerdictBoundaries},
+		{"4 of 10 invoices a little late → enough more paid on time", facts(func(f *cartera.ClientFacts) {
+			f.InvoicesDue, f.LateInvoices, f.DaysLateSum, f.WorstDaysLate = 10, 4, 40, 10
+		}), cartera.VerdictBoundaries, "change.pay_on_time", cartera.VerdictKeep},
 		{"a 12,5 % margin → the growth that reaches 20 %", facts(func(f *cartera.ClientFacts) { f.Hours = cartera.HoursOf(300) }),
 			cartera.VerdictRenegotiate, "change.margin", cartera.VerdictKeep},
 		{"two recent moderate scope creeps → time without incidents", facts(func(f *cartera.ClientFacts) {
@@ -403,6 +406,25 @@ func TestWhatWouldChangeIt(t *testing.T) {
 			}
 			t.Errorf("change %s, want %s", keys(a.Change), tt.key)
 		})
+	}
+}
+
+// TestOnTimeShareNeeded: the fewest invoices paid on time that bring the
+// share of late ones under the warning, at and around the line.
+func TestOnTimeShareNeeded(t *testing.T) {
+	t.Parallel()
+	p := cartera.DefaultPolicy() // warning at 30 %
+	for _, tc := range []struct{ late, due, want int }{
+		{4, 10, 4}, // 4/14 = 28.6 %; 4/13 = 30.8 % is not enough
+		{3, 10, 1}, // exactly at the warning: one more takes it under
+		{2, 10, 0}, // already under
+		{0, 0, 0},
+		{12, 12, 29}, // 12/41 = 29.3 %
+	} {
+		f := &cartera.ClientFacts{InvoicesDue: tc.due, LateInvoices: tc.late}
+		if got := onTimeShareNeeded(f, p); got != tc.want {
+			t.Errorf("%d late of %d: %d, want %d", tc.late, tc.due, got, tc.want)
+		}
 	}
 }
 

@@ -155,3 +155,25 @@ func TestStreamedJSONIsOneValidDocument(t *testing.T) {
 		t.Errorf("finding %+v", doc.Portfolio.Finding)
 	}
 }
+
+// Every client of the demo, whatever its verdict, is told what would
+// change it: issue 15 asks it of each verdict.
+func TestEveryDemoVerdictSaysWhatWouldChangeIt(t *testing.T) {
+	t.Parallel()
+	res, err := review.Run(ctx, demoStore(t), review.Options{AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, g := range res.Groups {
+		for _, a := range g.Clients {
+			n++
+			if len(a.Change) == 0 {
+				t.Errorf("%s (%s): nothing would change it; reasons %v", a.Client.Name, a.Verdict, a.Reasons)
+			}
+		}
+	}
+	if n < 40 {
+		t.Fatalf("only %d clients reviewed", n)
+	}
+}
