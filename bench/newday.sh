@@ -1,10 +1,10 @@
 #!/bin/sh
 # Reviews a database as of a day it was not reviewed on before: one day
 # earlier than the previous run, counted in a file under $TMPDIR. DB may be
-# a SQLite path or a PostgreSQL DSN. Used
-# as farm-bench's command A for "the first review of a new day":
+# a SQLite path or a PostgreSQL DSN. Used as command A for "the first
+# review of a new day", paired with the raw SQL by bench/pairs.sh:
 #
-#   farm-bench -n 5 --vs "sh -c 'sqlite3 DB < bench/baseline_review.sql'" -- bench/newday.sh CARTERA DB
+#   bench/pairs.sh 9 'bench/newday.sh CARTERA DB' 'sqlite3 DB < bench/baseline_review.sql'
 set -eu
 cartera=$1 db=$2
 counter="${TMPDIR:-/tmp}/cartera-newday-$(printf %s "$db" | cksum | cut -d' ' -f1)"
