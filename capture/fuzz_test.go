@@ -67,10 +67,17 @@ func FuzzFindPhrase(f *testing.F) {
 	}
 	long := strings.Repeat("añadido", 10) + " gratis" // a first word of 70 bytes
 	f.Add("x " + strings.ToUpper(long) + " y")
+	// Across the pieces findPhrase folds at a time: a phrase, a word, a
+	// two-byte rune cut by the piece's end, and a shorter phrase that a
+	// longer one with the same first word follows in the list.
+	f.Add(strings.Repeat("a ", phraseChunk/2-1) + "ya que estás")
+	f.Add(strings.Repeat("x", phraseChunk-1) + "á ya que ESTÁS")
+	f.Add(strings.Repeat("b ", phraseChunk/2-2) + "sin coste adicional")
+	f.Add(strings.Repeat("c ", phraseChunk) + "while you are")
 	idx := newPhraseIndex(append([]string{long}, DefaultScopePhrases...))
 	var sc phraseScratch
 	f.Fuzz(func(t *testing.T, text string) {
-		want, wantOK := "", false
+		want, wantExcerpt, wantOK := "", "", false
 		words := strings.FieldsFunc(cartera.Fold(text), func(r rune) bool {
 			return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '\'' || r >= 0x80 && unicode.IsLetter(r))
 		})
@@ -78,14 +85,14 @@ func FuzzFindPhrase(f *testing.F) {
 		for i, w := range words {
 			for _, p := range idx.words[w] {
 				if i+len(p) <= len(words) && strings.Join(words[i:i+len(p)], " ") == strings.Join(p, " ") {
-					want, wantOK = strings.Join(p, " "), true
+					want, wantExcerpt, wantOK = strings.Join(p, " "), excerpt(text, i, len(p)), true
 					break search
 				}
 			}
 		}
-		got, _, ok := findPhrase(text, idx, &sc)
-		if got != want || ok != wantOK {
-			t.Fatalf("findPhrase(%q) = %q %v, want %q %v", text, got, ok, want, wantOK)
+		got, gotExcerpt, ok := findPhrase(text, idx, &sc)
+		if got != want || gotExcerpt != wantExcerpt || ok != wantOK {
+			t.Fatalf("findPhrase(%q) = %q %q %v, want %q %q %v", text, got, gotExcerpt, ok, want, wantExcerpt, wantOK)
 		}
 	})
 }

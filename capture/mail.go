@@ -396,57 +396,83 @@ func (r *run) candidates(ev *mailEvent, p cartera.Provenance) {
 
 // findPhrase finds the first scope phrase in a text, comparing folded
 // words, and returns it with up to 80 characters around it. The text is
-// folded once into the scratch buffer and walked word by word without
-// making a string of each; only a match pays for the excerpt.
+// folded a piece at a time into the scratch buffer and walked word by
+// word without making a string of each; a word is tried as the start of
+// a phrase as soon as the words a phrase could need after it are read,
+// so the search stops at the first match without folding the rest. Only
+// a match pays for the excerpt.
 func findPhrase(text string, first phraseIndex, sc *phraseScratch) (string, string, bool) {
-	f := cartera.AppendFold(sc.folded[:0], text)
-	words := sc.words[:0]
-	start := -1
-	for i := 0; i < len(f); {
-		c, size := rune(f[i]), 1
-		var in bool
-		if c < utf8.RuneSelf {
-			in = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '\''
-		} else {
-			c, size = utf8.DecodeRune(f[i:])
-			in = unicode.IsLetter(c)
+	f, words := sc.folded[:0], sc.words[:0]
+	defer func() { sc.folded, sc.words = f[:0], words[:0] }()
+	start, at, next := -1, 0, 0 // a word begun in f, the next byte of f to split, the next word to try
+	for pos := 0; ; {
+		// Fold the next piece, ending on a rune's first byte: folding
+		// is rune by rune, so the pieces fold as the whole text would.
+		end := min(pos+phraseChunk, len(text))
+		for end < len(text) && !utf8.RuneStart(text[end]) {
+			end++
 		}
-		switch {
-		case in && start < 0:
-			start = i
-		case !in && start >= 0:
-			words = append(words, [2]int{start, i})
-			start = -1
-		}
-		i += size
-	}
-	if start >= 0 {
-		words = append(words, [2]int{start, len(f)})
-	}
-	sc.folded, sc.words = f, words
-	word := func(k int) []byte { return f[words[k][0]:words[k][1]] }
-	for i, w := range words {
-		if first.starts[f[w[0]]]&(1<<min(w[1]-w[0], 63)) == 0 {
-			continue // no phrase starts with a word of this first byte and length
-		}
-		for _, p := range first.words[string(word(i))] {
-			if i+len(p) > len(words) {
-				continue
+		f = cartera.AppendFold(f, text[pos:end])
+		pos = end
+		for at < len(f) {
+			c, size := rune(f[at]), 1
+			var in bool
+			if c < utf8.RuneSelf {
+				in = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '\''
+			} else {
+				c, size = utf8.DecodeRune(f[at:])
+				in = unicode.IsLetter(c)
 			}
-			ok := true
-			for k := 1; k < len(p); k++ {
-				if string(word(i+k)) != p[k] {
-					ok = false
-					break
-				}
+			switch {
+			case in && start < 0:
+				start = at
+			case !in && start >= 0:
+				words = append(words, [2]int{start, at})
+				start = -1
 			}
-			if ok {
-				phrase := strings.Join(p, " ")
-				return phrase, excerpt(text, i, len(p)), true
+			at += size
+		}
+		done := pos == len(text)
+		if done && start >= 0 {
+			words = append(words, [2]int{start, len(f)})
+		}
+		for ; next < len(words) && (done || next+first.longest <= len(words)); next++ {
+			if p := first.match(f, words, next); p != nil {
+				return strings.Join(p, " "), excerpt(text, next, len(p)), true
 			}
 		}
+		if done {
+			return "", "", false
+		}
 	}
-	return "", "", false
+}
+
+// phraseChunk is how many bytes of text findPhrase folds at a time.
+const phraseChunk = 512
+
+// match returns the first phrase that starts at word i of the folded
+// text f, or nil.
+func (first *phraseIndex) match(f []byte, words [][2]int, i int) []string {
+	w := words[i]
+	if first.starts[f[w[0]]]&(1<<min(w[1]-w[0], 63)) == 0 {
+		return nil // no phrase starts with a word of this first byte and length
+	}
+	for _, p := range first.words[string(f[w[0]:w[1]])] {
+		if i+len(p) > len(words) {
+			continue
+		}
+		ok := true
+		for k := 1; k < len(p); k++ {
+			if string(f[words[i+k][0]:words[i+k][1]]) != p[k] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return p
+		}
+	}
+	return nil
 }
 
 // phraseScratch is the buffers findPhrase reuses from one message to the
@@ -463,6 +489,8 @@ type phraseScratch struct {
 type phraseIndex struct {
 	words  map[string][][]string
 	starts [256]uint64
+	// longest is the most words a phrase has.
+	longest int
 }
 
 func newPhraseIndex(phrases []string) phraseIndex {
@@ -472,6 +500,7 @@ func newPhraseIndex(phrases []string) phraseIndex {
 		if len(w) > 0 {
 			first.words[w[0]] = append(first.words[w[0]], w)
 			first.starts[w[0][0]] |= 1 << min(len(w[0]), 63)
+			first.longest = max(first.longest, len(w))
 		}
 	}
 	return first
