@@ -74,6 +74,10 @@ func FuzzFindPhrase(f *testing.F) {
 	f.Add(strings.Repeat("x", phraseChunk-1) + "á ya que ESTÁS")
 	f.Add(strings.Repeat("b ", phraseChunk/2-2) + "sin coste adicional")
 	f.Add(strings.Repeat("c ", phraseChunk) + "while you are")
+	// Words before and after the phrase, more than the excerpt shows.
+	f.Add("uno dos tres cuatro cinco seis siete ocho nueve diez, ya que estás: once doce trece catorce quince dieciséis diecisiete dieciocho diecinueve veinte")
+	f.Add("uno dos tres cuatro cinco seis siete ocho nueve diez ya que estás 1 2 3 4 5 6 7 8")
+	f.Add("uno dos tres cuatro cinco seis siete ocho nueve diez ya que estás 1 2 3 4 5 6 7 8 9")
 	idx := newPhraseIndex(append([]string{long}, DefaultScopePhrases...))
 	var sc phraseScratch
 	f.Fuzz(func(t *testing.T, text string) {
@@ -85,7 +89,7 @@ func FuzzFindPhrase(f *testing.F) {
 		for i, w := range words {
 			for _, p := range idx.words[w] {
 				if i+len(p) <= len(words) && strings.Join(words[i:i+len(p)], " ") == strings.Join(p, " ") {
-					want, wantExcerpt, wantOK = strings.Join(p, " "), excerpt(text, i, len(p)), true
+					want, wantExcerpt, wantOK = strings.Join(p, " "), wholeExcerpt(text, i, len(p)), true
 					break search
 				}
 			}
@@ -95,6 +99,39 @@ func FuzzFindPhrase(f *testing.F) {
 			t.Fatalf("findPhrase(%q) = %q %q %v, want %q %q %v", text, got, gotExcerpt, ok, want, wantExcerpt, wantOK)
 		}
 	})
+}
+
+// wholeExcerpt is excerpt as it was before it stopped walking the text
+// after the words it needs: the words of the whole text, and those
+// around the phrase.
+func wholeExcerpt(text string, i, n int) string {
+	var spans [][2]int
+	start := -1
+	for j, r := range text {
+		isWord := unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\''
+		switch {
+		case isWord && start < 0:
+			start = j
+		case !isWord && start >= 0:
+			spans = append(spans, [2]int{start, j})
+			start = -1
+		}
+	}
+	if start >= 0 {
+		spans = append(spans, [2]int{start, len(text)})
+	}
+	if i+n > len(spans) {
+		return ""
+	}
+	lo, hi := spans[max(0, i-8)][0], spans[min(len(spans)-1, i+n-1+8)][1]
+	ex := strings.Join(strings.Fields(text[lo:hi]), " ")
+	if i-8 > 0 {
+		ex = "…" + ex
+	}
+	if i+n-1+8 < len(spans)-1 {
+		ex += "…"
+	}
+	return truncate(ex, 300)
 }
 
 // FuzzParseMailDate: whatever the hand-written reader accepts, net/mail

@@ -516,7 +516,10 @@ func foldedWords(s string) []string {
 
 // excerpt returns the words around words [i, i+n) of text, as written.
 func excerpt(text string, i, n int) string {
-	var spans [][2]int // each word's byte span in text
+	// The spans of the words up to 8 after the phrase, and of one more
+	// when there is one (then the excerpt ends in "…"): the rest of the
+	// text is not walked.
+	spans := make([][2]int, 0, i+n+9) // each word's byte span in text
 	start := -1
 	for j, r := range text {
 		isWord := unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\''
@@ -526,6 +529,10 @@ func excerpt(text string, i, n int) string {
 		case !isWord && start >= 0:
 			spans = append(spans, [2]int{start, j})
 			start = -1
+		}
+		if len(spans) == i+n+9 {
+			start = -1
+			break
 		}
 	}
 	if start >= 0 {
