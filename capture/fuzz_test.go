@@ -70,10 +70,10 @@ func FuzzFindPhrase(f *testing.F) {
 	// Across the pieces findPhrase folds at a time: a phrase, a word, a
 	// two-byte rune cut by the piece's end, and a shorter phrase that a
 	// longer one with the same first word follows in the list.
-	f.Add(strings.Repeat("a ", phraseChunk/2-1) + "ya que estás")
-	f.Add(strings.Repeat("x", phraseChunk-1) + "á ya que ESTÁS")
-	f.Add(strings.Repeat("b ", phraseChunk/2-2) + "sin coste adicional")
-	f.Add(strings.Repeat("c ", phraseChunk) + "while you are")
+	f.Add(strings.Repeat("a ", 512/2-1) + "ya que estás")
+	f.Add(strings.Repeat("x", 512-1) + "á ya que ESTÁS")
+	f.Add(strings.Repeat("b ", 512/2-2) + "sin coste adicional")
+	f.Add(strings.Repeat("c ", 512) + "while you are")
 	// Words before and after the phrase, more than the excerpt shows.
 	f.Add("uno dos tres cuatro cinco seis siete ocho nueve diez, ya que estás: once doce trece catorce quince dieciséis diecisiete dieciocho diecinueve veinte")
 	f.Add("uno dos tres cuatro cinco seis siete ocho nueve diez ya que estás 1 2 3 4 5 6 7 8")
