@@ -114,3 +114,34 @@ func BenchmarkIndexFrom(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFindPhrase searches 4 KB of a client's text, as bench/mboxgen
+// writes it, for the default scope phrases: one with none of them, and
+// one with a phrase in its first line.
+func BenchmarkFindPhrase(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	words := strings.Fields("hola buenos días te escribo para confirmar la reunión del jueves quedamos en revisar el presupuesto " +
+		"y los cambios de la web gracias por todo un saludo adjunto el documento con las correcciones que comentamos " +
+		"ya que podrías también una sección nueva el lunes sin falta mañana a primera hora perfecto")
+	var t strings.Builder
+	for t.Len() < 4<<10 {
+		t.WriteString(words[rng.IntN(len(words))])
+		t.WriteString(" ")
+		if rng.IntN(10) == 0 {
+			t.WriteString("\n")
+		}
+	}
+	idx := newPhraseIndex(DefaultScopePhrases)
+	for _, bc := range []struct{ name, text string }{
+		{"none", t.String()},
+		{"first-line", "Hola, ya que estás: " + t.String()},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var sc phraseScratch
+			b.SetBytes(int64(len(bc.text)))
+			for b.Loop() {
+				findPhrase(bc.text, idx, &sc)
+			}
+		})
+	}
+}

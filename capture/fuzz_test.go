@@ -67,10 +67,21 @@ func FuzzFindPhrase(f *testing.F) {
 	}
 	long := strings.Repeat("añadido", 10) + " gratis" // a first word of 70 bytes
 	f.Add("x " + strings.ToUpper(long) + " y")
+	// Across the pieces findPhrase folds at a time: a phrase, a word, a
+	// two-byte rune cut by the piece's end, and a shorter phrase that a
+	// longer one with the same first word follows in the list.
+	f.Add(strings.Repeat("a ", 512/2-1) + "ya que estás")
+	f.Add(strings.Repeat("x", 512-1) + "á ya que ESTÁS")
+	f.Add(strings.Repeat("b ", 512/2-2) + "sin coste adicional")
+	f.Add(strings.Repeat("c ", 512) + "while you are")
+	// Words before and after the phrase, more than the excerpt shows.
+	f.Add("uno dos tres cuatro cinco seis siete ocho nueve diez, ya que estás: once doce trece catorce quince dieciséis diecisiete dieciocho diecinueve veinte")
+	f.Add("uno dos tres cuatro cinco seis siete ocho nueve diez ya que estás 1 2 3 4 5 6 7 8")
+	f.Add("uno dos tres cuatro cinco seis siete ocho nueve diez ya que estás 1 2 3 4 5 6 7 8 9")
 	idx := newPhraseIndex(append([]string{long}, DefaultScopePhrases...))
 	var sc phraseScratch
 	f.Fuzz(func(t *testing.T, text string) {
-		want, wantOK := "", false
+		want, wantExcerpt, wantOK := "", "", false
 		words := strings.FieldsFunc(cartera.Fold(text), func(r rune) bool {
 			return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '\'' || r >= 0x80 && unicode.IsLetter(r))
 		})
@@ -78,16 +89,49 @@ func FuzzFindPhrase(f *testing.F) {
 		for i, w := range words {
 			for _, p := range idx.words[w] {
 				if i+len(p) <= len(words) && strings.Join(words[i:i+len(p)], " ") == strings.Join(p, " ") {
-					want, wantOK = strings.Join(p, " "), true
+					want, wantExcerpt, wantOK = strings.Join(p, " "), wholeExcerpt(text, i, len(p)), true
 					break search
 				}
 			}
 		}
-		got, _, ok := findPhrase(text, idx, &sc)
-		if got != want || ok != wantOK {
-			t.Fatalf("findPhrase(%q) = %q %v, want %q %v", text, got, ok, want, wantOK)
+		got, gotExcerpt, ok := findPhrase(text, idx, &sc)
+		if got != want || gotExcerpt != wantExcerpt || ok != wantOK {
+			t.Fatalf("findPhrase(%q) = %q %q %v, want %q %q %v", text, got, gotExcerpt, ok, want, wantExcerpt, wantOK)
 		}
 	})
+}
+
+// wholeExcerpt is excerpt as it was before it stopped walking the text
+// after the words it needs: the words of the whole text, and those
+// around the phrase.
+func wholeExcerpt(text string, i, n int) string {
+	var spans [][2]int
+	start := -1
+	for j, r := range text {
+		isWord := unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\''
+		switch {
+		case isWord && start < 0:
+			start = j
+		case !isWord && start >= 0:
+			spans = append(spans, [2]int{start, j})
+			start = -1
+		}
+	}
+	if start >= 0 {
+		spans = append(spans, [2]int{start, len(text)})
+	}
+	if i+n > len(spans) {
+		return ""
+	}
+	lo, hi := spans[max(0, i-8)][0], spans[min(len(spans)-1, i+n-1+8)][1]
+	ex := strings.Join(strings.Fields(text[lo:hi]), " ")
+	if i-8 > 0 {
+		ex = "…" + ex
+	}
+	if i+n-1+8 < len(spans)-1 {
+		ex += "…"
+	}
+	return truncate(ex, 300)
 }
 
 // FuzzParseMailDate: whatever the hand-written reader accepts, net/mail

@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -396,57 +397,127 @@ func (r *run) candidates(ev *mailEvent, p cartera.Provenance) {
 
 // findPhrase finds the first scope phrase in a text, comparing folded
 // words, and returns it with up to 80 characters around it. The text is
-// folded once into the scratch buffer and walked word by word without
-// making a string of each; only a match pays for the excerpt.
+// folded and split into words in one pass, an ASCII byte at a time, into
+// the scratch buffer, without making a string of each word; a word is
+// tried as the start of a phrase as soon as the words a phrase could need
+// after it are read, so the search stops at the first match. Only a match
+// pays for the excerpt.
 func findPhrase(text string, first phraseIndex, sc *phraseScratch) (string, string, bool) {
-	f := cartera.AppendFold(sc.folded[:0], text)
-	words := sc.words[:0]
-	start := -1
-	for i := 0; i < len(f); {
-		c, size := rune(f[i]), 1
-		var in bool
-		if c < utf8.RuneSelf {
-			in = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '\''
-		} else {
-			c, size = utf8.DecodeRune(f[i:])
-			in = unicode.IsLetter(c)
-		}
-		switch {
-		case in && start < 0:
-			start = i
-		case !in && start >= 0:
-			words = append(words, [2]int{start, i})
+	f, words := sc.folded[:0], sc.words[:0]
+	defer func() { sc.folded, sc.words = f[:0], words[:0] }()
+	start, next := -1, 0 // a word begun in f, the next word to try
+	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf {
+			i++
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '\'' {
+				if start < 0 {
+					start = len(f)
+				}
+				f = append(f, c)
+				continue
+			}
+			if start < 0 {
+				continue // only words are kept in f
+			}
+			words = append(words, [2]int{start, len(f)})
 			start = -1
+		} else {
+			// Folding is rune by rune: one rune folds as it would in
+			// the whole text, into letters or not.
+			r, size := utf8.DecodeRuneInString(text[i:])
+			at := len(f)
+			if r < latinEnd {
+				f = append(f, latinFolds()[r]...)
+			} else {
+				f = cartera.AppendFold(f, text[i:i+size])
+			}
+			i += size
+			n := len(words)
+			for at < len(f) {
+				c, size := rune(f[at]), 1
+				var in bool
+				if c < utf8.RuneSelf {
+					in = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '\''
+				} else {
+					c, size = utf8.DecodeRune(f[at:])
+					in = unicode.IsLetter(c)
+				}
+				switch {
+				case in && start < 0:
+					start = at
+				case !in && start >= 0:
+					words = append(words, [2]int{start, at})
+					start = -1
+				}
+				at += size
+			}
+			if len(words) == n {
+				continue
+			}
 		}
-		i += size
+		for ; next+first.longest <= len(words); next++ {
+			if p := first.match(f, words, next); p != nil {
+				return strings.Join(p, " "), excerpt(text, next, len(p)), true
+			}
+		}
 	}
 	if start >= 0 {
 		words = append(words, [2]int{start, len(f)})
 	}
-	sc.folded, sc.words = f, words
-	word := func(k int) []byte { return f[words[k][0]:words[k][1]] }
-	for i, w := range words {
-		if first.starts[f[w[0]]]&(1<<min(w[1]-w[0], 63)) == 0 {
-			continue // no phrase starts with a word of this first byte and length
+	for ; next < len(words); next++ {
+		if p := first.match(f, words, next); p != nil {
+			return strings.Join(p, " "), excerpt(text, next, len(p)), true
 		}
-		for _, p := range first.words[string(word(i))] {
+	}
+	return "", "", false
+}
+
+// latinEnd ends the Latin letters, as folded in advance by latinFolds.
+const latinEnd = 0x250
+
+// latinFolds is cartera.AppendFold of each rune below latinEnd, made the
+// first time a phrase is searched for.
+var latinFolds = sync.OnceValue(func() *[latinEnd]string {
+	var t [latinEnd]string
+	for r := range rune(latinEnd) {
+		t[r] = string(cartera.AppendFold(nil, string(r)))
+	}
+	return &t
+})
+
+// match returns the first phrase that starts at word i of the folded
+// text f, or nil.
+func (first *phraseIndex) match(f []byte, words [][2]int, i int) []string {
+	w := words[i]
+	if first.starts[f[w[0]]]&(1<<min(w[1]-w[0], 63)) == 0 {
+		return nil // no phrase starts with a word of this first byte and length
+	}
+	word := f[w[0]:w[1]]
+	for _, s := range first.byFirst[word[0]] {
+		if s.word != string(word) {
+			continue
+		}
+		for _, p := range s.phrases {
 			if i+len(p) > len(words) {
 				continue
 			}
 			ok := true
 			for k := 1; k < len(p); k++ {
-				if string(word(i+k)) != p[k] {
+				if string(f[words[i+k][0]:words[i+k][1]]) != p[k] {
 					ok = false
 					break
 				}
 			}
 			if ok {
-				phrase := strings.Join(p, " ")
-				return phrase, excerpt(text, i, len(p)), true
+				return p
 			}
 		}
+		return nil
 	}
-	return "", "", false
+	return nil
 }
 
 // phraseScratch is the buffers findPhrase reuses from one message to the
@@ -463,15 +534,35 @@ type phraseScratch struct {
 type phraseIndex struct {
 	words  map[string][][]string
 	starts [256]uint64
+	// byFirst holds the same phrases by the first byte of their first
+	// word (256 lists), searched without hashing the word.
+	byFirst [][]phraseStart
+	// longest is the most words a phrase has.
+	longest int
+}
+
+// phraseStart is the phrases that start with one word, in their order.
+type phraseStart struct {
+	word    string
+	phrases [][]string
 }
 
 func newPhraseIndex(phrases []string) phraseIndex {
-	first := phraseIndex{words: map[string][][]string{}}
+	first := phraseIndex{words: map[string][][]string{}, byFirst: make([][]phraseStart, 256)}
 	for _, p := range phrases {
 		w := foldedWords(cartera.Fold(p))
 		if len(w) > 0 {
+			if _, ok := first.words[w[0]]; !ok {
+				first.byFirst[w[0][0]] = append(first.byFirst[w[0][0]], phraseStart{word: w[0]})
+			}
 			first.words[w[0]] = append(first.words[w[0]], w)
 			first.starts[w[0][0]] |= 1 << min(len(w[0]), 63)
+			first.longest = max(first.longest, len(w))
+		}
+	}
+	for _, starts := range first.byFirst {
+		for k := range starts {
+			starts[k].phrases = first.words[starts[k].word]
 		}
 	}
 	return first
@@ -487,7 +578,10 @@ func foldedWords(s string) []string {
 
 // excerpt returns the words around words [i, i+n) of text, as written.
 func excerpt(text string, i, n int) string {
-	var spans [][2]int // each word's byte span in text
+	// The spans of the words up to 8 after the phrase, and of one more
+	// when there is one (then the excerpt ends in "…"): the rest of the
+	// text is not walked.
+	spans := make([][2]int, 0, i+n+9) // each word's byte span in text
 	start := -1
 	for j, r := range text {
 		isWord := unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\''
@@ -497,6 +591,10 @@ func excerpt(text string, i, n int) string {
 		case !isWord && start >= 0:
 			spans = append(spans, [2]int{start, j})
 			start = -1
+		}
+		if len(spans) == i+n+9 {
+			start = -1
+			break
 		}
 	}
 	if start >= 0 {

@@ -81,8 +81,10 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	}
 	var srcs []csvio.Source
 	var caps []capture.Source
+	mail := false
 	for _, f := range files {
 		if kind := capture.DetectFile(f); kind != "" {
+			mail = mail || kind == capture.KindMail
 			if fi, err := os.Stat(f); err == nil && fi.IsDir() {
 				caps = append(caps, capture.MaildirSource(f))
 			} else {
@@ -94,6 +96,9 @@ func runImport(ctx context.Context, a *app, args []string) error {
 			return &usageError{p.T("import.cannot_open_file", "path", f)}
 		}
 		srcs = append(srcs, csvio.FileSource(f))
+	}
+	if mail {
+		defer relaxGC(a, mailImportGCPercent)()
 	}
 	st, done, err := a.openStore(ctx, c, 0)
 	if err != nil {

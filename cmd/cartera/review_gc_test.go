@@ -5,23 +5,27 @@ import (
 	"testing"
 )
 
-// A review of the whole portfolio relaxes the garbage collector, unless
-// the user set GOGC.
-func TestReviewRelaxesTheCollectorUnlessGOGCIsSet(t *testing.T) {
+// A review of the whole portfolio, or an import of mail, relaxes the
+// garbage collector unless the user set GOGC, and puts it back after.
+func TestRelaxGCUnlessGOGCIsSet(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	for _, tt := range []struct {
 		gogc string
 		want int
 	}{{"", reviewGCPercent}, {"77", 77}} {
 		debug.SetGCPercent(77)
-		relaxGC(&app{getenv: func(k string) string {
+		restore := relaxGC(&app{getenv: func(k string) string {
 			if k == "GOGC" {
 				return tt.gogc
 			}
 			return ""
-		}})
-		if got := debug.SetGCPercent(77); got != tt.want {
-			t.Errorf("GOGC=%q: the review set %d, want %d", tt.gogc, got, tt.want)
+		}}, reviewGCPercent)
+		if got := debug.SetGCPercent(tt.want); got != tt.want {
+			t.Errorf("GOGC=%q: relaxGC set %d, want %d", tt.gogc, got, tt.want)
+		}
+		restore()
+		if got := debug.SetGCPercent(77); got != 77 {
+			t.Errorf("GOGC=%q: after restore the target is %d, want 77", tt.gogc, got)
 		}
 	}
 }
