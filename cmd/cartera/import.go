@@ -18,6 +18,7 @@ import (
 	"github.com/cartera/cartera/i18n"
 	"github.com/cartera/cartera/report"
 	"github.com/cartera/cartera/review"
+	"github.com/cartera/cartera/sqlite"
 )
 
 func runImport(ctx context.Context, a *app, args []string) error {
@@ -100,7 +101,9 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	if mail {
 		defer relaxGC(a, mailImportGCPercent)()
 	}
-	st, done, err := a.openStore(ctx, c, 0)
+	// An import writes b-trees whose pages it visits again and again: it
+	// keeps the server's page cache.
+	st, done, err := a.openStoreFor(ctx, c, 0, sqlite.DefaultCacheKiB)
 	if err != nil {
 		return err
 	}

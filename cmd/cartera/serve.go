@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cartera/cartera"
+	"github.com/cartera/cartera/sqlite"
 	"github.com/cartera/cartera/web"
 )
 
@@ -64,7 +65,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 			*addr = net.JoinHostPort("127.0.0.1", port)
 		}
 	}
-	st, done, err := a.openStore(ctx, c, cartera.DateFromTime(a.nowIn(cartera.DefaultPolicy())))
+	st, done, err := a.openStoreFor(ctx, c, cartera.DateFromTime(a.nowIn(cartera.DefaultPolicy())), sqlite.DefaultCacheKiB)
 	if err != nil {
 		return err
 	}

@@ -17,8 +17,17 @@ import (
 // PostgreSQL database when --db or CARTERA_DB is a postgres:// or
 // postgresql:// DSN — or with --demo a throwaway one filled with the demo
 // portfolio anchored on asOf. Features only one backend has (SQLite's
-// backups) are reached by type assertion on the result.
+// backups) are reached by type assertion on the result. The store is
+// opened for one command: SQLite gets a small page cache (see
+// openStoreFor).
 func (a *app) openStore(ctx context.Context, c common, asOf cartera.Date) (cartera.Store, func(), error) {
+	return a.openStoreFor(ctx, c, asOf, sqlite.BriefCacheKiB)
+}
+
+// openStoreFor is openStore with the page cache of each SQLite connection
+// in KiB: sqlite.BriefCacheKiB for a command that exits when done,
+// sqlite.DefaultCacheKiB for serve, which keeps the hot pages for days.
+func (a *app) openStoreFor(ctx context.Context, c common, asOf cartera.Date, cacheKiB int) (cartera.Store, func(), error) {
 	if c.demo {
 		return openDemo(ctx, asOf, a.now)
 	}
@@ -26,11 +35,12 @@ func (a *app) openStore(ctx context.Context, c common, asOf cartera.Date) (carte
 	if err != nil {
 		return nil, nil, err
 	}
-	return openPath(ctx, path, a.now)
+	return openPath(ctx, path, a.now, cacheKiB)
 }
 
-// openPath opens a SQLite file or a PostgreSQL DSN.
-func openPath(ctx context.Context, path string, now cartera.Clock) (cartera.Store, func(), error) {
+// openPath opens a SQLite file, with a page cache of cacheKiB per
+// connection, or a PostgreSQL DSN.
+func openPath(ctx context.Context, path string, now cartera.Clock, cacheKiB int) (cartera.Store, func(), error) {
 	if postgres.IsDSN(path) {
 		db, err := postgres.Open(ctx, path, now)
 		if err != nil {
@@ -38,7 +48,7 @@ func openPath(ctx context.Context, path string, now cartera.Clock) (cartera.Stor
 		}
 		return db, func() { db.Close() }, nil
 	}
-	db, err := sqlite.Open(ctx, path, now)
+	db, err := sqlite.OpenWith(ctx, path, now, sqlite.Options{CacheKiB: cacheKiB})
 	if err != nil {
 		return nil, nil, err
 	}
