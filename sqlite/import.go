@@ -71,6 +71,14 @@ type importTx struct {
 	// deals holds the deals written or given signals: their evidence
 	// summaries are recomputed at commit.
 	deals keyset.Set
+	// lastDeal is the deal touched last and its number in deals: signals
+	// come deal by deal, so most signals touch the deal the one before
+	// did, and its id need not be hashed again.
+	lastDeal  string
+	lastDealN int
+	// dealNums holds, for the signals being written, their deals'
+	// numbers in deals.
+	dealNums []int
 	// signalsBefore is whether signals were stored before this import
 	// (nil until the first PutSignals asks): only then can an imported
 	// signal move away from a deal whose evidence must be redone.
@@ -256,10 +264,12 @@ func (t *importTx) PutDeals(ctx context.Context, rows []cartera.Deal, pos []int6
 
 func (t *importTx) PutSignals(ctx context.Context, rows []cartera.Signal, pos []int64) ([]cartera.Duplicate, error) {
 	ids := make([]string, len(rows))
+	nums := t.dealNums[:0]
 	for i := range rows {
 		ids[i] = rows[i].ID
-		t.touchDeal(rows[i].DealID)
+		nums = append(nums, t.touchDeal(rows[i].DealID))
 	}
+	t.dealNums = nums
 	if err := t.touchPreviousDeals(ctx, ids); err != nil {
 		return nil, err
 	}
@@ -267,7 +277,7 @@ func (t *importTx) PutSignals(ctx context.Context, rows []cartera.Signal, pos []
 	if err != nil || *t.signalsBefore {
 		return dups, err
 	}
-	return dups, t.run.add(ctx, t, rows)
+	return dups, t.run.add(ctx, t, rows, nums)
 }
 
 // PutStageHistory adds stage moves; one already recorded is kept.
@@ -341,13 +351,13 @@ const (
 	runApart         // signals not together: the commit recomputes it
 )
 
-func (r *evidenceRun) add(ctx context.Context, t *importTx, rows []cartera.Signal) error {
+// add sums signals; nums are their deals' numbers in importTx.deals.
+func (r *evidenceRun) add(ctx context.Context, t *importTx, rows []cartera.Signal, nums []int) error {
 	if r.state == nil {
 		r.w.tx, r.cur = t.tx, -1
 	}
 	for i := range rows {
-		s := &rows[i]
-		n, _ := t.deals.Find(s.DealID)
+		s, n := &rows[i], nums[i]
 		for len(r.state) <= n {
 			r.state = append(r.state, runNone)
 		}
@@ -439,8 +449,15 @@ func (t *importTx) touchPreviousDeals(ctx context.Context, ids []string) error {
 	return nil
 }
 
-// touchDeal records a deal whose evidence must be recomputed.
-func (t *importTx) touchDeal(id string) { t.deals.Add(id) }
+// touchDeal records a deal whose evidence must be recomputed and returns
+// its number in deals.
+func (t *importTx) touchDeal(id string) int {
+	if id != t.lastDeal || t.deals.Len() == 0 {
+		t.lastDeal = id
+		t.lastDealN, _ = t.deals.Add(id)
+	}
+	return t.lastDealN
+}
 
 // bulkEvidence is how many touched deals make one pass over every signal
 // cheaper than one query per deal.
