@@ -160,6 +160,10 @@ func private(path string) error {
 	return nil
 }
 
+// cacheKiB is each connection's page cache, in KiB (PRAGMA cache_size
+// takes a negative number as KiB).
+const cacheKiB = 32 << 10
+
 // dsn builds the connection string. temp_store=MEMORY keeps statement
 // journals of multi-row writes off the disk, which makes large imports about
 // a third faster.
@@ -167,7 +171,7 @@ func dsn(path string, readOnly bool) string {
 	q := url.Values{}
 	for _, p := range []string{
 		"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)",
-		"synchronous(NORMAL)", "temp_store(MEMORY)", "cache_size(-32768)",
+		"synchronous(NORMAL)", "temp_store(MEMORY)", fmt.Sprintf("cache_size(-%d)", cacheKiB),
 	} {
 		q.Add("_pragma", p)
 	}
