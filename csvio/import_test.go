@@ -130,6 +130,12 @@ func TestImportReportsEachBadValueAtItsPosition(t *testing.T) {
 			[]string{"o.csv:2:5 value.currency_mismatch"}},
 		{"signal on an unknown deal", []string{"o.csv", deals, "s.csv", "id,oportunidad,tipo,fecha\nS1,D7,reunion_celebrada,2026-02-01\n"},
 			[]string{"s.csv:2:2 signal.unknown_deal"}},
+		// A deal is looked up once per run of its signals; every signal of
+		// the run is still checked and reported.
+		{"signals on unknown deals, in runs", []string{"o.csv", deals, "s.csv", "id,oportunidad,tipo,fecha\n" +
+			"S1,D7,reunion_celebrada,2026-02-01\nS2,D7,reunion_celebrada,2026-02-02\nS3,D1,reunion_celebrada,2026-02-02\n" +
+			"S4,D1,reunion_celebrada,2026-02-03\nS5,D7,reunion_celebrada,2026-02-03\nS6,D8,reunion_celebrada,2026-02-03\n"},
+			[]string{"s.csv:2:2 signal.unknown_deal", "s.csv:3:2 signal.unknown_deal", "s.csv:6:2 signal.unknown_deal", "s.csv:7:2 signal.unknown_deal"}},
 		{"unknown signal kind", []string{"o.csv", deals, "s.csv", "id,oportunidad,tipo,fecha\nS1,D1,rumor,2026-02-01\n"},
 			[]string{"s.csv:2:3 signal.unknown_kind"}},
 		{"every problem of several files, in order", []string{

@@ -42,11 +42,27 @@ type dealKeys struct {
 	// index.
 	curs  []cartera.Currency
 	index map[cartera.Currency]uint32
+	// last is the id looked up last, with its number and whether it was
+	// found: a signals file lists each deal's signals together, so the
+	// next signal's deal is most often the one before's, found without
+	// hashing its id again.
+	last      string
+	lastN     int
+	lastFound bool
+}
+
+// find returns the number of a known deal.
+func (d *dealKeys) find(id string) (int, bool) {
+	if id != d.last || d.last == "" {
+		d.last = id
+		d.lastN, d.lastFound = d.ids.Find(id)
+	}
+	return d.lastN, d.lastFound
 }
 
 // currency returns a known deal's currency.
 func (d *dealKeys) currency(id string) (cartera.Currency, bool) {
-	i, ok := d.ids.Find(id)
+	i, ok := d.find(id)
 	if !ok {
 		return "", false
 	}
@@ -55,7 +71,7 @@ func (d *dealKeys) currency(id string) (cartera.Currency, bool) {
 
 // has is whether a deal is known.
 func (d *dealKeys) has(id string) bool {
-	_, ok := d.ids.Find(id)
+	_, ok := d.find(id)
 	return ok
 }
 
@@ -76,6 +92,7 @@ func (d *dealKeys) set(id string, c cartera.Currency) {
 	} else {
 		d.cur[i] = k
 	}
+	d.last, d.lastN, d.lastFound = id, i, true
 }
 
 // readAll reads every file in order and sends valid records in batches.

@@ -45,6 +45,9 @@ type DB struct {
 	r   *sql.DB // reads
 	// chunk is how many clients a facts cache chunk holds at most.
 	chunk int
+	// cacheKiB is each connection's page cache (Options.CacheKiB), which
+	// an import lowers while it runs and puts back.
+	cacheKiB int
 	// stmts caches prepared read statements by their SQL: parsing a query
 	// costs more than running it on the web app's hot paths.
 	stmts sync.Map
@@ -141,7 +144,7 @@ func OpenWith(ctx context.Context, path string, now cartera.Clock, opt Options) 
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	db := &DB{path: path, now: now, w: w, chunk: sqlrow.ChunkClients}
+	db := &DB{path: path, now: now, w: w, chunk: sqlrow.ChunkClients, cacheKiB: opt.CacheKiB}
 	db.Shared = sqlrow.NewShared(sqlrow.Config{Read: readQ{db}, Write: db.writeQ, Bookkeep: sqlQ{w}, Now: now})
 	if err := db.migrate(ctx); err != nil {
 		w.Close()

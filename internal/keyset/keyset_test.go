@@ -42,3 +42,44 @@ func TestSet(t *testing.T) {
 		t.Error("the empty key, once added, is found")
 	}
 }
+
+func TestOffsetsPast4GiB(t *testing.T) {
+	for _, tt := range []struct {
+		offset int
+		want   bool
+	}{
+		{0, true},
+		{1<<32 - 1, true}, // the last byte a 32-bit offset reaches
+		{1 << 32, false},
+		{1<<32 + 1, false},
+	} {
+		if got := narrow(tt.offset); got != tt.want {
+			t.Errorf("narrow(%d) = %v, want %v", tt.offset, got, tt.want)
+		}
+	}
+
+	// A set that widens halfway keeps every key and goes on numbering.
+	var s Set
+	const n = 3000
+	for i := range n {
+		if i == n/2 {
+			s.widen()
+		}
+		k := fmt.Sprintf("O-%07d", i)
+		if j, added := s.Add(k); !added || j != i {
+			t.Fatalf("Add(%q) = %d, %v; want %d, true", k, j, added, i)
+		}
+	}
+	if s.start != nil || s.Len() != n {
+		t.Fatalf("after widening: start %d offsets, Len %d", len(s.start), s.Len())
+	}
+	for i := range n {
+		k := fmt.Sprintf("O-%07d", i)
+		if j, ok := s.Find(k); !ok || j != i || s.Key(j) != k {
+			t.Fatalf("Find(%q) = %d, %v", k, j, ok)
+		}
+	}
+	if _, ok := s.Find(fmt.Sprintf("O-%07d", n)); ok {
+		t.Error("a widened set finds a key never added")
+	}
+}
