@@ -266,7 +266,8 @@ func (b *Backtest) learn(c ClosedDeal) {
 // refit fits the model on the examples known by cut and decides what
 // grounded uses: the fit, the expert factors or the base rate, whichever
 // scored the lowest Brier on the latest complete cut-off, predicted
-// without it — the base rate unless another beat it.
+// without it (or, when it is the only one, on the later half of its
+// deals) — the base rate unless another beat it.
 func (b *Backtest) refit(cut cartera.Date) {
 	// Only cut-offs whose deals have (nearly) all closed by now teach
 	// anything: in a cut-off still waiting for most of its losses, the
