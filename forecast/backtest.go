@@ -167,6 +167,8 @@ type tally struct{ won, all int }
 type trainRow struct {
 	Example
 	cohort       int32 // the cut-off it was scored at
+	stage        int32 // the index of its stage's rate (0 when unknown)
+	created      cartera.Date
 	known        cartera.Date
 	expert, base float64
 }
@@ -264,7 +266,8 @@ func (b *Backtest) learn(c ClosedDeal) {
 // refit fits the model on the examples known by cut and decides what
 // grounded uses: the fit, the expert factors or the base rate, whichever
 // scored the lowest Brier on the latest complete cut-off, predicted
-// without it — the base rate unless another beat it.
+// without it (or, when it is the only one, on the later half of its
+// deals) — the base rate unless another beat it.
 func (b *Backtest) refit(cut cartera.Date) {
 	// Only cut-offs whose deals have (nearly) all closed by now teach
 	// anything: in a cut-off still waiting for most of its losses, the
@@ -311,23 +314,23 @@ func (b *Backtest) refit(cut cartera.Date) {
 	}
 	b.fit, b.useFit, b.useExpert = nil, false, false
 	if len(test) >= minExamples {
-		var fitSq, expSq, baseSq float64
-		fa, na := b.fitOn(older)
-		for _, t := range test {
-			y := 0.0
-			if t.Won {
-				y = 1
+		margin := 0.0
+		if len(older) < minExamples {
+			// Nothing older to fit on: the latest complete cut-offs are
+			// split in time. The fit learns from the deals created first
+			// and is judged on the later half, as it will be used — on
+			// deals newer than any it learned from — and must beat the
+			// base rate there by firstMargin standard errors: half a
+			// cut-off is few deals, and a first fit easily corrects a
+			// base rate that more closed deals will correct anyway.
+			sort.SliceStable(test, func(i, j int) bool { return test[i].created < test[j].created })
+			half := len(test) / 2
+			for _, t := range test[:half] {
+				older = append(older, t.Example)
 			}
-			p := t.base
-			if fa != nil {
-				p = fa.Predict(na.apply(t.X), t.Offset)
-			}
-			fitSq += (p - y) * (p - y)
-			expSq += (t.expert - y) * (t.expert - y)
-			baseSq += (t.base - y) * (t.base - y)
+			test, margin = test[half:], firstMargin
 		}
-		b.useFit = fa != nil && fitSq < baseSq && fitSq <= expSq
-		b.useExpert = !b.useFit && expSq < baseSq
+		b.judge(older, test, margin)
 	}
 	var all []Example
 	for i := range b.train {
@@ -339,6 +342,47 @@ func (b *Backtest) refit(cut cartera.Date) {
 	if b.fit == nil {
 		b.useFit = false
 	}
+}
+
+// judge fits the model on train and decides what grounded uses from how
+// the fit, the expert factors and the base rate predict test, deals
+// closed by now that the fit never saw. Each is judged as grounded would
+// use it today: on today's stage rate (learned from the deals closed by
+// now, test's among them), not the rate of the day each test deal was
+// scored. A fit's intercept corrects the base rate of its day; where that
+// rate has moved since — early on, while it is still near its prior — the
+// correction no longer holds, and judging it on the old rate would credit
+// it anyway. The fit is used only if it beats the base rate by margin
+// standard errors of the difference of their Brier scores, and the
+// expert factors; the expert factors if they beat the base rate.
+func (b *Backtest) judge(train []Example, test []*trainRow, margin float64) {
+	var fitSq, expSq, baseSq, d2 float64
+	fa, na := b.fitOn(train)
+	for _, t := range test {
+		y := 0.0
+		if t.Won {
+			y = 1
+		}
+		base := bpf(b.rates[t.stage].Rate)
+		off := logit(base)
+		// The expert factors moved the odds of that day's rate by so
+		// much: the same move, from today's.
+		exp := sigmoid(logit(t.expert) - logit(t.base) + off)
+		p := base
+		if fa != nil {
+			p = fa.Predict(na.apply(t.X), off)
+		}
+		fitSq += (p - y) * (p - y)
+		expSq += (exp - y) * (exp - y)
+		baseSq += (base - y) * (base - y)
+		e := (p-y)*(p-y) - (base-y)*(base-y)
+		d2 += e * e
+	}
+	n := float64(len(test))
+	d := (fitSq - baseSq) / n
+	se := math.Sqrt(math.Max(d2/n-d*d, 0) / n)
+	b.useFit = fa != nil && d < -margin*se && fitSq <= expSq
+	b.useExpert = !b.useFit && expSq < baseSq
 }
 
 // fitOn fits the model on examples (nil with too few, or on failure).
@@ -369,6 +413,10 @@ const (
 	minExamples = 30
 	fitLambda   = 10
 )
+
+// firstMargin is how many standard errors a fit judged on a split of the
+// only complete cut-offs must beat the base rate by.
+const firstMargin = 2
 
 // Add scores one deal as of the current cut-off. f must be read as of that
 // day and carry its later outcome (Truth); others are ignored.
@@ -408,7 +456,7 @@ func (b *Backtest) Add(f *cartera.DealFacts) {
 	if len(b.train) >= maxTrain {
 		b.train = b.train[maxTrain/4:]
 	}
-	b.train = append(b.train, trainRow{Example: Example{X: x, Offset: logit(base), Won: won}, cohort: int32(len(b.Cutoffs)), known: f.TruthClosed,
+	b.train = append(b.train, trainRow{Example: Example{X: x, Offset: logit(base), Won: won}, cohort: int32(len(b.Cutoffs)), known: f.TruthClosed, stage: int32(si), created: d.Created,
 		expert: bpf(g.P), base: base})
 	key := cartera.Fold(d.Owner)
 	idx, ok := b.nameIdx[key]
