@@ -13,16 +13,20 @@ import (
 func TestOpenCacheSize(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
-		name string
-		open func(path string) (*DB, error)
-		want int // PRAGMA cache_size: negative is KiB
+		name  string
+		open  func(path string) (*DB, error)
+		want  int // PRAGMA cache_size of the readers: negative is KiB
+		wantW int // of the writer, when not the same
 	}{
-		{"Open", func(p string) (*DB, error) { return Open(ctx, p, storetest.Clock) }, -DefaultCacheKiB},
-		{"no options", func(p string) (*DB, error) { return OpenWith(ctx, p, storetest.Clock, Options{}) }, -DefaultCacheKiB},
+		{"Open", func(p string) (*DB, error) { return Open(ctx, p, storetest.Clock) }, -DefaultCacheKiB, 0},
+		{"no options", func(p string) (*DB, error) { return OpenWith(ctx, p, storetest.Clock, Options{}) }, -DefaultCacheKiB, 0},
 		{"brief", func(p string) (*DB, error) {
 			return OpenWith(ctx, p, storetest.Clock, Options{CacheKiB: BriefCacheKiB})
-		}, -BriefCacheKiB},
-		{"any size", func(p string) (*DB, error) { return OpenWith(ctx, p, storetest.Clock, Options{CacheKiB: 3000}) }, -3000},
+		}, -BriefCacheKiB, 0},
+		{"any size", func(p string) (*DB, error) { return OpenWith(ctx, p, storetest.Clock, Options{CacheKiB: 3000}) }, -3000, 0},
+		{"writer apart", func(p string) (*DB, error) {
+			return OpenWith(ctx, p, storetest.Clock, Options{CacheKiB: BriefCacheKiB, WriteCacheKiB: 8 << 10})
+		}, -BriefCacheKiB, -8 << 10},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db, err := tc.open(filepath.Join(t.TempDir(), "c.db"))
@@ -47,8 +51,15 @@ func TestOpenCacheSize(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if w != tc.want || r[0] != tc.want || r[1] != tc.want {
-				t.Errorf("cache_size: writer %d, readers %d and %d; want %d", w, r[0], r[1], tc.want)
+			wantW := tc.want
+			if tc.wantW != 0 {
+				wantW = tc.wantW
+			}
+			if w != wantW || r[0] != tc.want || r[1] != tc.want {
+				t.Errorf("cache_size: writer %d, readers %d and %d; want %d and %d", w, r[0], r[1], wantW, tc.want)
+			}
+			if db.cacheKiB != -wantW {
+				t.Errorf("the size an import puts back: %d, want %d", db.cacheKiB, -wantW)
 			}
 		})
 	}

@@ -45,8 +45,9 @@ type DB struct {
 	r   *sql.DB // reads
 	// chunk is how many clients a facts cache chunk holds at most.
 	chunk int
-	// cacheKiB is each connection's page cache (Options.CacheKiB), which
-	// an import lowers while it runs and puts back.
+	// cacheKiB is the write connection's page cache
+	// (Options.WriteCacheKiB), which an import lowers while it runs and
+	// puts back.
 	cacheKiB int
 	// stmts caches prepared read statements by their SQL: parsing a query
 	// costs more than running it on the web app's hot paths.
@@ -109,6 +110,8 @@ type Options struct {
 	// CacheKiB is each connection's page cache in KiB; 0 means
 	// DefaultCacheKiB.
 	CacheKiB int
+	// WriteCacheKiB, when not 0, is the write connection's instead.
+	WriteCacheKiB int
 }
 
 // Open opens (creating if needed) the database at path and applies any
@@ -122,6 +125,9 @@ func Open(ctx context.Context, path string, now cartera.Clock) (*DB, error) {
 func OpenWith(ctx context.Context, path string, now cartera.Clock, opt Options) (*DB, error) {
 	if opt.CacheKiB <= 0 {
 		opt.CacheKiB = DefaultCacheKiB
+	}
+	if opt.WriteCacheKiB <= 0 {
+		opt.WriteCacheKiB = opt.CacheKiB
 	}
 	if now == nil {
 		return nil, errors.New("sqlite.Open: no clock")
@@ -137,14 +143,14 @@ func OpenWith(ctx context.Context, path string, now cartera.Clock, opt Options) 
 	if err := private(path); err != nil {
 		return nil, cartera.NewError(cartera.EINVALID, "db.cannot_create", "path", path, "reason", err.Error())
 	}
-	w, err := sql.Open("sqlite", dsn(path, false, opt.CacheKiB))
+	w, err := sql.Open("sqlite", dsn(path, false, opt.WriteCacheKiB))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	db := &DB{path: path, now: now, w: w, chunk: sqlrow.ChunkClients, cacheKiB: opt.CacheKiB}
+	db := &DB{path: path, now: now, w: w, chunk: sqlrow.ChunkClients, cacheKiB: opt.WriteCacheKiB}
 	db.Shared = sqlrow.NewShared(sqlrow.Config{Read: readQ{db}, Write: db.writeQ, Bookkeep: sqlQ{w}, Now: now})
 	if err := db.migrate(ctx); err != nil {
 		w.Close()

@@ -103,7 +103,7 @@ func runImport(ctx context.Context, a *app, args []string) error {
 	}
 	// An import writes b-trees whose pages it visits again and again: it
 	// keeps the server's page cache.
-	st, done, err := a.openStoreFor(ctx, c, 0, sqlite.DefaultCacheKiB)
+	st, done, err := a.openStoreFor(ctx, c, 0, sqlite.Options{})
 	if err != nil {
 		return err
 	}

@@ -86,7 +86,7 @@ func isFile(dsn string) bool { return !postgres.IsDSN(dsn) }
 
 // openAt opens the store at a path or address.
 func (a *app) openAt(ctx context.Context, dsn string) (cartera.Store, error) {
-	st, _, err := openPath(ctx, dsn, a.now, sqlite.DefaultCacheKiB) // a bulk copy: writes gain from the cache
+	st, _, err := openPath(ctx, dsn, a.now, sqlite.Options{}) // a bulk copy: writes gain from the cache
 	return st, err
 }
 

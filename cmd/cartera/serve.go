@@ -15,6 +15,15 @@ import (
 	"github.com/cartera/cartera/web"
 )
 
+// serveCache are the page caches of serve's SQLite connections. The
+// readers keep SQLite's small default: the file's pages stay in the
+// operating system's cache anyway, and when another process writes (a
+// `cartera import` beside the server) each connection throws its cache
+// away, which at 32 MiB made the first request after such an import wait
+// 0.25 s in freeing it. The writer, which rebuilds the ledgers of every
+// client an import touched, keeps 8 MiB (docs/performance.md).
+var serveCache = sqlite.Options{CacheKiB: sqlite.BriefCacheKiB, WriteCacheKiB: 8 << 10}
+
 // runServe starts the web app and the API.
 func runServe(ctx context.Context, a *app, args []string) error {
 	fs := newFlags(a, "serve")
@@ -65,7 +74,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 			*addr = net.JoinHostPort("127.0.0.1", port)
 		}
 	}
-	st, done, err := a.openStoreFor(ctx, c, cartera.DateFromTime(a.nowIn(cartera.DefaultPolicy())), sqlite.DefaultCacheKiB)
+	st, done, err := a.openStoreFor(ctx, c, cartera.DateFromTime(a.nowIn(cartera.DefaultPolicy())), serveCache)
 	if err != nil {
 		return err
 	}

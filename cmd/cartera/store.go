@@ -21,13 +21,12 @@ import (
 // opened for one command: SQLite gets a small page cache (see
 // openStoreFor).
 func (a *app) openStore(ctx context.Context, c common, asOf cartera.Date) (cartera.Store, func(), error) {
-	return a.openStoreFor(ctx, c, asOf, sqlite.BriefCacheKiB)
+	return a.openStoreFor(ctx, c, asOf, sqlite.Options{CacheKiB: sqlite.BriefCacheKiB})
 }
 
-// openStoreFor is openStore with the page cache of each SQLite connection
-// in KiB: sqlite.BriefCacheKiB for a command that exits when done,
-// sqlite.DefaultCacheKiB for serve, which keeps the hot pages for days.
-func (a *app) openStoreFor(ctx context.Context, c common, asOf cartera.Date, cacheKiB int) (cartera.Store, func(), error) {
+// openStoreFor is openStore with the SQLite connections' page caches
+// chosen by the caller (see sqlite.Options and serveCache).
+func (a *app) openStoreFor(ctx context.Context, c common, asOf cartera.Date, cache sqlite.Options) (cartera.Store, func(), error) {
 	if c.demo {
 		return openDemo(ctx, asOf, a.now)
 	}
@@ -35,12 +34,12 @@ func (a *app) openStoreFor(ctx context.Context, c common, asOf cartera.Date, cac
 	if err != nil {
 		return nil, nil, err
 	}
-	return openPath(ctx, path, a.now, cacheKiB)
+	return openPath(ctx, path, a.now, cache)
 }
 
-// openPath opens a SQLite file, with a page cache of cacheKiB per
-// connection, or a PostgreSQL DSN.
-func openPath(ctx context.Context, path string, now cartera.Clock, cacheKiB int) (cartera.Store, func(), error) {
+// openPath opens a SQLite file, with the page caches of cache, or a
+// PostgreSQL DSN.
+func openPath(ctx context.Context, path string, now cartera.Clock, cache sqlite.Options) (cartera.Store, func(), error) {
 	if postgres.IsDSN(path) {
 		db, err := postgres.Open(ctx, path, now)
 		if err != nil {
@@ -48,7 +47,7 @@ func openPath(ctx context.Context, path string, now cartera.Clock, cacheKiB int)
 		}
 		return db, func() { db.Close() }, nil
 	}
-	db, err := sqlite.OpenWith(ctx, path, now, sqlite.Options{CacheKiB: cacheKiB})
+	db, err := sqlite.OpenWith(ctx, path, now, cache)
 	if err != nil {
 		return nil, nil, err
 	}
