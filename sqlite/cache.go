@@ -43,7 +43,7 @@ func (db *DB) Facts(ctx context.Context, q cartera.FactsQuery, fn func(*cartera.
 		return db.writeQ(ctx, func(w sqlrow.Q) error { return sqlrow.DropFactsChunks(ctx, w, sqlrow.FactsKey(q), damaged) })
 	}
 	tx.Rollback()
-	w, err := db.w.BeginTx(ctx, nil)
+	w, err := db.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("facts cache: %w", err)
 	}

@@ -101,7 +101,7 @@ const importCacheKiB = 8 << 10
 
 // BeginImport starts the single write transaction an import runs in.
 func (db *DB) BeginImport(ctx context.Context) (cartera.ImportTx, error) {
-	tx, err := db.w.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin import: %w", err)
 	}

@@ -265,7 +265,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		tx, err := db.w.BeginTx(ctx, nil)
+		tx, err := db.begin(ctx)
 		if err != nil {
 			return err
 		}

@@ -34,7 +34,7 @@ func (db *DB) StaleSummaries(ctx context.Context, key string) ([]string, int, er
 // SaveSummaries stores summaries for key. They are derived data: saving
 // them does not count as a write in the generation counter.
 func (db *DB) SaveSummaries(ctx context.Context, key string, rows []cartera.Summary, replace bool) error {
-	tx, err := db.w.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("summaries: %w", err)
 	}
