@@ -497,32 +497,23 @@ func (t *importTx) Commit(ctx context.Context) error {
 		return fmt.Errorf("import already finished")
 	}
 	t.done = true
-	var err error
-	if err := invalidate(ctx, t.tx, t.touched); err != nil {
-		t.rollback(ctx)
-		return fmt.Errorf("commit import: %w", err)
-	}
-	if err := t.recordStages(ctx); err != nil {
-		t.rollback(ctx)
-		return fmt.Errorf("commit import: %w", err)
-	}
-	if err := t.foldRepeatedStages(ctx); err != nil {
-		t.rollback(ctx)
-		return fmt.Errorf("commit import: %w", err)
-	}
-	err = t.refreshEvidence(ctx)
-	if err != nil {
-		t.rollback(ctx)
-		return fmt.Errorf("commit import: %w", err)
-	}
-	if err := bump(ctx, t.tx); err != nil {
-		t.rollback(ctx)
-		return fmt.Errorf("commit import: %w", err)
-	}
-	if _, err := t.tx.ExecContext(ctx, `UPDATE imports SET finished = ?, rows = ? WHERE id = ?`,
-		t.db.now().Unix(), t.rows, t.id); err != nil {
-		t.rollback(ctx)
-		return fmt.Errorf("commit import: %w", err)
+	// What the commit derives from the rows, in this order, before the
+	// transaction ends; the first failure rolls everything back.
+	for _, step := range []func(context.Context) error{
+		func(ctx context.Context) error { return invalidate(ctx, t.tx, t.touched) },
+		t.recordStages,
+		t.foldRepeatedStages,
+		t.refreshEvidence,
+		func(ctx context.Context) error { return bump(ctx, t.tx) },
+		func(ctx context.Context) error {
+			_, err := t.tx.ExecContext(ctx, `UPDATE imports SET finished = ?, rows = ? WHERE id = ?`, t.db.now().Unix(), t.rows, t.id)
+			return err
+		},
+	} {
+		if err := step(ctx); err != nil {
+			t.rollback(ctx)
+			return fmt.Errorf("commit import: %w", err)
+		}
 	}
 	if err := t.tx.Commit(); err != nil {
 		t.db.restoreCache(ctx)
