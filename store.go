@@ -276,7 +276,8 @@ type ImportTx interface {
 	// count and hint of the same identifiers and keeping the latest day.
 	PutUnmatched(ctx context.Context, rows []Unmatched) error
 	// PutMailMessages stores messages exchanged with clients (replacing
-	// those with the same id).
+	// those with the same client and id: a message's id is made from its
+	// client's).
 	PutMailMessages(ctx context.Context, rows []MailMessage) error
 	// PutCandidates adds candidate incidents; a candidate already stored
 	// keeps its status (a dismissed one is not suggested again).

@@ -11,7 +11,7 @@ import (
 	"github.com/cartera/cartera/internal/sqlrow"
 )
 
-// What is kept of mailboxes (migration 0007).
+// What is kept of mailboxes (migrations 0007 and 0013).
 
 // EachMailMessage streams the stored messages of the given clients.
 func (db *DB) EachMailMessage(ctx context.Context, clientIDs []string, fn func(cartera.MailMessage) error) error {
@@ -57,7 +57,7 @@ func (t *importTx) PutMailMessages(ctx context.Context, rows []cartera.MailMessa
 		if !ok {
 			q := `INSERT INTO mail_messages (id, client_id, contact_id, at, outbound, key, reply_to, import_id) VALUES ` +
 				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?),", len(chunk)), ",") +
-				` ON CONFLICT (id) DO UPDATE SET client_id = excluded.client_id, contact_id = excluded.contact_id, at = excluded.at,
+				` ON CONFLICT (client_id, id) DO UPDATE SET contact_id = excluded.contact_id, at = excluded.at,
 				outbound = excluded.outbound, key = excluded.key, reply_to = excluded.reply_to, import_id = excluded.import_id`
 			var err error
 			if st, err = t.tx.PrepareContext(ctx, q); err != nil {
