@@ -18,12 +18,19 @@ import (
 	"github.com/cartera/cartera/clock"
 	"github.com/cartera/cartera/csvio"
 	"github.com/cartera/cartera/i18n"
+	"github.com/cartera/cartera/internal/hugeheap"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
 func main() {
+	// A command that starts, works and ends touches its heap once: in
+	// huge pages that is a fault per 2 MB instead of per 4 KB (a tenth of
+	// a 1 GB mail import's CPU). The server keeps the runtime's default.
+	if len(os.Args) < 2 || os.Args[1] != "serve" {
+		hugeheap.Advise(os.Getenv)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
