@@ -117,6 +117,9 @@ func (r *run) readMail(s Source) error {
 	}
 	rules := &mailRules{id: r.id, pol: r.pol, loc: r.pol.Location(), phrases: r.phrases}
 	r.prefetchOpenDeals()
+	if r.tx != nil && r.mail == nil {
+		r.mail = newMailWriter(r.ctx, r.st, r.tx)
+	}
 	if s.Dir != "" {
 		format = "maildir"
 		if via == "" {
@@ -148,8 +151,11 @@ func (r *run) readMail(s Source) error {
 			if w.event(&msg, &ev) && r.applyMail(&ev, via, origin) {
 				sr.Matched++
 			}
-			if r.o.Progress != nil && i%1000 == 0 {
-				r.o.Progress(Progress{Source: s.Name, Done: int64(i), Total: int64(len(files)), Items: int64(sr.Items)})
+			if i%1000 == 0 {
+				r.flushMail()
+				if r.o.Progress != nil {
+					r.o.Progress(Progress{Source: s.Name, Done: int64(i), Total: int64(len(files)), Items: int64(sr.Items)})
+				}
 			}
 		}
 	} else {
@@ -169,6 +175,7 @@ func (r *run) readMail(s Source) error {
 					sr.Matched++
 				}
 			}
+			r.flushMail()
 			if r.o.Progress != nil {
 				r.o.Progress(Progress{Source: s.Name, Done: seg.end, Total: s.Size, Items: int64(sr.Items)})
 			}
@@ -365,6 +372,9 @@ func (r *run) keepMessage(m cartera.MailMessage, p cartera.Provenance) {
 	b := r.mailBatch()
 	b.clients[m.ClientID] = true
 	b.prov[m.ID] = p
+	if r.mail != nil {
+		r.pending.msgs = append(r.pending.msgs, m)
+	}
 	if i, ok := b.byID[m.ID]; ok {
 		b.msgs[i] = m
 		return
@@ -386,6 +396,9 @@ func (r *run) candidates(ev *mailEvent, p cartera.Provenance) {
 		}
 		b.candSeen[c.ID] = true
 		b.candidates = append(b.candidates, c)
+		if r.mail != nil {
+			r.pending.cands = append(r.pending.cands, c)
+		}
 	}
 	if ev.outOfHours {
 		add(cartera.KindOutOfHours, cartera.M("candidate.protected_hours", "at", ev.at), "")
@@ -800,13 +813,12 @@ func (r *run) deriveMail() error {
 		all[m.ClientID] = append(all[m.ClientID], m)
 		seen[m.ID] = true
 	}
-	if err := r.st.EachMailMessage(r.ctx, clients, func(m cartera.MailMessage) error {
+	if err := r.eachStoredMail(clients, func(m cartera.MailMessage) error {
 		if !seen[m.ID] {
 			all[m.ClientID] = append(all[m.ClientID], m)
 			return nil
 		}
-		if n := b.msgs[b.byID[m.ID]]; n.ClientID == m.ClientID && n.ContactID == m.ContactID && n.At.Equal(m.At) &&
-			n.Outbound == m.Outbound && n.Key == m.Key && n.ReplyTo == m.ReplyTo {
+		if sameMessage(b.msgs[b.byID[m.ID]], m) {
 			b.stored[m.ID] = true // stored as read: not written again
 		}
 		return nil
@@ -905,6 +917,66 @@ func (r *run) deriveMail() error {
 	return nil
 }
 
+// eachStoredMail calls fn with the messages of the clients stored before
+// the run: the ones the mail writer read, when it ran, or the store's.
+func (r *run) eachStoredMail(clients []string, fn func(cartera.MailMessage) error) error {
+	if r.mail == nil {
+		return r.st.EachMailMessage(r.ctx, clients, fn)
+	}
+	var rest []string
+	for _, c := range clients {
+		msgs, ok := r.mail.stored[c]
+		if !ok {
+			rest = append(rest, c)
+			continue
+		}
+		for _, m := range msgs {
+			if err := fn(m); err != nil {
+				return err
+			}
+		}
+	}
+	if len(rest) == 0 {
+		return nil
+	}
+	return r.st.EachMailMessage(r.ctx, rest, fn)
+}
+
+// mailBatchSize is how many messages the mail writer is handed at a time:
+// each batch costs it a query of the stored messages and candidates, and
+// the statements to write them.
+const mailBatchSize = 2000
+
+// flushMail hands what was read since the last batch to the mail writer
+// once there is a batch's worth.
+func (r *run) flushMail() {
+	n := r.o.mailBatch
+	if n <= 0 {
+		n = mailBatchSize
+	}
+	if len(r.pending.msgs) >= n {
+		r.sendMail()
+	}
+}
+
+// sendMail hands what was read since the last batch to the mail writer.
+func (r *run) sendMail() {
+	if r.mail != nil {
+		r.mail.send(r.pending)
+		r.pending = mailWrite{}
+	}
+}
+
+// finishMail waits for the mail writer, if one runs, to write all it was
+// handed.
+func (r *run) finishMail() error {
+	if r.mail == nil {
+		return nil
+	}
+	r.sendMail()
+	return r.mail.finish()
+}
+
 // mailProv is the provenance of a signal derived from a message.
 func (r *run) mailProv(m cartera.MailMessage) cartera.Provenance {
 	if p, ok := r.rec.mail.prov[m.ID]; ok {
@@ -930,6 +1002,10 @@ func medianHours(ds []time.Duration) int {
 func (r *run) planMail() error {
 	b := r.rec.mail
 	r.rep.Mail = &MailReport{Messages: len(b.msgs), Unreadable: b.unreadable, Clients: b.report}
+	if r.mail != nil {
+		r.rep.Mail.NewCandidates = r.mail.newCands
+		return nil
+	}
 	ids := make([]string, len(b.candidates))
 	for i, c := range b.candidates {
 		ids[i] = c.ID
@@ -949,6 +1025,9 @@ func (r *run) planMail() error {
 // writeMail stores the messages not stored yet or changed, and the new
 // candidates: a mailbox imported again writes only what is new in it.
 func (r *run) writeMail(ctx context.Context, tx cartera.ImportTx) error {
+	if r.mail != nil {
+		return nil // written as it was read
+	}
 	b := r.rec.mail
 	const chunk = 5000
 	rows := make([]cartera.MailMessage, 0, min(chunk, len(b.msgs)))

@@ -6,10 +6,32 @@ import (
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/capture"
+	"github.com/cartera/cartera/csvio"
 )
+
+// writeModes are the ways an import writes mail: after reading, and as
+// it reads (Options.WriteAsRead), in one batch or a message at a time.
+// Every mail test runs in each, and must see the same.
+var writeModes = []struct {
+	name string
+	opts func() capture.Options
+}{
+	{"after reading", opts},
+	{"as read", func() capture.Options { o := opts(); o.WriteAsRead = true; return o }},
+	{"as read, a message a batch", func() capture.Options { o := opts(); o.WriteAsRead = true; return capture.WithMailBatch(o, 1) }},
+}
 
 func TestMailboxBecomesSignsOfLifeUnansweredOutreachAndCandidates(t *testing.T) {
 	t.Parallel()
+	for _, mode := range writeModes {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			testMailbox(t, mode.opts)
+		})
+	}
+}
+
+func testMailbox(t *testing.T, opts func() capture.Options) {
 	st := world(t)
 	srcs := []capture.Source{capture.FileSource(fixture("correo.mbox")), capture.MaildirSource(fixture("maildir"))}
 	rep, err := capture.Import(ctx, st, srcs, opts())
@@ -87,6 +109,15 @@ func TestMailboxBecomesSignsOfLifeUnansweredOutreachAndCandidates(t *testing.T) 
 // table now says Ramón's address is Elena's, and his messages move to her.
 func TestMailReimportRewritesOnlyWhatChanged(t *testing.T) {
 	t.Parallel()
+	for _, mode := range writeModes {
+		t.Run(mode.name, func(t *testing.T) {
+			t.Parallel()
+			testMailReimport(t, mode.opts)
+		})
+	}
+}
+
+func testMailReimport(t *testing.T, opts func() capture.Options) {
 	st := world(t)
 	src := []capture.Source{capture.FileSource(fixture("correo.mbox"))}
 	if _, err := capture.Import(ctx, st, src, opts()); err != nil {
@@ -114,5 +145,34 @@ func TestMailReimportRewritesOnlyWhatChanged(t *testing.T) {
 	after := contacts()
 	if after["P-001"] != 0 || after["P-002"] != before["P-001"] || after["P-003"] != before["P-003"] {
 		t.Fatalf("after: %v, before: %v", after, before)
+	}
+}
+
+// A mailbox written as it is read is still all or nothing: a problem in
+// another source of the run leaves no message and no candidate behind,
+// and the store's writer is free again afterwards.
+func TestMailWrittenAsReadIsAllOrNothing(t *testing.T) {
+	t.Parallel()
+	st := world(t)
+	o := capture.WithMailBatch(opts(), 1)
+	o.WriteAsRead = true
+	bad := capture.BytesSource("x.ics", []byte("BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\n"))
+	_, err := capture.Import(ctx, st, []capture.Source{capture.FileSource(fixture("correo.mbox")), bad}, o)
+	if _, ok := err.(*csvio.ProblemsError); !ok {
+		t.Fatalf("want the calendar's problem, got %v", err)
+	}
+	n := 0
+	if err := st.EachMailMessage(ctx, []string{"C-001", "C-002", "C-003"}, func(cartera.MailMessage) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	cands, err := st.Candidates(ctx, cartera.CandidateQuery{})
+	if err != nil || n != 0 || len(cands) != 0 {
+		t.Fatalf("after a failed run: %d messages, candidates %+v (%v)", n, cands, err)
+	}
+	if _, err := capture.Import(ctx, st, []capture.Source{capture.FileSource(fixture("correo.mbox"))}, o); err != nil {
+		t.Fatalf("the next run: %v", err)
+	}
+	if cands, _ = st.Candidates(ctx, cartera.CandidateQuery{}); len(cands) != 2 {
+		t.Fatalf("the next run's candidates: %+v", cands)
 	}
 }

@@ -129,7 +129,9 @@ func runImport(ctx context.Context, a *app, args []string) error {
 		bar = &progressBar{w: a.stderr, p: p}
 		o.Progress = bar.update
 	}
-	co := capture.Options{Now: a.now(), Location: pol.Location(), DryRun: *dry, Policy: &pol}
+	// Files are read here, not over a network: the transaction can be
+	// open while they are.
+	co := capture.Options{Now: a.now(), Location: pol.Location(), DryRun: *dry, Policy: &pol, WriteAsRead: true}
 	if bar != nil {
 		co.Progress = bar.capture
 	}
