@@ -135,13 +135,18 @@ func (db *DB) restoreCache(ctx context.Context) {
 }
 
 func (t *importTx) stmt(ctx context.Context, tb table, n int) (*sql.Stmt, error) {
-	key := fmt.Sprintf("%s/%d", tb.name, n)
+	return t.prepared(ctx, fmt.Sprintf("%s/%d", tb.name, n), func() string { return tb.upsertSQL(n) })
+}
+
+// prepared returns the transaction's statement for key, preparing q()
+// the first time: an import writes the same statements batch after batch.
+func (t *importTx) prepared(ctx context.Context, key string, q func() string) (*sql.Stmt, error) {
 	if s, ok := t.stmts[key]; ok {
 		return s, nil
 	}
-	s, err := t.tx.PrepareContext(ctx, tb.upsertSQL(n))
+	s, err := t.tx.PrepareContext(ctx, q())
 	if err != nil {
-		return nil, fmt.Errorf("prepare %s: %w", tb.name, err)
+		return nil, fmt.Errorf("prepare %s: %w", key, err)
 	}
 	t.stmts[key] = s
 	return s, nil

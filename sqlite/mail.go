@@ -40,58 +40,50 @@ func (db *DB) EachMailMessage(ctx context.Context, clientIDs []string, fn func(c
 	return nil
 }
 
-// mailRowsPerStatement is how many messages one INSERT carries.
-const mailRowsPerStatement = 100
-
-func (t *importTx) PutMailMessages(ctx context.Context, rows []cartera.MailMessage) error {
-	stmts := map[int]*sql.Stmt{}
-	defer func() {
-		for _, st := range stmts {
-			st.Close()
-		}
-	}()
-	args := make([]any, 0, 8*mailRowsPerStatement)
-	for start := 0; start < len(rows); start += mailRowsPerStatement {
-		chunk := rows[start:min(start+mailRowsPerStatement, len(rows))]
-		st, ok := stmts[len(chunk)]
-		if !ok {
-			q := `INSERT INTO mail_messages (id, client_id, contact_id, at, outbound, key, reply_to, import_id) VALUES ` +
-				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?),", len(chunk)), ",") +
-				` ON CONFLICT (client_id, id) DO UPDATE SET contact_id = excluded.contact_id, at = excluded.at,
-				outbound = excluded.outbound, key = excluded.key, reply_to = excluded.reply_to, import_id = excluded.import_id`
-			var err error
-			if st, err = t.tx.PrepareContext(ctx, q); err != nil {
-				return err
-			}
-			stmts[len(chunk)] = st
+// insertRows inserts n rows, rowsPerStatement to a statement: head is
+// "INSERT INTO t (columns) VALUES", cols the number of columns, tail what
+// follows the values (the conflict clause), and row appends row i's
+// values to args.
+func (t *importTx) insertRows(ctx context.Context, what, head string, cols int, tail string, n int, row func(args []any, i int) []any) error {
+	one := "(" + placeholders(cols) + ")"
+	args := make([]any, 0, cols*min(n, rowsPerStatement))
+	for start := 0; start < n; start += rowsPerStatement {
+		end := min(start+rowsPerStatement, n)
+		st, err := t.prepared(ctx, fmt.Sprintf("%s/%d", what, end-start), func() string {
+			return head + " " + strings.TrimSuffix(strings.Repeat(one+", ", end-start), ", ") + " " + tail
+		})
+		if err != nil {
+			return err
 		}
 		args = args[:0]
-		for _, m := range chunk {
-			args = append(args, m.ID, m.ClientID, sqlrow.NullText(m.ContactID), m.At.Unix(), boolInt(m.Outbound), m.Key, m.ReplyTo, t.id)
+		for i := start; i < end; i++ {
+			args = row(args, i)
 		}
 		if _, err := st.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("write mail messages: %w", err)
+			return fmt.Errorf("write %s: %w", what, err)
 		}
 	}
 	return nil
 }
 
+func (t *importTx) PutMailMessages(ctx context.Context, rows []cartera.MailMessage) error {
+	return t.insertRows(ctx, "mail messages", `INSERT INTO mail_messages (id, client_id, contact_id, at, outbound, key, reply_to, import_id) VALUES`, 8,
+		`ON CONFLICT (client_id, id) DO UPDATE SET contact_id = excluded.contact_id, at = excluded.at, outbound = excluded.outbound,
+		key = excluded.key, reply_to = excluded.reply_to, import_id = excluded.import_id`, len(rows), func(args []any, i int) []any {
+			m := &rows[i]
+			return append(args, m.ID, m.ClientID, sqlrow.NullText(m.ContactID), m.At.Unix(), boolInt(m.Outbound), m.Key, m.ReplyTo, t.id)
+		})
+}
+
 func (t *importTx) PutCandidates(ctx context.Context, rows []cartera.Candidate) error {
-	st, err := t.tx.PrepareContext(ctx, `INSERT INTO candidates (id, client_id, contact_id, at, kind, reason, phrase, subject, excerpt,
-		source, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	for _, c := range rows {
+	return t.insertRows(ctx, "candidates", `INSERT INTO candidates (id, client_id, contact_id, at, kind, reason, phrase, subject, excerpt,
+		source, origin) VALUES`, 11, `ON CONFLICT (id) DO NOTHING`, len(rows), func(args []any, i int) []any {
+		c := &rows[i]
 		phrase, _ := c.Reason.Get("phrase")
 		p, _ := phrase.(string)
-		if _, err := st.ExecContext(ctx, c.ID, c.ClientID, sqlrow.NullText(c.ContactID), c.At.Unix(), string(c.Kind), c.Reason.Key, p,
-			c.Subject, c.Excerpt, c.Source, c.Origin); err != nil {
-			return fmt.Errorf("write candidate: %w", err)
-		}
-	}
-	return nil
+		return append(args, c.ID, c.ClientID, sqlrow.NullText(c.ContactID), c.At.Unix(), string(c.Kind), c.Reason.Key, p,
+			c.Subject, c.Excerpt, c.Source, c.Origin)
+	})
 }
 
 // StoredCandidates says which of the ids are stored candidates.
