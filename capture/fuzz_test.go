@@ -153,6 +153,30 @@ func FuzzParseMailDate(f *testing.F) {
 	})
 }
 
+// FuzzPlainAddress: whatever the hand-written reader takes, net/mail's
+// parser (the path addresses takes otherwise) reads as the same address
+// and name.
+func FuzzPlainAddress(f *testing.F) {
+	for _, s := range []string{"Ramón Ruiz <ramon@talleresruiz.es>", "Marta Gil <MARTA@Agencia.example>", "<a@b.c>", "a.b+c@d-e.fg",
+		" Ana  López <ana@x.es>", "\"Gil, Marta\" <m@x.es>", "=?utf-8?q?Ram=C3=B3n?= <r@x.es>", "J.R. Smith <j@x.io>", "a@b, c@d",
+		"Ana <a..b@x.es>", "Ana <a@x.es> ", "x (comment) <a@b.c>", "Ana <@x.es>", "a@b.c.", "A <a@[1.2.3.4]>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		addr, name, ok := plainAddress(s)
+		if !ok {
+			return
+		}
+		list, err := (&mail.AddressParser{}).ParseList(strings.TrimSpace(strings.Trim(strings.TrimSpace(s), ",")))
+		if err != nil || len(list) != 1 {
+			t.Fatalf("%q: by hand %q %q, net/mail %v %v", s, addr, name, list, err)
+		}
+		if want := strings.ToLower(list[0].Address); addr != want || name != list[0].Name {
+			t.Fatalf("%q: by hand %q %q, net/mail %q %q", s, addr, name, want, list[0].Name)
+		}
+	})
+}
+
 // FuzzIndexFrom checks the skip-ahead search for "\nFrom " against
 // bytes.Index: the same boundaries, one after the other as a reader finds
 // them, from each of the first bytes. The fuzzer's input is spread over a
