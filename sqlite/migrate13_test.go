@@ -46,6 +46,7 @@ func TestMigration13KeepsMailMessages(t *testing.T) {
 	}
 	exec(`INSERT INTO clients (id, name, name_key, currency) VALUES ('C1', 'Uno', 'uno', 'EUR'), ('C2', 'Dos', 'dos', 'EUR')`)
 	exec(`INSERT INTO contacts (id, client_id, name) VALUES ('P1', 'C1', 'Pilar'), ('P2', 'C2', 'Pablo')`)
+	exec(`INSERT INTO candidates (id, client_id, contact_id, at, kind, reason) VALUES ('c1', 'C1', 'P1', 300, 'out_of_hours', 'k')`)
 	exec(`INSERT INTO mail_messages (id, client_id, contact_id, at, outbound, key, reply_to) VALUES
 		('m1', 'C1', NULL, 100, 1, 'k1', ''), ('m2', 'C1', 'P1', 200, 0, 'k2', 'k1'), ('m3', 'C2', 'P2', 150, 0, 'k3', '')`)
 	if err := old.Close(); err != nil {
@@ -80,6 +81,9 @@ func TestMigration13KeepsMailMessages(t *testing.T) {
 	}
 	if s := strings.Join(each(), " "); s != "m1/C1//100/k1/ m2/C1//200/k2/k1" {
 		t.Fatalf("after deleting the contacts and C2: %s", s)
+	}
+	if c, err := db.Candidate(ctx, "c1"); err != nil || c.ContactID != "" {
+		t.Fatalf("the candidate after deleting its contact: %+v %v", c, err)
 	}
 	// A client's messages are read by the table's key, and a confirmed
 	// candidate's incident still has its index.

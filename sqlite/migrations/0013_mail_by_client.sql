@@ -12,7 +12,9 @@
 -- messages, where every imported message paid for the index.
 --
 -- A candidate's incident is set only once it is confirmed: its index holds
--- those only, and a new candidate no longer writes to it.
+-- those only, and a new candidate no longer writes to it. No query looks
+-- candidates up by contact: that index only served deleting a contact,
+-- which now reads the queue once instead.
 
 CREATE TABLE mail_messages_by_client (
 	client_id  TEXT NOT NULL REFERENCES clients (id) ON DELETE CASCADE,
@@ -32,3 +34,4 @@ ALTER TABLE mail_messages_by_client RENAME TO mail_messages;
 
 DROP INDEX candidates_incident;
 CREATE INDEX candidates_incident ON candidates (incident_id) WHERE incident_id IS NOT NULL;
+DROP INDEX candidates_contact;
