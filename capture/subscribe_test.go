@@ -2,8 +2,9 @@ package capture_test
 
 import (
 	"bytes"
-	"encoding/xml"
-	"io"
+	"context"
+	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -13,8 +14,11 @@ import (
 	"testing"
 	"time"
 
+	goical "github.com/emersion/go-ical"
 	"github.com/emersion/go-imap/backend/memory"
 	"github.com/emersion/go-imap/server"
+	"github.com/emersion/go-webdav"
+	"github.com/emersion/go-webdav/caldav"
 
 	"github.com/cartera/cartera"
 	"github.com/cartera/cartera/capture"
@@ -151,37 +155,105 @@ func sameSet(a, b []string) bool {
 	return true
 }
 
-// caldavServer is a small CalDAV server over net/http: PROPFIND says the
-// collection is a calendar, REPORT answers a calendar-query with each
-// event's calendar data, as RFC 4791 has it; with Basic authentication.
+// caldavServer is a real CalDAV server, go-webdav's (the protocol: WebDAV
+// and RFC 4791 requests, answers and filters), over a read-only calendar
+// kept in memory: the calendar /dav/lucia/calendars/trabajo/ (the layout
+// go-webdav serves: principal, calendar home, calendar) holds the
+// events of ics, one object per UID as CalDAV servers store them; with
+// Basic authentication in front.
 func caldavServer(t *testing.T, ics []byte) *httptest.Server {
 	t.Helper()
+	cal, err := goical.NewDecoder(bytes.NewReader(ics)).Decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &calendarBackend{cal: caldav.Calendar{Path: "/dav/lucia/calendars/trabajo/", Name: "Trabajo",
+		SupportedComponentSet: []string{goical.CompEvent}}}
+	byUID := map[string]*goical.Calendar{}
+	var uids []string
+	for _, c := range cal.Children {
+		if c.Name != goical.CompEvent {
+			continue
+		}
+		uid, _ := c.Props.Text(goical.PropUID)
+		obj, ok := byUID[uid]
+		if !ok {
+			obj = goical.NewCalendar()
+			obj.Props = cal.Props
+			for _, tz := range cal.Children {
+				if tz.Name == goical.CompTimezone {
+					obj.Children = append(obj.Children, tz)
+				}
+			}
+			byUID[uid] = obj
+			uids = append(uids, uid)
+		}
+		obj.Children = append(obj.Children, c)
+	}
+	for i, uid := range uids {
+		b.objects = append(b.objects, caldav.CalendarObject{Path: fmt.Sprintf("%sevent-%d.ics", b.cal.Path, i), ETag: fmt.Sprint(i + 1),
+			ModTime: now, Data: byUID[uid]})
+	}
+	dav := &caldav.Handler{Backend: b, Prefix: "/dav"}
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if u, p, ok := r.BasicAuth(); !ok || u != "lucia" || p != "s3creta" {
 			w.Header().Set("WWW-Authenticate", `Basic realm="cal"`)
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		body, _ := io.ReadAll(r.Body)
-		if r.URL.Path != "/dav/calendars/lucia/trabajo/" {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "application/xml; charset=utf-8")
-		switch {
-		case r.Method == "PROPFIND" && r.Header.Get("Depth") == "0" && bytes.Contains(body, []byte("resourcetype")):
-			w.WriteHeader(http.StatusMultiStatus)
-			io.WriteString(w, `<?xml version="1.0"?><d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:response><d:href>/dav/calendars/lucia/trabajo/</d:href><d:propstat><d:prop><d:resourcetype><d:collection/><c:calendar/></d:resourcetype><d:displayname>Trabajo</d:displayname></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>`)
-		case r.Method == "REPORT" && bytes.Contains(body, []byte("calendar-query")) && bytes.Contains(body, []byte(`name="VEVENT"`)):
-			w.WriteHeader(http.StatusMultiStatus)
-			var esc bytes.Buffer
-			xml.EscapeText(&esc, ics)
-			io.WriteString(w, `<?xml version="1.0"?><d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:response><d:href>/dav/calendars/lucia/trabajo/agenda.ics</d:href><d:propstat><d:prop><d:getetag>"1"</d:getetag><c:calendar-data>`+esc.String()+`</c:calendar-data></d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>`)
-		default:
-			http.Error(w, "unexpected request", http.StatusBadRequest)
-		}
+		dav.ServeHTTP(w, r)
 	}))
 }
+
+// calendarBackend is one read-only calendar for go-webdav's CalDAV server.
+type calendarBackend struct {
+	cal     caldav.Calendar
+	objects []caldav.CalendarObject
+}
+
+var errReadOnly = webdav.NewHTTPError(http.StatusForbidden, errors.New("read-only calendar"))
+
+func (b *calendarBackend) CurrentUserPrincipal(context.Context) (string, error) {
+	return "/dav/lucia/", nil
+}
+func (b *calendarBackend) CalendarHomeSetPath(context.Context) (string, error) {
+	return "/dav/lucia/calendars/", nil
+}
+func (b *calendarBackend) CreateCalendar(context.Context, *caldav.Calendar) error { return errReadOnly }
+func (b *calendarBackend) ListCalendars(context.Context) ([]caldav.Calendar, error) {
+	return []caldav.Calendar{b.cal}, nil
+}
+func (b *calendarBackend) GetCalendar(_ context.Context, path string) (*caldav.Calendar, error) {
+	if path != b.cal.Path {
+		return nil, webdav.NewHTTPError(http.StatusNotFound, errors.New("no such calendar"))
+	}
+	return &b.cal, nil
+}
+func (b *calendarBackend) GetCalendarObject(_ context.Context, path string, _ *caldav.CalendarCompRequest) (*caldav.CalendarObject, error) {
+	for i := range b.objects {
+		if b.objects[i].Path == path {
+			return &b.objects[i], nil
+		}
+	}
+	return nil, webdav.NewHTTPError(http.StatusNotFound, errors.New("no such event"))
+}
+func (b *calendarBackend) ListCalendarObjects(_ context.Context, path string, _ *caldav.CalendarCompRequest) ([]caldav.CalendarObject, error) {
+	if path != b.cal.Path {
+		return nil, webdav.NewHTTPError(http.StatusNotFound, errors.New("no such calendar"))
+	}
+	return b.objects, nil
+}
+func (b *calendarBackend) QueryCalendarObjects(ctx context.Context, path string, q *caldav.CalendarQuery) ([]caldav.CalendarObject, error) {
+	all, err := b.ListCalendarObjects(ctx, path, &q.CompRequest)
+	if err != nil {
+		return nil, err
+	}
+	return caldav.Filter(q, all)
+}
+func (b *calendarBackend) PutCalendarObject(context.Context, string, *goical.Calendar, *caldav.PutCalendarObjectOptions) (*caldav.CalendarObject, error) {
+	return nil, errReadOnly
+}
+func (b *calendarBackend) DeleteCalendarObject(context.Context, string) error { return errReadOnly }
 
 func TestCalDAVAndICSSubscriptions(t *testing.T) {
 	t.Parallel()
@@ -199,7 +271,7 @@ func TestCalDAVAndICSSubscriptions(t *testing.T) {
 	want := []string{"D-001 decision_maker_met 2026-11-03", "D-001 meeting_held 2026-11-03", "D-002 decision_maker_met 2026-11-05",
 		"D-002 meeting_held 2026-11-05", "D-002 postponed 2026-11-18", "D-003 postponed 2026-11-16"}
 	for _, sub := range []capture.Subscription{
-		{Name: "trabajo", Kind: capture.SubCalDAV, URL: dav.URL + "/dav/calendars/lucia/trabajo/", User: "lucia", Password: "s3creta"},
+		{Name: "trabajo", Kind: capture.SubCalDAV, URL: dav.URL + "/dav/lucia/calendars/trabajo/", User: "lucia", Password: "s3creta"},
 		{Name: "publico", Kind: capture.SubICS, URL: feed.URL + "/private-7f3a/basic.ics"},
 	} {
 		st := world(t)
@@ -228,7 +300,7 @@ func TestCalDAVAndICSSubscriptions(t *testing.T) {
 	// A wrong password is refused by the server and reported.
 	st := world(t)
 	k := key(t)
-	sub := capture.Subscription{Name: "trabajo", Kind: capture.SubCalDAV, URL: dav.URL + "/dav/calendars/lucia/trabajo/", User: "lucia", Password: "x"}
+	sub := capture.Subscription{Name: "trabajo", Kind: capture.SubCalDAV, URL: dav.URL + "/dav/lucia/calendars/trabajo/", User: "lucia", Password: "x"}
 	sub.Validate()
 	capture.SaveSubscriptions(ctx, st, k, []capture.Subscription{sub})
 	if res, _ := capture.Refresh(ctx, st, k, dav.Client(), opts(), nil, false); len(res) != 1 || res[0].Err == nil {
