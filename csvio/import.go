@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/cartera/cartera"
@@ -163,6 +164,15 @@ type FileReport struct {
 	// client name explains, whose rows were left out.
 	Matched   []TrackerMatch `json:"matched,omitempty"`
 	Unmatched []TrackerMatch `json:"unmatched,omitempty"`
+}
+
+// Kind says how the file was read, for people: its format and, for text,
+// its encoding ("CSV, UTF-8"; "XLSX", whose XML is always Unicode).
+func (f FileReport) Kind() string {
+	if f.Encoding == "" {
+		return strings.ToUpper(f.Format)
+	}
+	return strings.ToUpper(f.Format) + ", " + strings.ToUpper(f.Encoding)
 }
 
 // opened is a source whose header has been recognised.

@@ -4,7 +4,6 @@ import (
 	"io"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/cartera/cartera"
@@ -56,7 +55,7 @@ func WriteImport(w io.Writer, rep *csvio.Report, crep *capture.Report, took time
 		"seconds", took.String()))
 	for _, f := range rep.Files {
 		t.printf("  %s\n", p.T("import.file_line", "name", f.Name, "entity", string(f.Entity), "n", f.Rows,
-			"format", strings.ToUpper(f.Format), "encoding", strings.ToUpper(f.Encoding)))
+			"format", f.Kind()))
 		if f.Mapping != "" && f.DateOrder != "" {
 			t.printf("    %s\n", p.T("import.mapping_used", "mapping", f.Mapping, "order", f.DateOrder))
 		} else if f.Mapping != "" {

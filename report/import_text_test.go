@@ -21,6 +21,8 @@ func TestImportSummaryCountsFilesAndRowsApart(t *testing.T) {
 	two := &csvio.Report{Rows: 1, DryRun: true, Files: []csvio.FileReport{
 		{Name: "a.csv", Entity: cartera.EntityClients, Format: "csv", Encoding: "utf-8", Rows: 1},
 		{Name: "b.csv", Entity: cartera.EntityInvoices, Format: "csv", Encoding: "utf-8"}}}
+	// A sheet has no encoding to name.
+	sheet := &csvio.Report{Rows: 2, Files: []csvio.FileReport{{Name: "hoja.xlsx:Clientes", Entity: cartera.EntityClients, Format: "xlsx", Rows: 2}}}
 	tests := []struct {
 		lang      i18n.Lang
 		rep       *csvio.Report
@@ -29,7 +31,9 @@ func TestImportSummaryCountsFilesAndRowsApart(t *testing.T) {
 		{i18n.ES, one, []string{"Importado: 1 fichero, 2 filas en 1s.", "1 fila omitida, como pide el mapeo, por cumplir: owner = Test User"}, []string{"ficheros"}},
 		{i18n.EN, one, []string{"Imported: 1 file, 2 rows in 1s.", "1 row left out, as the mapping asks, for matching: owner = Test User"}, []string{"files"}},
 		{i18n.ES, two, []string{"Comprobado sin escribir nada: 2 ficheros, 1 fila, todo correcto"}, []string{"filas,"}},
-		{i18n.EN, two, []string{"Checked without writing anything: 2 files, 1 row, all valid"}, []string{"rows,"}},
+		{i18n.EN, two, []string{"Checked without writing anything: 2 files, 1 row, all valid", "a.csv → clients: 1 row (CSV, UTF-8)"}, []string{"rows,"}},
+		{i18n.ES, sheet, []string{"hoja.xlsx:Clientes → clientes: 2 filas (XLSX)"}, []string{", )"}},
+		{i18n.EN, sheet, []string{"hoja.xlsx:Clientes → clients: 2 rows (XLSX)"}, []string{", )"}},
 	}
 	for _, tt := range tests {
 		var b bytes.Buffer
