@@ -267,6 +267,8 @@ func (p *Printer) Value(v any) string {
 		return string(x)
 	case cartera.IncidentKind:
 		return p.T("kind." + string(x))
+	case cartera.CandidateStatus:
+		return p.T("candidate.status." + string(x))
 	case cartera.Verdict:
 		return p.T("verdict." + string(x))
 	case []string:

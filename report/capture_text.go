@@ -68,7 +68,11 @@ func WriteImport(w io.Writer, rep *csvio.Report, crep *capture.Report, took time
 			t.printf("    %s\n", p.T("import.project_matched", "project", m.Project, "client", m.ClientID, "by", p.T("import.by_"+m.By), "n", m.Rows))
 		}
 		for _, m := range f.Unmatched {
-			t.printf("    %s\n", p.T("import.project_unmatched", "project", m.Project, "tracker_client", m.Client, "n", m.Rows))
+			key := "import.project_unmatched"
+			if m.Client != "" {
+				key = "import.project_unmatched_client" // the tracker's own client for the project
+			}
+			t.printf("    %s\n", p.T(key, "project", m.Project, "tracker_client", m.Client, "n", m.Rows))
 		}
 		if f.FooterLines > 0 {
 			t.printf("    %s\n", p.T("import.footer_skipped", "n", f.FooterLines, "line", f.FooterLine))
@@ -218,7 +222,7 @@ func WriteMatchList(w io.Writer, rules []cartera.MatchRule, un []cartera.Unmatch
 func WriteCandidates(w io.Writer, cs []cartera.Candidate, p *i18n.Printer) error {
 	t := plainList(w, p, len(cs), "candidates.none")
 	for _, c := range cs {
-		t.printf("%s\n", p.T("candidates.line", "id", c.ID, "client", c.ClientID, "kind", c.Kind, "status", string(c.Status)))
+		t.printf("%s\n", p.T("candidates.line", "id", c.ID, "client", c.ClientID, "kind", c.Kind, "status", c.Status))
 		t.printf("    %s\n", p.Msg(c.Reason))
 		if c.Subject != "" {
 			t.printf("    %s\n", p.T("candidates.subject", "subject", c.Subject))

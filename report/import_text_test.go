@@ -52,3 +52,37 @@ func TestImportSummaryCountsFilesAndRowsApart(t *testing.T) {
 		}
 	}
 }
+
+// A tracker's project that no rule places is named with the tracker's own
+// client when the export has one, and without empty brackets when not;
+// candidates say their state in the reader's language.
+func TestTrackerProjectsAndCandidateStates(t *testing.T) {
+	t.Parallel()
+	rep := &csvio.Report{Rows: 3, Files: []csvio.FileReport{{Name: "toggl.csv", Entity: cartera.EntityTime, Format: "csv", Encoding: "utf-8", Rows: 3,
+		Unmatched: []csvio.TrackerMatch{{Project: "Formación interna", Rows: 1}, {Project: "Web", Client: "Talleres", Rows: 2}}}}}
+	cands := []cartera.Candidate{{ID: "c1", ClientID: "C-002", Kind: cartera.KindScopeCreep, Status: cartera.CandidatePending,
+		Reason: cartera.M("candidate.protected_hours", "at", time.Date(2026, 11, 15, 21, 40, 0, 0, time.UTC))}}
+	for _, tt := range []struct {
+		lang i18n.Lang
+		want []string
+	}{
+		{i18n.ES, []string{"proyecto «Formación interna» sin cliente: 1 fila", "proyecto «Web» (Talleres) sin cliente: 2 filas", "c1 · C-002 · Trabajo fuera del alcance · pendiente"}},
+		{i18n.EN, []string{"project \"Formación interna\" has no client: 1 row", "project \"Web\" (Talleres) has no client: 2 rows", "c1 · C-002 · Scope creep · pending"}},
+	} {
+		var b bytes.Buffer
+		if err := report.WriteImport(&b, rep, nil, time.Second, "EUR", i18n.New(tt.lang, nil)); err != nil {
+			t.Fatal(err)
+		}
+		if err := report.WriteCandidates(&b, cands, i18n.New(tt.lang, nil)); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("%s: no %q in\n%s", tt.lang, w, b.String())
+			}
+		}
+		if strings.Contains(b.String(), "()") {
+			t.Errorf("%s: empty brackets in\n%s", tt.lang, b.String())
+		}
+	}
+}

@@ -55,7 +55,7 @@ func PendingCandidate(ctx context.Context, q Q, id string, version int64) error 
 	case version != 0 && version != stored:
 		return cartera.NewError(cartera.ECONFLICT, "record.stale", "id", id, "version", version, "current", stored)
 	case status != string(cartera.CandidatePending):
-		return cartera.NewError(cartera.ECONFLICT, "candidate.not_pending", "id", id, "status", status)
+		return cartera.NewError(cartera.ECONFLICT, "candidate.not_pending", "id", id, "status", cartera.CandidateStatus(status))
 	}
 	return nil
 }
