@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -78,5 +79,55 @@ func TestBackupOfPostgresPointsToPgDump(t *testing.T) {
 	r := runBin(t, nil, "review", "--db", dsn, "--lang", "en")
 	if r.code == 0 || !strings.Contains(r.stderr, "PostgreSQL") || strings.Contains(r.stderr, "goroutine") {
 		t.Errorf("unreachable server: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// Mail, a calendar and e-invoices imported into PostgreSQL with the real
+// binary — the mailbox written while it is read, in the import's
+// transaction — give the same report, the same candidates and the same
+// re-import as SQLite.
+func TestPostgresCapturesMailAsSQLite(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	env := []string{"CARTERA_NOW=2026-11-25T12:00:00Z"}
+	c := func(f string) string { return testdata("capture", f) }
+	lite := filepath.Join(t.TempDir(), "c.db")
+	mail := []string{"import", "--format", "json", c("correo.mbox"), c("maildir"), c("agenda.ics"), c("ubl-F-2026-042.xml")}
+	outputs := map[string][]string{}
+	for _, db := range []string{lite, dsn} {
+		for _, args := range [][]string{
+			{"import", "--format", "json", c("clientes.csv"), c("contactos.csv"), c("oportunidades.csv")},
+			{"match", "self", "domain", "agencia.example"},
+			mail,
+			mail, // again: nothing new
+			{"candidates", "--format", "json"},
+		} {
+			r := runBin(t, env, append(args, "--db", db)...)
+			if r.code != 0 {
+				t.Fatalf("%v into %s: exit %d\n%s", args, db, r.code, r.stderr)
+			}
+			outputs[db] = append(outputs[db], r.stdout)
+		}
+	}
+	for i, want := range outputs[lite] {
+		if got := outputs[dsn][i]; got != want {
+			t.Errorf("step %d differs between SQLite and PostgreSQL:\n--- sqlite\n%s\n--- postgres\n%s", i, want, got)
+		}
+	}
+	newCandidates := func(out string) int {
+		var rep struct {
+			Capture struct {
+				Mail struct {
+					NewCandidates []json.RawMessage `json:"new_candidates"`
+				} `json:"mail"`
+			} `json:"capture"`
+		}
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("%v in\n%s", err, out)
+		}
+		return len(rep.Capture.Mail.NewCandidates)
+	}
+	if first, again := newCandidates(outputs[dsn][2]), newCandidates(outputs[dsn][3]); first != 2 || again != 0 {
+		t.Errorf("new candidates: %d at first, %d again; want 2 and 0", first, again)
 	}
 }
