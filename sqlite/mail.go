@@ -40,17 +40,27 @@ func (db *DB) EachMailMessage(ctx context.Context, clientIDs []string, fn func(c
 	return nil
 }
 
-// insertRows inserts n rows, rowsPerStatement to a statement: head is
-// "INSERT INTO t (columns) VALUES", cols the number of columns, tail what
-// follows the values (the conflict clause), and row appends row i's
-// values to args.
-func (t *importTx) insertRows(ctx context.Context, what, head string, cols int, tail string, n int, row func(args []any, i int) []any) error {
+// insertRows inserts n rows, rowsPerStatement to a statement, and skips
+// the rows whose key is taken: head is "INSERT OR FAIL INTO t (columns)
+// VALUES", cols the number of columns, conflict the key, and row appends
+// row i's values to args. When a statement skipped rows, taken(start, end)
+// is called for its rows, if given.
+//
+// Why not one UPSERT: a statement that writes several rows and may stop
+// halfway makes SQLite keep a statement journal of every page it
+// touches, to undo the statement alone — a fifth of a mail import's
+// writing. A statement of these tables cannot stop halfway: OR FAIL
+// keeps the rows written before a failure (the whole import is rolled
+// back anyway), DO NOTHING skips a taken key, and their foreign keys are
+// checked at commit (migration 13).
+func (t *importTx) insertRows(ctx context.Context, what, head string, cols int, conflict string, n int, row func(args []any, i int) []any,
+	taken func(start, end int) error) error {
 	one := "(" + placeholders(cols) + ")"
 	args := make([]any, 0, cols*min(n, rowsPerStatement))
 	for start := 0; start < n; start += rowsPerStatement {
 		end := min(start+rowsPerStatement, n)
 		st, err := t.prepared(ctx, fmt.Sprintf("%s/%d", what, end-start), func() string {
-			return head + " " + strings.TrimSuffix(strings.Repeat(one+", ", end-start), ", ") + " " + tail
+			return head + " " + strings.TrimSuffix(strings.Repeat(one+", ", end-start), ", ") + " ON CONFLICT " + conflict + " DO NOTHING"
 		})
 		if err != nil {
 			return err
@@ -59,31 +69,61 @@ func (t *importTx) insertRows(ctx context.Context, what, head string, cols int, 
 		for i := start; i < end; i++ {
 			args = row(args, i)
 		}
-		if _, err := st.ExecContext(ctx, args...); err != nil {
+		res, err := st.ExecContext(ctx, args...)
+		if err != nil {
 			return fmt.Errorf("write %s: %w", what, err)
+		}
+		if taken == nil {
+			continue
+		}
+		if done, err := res.RowsAffected(); err != nil {
+			return err
+		} else if done < int64(end-start) {
+			if err := taken(start, end); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
+// PutMailMessages inserts the new messages 50 to a statement and replaces
+// those stored before one at a time (a re-import passes only the ones
+// that changed).
 func (t *importTx) PutMailMessages(ctx context.Context, rows []cartera.MailMessage) error {
-	return t.insertRows(ctx, "mail messages", `INSERT INTO mail_messages (id, client_id, contact_id, at, outbound, key, reply_to, import_id) VALUES`, 8,
-		`ON CONFLICT (client_id, id) DO UPDATE SET contact_id = excluded.contact_id, at = excluded.at, outbound = excluded.outbound,
-		key = excluded.key, reply_to = excluded.reply_to, import_id = excluded.import_id`, len(rows), func(args []any, i int) []any {
-			m := &rows[i]
-			return append(args, m.ID, m.ClientID, sqlrow.NullText(m.ContactID), m.At.Unix(), boolInt(m.Outbound), m.Key, m.ReplyTo, t.id)
+	row := func(args []any, i int) []any {
+		m := &rows[i]
+		return append(args, m.ID, m.ClientID, sqlrow.NullText(m.ContactID), m.At.Unix(), boolInt(m.Outbound), m.Key, m.ReplyTo, t.id)
+	}
+	const head = `INSERT OR FAIL INTO mail_messages (id, client_id, contact_id, at, outbound, key, reply_to, import_id) VALUES`
+	return t.insertRows(ctx, "mail messages", head, 8, "(client_id, id)", len(rows), row, func(start, end int) error {
+		st, err := t.prepared(ctx, "mail messages/replace", func() string {
+			return head + ` (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id, id) DO UPDATE SET contact_id = excluded.contact_id,
+				at = excluded.at, outbound = excluded.outbound, key = excluded.key, reply_to = excluded.reply_to, import_id = excluded.import_id`
 		})
+		if err != nil {
+			return err
+		}
+		for i := start; i < end; i++ {
+			if _, err := st.ExecContext(ctx, row(nil, i)...); err != nil {
+				return fmt.Errorf("write mail messages: %w", err)
+			}
+		}
+		return nil
+	})
 }
 
+// PutCandidates adds candidates to the queue; one already there, pending
+// or answered, stays as it is.
 func (t *importTx) PutCandidates(ctx context.Context, rows []cartera.Candidate) error {
-	return t.insertRows(ctx, "candidates", `INSERT INTO candidates (id, client_id, contact_id, at, kind, reason, phrase, subject, excerpt,
-		source, origin) VALUES`, 11, `ON CONFLICT (id) DO NOTHING`, len(rows), func(args []any, i int) []any {
+	return t.insertRows(ctx, "candidates", `INSERT OR FAIL INTO candidates (id, client_id, contact_id, at, kind, reason, phrase, subject, excerpt,
+		source, origin) VALUES`, 11, "(id)", len(rows), func(args []any, i int) []any {
 		c := &rows[i]
 		phrase, _ := c.Reason.Get("phrase")
 		p, _ := phrase.(string)
 		return append(args, c.ID, c.ClientID, sqlrow.NullText(c.ContactID), c.At.Unix(), string(c.Kind), c.Reason.Key, p,
 			c.Subject, c.Excerpt, c.Source, c.Origin)
-	})
+	}, nil)
 }
 
 // StoredCandidates says which of the ids are stored candidates.

@@ -85,6 +85,27 @@ func TestMigration13KeepsMailMessages(t *testing.T) {
 	if c, err := db.Candidate(ctx, "c1"); err != nil || c.ContactID != "" {
 		t.Fatalf("the candidate after deleting its contact: %+v %v", c, err)
 	}
+	// Their foreign keys are checked at commit: a message or a candidate
+	// of no client is refused there, and nothing of its transaction stays.
+	for _, q := range []string{
+		`INSERT INTO mail_messages (id, client_id, at, outbound, key) VALUES ('m9', 'C9', 1, 0, 'k9')`,
+		`INSERT INTO candidates (id, client_id, at, kind, reason) VALUES ('c9', 'C9', 1, 'out_of_hours', 'k')`,
+	} {
+		tx, err := db.w.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: refused at once (%v), not at commit", q, err)
+		}
+		if err := tx.Commit(); err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
+			t.Fatalf("%s: commit gave %v, want a foreign key failure", q, err)
+		}
+		tx.Rollback()
+	}
+	if s := strings.Join(each(), " "); s != "m1/C1//100/k1/ m2/C1//200/k2/k1" {
+		t.Fatalf("after the refused commits: %s", s)
+	}
 	// A client's messages are read by the table's key, and a confirmed
 	// candidate's incident still has its index.
 	for q, want := range map[string]string{

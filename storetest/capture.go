@@ -175,6 +175,29 @@ func testMailAndCandidates(t *testing.T, st cartera.Store) {
 	if len(got) != 3 || !strings.HasPrefix(got[0], "{ID:m1 ") || !strings.Contains(got[1], "ContactID:P1") || !strings.Contains(got[2], "ID:m3") {
 		t.Fatalf("messages: %v", got)
 	}
+	// A message put again replaces the stored one (here it lost its
+	// contact), next to a new one; the rest stay as they were.
+	tx, err = st.BeginImport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.PutMailMessages(ctx, []cartera.MailMessage{{ID: "m4", ClientID: "C1", At: at(5, 9), Outbound: true, Key: "k4"},
+		{ID: "m2", ClientID: "C1", At: at(3, 11), Key: "k2", ReplyTo: "k1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got = got[:0]
+	if err := st.EachMailMessage(ctx, []string{"C1"}, func(m cartera.MailMessage) error {
+		got = append(got, m.ID+"/"+m.ContactID+"/"+m.At.Format("02T15"))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if s := strings.Join(got, " "); s != "m1//02T09 m2//03T11 m4//05T09" {
+		t.Fatalf("after putting m2 again: %s", s)
+	}
 	list, err := st.Candidates(ctx, cartera.CandidateQuery{Status: cartera.CandidatePending})
 	if err != nil || len(list) != 2 || list[0].ID != "c2" || list[0].Excerpt == "" {
 		t.Fatalf("pending: %+v %v", list, err)
