@@ -1082,20 +1082,31 @@ func (r *run) planMail() error {
 		r.rep.Mail.NewCandidates = r.mail.newCands
 		return nil
 	}
-	ids := make([]string, len(b.candidates))
-	for i, c := range b.candidates {
+	var err error
+	r.rep.Mail.NewCandidates, err = newCandidates(r.ctx, r.st, b.candidates, nil)
+	return err
+}
+
+// newCandidates appends to out the candidates the queue has never held:
+// one in it, pending, confirmed or dismissed, is not suggested again.
+func newCandidates(ctx context.Context, st cartera.Store, cands, out []cartera.Candidate) ([]cartera.Candidate, error) {
+	if len(cands) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(cands))
+	for i, c := range cands {
 		ids[i] = c.ID
 	}
-	stored, err := r.st.StoredCandidates(r.ctx, ids)
+	stored, err := st.StoredCandidates(ctx, ids)
 	if err != nil {
-		return err
+		return out, err
 	}
-	for _, c := range b.candidates {
-		if !stored[c.ID] { // one in the queue, confirmed or dismissed is not suggested again
-			r.rep.Mail.NewCandidates = append(r.rep.Mail.NewCandidates, c)
+	for _, c := range cands {
+		if !stored[c.ID] {
+			out = append(out, c)
 		}
 	}
-	return nil
+	return out, nil
 }
 
 // writeMail stores the messages not stored yet or changed, and the new

@@ -120,22 +120,10 @@ func (w *mailWriter) write(b mailWrite) error {
 			return err
 		}
 	}
-	if len(b.cands) == 0 {
-		return nil
-	}
-	ids := make([]string, len(b.cands))
-	for i, c := range b.cands {
-		ids[i] = c.ID
-	}
-	stored, err := w.st.StoredCandidates(w.ctx, ids)
-	if err != nil {
-		return err
-	}
 	n := len(w.newCands)
-	for _, c := range b.cands {
-		if !stored[c.ID] { // one in the queue, confirmed or dismissed is not suggested again
-			w.newCands = append(w.newCands, c)
-		}
+	var err error
+	if w.newCands, err = newCandidates(w.ctx, w.st, b.cands, w.newCands); err != nil {
+		return err
 	}
 	if fresh := w.newCands[n:]; len(fresh) > 0 {
 		return w.tx.PutCandidates(w.ctx, fresh)

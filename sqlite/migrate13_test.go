@@ -112,21 +112,7 @@ func TestMigration13KeepsMailMessages(t *testing.T) {
 		`SELECT id FROM mail_messages WHERE client_id IN ('C1') ORDER BY client_id, at, id`: "PRIMARY KEY",
 		`SELECT id FROM candidates WHERE incident_id = 'x'`:                                 "candidates_incident",
 	} {
-		var plan []string
-		rows, err := db.w.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		if !strings.Contains(strings.Join(plan, "; "), want) {
+		if plan := queryPlan(t, db.w, q); !strings.Contains(plan, want) {
 			t.Errorf("%s: plan %q does not use %s", q, plan, want)
 		}
 	}

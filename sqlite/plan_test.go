@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,22 +31,31 @@ func TestDealPagesQueryPlan(t *testing.T) {
 		{cartera.DealQuery{Outcome: cartera.OutcomeOpen, ClientID: "C-1"}, "USING INDEX deals_client (client_id=? AND id>?)"},
 	} {
 		query, args := listDealsQuery(tc.q, "", 100)
-		rows, err := db.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		if p := strings.Join(plan, "; "); !strings.Contains(p, tc.want) || strings.Contains(p, "TEMP B-TREE") {
+		if p := queryPlan(t, db.r, query, args...); !strings.Contains(p, tc.want) || strings.Contains(p, "TEMP B-TREE") {
 			t.Errorf("%+v: plan %q, want %q without a sort", tc.q, p, tc.want)
 		}
 	}
+}
+
+// queryPlan is SQLite's plan for a query, its steps joined by "; ".
+func queryPlan(t *testing.T, db *sql.DB, query string, args ...any) string {
+	t.Helper()
+	rows, err := db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(plan, "; ")
 }
